@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: MIT
+# The two commands of the README, and the rest. CMake does the building underneath.
+#   make run   install missing dependencies, build, compare the policies on Korea 2022
+#   make test  install missing dependencies, build, run every test, then again under ASan+UBSan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+ifneq ($(CI),)
+  WERROR = ON
+else
+  WERROR ?= ON
+endif
+
+.PHONY: all build deps run test test-release test-asan bench fuzz format clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build/CMakeCache.txt:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+build: build/CMakeCache.txt
+	cmake --build build -j $(JOBS)
+
+run: deps build
+	@bash scripts/run.sh
+
+test: deps
+	$(MAKE) test-release
+	$(MAKE) test-asan
+
+test-release: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+build-asan/CMakeCache.txt:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRINK_SANITIZE=ON -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+test-asan: build-asan/CMakeCache.txt
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  BRINK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+
+bench: deps build
+	@bash bench/run.sh
+
+build-fuzz/CMakeCache.txt:
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DBRINK_FUZZ=ON
+
+fuzz: deps build-fuzz/CMakeCache.txt
+	cmake --build build-fuzz -j $(JOBS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz out

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* The `brink` command: dispatches to one sub-command per module. */
+#include <stdio.h>
+#include <string.h>
+
+#include "brink/brink.h"
+#include "cli.h"
+
+typedef struct command {
+  const char *name;
+  int (*fn)(brink_ctx *ctx, int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"check", cmd_check, "validate scenario files and print a summary"},
+    {"run", cmd_run, "Monte Carlo runs of one policy on a scenario"},
+    {"compare", cmd_compare, "compare policies on a scenario (common random numbers)"},
+    {"trace", cmd_trace, "tell one simulated run step by step"},
+    {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
+    {"report", cmd_report, "self-contained HTML report from a saved JSON result"},
+    {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},
+    {"game", cmd_game, "iterated prisoner's dilemma: strategies, matches, tournaments"},
+    {"events", cmd_events, "event data: import GDELT/ICEWS, query, tension index"},
+};
+
+static void print_help(void) {
+  printf("usage: brink COMMAND [options]\n"
+         "       brink COMMAND --help\n\n"
+         "brink simulates and measures crisis escalation between states: a crisis model on an\n"
+         "escalation ladder of real actions, policies compared by Monte Carlo with confidence\n"
+         "intervals, and event data (CAMEO/Goldstein) to check the model against.\n\n"
+         "commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+  printf("\noptions:\n"
+         "  --help     show this help and exit\n"
+         "  --version  show the version and exit\n\n"
+         "exit status: 0 success, 1 runtime failure (bad file, failed run), 2 usage error\n");
+}
+
+/* Edit distance, to suggest the command that was meant. */
+static size_t distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 31 || lb > 31) return 99;
+  size_t d[32][32];
+  for (size_t i = 0; i <= la; i++) d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+      d[i][j] = best;
+    }
+  return d[la][lb];
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    print_help();
+    return CLI_EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+    print_help();
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+    printf("brink %s\n", BRINK_VERSION_STRING);
+    return CLI_EXIT_OK;
+  }
+  const command *cmd = NULL;
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, name) == 0) cmd = &commands[i];
+  if (!cmd) {
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+      size_t d = distance(name, commands[i].name);
+      if (d < best_d) {
+        best_d = d;
+        best = commands[i].name;
+      }
+    }
+    fprintf(stderr, "brink: unknown command '%s'", name);
+    if (best) fprintf(stderr, " (did you mean '%s'?)", best);
+    fprintf(stderr, "\nRun 'brink --help' for the list of commands.\n");
+    return CLI_EXIT_USAGE;
+  }
+  brink_ctx *ctx = NULL;
+  if (brink_ctx_new(&ctx)) {
+    fprintf(stderr, "brink: out of memory\n");
+    return CLI_EXIT_FAIL;
+  }
+  int rc = cmd->fn(ctx, argc - 1, argv + 1);
+  brink_ctx_free(ctx);
+  return rc;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages brink needs, only those missing. As root it runs apt-get;
+# otherwise it prints the exact command to run and fails.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config       # compiler and build
+  clang libclang-rt-14-dev               # libFuzzer targets and sanitizer runtime
+  libfyaml-dev                           # scenario files (YAML)
+  librandom123-dev                       # counter-based RNG (Philox)
+  libgsl-dev                             # statistics, minimisers
+  libsqlite3-dev sqlite3                 # event store; sqlite3 shell for the import baseline
+  libzip-dev                             # GDELT .zip exports
+  libcairo2-dev fonts-dejavu-core        # charts (SVG, PNG, PDF)
+  chromium                               # headless check of the HTML report
+  zip                                    # test fixtures in .zip packaging
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "brink needs these Debian packages: ${missing[*]}" >&2
+  echo "run as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* The bounded text buffer: every piece of text the library builds goes through it. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static char empty_string[1];
+
+void brink_buf_init(brink_buf *buf, brink_ctx *ctx, size_t max) {
+  buf->data = empty_string;
+  buf->len = 0;
+  buf->cap = 0;
+  buf->max = max ? max : BRINK_BUF_DEFAULT_MAX;
+  buf->ctx = ctx;
+}
+
+void brink_buf_release(brink_buf *buf) {
+  if (!buf) return;
+  if (buf->cap) brink_free(buf->ctx, buf->data);
+  buf->data = empty_string;
+  buf->len = buf->cap = 0;
+}
+
+void brink_buf_reset(brink_buf *buf) {
+  buf->len = 0;
+  if (buf->cap) buf->data[0] = '\0';
+}
+
+static brink_status reserve(brink_buf *buf, size_t extra) {
+  if (extra > buf->max - buf->len)
+    return brink__fail(buf->ctx, BRINK_ELIMIT, "text longer than the limit of %zu bytes",
+                       buf->max);
+  size_t need = buf->len + extra + 1;
+  if (need <= buf->cap) return BRINK_OK;
+  size_t cap = buf->cap ? buf->cap : 64;
+  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+  char *data = brink_realloc(buf->ctx, buf->cap ? buf->data : NULL, cap);
+  if (!data) return BRINK_ENOMEM;
+  if (!buf->cap) data[0] = '\0';
+  buf->data = data;
+  buf->cap = cap;
+  return BRINK_OK;
+}
+
+brink_status brink_buf_append(brink_buf *buf, const char *data, size_t n) {
+  brink_status st = reserve(buf, n);
+  if (st) return st;
+  memcpy(buf->data + buf->len, data, n);
+  buf->len += n;
+  buf->data[buf->len] = '\0';
+  return BRINK_OK;
+}
+
+brink_status brink_buf_puts(brink_buf *buf, const char *s) {
+  return brink_buf_append(buf, s, strlen(s));
+}
+
+brink_status brink_buf_putc(brink_buf *buf, char c) { return brink_buf_append(buf, &c, 1); }
+
+brink_status brink_buf_vprintf(brink_buf *buf, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return brink__fail(buf->ctx, BRINK_EINVAL, "bad format string '%s'", fmt);
+  brink_status st = reserve(buf, (size_t)n);
+  if (st) return st;
+  vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+  buf->len += (size_t)n;
+  return BRINK_OK;
+}
+
+brink_status brink_buf_printf(brink_buf *buf, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  brink_status st = brink_buf_vprintf(buf, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+brink_status brink_buf_json_string(brink_buf *buf, const char *s) {
+  size_t start = buf->len;
+  brink_status st = brink_buf_putc(buf, '"');
+  for (const unsigned char *p = (const unsigned char *)s; !st && *p; p++) {
+    switch (*p) {
+    case '"': st = brink_buf_puts(buf, "\\\""); break;
+    case '\\': st = brink_buf_puts(buf, "\\\\"); break;
+    case '\n': st = brink_buf_puts(buf, "\\n"); break;
+    case '\r': st = brink_buf_puts(buf, "\\r"); break;
+    case '\t': st = brink_buf_puts(buf, "\\t"); break;
+    default:
+      if (*p < 0x20)
+        st = brink_buf_printf(buf, "\\u%04x", (unsigned)*p);
+      else
+        st = brink_buf_putc(buf, (char)*p);
+    }
+  }
+  if (!st) st = brink_buf_putc(buf, '"');
+  if (st) {
+    buf->len = start;
+    if (buf->cap) buf->data[start] = '\0';
+  }
+  return st;
+}
+
+brink_status brink_buf_json_number(brink_buf *buf, double v) {
+  if (!isfinite(v)) return brink_buf_puts(buf, "null");
+  if (v == 0.0) return brink_buf_puts(buf, "0"); /* also folds -0 */
+  char tmp[32];
+  /* Shortest of %.15g/%.16g/%.17g that reads back exactly: stable bytes, short files. */
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+    double back;
+    if (brink_parse_f64(tmp, strlen(tmp), &back) == BRINK_OK && back == v) break;
+  }
+  return brink_buf_puts(buf, tmp);
+}
+
+brink_status brink_buf_detach(brink_buf *buf, char **out) {
+  *out = NULL;
+  if (!buf->cap) {
+    char *d = brink_strndup(buf->ctx, "", 0);
+    if (!d) return BRINK_ENOMEM;
+    *out = d;
+    return BRINK_OK;
+  }
+  *out = buf->data;
+  buf->data = empty_string;
+  buf->len = buf->cap = 0;
+  return BRINK_OK;
+}

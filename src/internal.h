@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Library-internal helpers shared across modules: the error funnel and logging. */
+#ifndef BRINK_INTERNAL_H
+#define BRINK_INTERNAL_H
+
+#include "brink/brink.h"
+
+/* Sets the context's error message and returns code:
+ *   return brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: unknown actor '%s'", ...); */
+brink_status brink__fail(brink_ctx *ctx, brink_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void brink__log(brink_ctx *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define BRINK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
