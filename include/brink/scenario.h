@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: MIT */
+/* Scenario files: the user's description of a crisis (actors, escalation ladders, relations,
+ * commitments, policies, uncertain parameters) read from YAML, validated, and held as plain
+ * data. The model (brink/model.h) compiles a scenario into its run-time plan. The reference
+ * of every key is docs/scenario.md; the meaning of every number is docs/model.md. */
+#ifndef BRINK_SCENARIO_H
+#define BRINK_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brink/brink.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Limits that keep the model's run-time state compact (bitmasks, fixed arrays). */
+#define BRINK_MAX_ACTORS 8
+#define BRINK_MAX_ACTIONS 32      /* per actor's ladder */
+#define BRINK_MAX_COMMITMENTS 16
+#define BRINK_MAX_HORIZON 5000    /* steps */
+#define BRINK_MAX_INCLUDE_DEPTH 16
+
+/* ---- Numeric keys ---------------------------------------------------------------------
+ * Every numeric key of every section is listed once here, with its default, range, unit and
+ * one line of documentation. The loader validates against these tables (unknown key,
+ * out-of-range value), the model reads values by these indices, and docs list them.
+ * X(ENUM, "yaml_key", default, min, max, "unit", "doc")                                    */
+
+/* Top-level `model:` section: mechanisms shared by all actors (docs/model.md sections 6-9). */
+#define BRINK_MODEL_KEYS(X)                                                                    \
+  X(NOISE, "noise", 1.0, 0.0, 10.0, "multiplier",                                             \
+    "scales every noise term (threat perception, relation drift); 0 turns noise off")         \
+  X(SANCTION_DECAY, "sanction_decay", 0.01, 0.0, 1.0, "1/step",                               \
+    "fraction of nominal sanction pressure that lapses each step")                            \
+  X(LEAKAGE_MAX, "leakage_max", 0.8, 0.0, 1.0, "fraction",                                    \
+    "share of sanction pressure that leaks when no third party enforces")                     \
+  X(SANCTION_RELIEF, "sanction_relief", 0.5, 0.0, 1.0, "fraction",                            \
+    "share of nominal pressure lifted when an agreement is reached")                          \
+  X(SEVERITY_WINDOW, "severity_window", 4, 1, 520, "steps",                                   \
+    "how far back the severity of the target's provocations is read for votes/enforcement")   \
+  X(VETO_BASE, "veto_base", 0.0, -20, 20, "logit", "log-odds of a veto at neutral relations")   \
+  X(VETO_RELATIONS, "veto_relations", 3.0, 0, 50, "logit per relation unit",                   \
+    "how much good relations with the proposer lower the log-odds of a veto")                 \
+  X(VETO_SEVERITY, "veto_severity", 4.0, 0, 50, "logit per severity unit",                     \
+    "how much the severity of the provocation (max intensity/10) lowers the log-odds of veto") \
+  X(VETO_CLIENT, "veto_client", 1.5, 0, 50, "logit per relation unit",                         \
+    "how much good relations with the target raise the log-odds of a veto")                   \
+  X(ENFORCE_BASE, "enforce_base", 0.0, -20, 20, "logit",                                       \
+    "log-odds that a third party enforces sanctions at neutral relations")                    \
+  X(ENFORCE_RELATIONS, "enforce_relations", 2.5, 0, 50, "logit per relation unit",             \
+    "how much relations with the sanctioning power raise enforcement")                        \
+  X(ENFORCE_SEVERITY, "enforce_severity", 2.0, 0, 50, "logit per severity unit",               \
+    "how much the severity of recent provocations raises enforcement")                        \
+  X(ENFORCE_CLIENT, "enforce_client", 1.0, 0, 50, "logit per relation unit",                   \
+    "how much relations with the target lower enforcement")                                   \
+  X(MEDIATE_BASE, "mediate_base", 0.5, -20, 20, "logit",                                       \
+    "log-odds that a third party agrees to mediate when consulted")                           \
+  X(MEDIATE_RELATIONS, "mediate_relations", 1.0, 0, 50, "logit per relation unit",             \
+    "how much relations with the consulting power raise willingness to mediate")              \
+  X(MEDIATE_CLIENT, "mediate_client", 1.0, 0, 50, "logit per relation unit",                   \
+    "how much relations with the target raise willingness to mediate")                        \
+  X(MEDIATION_BOOST, "mediation_boost", 1.5, 0, 100, "multiplier",                             \
+    "relative increase of the chance that the diplomacy track advances while mediated")      \
+  X(TRACK_ADVANCE, "track_advance", 0.25, 0, 1, "probability/step",                            \
+    "chance that the diplomacy track moves up one level in a step where both sides are "      \
+    "willing")                                                                                 \
+  X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                \
+    "chance that the track falls one level after a major provocation, breach or incident")    \
+  X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                      \
+    "intensity at or above which an action is a major provocation")                           \
+  X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                       \
+    "how fast perceived resolve moves after a provocation is answered or not")                \
+  X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                     \
+    "steps after a major provocation within which an answer counts as a response")            \
+  X(INCIDENT_BASE, "incident_base", 0.01, 0, 1, "probability/step per proximity unit",         \
+    "base hazard of a military incident per unit of proximity of forces")                     \
+  X(INCIDENT_TENSION, "incident_tension", 1.0, 0, 100, "per tension unit",                     \
+    "how much normalised tension multiplies the incident hazard")                             \
+  X(INCIDENT_READINESS, "incident_readiness", 1.0, 0, 100, "per readiness unit",               \
+    "how much mean readiness multiplies the incident hazard")                                 \
+  X(CLASH_PROB, "clash_prob", 0.3, 0, 1, "probability",                                        \
+    "chance that an incident becomes an armed clash")                                         \
+  X(WAR_PROB, "war_prob", 0.1, 0, 1, "probability",                                            \
+    "chance that an armed clash becomes armed conflict (ends the run)")                       \
+  X(CHANNEL_REDUCTION, "channel_reduction", 0.5, 0, 1, "fraction",                             \
+    "how much open crisis channels (diplomacy track at contact or above) cut the clash and "  \
+    "war hazards")                                                                             \
+  X(TENSION_SCALE, "tension_scale", 20, 0.001, 1e6, "Goldstein units/step",                    \
+    "net conflict per step that counts as normalised tension 1")
+
+/* Per actor (`actors: NAME: {...}`): docs/model.md sections 1-5. */
+#define BRINK_ACTOR_KEYS(X)                                                                    \
+  X(GREED, "greed", 0.0, 0, 1, "probability",                                                 \
+    "prior probability that the actor is the greedy (revisionist) type, drawn per run")       \
+  X(RATIONALITY, "rationality", 2.0, 0, 1e9, "1/utility",                                      \
+    "logit precision of the choice; 0 is uniform random, >= 1e6 always takes the best action")\
+  X(AUDIENCE_COST, "audience_cost", 0.0, 0, 100, "utility/rung",                               \
+    "cost of backing down per rung below the actor's highest public escalation (Fearon 1994)")\
+  X(THREAT_MEMORY, "threat_memory", 0.85, 0, 1, "fraction/step",                               \
+    "share of perceived hostility kept from one step to the next")                            \
+  X(THREAT_BIAS, "threat_bias", 0.3, 0, 1, "fraction",                                         \
+    "Jervis bias: others' hostile acts weigh 1+b, their cooperative acts 1-b")                \
+  X(THREAT_NOISE, "threat_noise", 0.1, 0, 5, "sd (relative)",                                  \
+    "multiplicative noise on each perceived act")                                             \
+  X(BELIEF_BIAS, "belief_bias", 0.7, 0.01, 1, "factor",                                        \
+    "observer's likelihood of escalation by a security seeker, times this (< 1: escalation "   \
+    "is under-attributed to fear)")                                                            \
+  X(READINESS, "readiness", 0.3, 0, 100, "readiness units", "initial readiness stock")         \
+  X(REACTIVITY, "reactivity", 0.05, 0, 10, "1/step",                                           \
+    "Richardson reactivity s: readiness gained per unit of adversary readiness per step")     \
+  X(FATIGUE, "fatigue", 0.1, 0, 1, "1/step", "Richardson fatigue f: share of readiness lost per step") \
+  X(GRIEVANCE, "grievance", 0.02, -10, 10, "readiness units/step",                             \
+    "Richardson grievance g: constant readiness growth per step")                             \
+  X(ACTION_GAIN, "action_gain", 0.02, 0, 10, "readiness units per rung",                       \
+    "readiness gained per rung of adversaries' military actions")                             \
+  X(CREDIBILITY, "credibility", 0.5, 0, 1, "probability",                                      \
+    "initial belief of the others that this actor answers a major provocation")               \
+  X(RESPONSE_COST, "response_cost", 2.0, 0, 100, "utility",                                    \
+    "cost this actor's military answer imposes on a provoker (capability)")                   \
+  X(SANCTION_SENSITIVITY, "sanction_sensitivity", 1.0, 0, 100, "utility per pressure unit",    \
+    "pain of effective sanction pressure, relieved by restraint and diplomacy")               \
+  X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                      \
+    "holds a UN Security Council veto (true/false)")
+
+/* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
+ * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
+ *   min, max, "unit", "doc") */
+#define BRINK_TYPE_KEYS(X)                                                                     \
+  X(SECURITY, "security", 1.0, 0.3, 0, 100, "utility per threat unit per rung",               \
+    "security motive: answer perceived threat with force (the spiral)")                       \
+  X(OPPORTUNISM, "opportunism", 0.0, 1.0, 0, 100, "utility per rung",                          \
+    "exploit perceived weakness (low resolve) of adversaries")                                \
+  X(DETERRENCE, "deterrence", 0.5, 1.0, 0, 100, "weight",                                      \
+    "weight on the expected cost of adversaries' credible response (deterrence)")             \
+  X(RECIPROCITY, "reciprocity", 1.0, 0.1, 0, 100, "utility",                                   \
+    "value of returning the adversaries' conciliation when they are believed benign")
+
+/* Per ladder action (`ladder: - name: ...`). */
+#define BRINK_ACTION_KEYS(X)                                                                   \
+  X(INTENSITY, "intensity", 0, 0, 10, "rung", "escalation rung of a military action (0 = none)") \
+  X(COST, "cost", 0, -100, 100, "utility", "cost of taking the action")                        \
+  X(PROXIMITY, "proximity", 0, 0, 10, "proximity units",                                       \
+    "how much the action brings forces near the adversary (incident hazard)")                 \
+  X(MIN_READINESS, "min_readiness", 0, 0, 100, "readiness units",                              \
+    "precondition: the actor's readiness must be at least this")                              \
+  X(PRESSURE, "pressure", 0, 0, 10, "pressure units",                                          \
+    "nominal sanction pressure the action adds (sanction kinds; UNSC only if adopted)")       \
+  X(GOLDSTEIN, "goldstein", 0, -10, 10, "Goldstein",                                           \
+    "conflict-cooperation weight; default from the CAMEO code's Goldstein weight")
+
+/* Per relation (`relations: - {between: [A, B], ...}`), symmetric, in [-1, 1]. */
+#define BRINK_RELATION_KEYS(X)                                                                 \
+  X(VALUE, "value", 0, -1, 1, "relation", "initial relation: -1 hostile .. +1 cooperative")    \
+  X(DRIFT, "drift", 0, -1, 1, "relation/step", "deterministic change per step")                \
+  X(NOISE, "noise", 0, 0, 1, "relation/step", "sd of the random walk per step")
+
+/* Per commitment (`commitments: NAME: {holder: A, ...}`). */
+#define BRINK_COMMITMENT_KEYS(X)                                                               \
+  X(BREACH_COST, "breach_cost", 2.0, 0, 100, "utility",                                        \
+    "cost to the holder of an action that breaches the commitment while it is in force")
+
+/* Parameters of a policy (`policies: NAME: {params: {...}}`), read by built-in policies and
+ * available to rules. */
+#define BRINK_POLICY_KEYS(X)                                                                   \
+  X(THRESHOLD, "threshold", 6, 0, 10, "rung",                                                  \
+    "adversary intensity at or above which an act counts as a major provocation")             \
+  X(RESPONSE_STEP, "response_step", 1, -10, 10, "rungs",                                       \
+    "rungs above the provocation for an escalating answer")                                   \
+  X(EXERCISE_EVERY, "exercise_every", 13, 1, 520, "steps", "period of routine exercises")       \
+  X(OFFER_EVERY, "offer_every", 8, 1, 520, "steps", "period of renewed offers of talks")        \
+  X(GRIT_STEP_EVERY, "grit_step_every", 4, 1, 520, "steps",                                    \
+    "GRIT: steps between unilateral conciliatory acts")                                       \
+  X(GRIT_HOLD, "grit_hold", 4, 0, 520, "steps",                                                \
+    "GRIT: steps to hold a step that was not reciprocated before the next one")               \
+  X(GRIT_RESUME, "grit_resume", 2, 0, 520, "steps",                                            \
+    "GRIT: steps after a precise retaliation before conciliation resumes")                    \
+  X(CONSULT_EVERY, "consult_every", 4, 1, 520, "steps", "period of consultations with the mediator")
+
+#define BRINK__KEY_ENUM_MODEL(e, ...) BRINK_MODEL_##e,
+#define BRINK__KEY_ENUM_ACTOR(e, ...) BRINK_ACTOR_##e,
+#define BRINK__KEY_ENUM_TYPE(e, ...) BRINK_TYPE_##e,
+#define BRINK__KEY_ENUM_ACTION(e, ...) BRINK_ACTION_##e,
+#define BRINK__KEY_ENUM_RELATION(e, ...) BRINK_RELATION_##e,
+#define BRINK__KEY_ENUM_COMMITMENT(e, ...) BRINK_COMMITMENT_##e,
+#define BRINK__KEY_ENUM_POLICY(e, ...) BRINK_POLICY_##e,
+enum { BRINK_MODEL_KEYS(BRINK__KEY_ENUM_MODEL) BRINK_MODEL_KEY_COUNT };
+enum { BRINK_ACTOR_KEYS(BRINK__KEY_ENUM_ACTOR) BRINK_ACTOR_KEY_COUNT };
+enum { BRINK_TYPE_KEYS(BRINK__KEY_ENUM_TYPE) BRINK_TYPE_KEY_COUNT };
+enum { BRINK_ACTION_KEYS(BRINK__KEY_ENUM_ACTION) BRINK_ACTION_KEY_COUNT };
+enum { BRINK_RELATION_KEYS(BRINK__KEY_ENUM_RELATION) BRINK_RELATION_KEY_COUNT };
+enum { BRINK_COMMITMENT_KEYS(BRINK__KEY_ENUM_COMMITMENT) BRINK_COMMITMENT_KEY_COUNT };
+enum { BRINK_POLICY_KEYS(BRINK__KEY_ENUM_POLICY) BRINK_POLICY_KEY_COUNT };
+
+typedef enum brink_key_section {
+  BRINK_SECTION_MODEL,
+  BRINK_SECTION_ACTOR,
+  BRINK_SECTION_TYPE,
+  BRINK_SECTION_ACTION,
+  BRINK_SECTION_RELATION,
+  BRINK_SECTION_COMMITMENT,
+  BRINK_SECTION_POLICY,
+  BRINK_SECTION_COUNT
+} brink_key_section;
+
+typedef struct brink_key_spec {
+  const char *name;
+  double def;     /* default (for types: the security-seeking type's) */
+  double def_alt; /* types: the greedy type's default; otherwise equal to def */
+  double min, max;
+  const char *unit;
+  const char *doc;
+} brink_key_spec;
+
+/* The key table of a section; *n receives its length. Static data, thread-safe. */
+const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
+/* The YAML name of a section ("model", "actor", ...). */
+const char *brink_scenario_section_name(brink_key_section section);
+
+/* ---- Values and uncertain parameters ---------------------------------------------------- */
+
+/* Where something was written: for messages "file:line:col". file is owned by the scenario. */
+typedef struct brink_srcloc {
+  const char *file;
+  uint32_t line, col; /* 1-based; 0 when not from a file (defaults, --set) */
+} brink_srcloc;
+
+/* A number in a scenario: a constant, or a reference to a parameter ("$name" in YAML) whose
+ * value is drawn once per run. */
+typedef struct brink_value {
+  double constant; /* used when param < 0 */
+  int32_t param;   /* index into brink_scenario.params, or -1 */
+} brink_value;
+
+typedef enum brink_dist {
+  BRINK_DIST_CONSTANT,
+  BRINK_DIST_UNIFORM,     /* a = lo, b = hi */
+  BRINK_DIST_NORMAL,      /* a = mean, b = sd */
+  BRINK_DIST_TRUNCNORMAL, /* a = mean, b = sd, truncated to [lo, hi] */
+  BRINK_DIST_BETA,        /* a = alpha, b = beta, on [0, 1] */
+  BRINK_DIST_CHOICE       /* choices[i] with probability weights[i] (normalised) */
+} brink_dist;
+
+typedef struct brink_param {
+  char *name; /* without "params." or "$" */
+  char *doc;  /* may be NULL */
+  char *unit; /* may be NULL */
+  brink_dist dist;
+  double value; /* CONSTANT */
+  double a, b;
+  double lo, hi; /* TRUNCNORMAL bounds; for the others the support (may be +-HUGE_VAL) */
+  double *choices;
+  double *weights; /* sum to 1 after loading */
+  size_t n_choices;
+  brink_srcloc loc;
+} brink_param;
+
+/* ---- Actors, ladders, relations, commitments, policies ---------------------------------- */
+
+typedef enum brink_driver {
+  BRINK_DRIVER_BEHAVIOURAL, /* chooses by the behavioural model (quantal response) */
+  BRINK_DRIVER_POLICY,      /* driven by the policy being compared */
+  BRINK_DRIVER_THIRD_PARTY  /* votes, enforces, mediates (China, Russia); no ladder choice */
+} brink_driver;
+
+typedef enum brink_action_kind {
+  BRINK_ACTION_HOLD,      /* status quo, nothing new */
+  BRINK_ACTION_MILITARY,  /* launches, tests, drills, exercises, deployments, clashes */
+  BRINK_ACTION_SANCTION,  /* unilateral sanctions */
+  BRINK_ACTION_UNSC,      /* proposes a UN Security Council resolution (votes follow) */
+  BRINK_ACTION_DIPLOMACY, /* contact, talks, summit, agreement: signals willingness */
+  BRINK_ACTION_RESTRAINT, /* moratorium, exercise suspension, dismantlement */
+  BRINK_ACTION_MEDIATION, /* asks a third party to mediate */
+  BRINK_ACTION_KIND_COUNT
+} brink_action_kind;
+
+/* Diplomacy track levels (docs/model.md section 8). */
+typedef enum brink_track {
+  BRINK_TRACK_NONE,
+  BRINK_TRACK_CONTACT,
+  BRINK_TRACK_TALKS,
+  BRINK_TRACK_SUMMIT,
+  BRINK_TRACK_AGREEMENT,
+  BRINK_TRACK_COUNT
+} brink_track;
+
+typedef struct brink_action {
+  char *name;  /* unique within the actor's ladder */
+  char *label; /* for traces; defaults to the name */
+  char *cameo; /* CAMEO event code, leading zeros kept */
+  brink_action_kind kind;
+  brink_value num[BRINK_ACTION_KEY_COUNT]; /* GOLDSTEIN defaults to the CAMEO weight */
+  int goldstein_given;                     /* 1 when the file overrides the CAMEO weight */
+  brink_track min_track;                   /* precondition on the diplomacy track */
+  brink_track sets_track;  /* DIPLOMACY: the level this action proposes (default min+1) */
+  int32_t commits;         /* RESTRAINT: commitment index it puts in force, or -1 */
+  uint32_t breaches;       /* bitmask of commitments this action breaches */
+  uint32_t targets;        /* bitmask of actors it is aimed at (default: adversaries) */
+  brink_srcloc loc;
+} brink_action;
+
+typedef struct brink_actor {
+  char *name;  /* "DPRK": unique, [A-Za-z0-9_]+ */
+  char *label; /* "North Korea" */
+  brink_driver driver;
+  uint32_t allies;      /* bitmask of actor indices */
+  uint32_t adversaries; /* bitmask of actor indices */
+  brink_value num[BRINK_ACTOR_KEY_COUNT];
+  brink_value type_num[2][BRINK_TYPE_KEY_COUNT]; /* [0] security-seeking, [1] greedy */
+  brink_action *ladder;
+  size_t n_ladder;
+  brink_srcloc loc;
+} brink_actor;
+
+typedef struct brink_relation {
+  uint32_t a, b; /* actor indices, a != b */
+  brink_value num[BRINK_RELATION_KEY_COUNT];
+  brink_srcloc loc;
+} brink_relation;
+
+typedef struct brink_commitment {
+  char *name;
+  uint32_t holder; /* actor index */
+  brink_value num[BRINK_COMMITMENT_KEY_COUNT];
+  brink_srcloc loc;
+} brink_commitment;
+
+/* Built-in policies (docs/model.md section 4). */
+#define BRINK_BUILTIN_POLICIES(X)                                                              \
+  X(NONE, "none", "user-defined rules")                                                        \
+  X(MAXIMUM_PRESSURE, "maximum_pressure",                                                      \
+    "answer every provocation one rung higher, routine large exercises, sanctions, no talks")  \
+  X(PROACTIVE_DIPLOMACY, "proactive_diplomacy",                                                \
+    "offer and pursue talks, reassure, no military answers")                                   \
+  X(RECIPROCAL_RESTRAINT, "reciprocal_restraint",                                              \
+    "GRIT: announce, small unilateral steps, persist, precise retaliation, resume")           \
+  X(TIT_FOR_TAT, "tit_for_tat", "match the adversary's last move on the ladder")               \
+  X(PRESSURE_PLUS_DIPLOMACY, "pressure_plus_diplomacy",                                        \
+    "countermeasures against major provocations while keeping an offer of talks")             \
+  X(CONSULT_BEIJING, "consult_beijing",                                                        \
+    "coordinate with the third party to mediate, offer talks, answer only major provocations")
+
+#define BRINK__POLICY_ENUM(e, name, doc) BRINK_POLICY_BUILTIN_##e,
+typedef enum brink_policy_builtin {
+  BRINK_BUILTIN_POLICIES(BRINK__POLICY_ENUM) BRINK_POLICY_BUILTIN_COUNT
+} brink_policy_builtin;
+#undef BRINK__POLICY_ENUM
+const char *brink_policy_builtin_name(brink_policy_builtin b);
+const char *brink_policy_builtin_doc(brink_policy_builtin b);
+
+/* Conditions of user-defined policy rules (all of a rule's conditions must hold).
+ * X(ENUM, "yaml_key", min, max, "doc") */
+#define BRINK_RULE_CONDITIONS(X)                                                               \
+  X(PROVOKED_AT_LEAST, "provoked_at_least", 0, 10,                                             \
+    "an adversary's action last step had at least this intensity")                            \
+  X(PROVOKED_WITHIN, "provoked_within", 1, 520,                                                \
+    "a major provocation (policy threshold) happened within this many steps")                 \
+  X(QUIET_FOR, "quiet_for", 1, 520, "no major provocation for at least this many steps")       \
+  X(ADVERSARY_CONCILIATED, "adversary_conciliated", 0, 1,                                      \
+    "1: an adversary took a restraint or diplomacy action last step (0: did not)")            \
+  X(TRACK_AT_LEAST, "track_at_least", 0, 4, "diplomacy track level at least (0 none .. 4 agreement)") \
+  X(TRACK_BELOW, "track_below", 0, 4, "diplomacy track level below")                           \
+  X(TENSION_ABOVE, "tension_above", -1e6, 1e6, "normalised tension above")                     \
+  X(TENSION_BELOW, "tension_below", -1e6, 1e6, "normalised tension below")                     \
+  X(BELIEF_GREEDY_ABOVE, "belief_greedy_above", 0, 1,                                          \
+    "the actor's belief that the adversary is greedy is above")                               \
+  X(BELIEF_GREEDY_BELOW, "belief_greedy_below", 0, 1,                                          \
+    "the actor's belief that the adversary is greedy is below")                               \
+  X(EVERY, "every", 1, 520, "the step number is a multiple of this")                           \
+  X(PROBABILITY, "probability", 0, 1, "with this probability (drawn each step)")               \
+  X(STEP_AT_LEAST, "step_at_least", 0, BRINK_MAX_HORIZON, "the step number is at least")
+
+#define BRINK__COND_ENUM(e, ...) BRINK_COND_##e,
+typedef enum brink_rule_condition_kind {
+  BRINK_RULE_CONDITIONS(BRINK__COND_ENUM) BRINK_COND_COUNT
+} brink_rule_condition_kind;
+#undef BRINK__COND_ENUM
+
+/* Verbs of policy rules: what the actor does when the rule fires.
+ * X(ENUM, "yaml_name", "doc") */
+#define BRINK_RULE_VERBS(X)                                                                    \
+  X(HOLD, "hold", "keep the status quo (the ladder's hold action)")                            \
+  X(MATCH, "match", "the own military action closest in intensity to the adversary's last")    \
+  X(ESCALATE, "escalate",                                                                      \
+    "the own military action nearest to the adversary's last intensity + by (at or above)")    \
+  X(STRONGEST, "strongest", "the most intense military action available")                      \
+  X(ROUTINE, "routine", "the least intense military action available (routine exercise)")    \
+  X(SANCTION, "sanction", "the strongest available unilateral sanction")                       \
+  X(UNSC, "unsc", "propose a UN Security Council resolution")                                  \
+  X(OFFER_TALKS, "offer_talks", "the diplomacy action for the next track level")               \
+  X(RESTRAIN, "restrain", "the cheapest available restraint action not yet in force")          \
+  X(CONSULT, "consult", "ask the third parties to mediate")                                    \
+  X(ACTION, "action", "the named action of the actor's ladder (give `action: NAME`)")
+
+#define BRINK__VERB_ENUM(e, ...) BRINK_VERB_##e,
+typedef enum brink_rule_verb { BRINK_RULE_VERBS(BRINK__VERB_ENUM) BRINK_VERB_COUNT } brink_rule_verb;
+#undef BRINK__VERB_ENUM
+const char *brink_rule_condition_name(brink_rule_condition_kind c);
+const char *brink_rule_verb_name(brink_rule_verb v);
+
+typedef struct brink_rule_condition {
+  brink_rule_condition_kind kind;
+  double value;
+} brink_rule_condition;
+
+typedef struct brink_rule {
+  brink_rule_condition *conditions; /* all must hold; none = always */
+  size_t n_conditions;
+  brink_rule_verb verb;
+  double by;                /* ESCALATE: rungs above the adversary's last intensity */
+  char *action;             /* ACTION: the ladder action's name, on every actor it applies to */
+  uint32_t actors;          /* bitmask of policy actors it applies to (default: all of the policy) */
+  brink_srcloc loc;
+} brink_rule;
+
+typedef struct brink_policy {
+  char *name;        /* "maximum_pressure" */
+  char *description; /* may be NULL */
+  brink_policy_builtin builtin;
+  uint32_t actors; /* bitmask of the actors it drives (driver: policy) */
+  brink_value num[BRINK_POLICY_KEY_COUNT];
+  brink_rule *rules; /* builtin NONE: evaluated in order, first match per actor */
+  size_t n_rules;
+  brink_srcloc loc;
+} brink_policy;
+
+typedef enum brink_time_step { BRINK_STEP_DAY, BRINK_STEP_WEEK, BRINK_STEP_MONTH } brink_time_step;
+
+/* Outputs a scenario can ask for (`outputs:`); the engine computes all of them anyway, the
+ * list selects what the table shows. */
+#define BRINK_OUTPUTS(X)                                                                       \
+  X(P_ARMED_CONFLICT, "p_armed_conflict", "probability of armed conflict by the horizon")     \
+  X(P_CLASH, "p_clash", "probability of at least one armed clash")                             \
+  X(PROVOCATIONS, "provocations", "behavioural actors' military actions per run")              \
+  X(P_TALKS, "p_talks", "probability that talks are reached")                                  \
+  X(TIME_TO_TALKS, "time_to_talks", "steps until talks are first reached")                     \
+  X(TENSION, "tension", "tension index per step (quantiles)")                                  \
+  X(SANCTIONS, "sanctions", "nominal and effective sanction pressure")
+#define BRINK__OUTPUT_ENUM(e, ...) BRINK_OUTPUT_##e,
+typedef enum brink_output { BRINK_OUTPUTS(BRINK__OUTPUT_ENUM) BRINK_OUTPUT_COUNT } brink_output;
+#undef BRINK__OUTPUT_ENUM
+
+typedef struct brink_scenario {
+  char *name;
+  char *description; /* may be NULL */
+  char **sources;    /* citations, as written */
+  size_t n_sources;
+  brink_time_step step;
+  uint32_t horizon;  /* steps, 1..BRINK_MAX_HORIZON */
+  char *start;       /* "YYYY-MM-DD": date of step 0 (labels only); may be NULL */
+  brink_value model[BRINK_MODEL_KEY_COUNT];
+  brink_param *params;
+  size_t n_params;
+  brink_actor *actors;
+  size_t n_actors;
+  brink_relation *relations;
+  size_t n_relations;
+  brink_commitment *commitments;
+  size_t n_commitments;
+  brink_policy *policies;
+  size_t n_policies;
+  uint32_t outputs; /* bitmask of brink_output; all when the file lists none */
+  char **files;     /* every file read (the main file first, then includes): owns srcloc.file */
+  size_t n_files;
+} brink_scenario;
+
+/* ---- Diagnostics ---------------------------------------------------------------------- */
+
+typedef struct brink_diag {
+  char *file; /* "" for --set or built-in */
+  uint32_t line, col;
+  char *message; /* "unknown key 'gred' in actor 'DPRK' (expected one of: greed, ...)" */
+} brink_diag;
+
+typedef struct brink_diag_list {
+  brink_diag *items;
+  size_t n, cap;
+  brink_ctx *ctx;
+} brink_diag_list;
+
+void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
+void brink_diag_list_release(brink_diag_list *list);
+
+/* ---- Loading -------------------------------------------------------------------------- */
+
+/* Loads a scenario file (with its includes) and applies overrides, each "PATH=VALUE" with a
+ * dotted path into the file's tree (e.g. "params.dprk_greed=0.9",
+ * "actors.DPRK.rationality=3", "time.horizon=52"), validated like the file.
+ * On BRINK_EPARSE every problem found is appended to diags (may be NULL) as
+ * file:line:column + message, and the context's message names the first one and how many
+ * more. BRINK_EIO when a file cannot be read. On success *out is a new scenario the caller
+ * frees with brink_scenario_free. */
+brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *const *overrides,
+                                 size_t n_overrides, brink_diag_list *diags,
+                                 brink_scenario **out);
+/* The same from text in memory; name is used in messages and to resolve includes relative to
+ * its directory (may be NULL: includes are then refused). */
+brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name, const char *text,
+                                        size_t len, const char *const *overrides,
+                                        size_t n_overrides, brink_diag_list *diags,
+                                        brink_scenario **out);
+void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
+
+/* Writes the normalised scenario as YAML (includes resolved, every default explicit) to out;
+ * loading that text gives the same scenario. */
+brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *scenario, brink_buf *out);
+
+/* Lookups by name; -1 when absent. */
+int brink_scenario_find_actor(const brink_scenario *scenario, const char *name);
+int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
+int brink_scenario_find_param(const brink_scenario *scenario, const char *name);
+int brink_actor_find_action(const brink_actor *actor, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

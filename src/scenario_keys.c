@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* The tables behind the scenario language: numeric keys of every section (defaults, ranges,
+ * units, docs), built-in policy names, rule conditions and verbs. One source for the loader's
+ * validation, the model's defaults and the documentation. */
+#include "brink/scenario.h"
+#include "internal.h"
+
+#define SPEC(e, name, def, lo, hi, unit, doc) {name, def, def, lo, hi, unit, doc},
+#define TYPE_SPEC(e, name, def, def_greedy, lo, hi, unit, doc)                                 \
+  {name, def, def_greedy, lo, hi, unit, doc},
+
+static const brink_key_spec model_keys[] = {BRINK_MODEL_KEYS(SPEC)};
+static const brink_key_spec actor_keys[] = {BRINK_ACTOR_KEYS(SPEC)};
+static const brink_key_spec type_keys[] = {BRINK_TYPE_KEYS(TYPE_SPEC)};
+static const brink_key_spec action_keys[] = {BRINK_ACTION_KEYS(SPEC)};
+static const brink_key_spec relation_keys[] = {BRINK_RELATION_KEYS(SPEC)};
+static const brink_key_spec commitment_keys[] = {BRINK_COMMITMENT_KEYS(SPEC)};
+static const brink_key_spec policy_keys[] = {BRINK_POLICY_KEYS(SPEC)};
+
+static const struct {
+  const char *name;
+  const brink_key_spec *keys;
+  size_t n;
+} sections[BRINK_SECTION_COUNT] = {
+    [BRINK_SECTION_MODEL] = {"model", model_keys, BRINK_ARRAY_LEN(model_keys)},
+    [BRINK_SECTION_ACTOR] = {"actor", actor_keys, BRINK_ARRAY_LEN(actor_keys)},
+    [BRINK_SECTION_TYPE] = {"type", type_keys, BRINK_ARRAY_LEN(type_keys)},
+    [BRINK_SECTION_ACTION] = {"action", action_keys, BRINK_ARRAY_LEN(action_keys)},
+    [BRINK_SECTION_RELATION] = {"relation", relation_keys, BRINK_ARRAY_LEN(relation_keys)},
+    [BRINK_SECTION_COMMITMENT] = {"commitment", commitment_keys,
+                                  BRINK_ARRAY_LEN(commitment_keys)},
+    [BRINK_SECTION_POLICY] = {"policy", policy_keys, BRINK_ARRAY_LEN(policy_keys)},
+};
+
+const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n) {
+  if ((unsigned)section >= BRINK_SECTION_COUNT) {
+    *n = 0;
+    return NULL;
+  }
+  *n = sections[section].n;
+  return sections[section].keys;
+}
+
+const char *brink_scenario_section_name(brink_key_section section) {
+  return (unsigned)section < BRINK_SECTION_COUNT ? sections[section].name : "?";
+}
+
+#define NAME2(e, name, doc) name,
+#define DOC2(e, name, doc) doc,
+static const char *const builtin_names[] = {BRINK_BUILTIN_POLICIES(NAME2)};
+static const char *const builtin_docs[] = {BRINK_BUILTIN_POLICIES(DOC2)};
+
+const char *brink_policy_builtin_name(brink_policy_builtin b) {
+  return (unsigned)b < BRINK_POLICY_BUILTIN_COUNT ? builtin_names[b] : "?";
+}
+const char *brink_policy_builtin_doc(brink_policy_builtin b) {
+  return (unsigned)b < BRINK_POLICY_BUILTIN_COUNT ? builtin_docs[b] : "?";
+}
+
+#define COND_NAME(e, name, lo, hi, doc) name,
+static const char *const condition_names[] = {BRINK_RULE_CONDITIONS(COND_NAME)};
+#define VERB_NAME(e, name, doc) name,
+static const char *const verb_names[] = {BRINK_RULE_VERBS(VERB_NAME)};
+
+const char *brink_rule_condition_name(brink_rule_condition_kind c) {
+  return (unsigned)c < BRINK_COND_COUNT ? condition_names[c] : "?";
+}
+const char *brink_rule_verb_name(brink_rule_verb v) {
+  return (unsigned)v < BRINK_VERB_COUNT ? verb_names[v] : "?";
+}
