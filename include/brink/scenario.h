@@ -88,7 +88,21 @@ extern "C" {
     "how much open crisis channels (diplomacy track at contact or above) cut the clash and "  \
     "war hazards")                                                                             \
   X(TENSION_SCALE, "tension_scale", 20, 0.001, 1e6, "Goldstein units/step",                    \
-    "net conflict per step that counts as normalised tension 1")
+    "net conflict per step that counts as normalised tension 1")                              \
+  X(TENSION_MEMORY, "tension_memory", 0.7, 0, 1, "fraction/step",                              \
+    "smoothing of the tension that drives incident hazards (share of last step's kept)")      \
+  X(OFFER_WINDOW, "offer_window", 4, 1, 520, "steps",                                          \
+    "how long an offer to move the diplomacy track up stays open")                            \
+  X(MEDIATION_DURATION, "mediation_duration", 4, 1, 520, "steps",                              \
+    "how long a third party's agreed mediation lasts")                                        \
+  X(LIK_ESCALATE_GREEDY, "lik_escalate_greedy", 0.6, 0.001, 0.999, "probability",              \
+    "observers' likelihood that a greedy type escalates (Bayesian update, Kydd 2005)")        \
+  X(LIK_ESCALATE_SECURITY, "lik_escalate_security", 0.3, 0.001, 0.999, "probability",          \
+    "observers' likelihood that a security seeker escalates (times belief_bias)")             \
+  X(LIK_CONCILIATE_GREEDY, "lik_conciliate_greedy", 0.1, 0.001, 0.999, "probability",          \
+    "observers' likelihood that a greedy type conciliates")                                   \
+  X(LIK_CONCILIATE_SECURITY, "lik_conciliate_security", 0.4, 0.001, 0.999, "probability",      \
+    "observers' likelihood that a security seeker conciliates")
 
 /* Per actor (`actors: NAME: {...}`): docs/model.md sections 1-5. */
 #define BRINK_ACTOR_KEYS(X)                                                                    \
@@ -159,7 +173,10 @@ extern "C" {
 /* Per commitment (`commitments: NAME: {holder: A, ...}`). */
 #define BRINK_COMMITMENT_KEYS(X)                                                               \
   X(BREACH_COST, "breach_cost", 2.0, 0, 100, "utility",                                        \
-    "cost to the holder of an action that breaches the commitment while it is in force")
+    "cost to the holder of an action that breaches the commitment while it is in force")      \
+  X(BY_AGREEMENT, "by_agreement", 0, 0, 1, "0/1",                                              \
+    "put in force when the diplomacy track reaches agreement (true/false)")                   \
+  X(IN_FORCE, "in_force", 0, 0, 1, "0/1", "already in force at step 0 (true/false)")
 
 /* Parameters of a policy (`policies: NAME: {params: {...}}`), read by built-in policies and
  * available to rules. */
