@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* The crisis model: a scenario compiled into an immutable plan that runs one trajectory at a
+ * time (FFTW's plan/execute). brink_model_run allocates nothing, does no I/O and does not
+ * modify the model, so any number of threads can run the same model at once. The mechanisms
+ * and their equations are in docs/model.md. */
+#ifndef BRINK_MODEL_H
+#define BRINK_MODEL_H
+
+#include <stdint.h>
+
+#include "brink/brink.h"
+#include "brink/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BRINK_MAX_PARAMS 64
+#define BRINK_NEVER UINT32_MAX /* a step that did not happen */
+
+/* Random streams of a run: parameters and hidden types are drawn from stream PARAMS, which
+ * does not depend on the policy, so run i of every policy has the same draw (common random
+ * numbers). Everything else comes from DYNAMICS. */
+enum { BRINK_STREAM_PARAMS = 0, BRINK_STREAM_DYNAMICS = 1 };
+
+typedef struct brink_model brink_model;
+
+/* Compiles a scenario. The scenario must outlive the model (names are borrowed). New object,
+ * caller frees with brink_model_free. BRINK_EINVAL (with a message) for scenarios the model
+ * cannot run (e.g. more than BRINK_MAX_PARAMS parameters). */
+brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *scenario, brink_model **out);
+void brink_model_free(brink_ctx *ctx, brink_model *model);
+
+const brink_scenario *brink_model_scenario(const brink_model *model);
+uint32_t brink_model_horizon(const brink_model *model);
+/* Replaces the horizon (steps, 1..BRINK_MAX_HORIZON) before runs start. Not thread-safe. */
+brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model, uint32_t horizon);
+
+/* How armed conflict began. */
+typedef enum brink_war_cause {
+  BRINK_WAR_NONE,
+  BRINK_WAR_INCIDENT /* incident -> armed clash -> war */
+} brink_war_cause;
+
+/* What one run produced. Counts are per run; pressures are sums over the steps run. */
+typedef struct brink_run_result {
+  uint32_t steps_run;       /* horizon, or fewer when armed conflict ended the run */
+  uint32_t war_step;        /* step armed conflict began, or BRINK_NEVER */
+  uint32_t war_actor;       /* actor whose action caused the fatal incident */
+  uint32_t first_clash_step;/* or BRINK_NEVER */
+  uint32_t incidents, clashes;
+  uint32_t provocations;    /* military actions of behavioural actors */
+  uint32_t talks_step;      /* first step the track stood at talks or higher, or BRINK_NEVER */
+  uint32_t max_track;       /* highest brink_track reached */
+  uint32_t unsc_proposed, unsc_adopted, breaches;
+  double pressure_nominal_sum;   /* sum over steps of nominal pressure on behavioural actors */
+  double pressure_effective_sum; /* the same, effective (after leakage) */
+  uint8_t types[BRINK_MAX_ACTORS];  /* hidden type drawn: 0 security-seeking, 1 greedy */
+  uint16_t action_counts[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS]; /* times each action was taken */
+} brink_run_result;
+
+/* State after a step, for traces and tests (borrowed view, valid during the callback). */
+typedef struct brink_step_view {
+  uint32_t step;
+  const int *actions;             /* action index per actor (-1: none, third parties) */
+  const double *readiness;        /* per actor */
+  const double *threat;           /* [i * n_actors + j]: i's perceived hostility from j */
+  const double *belief;           /* [i * n_actors + j]: i's belief that j is greedy */
+  const double *credibility;      /* per actor: others' belief it answers provocations */
+  const double *pressure_nominal; /* per actor */
+  const double *pressure_effective;
+  uint32_t commitments;           /* bitmask in force */
+  brink_track track;
+  double tension;                 /* this step's tension index (Goldstein units) */
+  int incident, clash, war;       /* what happened this step */
+} brink_step_view;
+
+/* Optional observer of a run, for `brink trace`. event() receives one plain-language line per
+ * happening ("UNSC resolution vetoed by CHN"); step() the state after each step. */
+typedef struct brink_run_observer {
+  void (*event)(void *userdata, uint32_t step, const char *text);
+  void (*step)(void *userdata, const brink_step_view *view);
+  void *userdata;
+} brink_run_observer;
+
+/* Runs trajectory `run` of policy `policy` (index into the scenario's policies) with the given
+ * seed. tension (may be NULL) receives one value per step (Goldstein net conflict; steps after
+ * armed conflict are left untouched). observer may be NULL. Thread-safe on a shared model. */
+void brink_model_run(const brink_model *model, uint32_t policy, uint64_t seed, uint64_t run,
+                     brink_run_result *out, double *tension, const brink_run_observer *observer);
+
+/* Draws the parameters of run `run` (stream PARAMS) into values[n_params]: what the run used.
+ * Thread-safe. */
+void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t run,
+                               double *values);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* The compiled model shared by model.c (compile, sample) and model_run.c / policy.c (run). */
+#ifndef BRINK_MODEL_INTERNAL_H
+#define BRINK_MODEL_INTERNAL_H
+
+#include "brink/model.h"
+#include "brink/rng.h"
+
+#define NA BRINK_MAX_ACTORS
+#define NACT BRINK_MAX_ACTIONS
+
+/* Every number of a run, resolved: constants from the scenario, parameters drawn per run. */
+typedef struct numbers {
+  double model[BRINK_MODEL_KEY_COUNT];
+  double actor[NA][BRINK_ACTOR_KEY_COUNT];
+  double type[NA][2][BRINK_TYPE_KEY_COUNT];
+  double action[NA][NACT][BRINK_ACTION_KEY_COUNT];
+  double relation[NA][NA][BRINK_RELATION_KEY_COUNT]; /* symmetric; [i][i] unused */
+  double commitment[BRINK_MAX_COMMITMENTS][BRINK_COMMITMENT_KEY_COUNT];
+} numbers;
+
+typedef struct patch {
+  uint32_t slot;  /* index of a double inside struct numbers */
+  uint32_t param; /* parameter index */
+} patch;
+
+/* Static facts of one action, compiled from the scenario. */
+typedef struct action_info {
+  uint8_t kind; /* brink_action_kind */
+  uint8_t min_track, sets_track;
+  int8_t commits; /* -1 or commitment index */
+  uint32_t breaches, targets;
+  int quadclass;
+} action_info;
+
+typedef struct actor_info {
+  uint8_t driver; /* brink_driver */
+  uint32_t allies, adversaries;
+  uint32_t n_actions;
+  int hold_action; /* first HOLD action or -1 */
+  action_info actions[NACT];
+} actor_info;
+
+/* A compiled user rule: the action for verb ACTION resolved per actor. */
+typedef struct compiled_rule {
+  const brink_rule *rule;
+  int8_t action[NA];
+} compiled_rule;
+
+typedef struct compiled_policy {
+  compiled_rule *rules;
+  size_t n_rules;
+} compiled_policy;
+
+struct brink_model {
+  const brink_scenario *scenario;
+  uint32_t horizon;
+  uint32_t n_actors, n_params, n_commitments;
+  uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
+  uint32_t permanent_members;
+  uint32_t has_relation_dynamics; /* 1 when some relation drifts or is noisy */
+  actor_info actors[NA];
+  numbers base; /* constants in place; parameter slots filled per run */
+  patch *patches;
+  size_t n_patches;
+  compiled_policy *policies;
+  size_t n_policies;
+  int clash_quadclass;
+  double clash_goldstein;
+};
+
+/* Per-policy-actor memory of the built-in policies. */
+typedef struct policy_memory {
+  uint32_t next_step_at; /* GRIT: next unilateral step */
+  uint32_t resume_at;    /* GRIT: conciliation resumes */
+  uint32_t answered_major; /* step of the last major provocation already sanctioned + 1 */
+  int reciprocated;
+} policy_memory;
+
+/* The state of one run. Lives on the stack of brink_model_run. */
+typedef struct run_state {
+  numbers num;
+  uint32_t step;
+  int type[NA];
+  int action[NA], prev_action[NA];
+  double threat[NA][NA];   /* [observer][actor] perceived hostility */
+  double belief[NA][NA];   /* [observer][actor] P(actor greedy) */
+  double conciliation[NA]; /* memory of adversaries' conciliatory acts, per observer */
+  double credibility[NA];
+  double readiness[NA];
+  double escalation[NA];   /* public escalation level (rungs), for audience costs */
+  double severity[NA];     /* recent max intensity / 10 */
+  double relation[NA][NA];
+  double pressure_nominal[NA], pressure_effective[NA];
+  uint32_t pending_until[NA]; /* credibility test open until this step (BRINK_NEVER: none) */
+  uint32_t last_major[NA];    /* step of the last major provocation against this actor's side */
+  uint32_t commitments;
+  int track;
+  uint32_t offer_behavioural_until, offer_policy_until, mediated_until;
+  double tension_smooth;
+  policy_memory memory[NA];
+  brink_rng rng;
+} run_state;
+
+/* Index of a double slot inside struct numbers. */
+#define NUM_SLOT(field) ((uint32_t)(offsetof(numbers, field) / sizeof(double)))
+
+/* Chooses the action of policy actor `actor` under policy `policy` (policy.c). Returns an
+ * action index, or -1 for none. */
+int brink__policy_decide(const brink_model *model, const brink_policy *policy,
+                         const compiled_policy *compiled, run_state *state, uint32_t actor);
+
+/* Draws every parameter of a run from the PARAMS stream (one uniform each). */
+void brink__model_draw_params(const brink_model *model, brink_rng *rng, double *values);
+
+static inline double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+static inline double action_intensity(const run_state *s, uint32_t actor, int a) {
+  return a < 0 ? 0.0 : s->num.action[actor][a][BRINK_ACTION_INTENSITY];
+}
+
+#endif

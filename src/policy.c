@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/* Policies: history-dependent rules that drive the policy actors (docs/model.md section 4).
+ * Built-in policies and user rules share the same building blocks: conditions on what the
+ * actor has observed, and verbs that pick an action from the actor's own ladder. */
+#include <math.h>
+
+#include "internal.h"
+#include "model_internal.h"
+
+/* What a policy actor observes about its adversaries' last moves. */
+typedef struct observation {
+  double intensity;    /* highest intensity of an adversary's military act last step */
+  int conciliated;     /* an adversary took a restraint or diplomacy action last step */
+  int kind;            /* kind of the adversary's most escalatory act last step (-1: none) */
+  double belief;       /* mean belief that the adversaries are greedy */
+  uint32_t since_major;/* steps since the last major provocation (BRINK_NEVER: none) */
+} observation;
+
+static observation observe(const brink_model *m, const run_state *s, uint32_t i) {
+  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER};
+  int n_adv = 0;
+  double best = -1.0;
+  for (uint32_t j = 0; j < m->n_actors; j++) {
+    if (!(m->actors[i].adversaries & (1u << j))) continue;
+    o.belief += s->belief[i][j];
+    n_adv++;
+    int a = s->prev_action[j];
+    if (a < 0) continue;
+    const action_info *ai = &m->actors[j].actions[a];
+    double intensity = ai->kind == BRINK_ACTION_MILITARY ? action_intensity(s, j, a) : 0.0;
+    if (ai->kind == BRINK_ACTION_MILITARY && intensity > o.intensity) o.intensity = intensity;
+    if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY) o.conciliated = 1;
+    double rank = ai->kind == BRINK_ACTION_HOLD ? 0.0 : 1.0 + intensity;
+    if (rank > best) {
+      best = rank;
+      o.kind = ai->kind;
+    }
+  }
+  if (n_adv) o.belief /= n_adv;
+  if (s->last_major[i] != BRINK_NEVER && s->step > s->last_major[i])
+    o.since_major = s->step - s->last_major[i];
+  return o;
+}
+
+static int usable(const brink_model *m, const run_state *s, uint32_t i, uint32_t a) {
+  const action_info *ai = &m->actors[i].actions[a];
+  if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) return 0;
+  if (ai->min_track > s->track) return 0;
+  return 1;
+}
+
+/* Military action by intensity: mode 0 closest to target, 1 lowest at or above target,
+ * 2 strongest, 3 weakest. Acts that would breach a commitment in force are used only when
+ * nothing else is available. */
+static int pick_military(const brink_model *m, const run_state *s, uint32_t i, int mode,
+                         double target) {
+  for (int allow_breach = 0; allow_breach < 2; allow_breach++) {
+    int best = -1;
+    double best_score = HUGE_VAL;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      const action_info *ai = &m->actors[i].actions[a];
+      if (ai->kind != BRINK_ACTION_MILITARY || !usable(m, s, i, a)) continue;
+      if (!allow_breach && (ai->breaches & s->commitments)) continue;
+      double x = action_intensity(s, i, (int)a), score;
+      switch (mode) {
+      case 0: score = fabs(x - target) + 1e-6 * x; break;
+      case 1: score = x >= target ? x : 1e6 - x; break;
+      case 2: score = -x; break;
+      default: score = x; break;
+      }
+      if (score < best_score) {
+        best_score = score;
+        best = (int)a;
+      }
+    }
+    if (best >= 0) return best;
+  }
+  return -1;
+}
+
+static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind) {
+  int best = -1;
+  double best_score = -HUGE_VAL;
+  for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+    const action_info *ai = &m->actors[i].actions[a];
+    if (ai->kind != kind || !usable(m, s, i, a)) continue;
+    const double *num = s->num.action[i][a];
+    double score;
+    if (kind == BRINK_ACTION_SANCTION || kind == BRINK_ACTION_UNSC)
+      score = num[BRINK_ACTION_PRESSURE];
+    else if (kind == BRINK_ACTION_DIPLOMACY)
+      /* The offer for the next level: the highest level it proposes from where we stand. */
+      score = ai->sets_track > s->track ? 100.0 + ai->min_track : ai->sets_track;
+    else if (kind == BRINK_ACTION_RESTRAINT) {
+      if (ai->commits >= 0 && (s->commitments & (1u << ai->commits))) continue;
+      score = -num[BRINK_ACTION_COST];
+    } else
+      score = 0.0;
+    if (score > best_score) {
+      best_score = score;
+      best = (int)a;
+    }
+  }
+  return best;
+}
+
+/* The action a verb means for actor i; falls back along documented lines when the ladder has
+ * no such action (docs/model.md, "Verbs"). */
+static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, int verb, double by,
+                        const observation *o) {
+  int a = -1;
+  switch (verb) {
+  case BRINK_VERB_HOLD: return m->actors[i].hold_action;
+  case BRINK_VERB_MATCH:
+    a = o->intensity > 0.0 ? pick_military(m, s, i, 0, o->intensity) : pick_military(m, s, i, 3, 0);
+    break;
+  case BRINK_VERB_ESCALATE: a = pick_military(m, s, i, 1, o->intensity + by); break;
+  case BRINK_VERB_STRONGEST: a = pick_military(m, s, i, 2, 0); break;
+  case BRINK_VERB_ROUTINE: a = pick_military(m, s, i, 3, 0); break;
+  case BRINK_VERB_SANCTION: a = pick_kind(m, s, i, BRINK_ACTION_SANCTION); break;
+  case BRINK_VERB_UNSC:
+    a = pick_kind(m, s, i, BRINK_ACTION_UNSC);
+    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_SANCTION);
+    break;
+  case BRINK_VERB_OFFER_TALKS: a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY); break;
+  case BRINK_VERB_RESTRAIN: a = pick_kind(m, s, i, BRINK_ACTION_RESTRAINT); break;
+  case BRINK_VERB_CONSULT:
+    a = pick_kind(m, s, i, BRINK_ACTION_MEDIATION);
+    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY);
+    break;
+  default: break;
+  }
+  return a >= 0 ? a : m->actors[i].hold_action;
+}
+
+static int condition_holds(const run_state *s, const brink_policy *pol,
+                           const brink_rule_condition *c, const observation *o) {
+  double v = c->value;
+  double threshold = s->num.model[BRINK_MODEL_MAJOR_INTENSITY];
+  (void)pol;
+  switch (c->kind) {
+  case BRINK_COND_PROVOKED_AT_LEAST: return o->intensity >= v && o->intensity > 0.0;
+  case BRINK_COND_PROVOKED_WITHIN: return o->since_major != BRINK_NEVER && o->since_major <= v;
+  case BRINK_COND_QUIET_FOR: return o->since_major == BRINK_NEVER ? s->step + 1 >= v : o->since_major >= v;
+  case BRINK_COND_ADVERSARY_CONCILIATED: return o->conciliated == (v > 0.5);
+  case BRINK_COND_TRACK_AT_LEAST: return s->track >= v;
+  case BRINK_COND_TRACK_BELOW: return s->track < v;
+  case BRINK_COND_TENSION_ABOVE:
+    return s->tension_smooth / s->num.model[BRINK_MODEL_TENSION_SCALE] > v;
+  case BRINK_COND_TENSION_BELOW:
+    return s->tension_smooth / s->num.model[BRINK_MODEL_TENSION_SCALE] < v;
+  case BRINK_COND_BELIEF_GREEDY_ABOVE: return o->belief > v;
+  case BRINK_COND_BELIEF_GREEDY_BELOW: return o->belief < v;
+  case BRINK_COND_EVERY: return v >= 1 && s->step % (uint32_t)v == 0;
+  case BRINK_COND_PROBABILITY: return 0; /* drawn by the caller, see rules() */
+  case BRINK_COND_STEP_AT_LEAST: return s->step >= v;
+  default: (void)threshold; return 0;
+  }
+}
+
+static int rules(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
+                 run_state *s, uint32_t i, const observation *o) {
+  for (size_t r = 0; r < cp->n_rules; r++) {
+    const brink_rule *rule = cp->rules[r].rule;
+    if (rule->actors && !(rule->actors & (1u << i))) continue;
+    int ok = 1;
+    for (size_t c = 0; c < rule->n_conditions && ok; c++) {
+      const brink_rule_condition *cond = &rule->conditions[c];
+      if (cond->kind == BRINK_COND_PROBABILITY)
+        ok = brink_rng_uniform(&s->rng) < cond->value;
+      else
+        ok = condition_holds(s, pol, cond, o);
+    }
+    if (!ok) continue;
+    if (rule->verb == BRINK_VERB_ACTION) {
+      int a = cp->rules[r].action[i];
+      return a >= 0 && usable(m, s, i, (uint32_t)a) ? a : m->actors[i].hold_action;
+    }
+    return resolve_verb(m, s, i, rule->verb, rule->by, o);
+  }
+  return m->actors[i].hold_action;
+}
+
+static inline int every(uint32_t step, double period) {
+  uint32_t p = period < 1.0 ? 1u : (uint32_t)period;
+  return step % p == 0;
+}
+
+int brink__policy_decide(const brink_model *m, const brink_policy *pol,
+                         const compiled_policy *cp, run_state *s, uint32_t i) {
+  observation o = observe(m, s, i);
+  double pn[BRINK_POLICY_KEY_COUNT];
+  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
+    pn[k] = pol->num[k].param < 0 ? pol->num[k].constant : 0.0;
+  /* Parameters of policies may not be uncertain; the loader's constants are used. */
+  const double threshold = pn[BRINK_POLICY_THRESHOLD];
+  const int provoked = o.intensity >= threshold && o.intensity > 0.0;
+  const int recent_major = o.since_major != BRINK_NEVER && o.since_major <= 2;
+  policy_memory *mem = &s->memory[i];
+  const uint32_t t = s->step;
+  int verb = BRINK_VERB_HOLD;
+  double by = 0.0;
+
+  switch (pol->builtin) {
+  case BRINK_POLICY_BUILTIN_NONE: return rules(m, pol, cp, s, i, &o);
+
+  case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
+    /* Answer every major provocation above its level, then sanction it; show force
+     * routinely and in record exercises; never offer talks. */
+    if (provoked) {
+      verb = BRINK_VERB_ESCALATE;
+      by = pn[BRINK_POLICY_RESPONSE_STEP];
+    } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
+      mem->answered_major = s->last_major[i] + 1;
+      verb = BRINK_VERB_UNSC;
+    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY])) {
+      verb = BRINK_VERB_STRONGEST;
+    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY] / 4.0)) {
+      verb = BRINK_VERB_ROUTINE;
+    }
+    break;
+
+  case BRINK_POLICY_BUILTIN_PROACTIVE_DIPLOMACY:
+    /* Reassure at once, keep offering talks, answer nothing with force. */
+    if (t == 0)
+      verb = BRINK_VERB_RESTRAIN;
+    else if (o.conciliated || every(t, pn[BRINK_POLICY_OFFER_EVERY]))
+      verb = BRINK_VERB_OFFER_TALKS;
+    else if (every(t, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
+      verb = BRINK_VERB_RESTRAIN;
+    break;
+
+  case BRINK_POLICY_BUILTIN_RECIPROCAL_RESTRAINT:
+    /* GRIT (Osgood 1962; models.md 3.3): announce; small unilateral steps at a steady pace
+     * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
+     * to a major provocation; resume after a pause; faster steps when reciprocated. */
+    if (provoked) {
+      verb = BRINK_VERB_MATCH;
+      mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
+    } else if (t < mem->resume_at) {
+      verb = BRINK_VERB_HOLD;
+    } else if (t == 0) {
+      verb = BRINK_VERB_OFFER_TALKS; /* the public announcement */
+      mem->next_step_at = 1;
+    } else if (t >= mem->next_step_at) {
+      verb = BRINK_VERB_RESTRAIN;
+      if (resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0, &o) == m->actors[i].hold_action)
+        verb = BRINK_VERB_OFFER_TALKS;
+      double step_every = pn[BRINK_POLICY_GRIT_STEP_EVERY];
+      uint32_t gap = mem->reciprocated ? (uint32_t)fmax(1.0, step_every / 2.0)
+                                       : (uint32_t)(step_every + pn[BRINK_POLICY_GRIT_HOLD]);
+      mem->next_step_at = t + (gap ? gap : 1);
+      mem->reciprocated = 0;
+    } else if (o.conciliated) {
+      verb = BRINK_VERB_OFFER_TALKS;
+      mem->reciprocated = 1;
+    }
+    break;
+
+  case BRINK_POLICY_BUILTIN_TIT_FOR_TAT:
+    /* Mirror the adversary's last move, by kind, on one's own ladder. */
+    if (t == 0)
+      verb = BRINK_VERB_OFFER_TALKS;
+    else
+      switch (o.kind) {
+      case BRINK_ACTION_MILITARY: verb = BRINK_VERB_MATCH; break;
+      case BRINK_ACTION_RESTRAINT: verb = BRINK_VERB_RESTRAIN; break;
+      case BRINK_ACTION_DIPLOMACY: verb = BRINK_VERB_OFFER_TALKS; break;
+      case BRINK_ACTION_SANCTION:
+      case BRINK_ACTION_UNSC: verb = BRINK_VERB_SANCTION; break;
+      default: verb = BRINK_VERB_HOLD;
+      }
+    break;
+
+  case BRINK_POLICY_BUILTIN_PRESSURE_PLUS_DIPLOMACY:
+    /* Countermeasures against major provocations (matched, then sanctioned), while the offer
+     * of talks stands and routine exercises continue. */
+    if (provoked) {
+      verb = BRINK_VERB_MATCH;
+    } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
+      mem->answered_major = s->last_major[i] + 1;
+      verb = BRINK_VERB_UNSC;
+    } else if (o.conciliated || every(t, pn[BRINK_POLICY_OFFER_EVERY])) {
+      verb = BRINK_VERB_OFFER_TALKS;
+    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY])) {
+      verb = BRINK_VERB_ROUTINE;
+    }
+    break;
+
+  case BRINK_POLICY_BUILTIN_CONSULT_BEIJING:
+    /* Bring the third party in to mediate, offer talks, answer only major provocations. */
+    if (provoked)
+      verb = BRINK_VERB_MATCH;
+    else if (every(t, pn[BRINK_POLICY_CONSULT_EVERY]))
+      verb = BRINK_VERB_CONSULT;
+    else if (o.conciliated || every(t + (uint32_t)(pn[BRINK_POLICY_OFFER_EVERY] / 2.0),
+                                    pn[BRINK_POLICY_OFFER_EVERY]))
+      verb = BRINK_VERB_OFFER_TALKS;
+    break;
+
+  default: break;
+  }
+  return resolve_verb(m, s, i, verb, by, &o);
+}
