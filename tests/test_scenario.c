@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/* Scenario loader: a rich file read into the structure (values checked against the file by
+ * hand), the round trip through the dump, every error class with its line and column,
+ * includes, --set, malformed and hostile input, and allocation-failure injection. */
+#define _POSIX_C_SOURCE 200809L
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brink/scenario.h"
+#include "harness.h"
+
+#define DATA "tests/data/scenario/"
+
+static brink_ctx *ctx;
+
+static char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (cap - n < 2) {
+      char *b = realloc(buf, cap * 2);
+      if (!b) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = b;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (buf) buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static int param_index(const brink_scenario *sc, const char *name) {
+  return brink_scenario_find_param(sc, name);
+}
+
+/* ---- The rich scenario, read field by field -------------------------------------------- */
+
+static void test_rich(void) {
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  brink_status st = brink_scenario_load(ctx, DATA "rich.yaml", NULL, 0, &diags, &sc);
+  CHECK_INT(st, BRINK_OK);
+  CHECK_INT(diags.n, 0);
+  if (!sc) goto done;
+  CHECK_STR(sc->name, "rich-test");
+  CHECK_STR(sc->description, "Two rivals, an ally and a mediator.\n");
+  CHECK_INT(sc->n_sources, 2);
+  CHECK_STR(sc->sources[1], "second source, with a \"quote\"");
+  CHECK_INT(sc->step, BRINK_STEP_MONTH);
+  CHECK_INT(sc->horizon, 24);
+  CHECK_STR(sc->start, "2024-02-29");
+  CHECK_INT(sc->n_files, 1);
+  CHECK_STR(sc->files[0], DATA "rich.yaml");
+
+  /* params */
+  CHECK_INT(sc->n_params, 8);
+  int p = param_index(sc, "red_greed");
+  CHECK_INT(p, 0);
+  CHECK_INT(sc->params[0].dist, BRINK_DIST_BETA);
+  CHECK_NEAR(sc->params[0].a, 2, 0);
+  CHECK_NEAR(sc->params[0].b, 3, 0);
+  CHECK_STR(sc->params[0].unit, "probability");
+  CHECK_STR(sc->params[0].doc, "prior P(Red greedy)");
+  CHECK_INT(sc->params[0].loc.line, 14);
+  CHECK_INT(sc->params[0].loc.col, 3);
+  p = param_index(sc, "relations_rb");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_CONSTANT);
+  CHECK_NEAR(sc->params[p].value, -0.5, 0);
+  p = param_index(sc, "scale");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_CONSTANT);
+  CHECK_NEAR(sc->params[p].value, 1.5, 0);
+  CHECK_STR(sc->params[p].unit, "multiplier");
+  p = param_index(sc, "u");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_UNIFORM);
+  CHECK_NEAR(sc->params[p].lo, 0, 0);
+  CHECK_NEAR(sc->params[p].hi, 1, 0);
+  p = param_index(sc, "n");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_NORMAL);
+  CHECK(sc->params[p].lo < -1e300 && sc->params[p].hi > 1e300);
+  p = param_index(sc, "tn");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_TRUNCNORMAL);
+  CHECK_NEAR(sc->params[p].a, 0.5, 0);
+  CHECK_NEAR(sc->params[p].b, 0.2, 0);
+  CHECK_NEAR(sc->params[p].lo, 0, 0);
+  CHECK_NEAR(sc->params[p].hi, 1, 0);
+  p = param_index(sc, "w");
+  CHECK_INT(sc->params[p].dist, BRINK_DIST_CHOICE);
+  CHECK_INT(sc->params[p].n_choices, 3);
+  CHECK_NEAR(sc->params[p].choices[2], 0.9, 0);
+  CHECK_NEAR(sc->params[p].weights[0], 0.25, 1e-15); /* 1, 2, 1 normalised */
+  CHECK_NEAR(sc->params[p].weights[1], 0.5, 1e-15);
+  p = param_index(sc, "flag");
+  CHECK_NEAR(sc->params[p].weights[0], 0.5, 1e-15); /* equal weights when none given */
+  CHECK_INT(param_index(sc, "nope"), -1);
+
+  /* model: given, parameter, default */
+  CHECK_NEAR(sc->model[BRINK_MODEL_INCIDENT_BASE].constant, 0.02, 0);
+  CHECK_INT(sc->model[BRINK_MODEL_INCIDENT_BASE].param, -1);
+  CHECK_INT(sc->model[BRINK_MODEL_NOISE].param, param_index(sc, "scale"));
+  CHECK_NEAR(sc->model[BRINK_MODEL_WAR_PROB].constant, 0.1, 0); /* default of the table */
+  CHECK_INT(sc->model[BRINK_MODEL_WAR_PROB].param, -1);
+
+  /* actors */
+  CHECK_INT(sc->n_actors, 4);
+  int red = brink_scenario_find_actor(sc, "Red"), blue = brink_scenario_find_actor(sc, "Blue");
+  int green = brink_scenario_find_actor(sc, "Green"), grey = brink_scenario_find_actor(sc, "Grey");
+  CHECK_INT(red, 0);
+  CHECK_INT(blue, 1);
+  CHECK_INT(green, 2);
+  CHECK_INT(grey, 3);
+  const brink_actor *a = &sc->actors[0];
+  CHECK_STR(a->label, "Red State");
+  CHECK_INT(a->driver, BRINK_DRIVER_BEHAVIOURAL);
+  CHECK_INT(a->adversaries, (1u << 1) | (1u << 2));
+  CHECK_INT(a->allies, 1u << 3);
+  CHECK_INT(a->num[BRINK_ACTOR_GREED].param, param_index(sc, "red_greed"));
+  CHECK_NEAR(a->num[BRINK_ACTOR_RATIONALITY].constant, 3, 0);
+  CHECK_NEAR(a->num[BRINK_ACTOR_THREAT_MEMORY].constant, 0.85, 0); /* default */
+  CHECK_NEAR(a->type_num[0][BRINK_TYPE_SECURITY].constant, 1.2, 0);
+  CHECK_NEAR(a->type_num[0][BRINK_TYPE_OPPORTUNISM].constant, 0.0, 0); /* security default */
+  CHECK_NEAR(a->type_num[1][BRINK_TYPE_SECURITY].constant, 0.3, 0);    /* greedy default */
+  CHECK_NEAR(a->type_num[1][BRINK_TYPE_OPPORTUNISM].constant, 1.5, 0);
+  CHECK_INT(a->type_num[1][BRINK_TYPE_DETERRENCE].param, param_index(sc, "u"));
+  CHECK_INT(a->n_ladder, 6);
+  CHECK_INT(a->loc.line, 27);
+  CHECK_INT(a->loc.col, 3);
+  const brink_action *act = &a->ladder[1];
+  CHECK_STR(act->name, "launch");
+  CHECK_STR(act->label, "launches a missile");
+  CHECK_STR(act->cameo, "150");
+  CHECK_INT(act->kind, BRINK_ACTION_MILITARY);
+  CHECK_NEAR(act->num[BRINK_ACTION_INTENSITY].constant, 3, 0);
+  CHECK_NEAR(act->num[BRINK_ACTION_PROXIMITY].constant, 0.2, 0);
+  CHECK_NEAR(act->num[BRINK_ACTION_GOLDSTEIN].constant, -7.2, 1e-12); /* GDELT weight of 150 */
+  CHECK_INT(act->goldstein_given, 0);
+  CHECK_INT(act->commits, -1);
+  CHECK_INT(act->targets, a->adversaries);
+  CHECK_STR(a->ladder[0].label, "hold"); /* label defaults to the name */
+  CHECK_INT(a->ladder[2].breaches, 1u << 0);
+  CHECK_NEAR(a->ladder[2].num[BRINK_ACTION_MIN_READINESS].constant, 0.8, 0);
+  CHECK_INT(a->ladder[3].commits, 0);
+  CHECK_INT(a->ladder[3].num[BRINK_ACTION_COST].param, param_index(sc, "w"));
+  CHECK_INT(a->ladder[4].min_track, BRINK_TRACK_CONTACT);
+  CHECK_INT(a->ladder[4].sets_track, BRINK_TRACK_TALKS); /* min_track + 1 */
+  CHECK_INT(a->ladder[4].goldstein_given, 1);
+  CHECK_NEAR(a->ladder[4].num[BRINK_ACTION_GOLDSTEIN].constant, 3.5, 0);
+  CHECK_INT(a->ladder[5].targets, 1u << 1);
+  CHECK_INT(brink_actor_find_action(a, "talk"), 4);
+  CHECK_INT(brink_actor_find_action(a, "nope"), -1);
+  CHECK_INT(sc->actors[1].driver, BRINK_DRIVER_POLICY);
+  CHECK_NEAR(sc->actors[1].num[BRINK_ACTOR_PERMANENT_MEMBER].constant, 1, 0);
+  CHECK_INT(sc->actors[1].ladder[5].sets_track, BRINK_TRACK_TALKS);
+  CHECK_INT(sc->actors[1].ladder[5].min_track, BRINK_TRACK_NONE);
+  CHECK_INT(sc->actors[1].ladder[6].commits, 1);
+  CHECK_INT(sc->actors[3].driver, BRINK_DRIVER_THIRD_PARTY);
+  CHECK_INT(sc->actors[3].n_ladder, 0);
+  CHECK_INT(sc->actors[3].num[BRINK_ACTOR_PERMANENT_MEMBER].param, param_index(sc, "flag"));
+
+  /* relations, commitments */
+  CHECK_INT(sc->n_relations, 2);
+  CHECK_INT(sc->relations[0].a, 0);
+  CHECK_INT(sc->relations[0].b, 1);
+  CHECK_INT(sc->relations[0].num[BRINK_RELATION_VALUE].param, param_index(sc, "relations_rb"));
+  CHECK_NEAR(sc->relations[0].num[BRINK_RELATION_DRIFT].constant, 0.001, 0);
+  CHECK_NEAR(sc->relations[1].num[BRINK_RELATION_NOISE].constant, 0, 0);
+  CHECK_INT(sc->n_commitments, 2);
+  CHECK_STR(sc->commitments[0].name, "moratorium");
+  CHECK_INT(sc->commitments[0].holder, 0);
+  CHECK_NEAR(sc->commitments[0].num[BRINK_COMMITMENT_BREACH_COST].constant, 3, 0);
+  CHECK_NEAR(sc->commitments[0].num[BRINK_COMMITMENT_BY_AGREEMENT].constant, 1, 0);
+  CHECK_NEAR(sc->commitments[1].num[BRINK_COMMITMENT_IN_FORCE].constant, 1, 0);
+  CHECK_NEAR(sc->commitments[1].num[BRINK_COMMITMENT_BREACH_COST].constant, 2, 0);
+
+  /* policies */
+  CHECK_INT(sc->n_policies, 2);
+  CHECK_INT(brink_scenario_find_policy(sc, "mine"), 1);
+  const brink_policy *pol = &sc->policies[0];
+  CHECK_INT(pol->builtin, BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE);
+  CHECK_STR(pol->description, "answer everything");
+  CHECK_INT(pol->actors, (1u << 1) | (1u << 2));
+  CHECK_NEAR(pol->num[BRINK_POLICY_THRESHOLD].constant, 5, 0);
+  CHECK_INT(pol->num[BRINK_POLICY_EXERCISE_EVERY].param, param_index(sc, "scale"));
+  CHECK_INT(pol->n_rules, 0);
+  pol = &sc->policies[1];
+  CHECK_INT(pol->builtin, BRINK_POLICY_BUILTIN_NONE);
+  CHECK_INT(pol->n_rules, 4);
+  CHECK_INT(pol->rules[0].n_conditions, 2);
+  CHECK_INT(pol->rules[0].conditions[0].kind, BRINK_COND_PROVOKED_AT_LEAST);
+  CHECK_NEAR(pol->rules[0].conditions[0].value, 6, 0);
+  CHECK_INT(pol->rules[0].conditions[1].kind, BRINK_COND_TRACK_BELOW);
+  CHECK_INT(pol->rules[0].verb, BRINK_VERB_ESCALATE);
+  CHECK_NEAR(pol->rules[0].by, 1, 0);
+  CHECK_INT(pol->rules[1].verb, BRINK_VERB_ACTION);
+  CHECK_STR(pol->rules[1].action, "big_drill");
+  CHECK_INT(pol->rules[1].actors, pol->actors);
+  CHECK_INT(pol->rules[2].actors, 1u << 1);
+  CHECK_INT(pol->rules[3].n_conditions, 0);
+  CHECK_INT(pol->rules[3].verb, BRINK_VERB_HOLD);
+  CHECK_INT(sc->outputs, (1u << BRINK_OUTPUT_P_ARMED_CONFLICT) | (1u << BRINK_OUTPUT_PROVOCATIONS));
+done:
+  brink_scenario_free(ctx, sc);
+  brink_diag_list_release(&diags);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+/* ---- Round trip -------------------------------------------------------------------------- */
+
+static int same_value(brink_value a, brink_value b) {
+  return a.param == b.param && (a.param >= 0 || a.constant == b.constant);
+}
+
+/* Field-by-field comparison, independent of the dump's text. */
+static int same_scenario(const brink_scenario *x, const brink_scenario *y) {
+  int ok = !strcmp(x->name, y->name) && x->step == y->step && x->horizon == y->horizon &&
+           !x->start == !y->start && (!x->start || !strcmp(x->start, y->start)) &&
+           !x->description == !y->description &&
+           (!x->description || !strcmp(x->description, y->description)) &&
+           x->n_sources == y->n_sources && x->n_params == y->n_params &&
+           x->n_actors == y->n_actors && x->n_relations == y->n_relations &&
+           x->n_commitments == y->n_commitments && x->n_policies == y->n_policies &&
+           x->outputs == y->outputs;
+  for (size_t i = 0; ok && i < x->n_sources; i++) ok = !strcmp(x->sources[i], y->sources[i]);
+  for (size_t k = 0; ok && k < BRINK_MODEL_KEY_COUNT; k++)
+    ok = same_value(x->model[k], y->model[k]);
+  for (size_t i = 0; ok && i < x->n_params; i++) {
+    const brink_param *p = &x->params[i], *q = &y->params[i];
+    ok = !strcmp(p->name, q->name) && p->dist == q->dist && p->value == q->value && p->a == q->a &&
+         p->b == q->b && p->lo == q->lo && p->hi == q->hi && p->n_choices == q->n_choices &&
+         !p->doc == !q->doc && !p->unit == !q->unit;
+    for (size_t k = 0; ok && k < p->n_choices; k++)
+      ok = p->choices[k] == q->choices[k] && p->weights[k] == q->weights[k];
+  }
+  for (size_t i = 0; ok && i < x->n_actors; i++) {
+    const brink_actor *a = &x->actors[i], *b = &y->actors[i];
+    ok = !strcmp(a->name, b->name) && !strcmp(a->label, b->label) && a->driver == b->driver &&
+         a->allies == b->allies && a->adversaries == b->adversaries && a->n_ladder == b->n_ladder;
+    for (size_t k = 0; ok && k < BRINK_ACTOR_KEY_COUNT; k++) ok = same_value(a->num[k], b->num[k]);
+    for (size_t t = 0; ok && t < 2; t++)
+      for (size_t k = 0; ok && k < BRINK_TYPE_KEY_COUNT; k++)
+        ok = same_value(a->type_num[t][k], b->type_num[t][k]);
+    for (size_t j = 0; ok && j < a->n_ladder; j++) {
+      const brink_action *s = &a->ladder[j], *t = &b->ladder[j];
+      ok = !strcmp(s->name, t->name) && !strcmp(s->label, t->label) &&
+           !strcmp(s->cameo, t->cameo) && s->kind == t->kind &&
+           s->goldstein_given == t->goldstein_given && s->min_track == t->min_track &&
+           s->sets_track == t->sets_track && s->commits == t->commits &&
+           s->breaches == t->breaches && s->targets == t->targets;
+      for (size_t k = 0; ok && k < BRINK_ACTION_KEY_COUNT; k++)
+        ok = same_value(s->num[k], t->num[k]);
+    }
+  }
+  for (size_t i = 0; ok && i < x->n_relations; i++) {
+    ok = x->relations[i].a == y->relations[i].a && x->relations[i].b == y->relations[i].b;
+    for (size_t k = 0; ok && k < BRINK_RELATION_KEY_COUNT; k++)
+      ok = same_value(x->relations[i].num[k], y->relations[i].num[k]);
+  }
+  for (size_t i = 0; ok && i < x->n_commitments; i++) {
+    ok = !strcmp(x->commitments[i].name, y->commitments[i].name) &&
+         x->commitments[i].holder == y->commitments[i].holder;
+    for (size_t k = 0; ok && k < BRINK_COMMITMENT_KEY_COUNT; k++)
+      ok = same_value(x->commitments[i].num[k], y->commitments[i].num[k]);
+  }
+  for (size_t i = 0; ok && i < x->n_policies; i++) {
+    const brink_policy *p = &x->policies[i], *q = &y->policies[i];
+    ok = !strcmp(p->name, q->name) && p->builtin == q->builtin && p->actors == q->actors &&
+         p->n_rules == q->n_rules;
+    for (size_t k = 0; ok && k < BRINK_POLICY_KEY_COUNT; k++) ok = same_value(p->num[k], q->num[k]);
+    for (size_t r = 0; ok && r < p->n_rules; r++) {
+      const brink_rule *u = &p->rules[r], *v = &q->rules[r];
+      ok = u->verb == v->verb && u->by == v->by && u->actors == v->actors &&
+           !u->action == !v->action && (!u->action || !strcmp(u->action, v->action)) &&
+           u->n_conditions == v->n_conditions;
+      for (size_t c = 0; ok && c < u->n_conditions; c++)
+        ok = u->conditions[c].kind == v->conditions[c].kind &&
+             u->conditions[c].value == v->conditions[c].value;
+    }
+  }
+  return ok;
+}
+
+static void round_trip(const char *path) {
+  brink_scenario *x = NULL, *y = NULL, *z = NULL;
+  brink_buf d1, d2;
+  brink_buf_init(&d1, ctx, 0);
+  brink_buf_init(&d2, ctx, 0);
+  brink_status st = brink_scenario_load(ctx, path, NULL, 0, NULL, &x);
+  if (st) fprintf(stderr, "%s: %s\n", path, brink_ctx_errmsg(ctx));
+  CHECK_INT(st, BRINK_OK);
+  if (st) goto done;
+  CHECK_INT(brink_scenario_dump(ctx, x, &d1), BRINK_OK);
+  st = brink_scenario_load_string(ctx, "dump.yaml", d1.data, d1.len, NULL, 0, NULL, &y);
+  if (st) fprintf(stderr, "dump of %s: %s\n", path, brink_ctx_errmsg(ctx));
+  CHECK_INT(st, BRINK_OK);
+  if (st) goto done;
+  CHECK(same_scenario(x, y));
+  CHECK_INT(brink_scenario_dump(ctx, y, &d2), BRINK_OK);
+  CHECK_STR(d1.data, d2.data);
+  /* A third load of the second dump: the fixed point holds. */
+  CHECK_INT(brink_scenario_load_string(ctx, NULL, d2.data, d2.len, NULL, 0, NULL, &z), BRINK_OK);
+  CHECK(z && same_scenario(x, z));
+done:
+  brink_scenario_free(ctx, x);
+  brink_scenario_free(ctx, y);
+  brink_scenario_free(ctx, z);
+  brink_buf_release(&d1);
+  brink_buf_release(&d2);
+}
+
+static void test_round_trip_rich(void) { round_trip(DATA "rich.yaml"); }
+
+static void test_round_trip_include(void) { round_trip(DATA "include_child.yaml"); }
+
+/* Every shipped scenario, whatever is in scenarios/ when the test runs. */
+static void test_round_trip_shipped(void) {
+  static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
+  size_t n = 0;
+  for (size_t p = 0; p < 2; p++) {
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    if (glob(patterns[p], 0, NULL, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; i++) {
+        round_trip(g.gl_pathv[i]);
+        n++;
+      }
+    }
+    globfree(&g);
+  }
+  printf("round trip: %zu shipped scenario file(s)\n", n);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+/* ---- Allocation failure injection ------------------------------------------------------ */
+
+static void fail_every_allocation(const char *path, const char *const *sets, size_t n_sets) {
+  brink_ctx *c = NULL;
+  CHECK_INT(brink_ctx_new(&c), BRINK_OK);
+  if (!c) return;
+  brink_scenario *sc = NULL;
+  brink_buf dump;
+  uint64_t before = brink_ctx_alloc_count(c);
+  CHECK_INT(brink_scenario_load(c, path, sets, n_sets, NULL, &sc), BRINK_OK);
+  uint64_t needed = brink_ctx_alloc_count(c) - before;
+  brink_scenario_free(c, sc);
+  CHECK(needed > 10);
+  size_t failures = 0, bad = 0;
+  for (uint64_t k = 1; k <= needed; k++) {
+    brink_diag_list diags;
+    brink_diag_list_init(&diags, c);
+    sc = NULL;
+    brink_ctx_fail_after(c, k);
+    brink_status st = brink_scenario_load(c, path, sets, n_sets, &diags, &sc);
+    brink_ctx_fail_after(c, 0);
+    if (st == BRINK_ENOMEM) {
+      failures++;
+      if (sc) bad++;
+    } else if (st == BRINK_OK) {
+      bad++; /* every allocation of a successful load is needed */
+    } else {
+      bad++;
+      fprintf(stderr, "k=%llu: %s (%s)\n", (unsigned long long)k, brink_status_name(st),
+              brink_ctx_errmsg(c));
+    }
+    brink_scenario_free(c, sc);
+    brink_diag_list_release(&diags);
+    if (brink_ctx_bytes_in_use(c) != 0) {
+      bad++;
+      fprintf(stderr, "k=%llu: %zu bytes leaked\n", (unsigned long long)k,
+              brink_ctx_bytes_in_use(c));
+    }
+  }
+  CHECK_INT(failures, needed);
+  CHECK_INT(bad, 0);
+  /* The dump's allocations too. */
+  CHECK_INT(brink_scenario_load(c, path, sets, n_sets, NULL, &sc), BRINK_OK);
+  for (uint64_t k = 1; sc && k <= 12; k++) {
+    brink_buf_init(&dump, c, 0);
+    brink_ctx_fail_after(c, k);
+    brink_status st = brink_scenario_dump(c, sc, &dump);
+    brink_ctx_fail_after(c, 0);
+    CHECK(st == BRINK_OK || st == BRINK_ENOMEM);
+    brink_buf_release(&dump);
+  }
+  brink_scenario_free(c, sc);
+  CHECK_INT(brink_ctx_bytes_in_use(c), 0);
+  printf("allocation failure injection: %s: %llu allocations, each failed once\n", path,
+         (unsigned long long)needed);
+  brink_ctx_free(c);
+}
+
+static void test_alloc_failures(void) {
+  fail_every_allocation(DATA "rich.yaml", NULL, 0);
+  static const char *const sets[] = {"params.u={dist: uniform, lo: 0.1, hi: 0.2}",
+                                     "actors.Red.ladder.test.intensity=8"};
+  fail_every_allocation(DATA "include_child.yaml", sets, 2);
+}
+
+int main(void) {
+  if (brink_ctx_new(&ctx)) return 1;
+  RUN(test_rich);
+  RUN(test_round_trip_rich);
+  RUN(test_round_trip_include);
+  RUN(test_round_trip_shipped);
+  RUN(test_alloc_failures);
+  brink_ctx_free(ctx);
+  return harness_finish("test_scenario");
+}
