@@ -293,10 +293,10 @@ static void value(conv *c, const ynode *n, const brink_key_spec *spec, const cha
       }
     } else if (par->lo < spec->min || par->hi > spec->max) {
       err(c, n,
-          "parameter '%s' (%s on [%g, %g]) can leave the range [%g, %g] (%s) of '%s' in %s: "
+          "parameter '%s' (%s on [%g, %g]%s%s) can leave the range [%g, %g] (%s) of '%s' in %s: "
           "expected a distribution inside the range (e.g. truncnormal with lo/hi)",
-          n->text, dist_name(par->dist), par->lo, par->hi, spec->min, spec->max, spec->unit,
-          spec->name, where);
+          n->text, dist_name(par->dist), par->lo, par->hi, par->loc.line ? "" : ", from ",
+          par->loc.line ? "" : par->loc.file, spec->min, spec->max, spec->unit, spec->name, where);
       return;
     }
     out->param = (int32_t)p;

@@ -44,6 +44,7 @@ typedef struct scn_loader {
   size_t n_files, cap_files;
   brink_diag_list *diags; /* the caller's, may be NULL */
   size_t n_errors;
+  uint32_t set_col; /* while a --set value is parsed: its number, the column of its errors */
   char first_error[768];
 } scn_loader;
 

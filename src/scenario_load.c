@@ -333,7 +333,10 @@ static void apply_set(scn_loader *L, ynode *root, const char *text, size_t numbe
     goto done;
   }
   ynode *value = NULL;
-  if (brink__scn_parse(L, eq + 1, strlen(eq + 1), file, &value)) goto done;
+  L->set_col = col;
+  brink_status st = brink__scn_parse(L, eq + 1, strlen(eq + 1), file, &value);
+  L->set_col = 0;
+  if (st) goto done;
   if (!value) value = brink__scn_scalar_new(L, "", 0, 0, file, 0, col);
   if (!value) goto done;
   relocate(value, file, col);
@@ -428,10 +431,22 @@ static brink_status load_common(brink_ctx *ctx, const char *display, const char 
     goto done;
   }
   ch.paths[ch.n++] = norm.data;
+  if (len > SCN_MAX_FILE_BYTES) {
+    uint32_t file = brink__scn_add_file(&L, display);
+    if (file != UINT32_MAX)
+      brink__scn_error(&L, file, 0, 0,
+                       "scenario text larger than 16 MiB (%zu bytes): refused; a scenario is a "
+                       "few tens of KiB",
+                       len);
+    goto done;
+  }
   load_tree(&L, display, text, len, includes_allowed, &ch, &root);
+  /* Validation runs unless a file was unreadable or not YAML (then it would only repeat the
+   * consequences); an override that cannot be applied is reported and the rest validated. */
+  int files_ok = L.n_errors == 0;
   for (size_t i = 0; i < n_overrides && root && !L.status; i++)
     apply_set(&L, root, overrides[i] ? overrides[i] : "", i + 1);
-  if (root && !L.status && L.n_errors == 0) brink__scn_convert(&L, root, out);
+  if (root && !L.status && files_ok) brink__scn_convert(&L, root, out);
 done:
   brink_buf_release(&norm);
   brink__scn_arena_free(&L);

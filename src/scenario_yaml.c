@@ -146,6 +146,10 @@ uint32_t brink__scn_add_file(scn_loader *L, const char *name) {
 void brink__scn_verror(scn_loader *L, uint32_t file, uint32_t line, uint32_t col, const char *fmt,
                        va_list ap) {
   char msg[640];
+  if (L->set_col) {
+    line = 0; /* inside a --set value: the override is the location */
+    col = L->set_col;
+  }
   vsnprintf(msg, sizeof msg, fmt, ap);
   const char *fname = file < L->n_files ? L->files[file] : "";
   L->n_errors++;
@@ -396,6 +400,14 @@ static int attach(builder *b, ynode *node) {
   return brink__scn_node_push(b->L, parent, node);
 }
 
+/* Nodes in the subtree, counting no further than limit + 1. */
+static size_t count_nodes(const ynode *n, size_t limit) {
+  size_t count = 1;
+  for (size_t i = 0; i < n->n && count <= limit; i++)
+    count += count_nodes(n->kids[i], limit - count);
+  return count;
+}
+
 static int on_event(builder *b, struct fy_event *ev) {
   scn_loader *L = b->L;
   const struct fy_mark *m = fy_event_start_mark(ev);
@@ -445,6 +457,7 @@ static int on_event(builder *b, struct fy_event *ev) {
   }
   case FYET_ALIAS: {
     size_t len = 0;
+    if (col > 1) col--; /* libfyaml's mark is after the '*' */
     const char *name = fy_token_get_text(ev->alias.anchor, &len);
     const ynode *target = NULL;
     for (size_t i = b->n_anchors; name && i-- > 0;)
@@ -455,6 +468,16 @@ static int on_event(builder *b, struct fy_event *ev) {
     if (!target) {
       brink__scn_error(L, b->file, line, col, "alias '*%.*s' to an undefined anchor",
                        (int)(name ? len : 0), name ? name : "");
+      b->failed = 1;
+      return -1;
+    }
+    /* Counted before copying, so that an alias bomb is reported where the alias is. */
+    size_t room = L->nodes < SCN_MAX_NODES ? SCN_MAX_NODES - L->nodes : 0;
+    if (count_nodes(target, room) > room) {
+      brink__scn_error(L, b->file, line, col,
+                       "more than %d YAML nodes with alias '*%.*s' expanded: too large, or an "
+                       "alias bomb; expected a scenario of reasonable size",
+                       SCN_MAX_NODES, (int)len, name);
       b->failed = 1;
       return -1;
     }

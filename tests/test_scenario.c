@@ -318,7 +318,20 @@ done:
   brink_buf_release(&d2);
 }
 
-static void test_round_trip_rich(void) { round_trip(DATA "rich.yaml"); }
+static void test_round_trip_rich(void) {
+  round_trip(DATA "rich.yaml");
+  /* The same text given in memory loads to the same scenario. */
+  size_t len = 0;
+  char *text = read_all(DATA "rich.yaml", &len);
+  CHECK(text != NULL);
+  brink_scenario *x = NULL, *y = NULL;
+  CHECK_INT(brink_scenario_load(ctx, DATA "rich.yaml", NULL, 0, NULL, &x), BRINK_OK);
+  CHECK_INT(brink_scenario_load_string(ctx, "rich", text, len, NULL, 0, NULL, &y), BRINK_OK);
+  CHECK(x && y && same_scenario(x, y));
+  brink_scenario_free(ctx, x);
+  brink_scenario_free(ctx, y);
+  free(text);
+}
 
 static void test_round_trip_include(void) { round_trip(DATA "include_child.yaml"); }
 
@@ -339,6 +352,356 @@ static void test_round_trip_shipped(void) {
   }
   printf("round trip: %zu shipped scenario file(s)\n", n);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+/* ---- Error classes: every problem of a file, each at its line and column ------------------- */
+
+typedef struct expected {
+  const char *file; /* suffix of the diagnostic's file */
+  unsigned line, col;
+  const char *text; /* part of the message */
+} expected;
+
+/* Loads path (or text when given) and checks that exactly the expected diagnostics came. */
+static void expect_errors(const char *path, const char *text, const char *const *sets,
+                          size_t n_sets, const expected *want, size_t n_want) {
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  brink_status st =
+      text ? brink_scenario_load_string(ctx, path, text, strlen(text), sets, n_sets, &diags, &sc)
+           : brink_scenario_load(ctx, path, sets, n_sets, &diags, &sc);
+  CHECK_INT(st, BRINK_EPARSE);
+  CHECK(sc == NULL);
+  CHECK_INT(diags.n, n_want);
+  for (size_t i = 0; i < n_want; i++) {
+    int found = 0;
+    for (size_t k = 0; k < diags.n && !found; k++) {
+      const brink_diag *d = &diags.items[k];
+      size_t lf = strlen(d->file), lw = strlen(want[i].file);
+      found = d->line == want[i].line && d->col == want[i].col && lf >= lw &&
+              !strcmp(d->file + lf - lw, want[i].file) && strstr(d->message, want[i].text);
+    }
+    if (!found) {
+      fprintf(stderr, "%s: missing %s:%u:%u: ...%s...; got:\n", path, want[i].file, want[i].line,
+              want[i].col, want[i].text);
+      for (size_t k = 0; k < diags.n; k++)
+        fprintf(stderr, "  %s:%u:%u: %s\n", diags.items[k].file, diags.items[k].line,
+                diags.items[k].col, diags.items[k].message);
+    }
+    CHECK(found);
+  }
+  /* The context names the first problem and how many more there are. */
+  if (n_want > 1) CHECK_CONTAINS(brink_ctx_errmsg(ctx), "more error");
+  brink_diag_list_release(&diags);
+  brink_scenario_free(ctx, sc);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+#define EXPECT_FILE(name, ...)                                                                     \
+  do {                                                                                             \
+    static const expected want_[] = {__VA_ARGS__};                                                 \
+    expect_errors(DATA name, NULL, NULL, 0, want_, BRINK_ARRAY_LEN(want_));                        \
+  } while (0)
+#define BRINK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_unknown_keys(void) {
+  EXPECT_FILE(
+      "err_unknown_key.yaml",
+      {"err_unknown_key.yaml", 7, 5, "unknown key 'gred' in actor 'Red' (did you mean 'greed'?"},
+      {"err_unknown_key.yaml", 20, 1, "unknown key 'outptus' in the scenario"});
+  /* The expected keys are listed. */
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "expected one of: ");
+}
+
+static void test_wrong_types(void) {
+  EXPECT_FILE("err_wrong_type.yaml",
+              {"err_wrong_type.yaml", 5, 8, "expected a mapping for 'model', found '0.5'"},
+              {"err_wrong_type.yaml", 9, 12,
+               "expected a number or $param for 'greed' in actor 'Red', found a sequence"},
+              {"err_wrong_type.yaml", 13, 45, "expected a quoted CAMEO code"});
+}
+
+static void test_out_of_range(void) {
+  EXPECT_FILE(
+      "err_range.yaml",
+      {"err_range.yaml", 3, 17, "horizon 6000 is out of range: expected 1 to 5000"},
+      {"err_range.yaml", 7, 12,
+       "value 1.5 of 'greed' in actor 'Red' is out of range: expected 0 to 1 (probability)"});
+}
+
+static void test_undefined(void) {
+  EXPECT_FILE(
+      "err_undefined.yaml",
+      {"err_undefined.yaml", 10, 25, "undefined actor 'Green' in actor 'Red' (defined: Red, Blue)"},
+      {"err_undefined.yaml", 11, 12, "undefined parameter '$gg' for 'greed'"},
+      {"err_undefined.yaml", 14, 46, "unknown CAMEO code \"999\""},
+      {"err_undefined.yaml", 14, 77, "undefined commitment 'pact'"},
+      {"err_undefined.yaml", 22, 16, "unknown built-in policy 'tit_for_two_tats'"},
+      {"err_undefined.yaml", 26, 30,
+       "undefined action 'no_such_action' in rule 1 of policy 'mine'"});
+}
+
+static void test_distributions(void) {
+  EXPECT_FILE(
+      "err_distribution.yaml", {"err_distribution.yaml", 4, 28, "invalid start date '2023-02-29'"},
+      {"err_distribution.yaml", 7, 39, "sd 0 in parameter 'bad_sd' (normal): expected sd > 0"},
+      {"err_distribution.yaml", 8, 37, "hi 1 <= lo 1 in parameter 'bad_u'"},
+      {"err_distribution.yaml", 9, 29, "a 0 in parameter 'bad_beta' (beta): expected a > 0"},
+      {"err_distribution.yaml", 10, 50, "weights of parameter 'bad_w' (choice) sum to 0"},
+      {"err_distribution.yaml", 11, 17, "unknown distribution 'lognormal'"},
+      {"err_distribution.yaml", 15, 12,
+       "parameter '$n' (normal on [-inf, inf]) can leave the range [0, 1]"});
+}
+
+static void test_policy_errors(void) {
+  EXPECT_FILE(
+      "err_policy.yaml",
+      {"err_policy.yaml", 18, 16,
+       "duplicate action 'drill' in the ladder of actor 'Blue' (first at line 17)"},
+      {"err_policy.yaml", 19, 9, "actor 'Grey' has no ladder"},
+      {"err_policy.yaml", 21, 44,
+       "actor 'Red' in policy 'p' has driver behavioural: expected an actor with driver: policy"},
+      {"err_policy.yaml", 24, 15, "duplicate relation Blue-Red (first at line 23)"});
+}
+
+static void test_include_errors(void) {
+  /* The cycle is reported where it closes, with the chain. */
+  EXPECT_FILE("cycle_a.yaml", {"cycle_b.yaml", 3, 11,
+                               "include cycle: " DATA "cycle_a.yaml -> " DATA
+                               "cycle_b.yaml -> " DATA "cycle_a.yaml"});
+  EXPECT_FILE("include_missing.yaml",
+              {"include_missing.yaml", 1, 30, "cannot read included file 'no_such_file.yaml'"});
+  /* A scenario given as text without a name cannot include. */
+  static const expected no_name[] = {
+      {"<string>", 1, 10, "include of 'base.yaml' in a scenario given as text"}};
+  expect_errors(NULL, "include: base.yaml\nname: x\n", NULL, 0, no_name, 1);
+  /* Includes deeper than the limit: a file that includes itself under other spellings is a
+   * cycle; a chain of 17 distinct names is too deep. */
+  static const expected self[] = {{"self.yaml", 1, 10, "include cycle"}};
+  expect_errors(DATA "self.yaml", "include: ./self.yaml\nname: x\n", NULL, 0, self, 1);
+}
+
+static void test_include_merge(void) {
+  brink_scenario *sc = NULL;
+  CHECK_INT(brink_scenario_load(ctx, DATA "include_child.yaml", NULL, 0, NULL, &sc), BRINK_OK);
+  if (!sc) return;
+  CHECK_STR(sc->name, "include-child");
+  CHECK_INT(sc->horizon, 26);           /* time merged key by key: horizon overridden */
+  CHECK_INT(sc->step, BRINK_STEP_WEEK); /* ... step kept from the base */
+  CHECK_INT(sc->n_files, 2);
+  CHECK_STR(sc->files[1], DATA "include_base.yaml");
+  int rel = brink_scenario_find_param(sc, "rel"), g = brink_scenario_find_param(sc, "g");
+  CHECK_INT(sc->params[rel].dist, BRINK_DIST_CONSTANT);
+  CHECK_NEAR(sc->params[rel].value, 0.1, 0);
+  CHECK_INT(sc->params[g].dist, BRINK_DIST_UNIFORM);
+  const brink_actor *red = &sc->actors[0];
+  CHECK_NEAR(red->num[BRINK_ACTOR_RATIONALITY].constant, 4, 0);
+  CHECK_INT(red->num[BRINK_ACTOR_GREED].param, g);
+  CHECK_INT(red->n_ladder, 3); /* hold, test (merged), talk (appended) */
+  CHECK_NEAR(red->ladder[1].num[BRINK_ACTION_INTENSITY].constant, 8, 0);
+  CHECK_STR(red->ladder[1].cameo, "150"); /* kept from the base entry */
+  CHECK_STR(red->ladder[2].name, "talk");
+  CHECK_INT(sc->n_relations, 1); /* [Blue, Red] is the same pair as [Red, Blue] */
+  CHECK_NEAR(sc->relations[0].num[BRINK_RELATION_DRIFT].constant, 0.01, 0);
+  CHECK_NEAR(sc->relations[0].num[BRINK_RELATION_NOISE].constant, 0.02, 0);
+  CHECK_INT(sc->relations[0].num[BRINK_RELATION_VALUE].param, rel);
+  CHECK_INT(sc->n_sources, 1); /* other lists are replaced */
+  CHECK_STR(sc->sources[0], "child source");
+  /* Locations point into the file that wrote the value. */
+  CHECK_STR(red->ladder[0].loc.file, DATA "include_base.yaml");
+  CHECK_STR(red->ladder[2].loc.file, DATA "include_child.yaml");
+  brink_scenario_free(ctx, sc);
+}
+
+/* ---- --set ---------------------------------------------------------------------------------- */
+
+static void test_set(void) {
+  static const char *const sets[] = {
+      "params.g=0.35",
+      "actors.Red.ladder.test.intensity=7",
+      "relations.Blue-Red.value=0.5",
+      "model.noise=0",
+      "time.step=day",
+      "actors.Blue.types.greedy.deterrence=2",
+      "params.h={dist: uniform, lo: 0, hi: 0.5}",
+      "actors.Blue.greed=$h",
+      "sources=[a, b, c]",
+  };
+  brink_scenario *sc = NULL;
+  brink_status st =
+      brink_scenario_load(ctx, DATA "include_child.yaml", sets, BRINK_ARRAY_LEN(sets), NULL, &sc);
+  if (st) fprintf(stderr, "%s\n", brink_ctx_errmsg(ctx));
+  CHECK_INT(st, BRINK_OK);
+  if (!sc) return;
+  int g = brink_scenario_find_param(sc, "g"), h = brink_scenario_find_param(sc, "h");
+  CHECK_INT(sc->params[g].dist, BRINK_DIST_CONSTANT);
+  CHECK_NEAR(sc->params[g].value, 0.35, 0);
+  CHECK_NEAR(sc->actors[0].ladder[1].num[BRINK_ACTION_INTENSITY].constant, 7, 0);
+  CHECK_NEAR(sc->relations[0].num[BRINK_RELATION_VALUE].constant, 0.5, 0);
+  CHECK_INT(sc->relations[0].num[BRINK_RELATION_VALUE].param, -1);
+  CHECK_NEAR(sc->model[BRINK_MODEL_NOISE].constant, 0, 0);
+  CHECK_INT(sc->step, BRINK_STEP_DAY);
+  CHECK_NEAR(sc->actors[1].type_num[1][BRINK_TYPE_DETERRENCE].constant, 2, 0);
+  CHECK_INT(sc->params[h].dist, BRINK_DIST_UNIFORM);
+  CHECK_INT(sc->actors[1].num[BRINK_ACTOR_GREED].param, h);
+  CHECK_INT(sc->n_sources, 3);
+  brink_scenario_free(ctx, sc);
+
+  /* Errors: validated like the file, reported at "--set PATH=VALUE", line 0, column = the
+   * override's number (1-based). */
+  static const char *const bad[] = {
+      "actors.Red.gred=1", "params.g={dist: normal, mean: 0.2, sd: 0.1}", "actors.Nobody.greed=0.5",
+      "time.horizon",      "actors.Red.ladder.nope.intensity=3",          "name.x=1",
+      "model.noise=[1",
+  };
+  static const expected want[] = {
+      {"--set actors.Red.gred=1", 0, 1, "unknown key 'gred' in actor 'Red' (did you mean 'greed'?"},
+      {"include_base.yaml", 11, 12,
+       "parameter '$g' (normal on [-inf, inf], from --set params.g={dist: normal, mean: 0.2, sd: "
+       "0.1}) can leave the range [0, 1]"},
+      {"--set actors.Nobody.greed=0.5", 0, 3, "no entry 'Nobody' in 'actors'"},
+      {"--set time.horizon", 0, 4, "expected PATH=VALUE"},
+      {"--set actors.Red.ladder.nope.intensity=3", 0, 5, "no entry 'nope' in the list 'ladder'"},
+      {"--set name.x=1", 0, 6, "'name' holds a single value: it has no key 'x'"},
+      {"--set model.noise=[1", 0, 7, "invalid YAML"},
+  };
+  expect_errors(DATA "include_child.yaml", NULL, bad, BRINK_ARRAY_LEN(bad), want,
+                BRINK_ARRAY_LEN(want));
+  /* The reported location of a --set value is the override, also for range errors. */
+  static const char *const range[] = {"time.horizon=0"};
+  static const expected want_range[] = {
+      {"--set time.horizon=0", 0, 1, "horizon 0 is out of range"}};
+  expect_errors(DATA "include_child.yaml", NULL, range, 1, want_range, 1);
+}
+
+/* ---- Malformed and hostile input --------------------------------------------------------- */
+
+static void expect_one(const char *text, size_t len, unsigned line, unsigned col, const char *msg) {
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  brink_status st = brink_scenario_load_string(ctx, "in.yaml", text, len, NULL, 0, &diags, &sc);
+  CHECK_INT(st, BRINK_EPARSE);
+  CHECK(diags.n >= 1);
+  if (diags.n >= 1) {
+    CHECK_INT(diags.items[0].line, line);
+    CHECK_INT(diags.items[0].col, col);
+    CHECK_CONTAINS(diags.items[0].message, msg);
+  }
+  brink_diag_list_release(&diags);
+  brink_scenario_free(ctx, sc);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+static void test_malformed(void) {
+  expect_one("", 0, 1, 1, "empty scenario file: expected a mapping with at least 'name'");
+  expect_one("# only a comment\n", 17, 1, 1, "empty scenario file");
+  expect_one("- a\n- b\n", 8, 1, 1, "a sequence at the top of the file");
+  expect_one("name: x\nname: y\n", 16, 2, 1, "duplicate key 'name' (first at line 1, column 1)");
+  expect_one("name: [1, 2\ntime: 3\n", 20, 3, 1, "invalid YAML");
+  expect_one("name: x\n---\nname: y\n", 20, 2, 1, "a second YAML document");
+  expect_one("name: \"caf\xc3\xa9 \xff\"\n", 14, 1, 13, "invalid UTF-8 (byte 0xff)");
+  expect_one("name: x\n\xc0\xaf: 1\n", 13, 2, 1, "invalid UTF-8"); /* overlong '/' */
+  expect_one("name: a\0b\n", 10, 1, 8, "NUL byte");
+  expect_one("{a: *nope}\n", 11, 1, 5, "undefined anchor");
+  /* Binary garbage: a fixed pseudo-random byte string. */
+  unsigned char junk[4096];
+  uint32_t x = 12345;
+  for (size_t i = 0; i < sizeof junk; i++) {
+    x = x * 1103515245u + 12345u;
+    junk[i] = (unsigned char)(x >> 16);
+  }
+  brink_scenario *sc = NULL;
+  CHECK_INT(
+      brink_scenario_load_string(ctx, "junk", (const char *)junk, sizeof junk, NULL, 0, NULL, &sc),
+      BRINK_EPARSE);
+  CHECK(sc == NULL);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+static void test_hostile(void) {
+  /* 100 MB of '[': refused up front by the size limit, without parsing. */
+  size_t big = (size_t)100 << 20;
+  char *text = malloc(big);
+  CHECK(text != NULL);
+  if (!text) return;
+  memset(text, '[', big);
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  CHECK_INT(brink_scenario_load_string(ctx, "big.yaml", text, big, NULL, 0, &diags, &sc),
+            BRINK_EPARSE);
+  CHECK(diags.n == 1 && strstr(diags.items[0].message, "larger than 16 MiB"));
+  brink_diag_list_release(&diags);
+  /* 1 MB of nesting, flow and block: refused at the 65th level. */
+  expect_one(text, (size_t)1 << 20, 1, 65, "nesting deeper than 64 levels");
+  free(text);
+  size_t n = 200000, len = 0;
+  text = malloc(n * 4 + 16);
+  CHECK(text != NULL);
+  if (!text) return;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(text + len, "- ", 2);
+    len += 2;
+  }
+  memcpy(text + len, "x\n", 2);
+  len += 2;
+  expect_one(text, len, 1, 129, "nesting deeper than 64 levels");
+  /* "{a: {a: ..." with quoted keys containing brackets, which do not count. */
+  len = 0;
+  for (size_t i = 0; i < 100; i++) {
+    memcpy(text + len, "{\"[[\": ", 7);
+    len += 7;
+  }
+  memcpy(text + len, "1\n", 2);
+  len += 2;
+  expect_one(text, len, 1, 7 * 64 + 1, "nesting deeper than 64 levels");
+  free(text);
+  /* Billion laughs: 9^9 expansions, stopped by the node budget. */
+  static const char bomb[] = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                             "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                             "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                             "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                             "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+                             "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+                             "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+                             "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+  expect_one(bomb, sizeof bomb - 1, 6, 12, "more than 200000 YAML nodes with alias '*e' expanded");
+  /* Aliases within the budget work: a shared ladder entry. */
+  static const char shared[] = "name: aliases\ntime: {horizon: 5}\n"
+                               "actors:\n"
+                               "  A: {driver: behavioural, adversaries: [B], ladder: [&hold {name: "
+                               "hold, kind: hold, cameo: \"010\"}]}\n"
+                               "  B: {driver: behavioural, adversaries: [A], ladder: [*hold]}\n";
+  CHECK_INT(
+      brink_scenario_load_string(ctx, "shared.yaml", shared, sizeof shared - 1, NULL, 0, NULL, &sc),
+      BRINK_OK);
+  CHECK(sc && sc->actors[1].n_ladder == 1 && !strcmp(sc->actors[1].ladder[0].cameo, "010"));
+  brink_scenario_free(ctx, sc);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+}
+
+/* Every error is reported, not only the first; the list stops at 100 but the count goes on. */
+static void test_many_errors(void) {
+  size_t cap = 1 << 16, len = 0;
+  char *text = malloc(cap);
+  CHECK(text != NULL);
+  if (!text) return;
+  len += (size_t)snprintf(text, cap, "name: many\ntime: {horizon: 5}\nmodel:\n");
+  for (int i = 0; i < 150; i++) len += (size_t)snprintf(text + len, cap - len, "  key%d: 1\n", i);
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  brink_scenario *sc = NULL;
+  CHECK_INT(brink_scenario_load_string(ctx, "many.yaml", text, len, NULL, 0, &diags, &sc),
+            BRINK_EPARSE);
+  CHECK_INT(diags.n, 100);
+  CHECK_INT(diags.items[0].line, 4);
+  CHECK_INT(diags.items[99].line, 103);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "(and 150 more errors)"); /* 150 keys + no actors */
+  brink_diag_list_release(&diags);
+  free(text);
 }
 
 /* ---- Allocation failure injection ------------------------------------------------------ */
@@ -412,6 +775,18 @@ int main(void) {
   RUN(test_round_trip_rich);
   RUN(test_round_trip_include);
   RUN(test_round_trip_shipped);
+  RUN(test_unknown_keys);
+  RUN(test_wrong_types);
+  RUN(test_out_of_range);
+  RUN(test_undefined);
+  RUN(test_distributions);
+  RUN(test_policy_errors);
+  RUN(test_include_errors);
+  RUN(test_include_merge);
+  RUN(test_set);
+  RUN(test_malformed);
+  RUN(test_hostile);
+  RUN(test_many_errors);
   RUN(test_alloc_failures);
   brink_ctx_free(ctx);
   return harness_finish("test_scenario");
