@@ -258,7 +258,15 @@ static int prescan(scn_loader *L, const char *text, size_t len, uint32_t file) {
     int token_start = prev == ' ' || prev == '\t' || prev == '\n' || prev == '\r' || prev == '[' ||
                       prev == '{' || prev == ',' || prev == ':' || prev == '-' || prev == '?';
     if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n' || prev == '\r')) {
-      while (i < len && s[i] != '\n') i++;
+      /* Comment bytes are checked too: libfyaml 0.7.12 loops forever on invalid UTF-8 after
+       * a directive ("%#x #\xe5"), so it must never see any. */
+      while (i < len && s[i] != '\n' && s[i] != '\0') {
+        size_t step = utf8_len(s + i, len - i);
+        if (!step) break; /* reported on the next turn */
+        i += step;
+        col++;
+      }
+      prev = ' ';
       continue;
     }
     if ((c == '"' || c == '\'') && token_start) {

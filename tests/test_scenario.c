@@ -604,6 +604,10 @@ static void test_malformed(void) {
   expect_one("name: \"caf\xc3\xa9 \xff\"\n", 14, 1, 13, "invalid UTF-8 (byte 0xff)");
   expect_one("name: x\n\xc0\xaf: 1\n", 13, 2, 1, "invalid UTF-8"); /* overlong '/' */
   expect_one("name: a\0b\n", 10, 1, 8, "NUL byte");
+  /* Found by fuzzing: libfyaml 0.7.12 never returns on invalid UTF-8 in a comment after a
+   * directive; the bytes of comments are checked before libfyaml sees them. */
+  expect_one("%#set #\xe5", 8, 1, 8, "invalid UTF-8 (byte 0xe5)");
+  expect_one("name: x # caf\xe9\n", 16, 1, 14, "invalid UTF-8 (byte 0xe9)");
   expect_one("{a: *nope}\n", 11, 1, 5, "undefined anchor");
   /* Binary garbage: a fixed pseudo-random byte string. */
   unsigned char junk[4096];
