@@ -191,7 +191,8 @@ static int events_import(brink_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
   for (size_t i = 0; i < spec.n_pos; i++) {
     import_state is = {.file = spec.pos[i]};
-    ro.on_bad = on_bad;
+    /* Under --strict the first bad row is the error message itself. */
+    ro.on_bad = ro.strict ? NULL : on_bad;
     ro.userdata = &is;
     brink_event_import_stats stats;
     if ((st = brink_event_reader_new(ctx, spec.pos[i], &ro, &reader)) ||

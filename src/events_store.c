@@ -501,7 +501,7 @@ brink_status brink_events_index(brink_event_store *s, const brink_event_index_op
   for (size_t i = 0; i < series->n; i++) {
     brink_event_period_row *row = &series->rows[i];
     row->net_cooperation = row->acc.net_cooperation;
-    row->tension = brink_tension_value(&row->acc);
+    row->tension = brink_tension_value(&row->acc) + 0.0; /* + 0.0: no "-0" for empty periods */
     row->mean_goldstein = brink_tension_mean_goldstein(&row->acc);
     row->conflict_share = brink_tension_conflict_share(&row->acc);
     row->tension_per_1000 = row->total ? 1000.0 * row->tension / (double)row->total : 0.0;
