@@ -32,12 +32,14 @@ read -r _ _ _ xtime_w _ < <("$bin" index "$tmp/brink.db" week daily)
 cols=$(seq -s, -f 'c%g' 1 61)
 t0=$(now)
 sqlite3 "$tmp/base.db" "PRAGMA journal_mode=OFF;" "PRAGMA synchronous=OFF;" \
-  "CREATE TABLE g($cols);" ".mode tabs" ".import $file g"
+  "CREATE TABLE g($cols);" ".mode tabs" ".import $file g" >/dev/null
 t1=$(now)
 sqlite3 "$tmp/base.db" "CREATE INDEX g_date ON g(c2); CREATE INDEX g_dyad ON g(c8, c18, c2);"
 t2=$(now)
-snet=$(sqlite3 "$tmp/base.db" "SELECT printf('%.1f', SUM(c31)) FROM g WHERE (c8='PRK' AND c18='USA')
-  OR (c8='USA' AND c18='PRK')")
+# The same monthly series as brink's index (count and sum of weights per month, both ways).
+snet=$(sqlite3 "$tmp/base.db" "SELECT printf('%.1f', SUM(s)) FROM (SELECT substr(c2, 1, 6) AS m,
+  COUNT(*) AS n, SUM(c31) AS s FROM g WHERE (c8='PRK' AND c18='USA') OR (c8='USA' AND c18='PRK')
+  GROUP BY m ORDER BY m)")
 t3=$(now)
 srows=$(sqlite3 "$tmp/base.db" "SELECT COUNT(*) FROM g")
 

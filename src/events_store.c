@@ -24,27 +24,25 @@ struct brink_event_store {
   "CREATE INDEX IF NOT EXISTS events_by_dyad ON events(actor1_country, actor2_country, date);"
 
 /* Schema version 1; documented in docs/events.md. */
-static const char schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');"
-    "CREATE TABLE IF NOT EXISTS files("
-    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, format TEXT NOT NULL,"
-    " imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
-    " rows INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,"
-    " duplicates INTEGER NOT NULL DEFAULT 0, bad INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS events("
-    " source INTEGER NOT NULL, event_id INTEGER NOT NULL, date INTEGER NOT NULL,"
-    " added INTEGER NOT NULL, added_day INTEGER NOT NULL,"
-    " actor1_code TEXT NOT NULL, actor1_country TEXT NOT NULL, actor1_type TEXT NOT NULL,"
-    " actor2_code TEXT NOT NULL, actor2_country TEXT NOT NULL, actor2_type TEXT NOT NULL,"
-    " code TEXT NOT NULL, root TEXT NOT NULL, quadclass INTEGER NOT NULL,"
-    " goldstein REAL NOT NULL, file_weight REAL, is_root INTEGER NOT NULL,"
-    " num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,"
-    " num_articles INTEGER NOT NULL, avg_tone REAL NOT NULL, source_url TEXT NOT NULL,"
-    " file_id INTEGER NOT NULL REFERENCES files(id),"
-    " UNIQUE(source, event_id, date));"
-
-    ;
+#define SCHEMA_SQL                                                                                 \
+  "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"                    \
+  "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');"                          \
+  "CREATE TABLE IF NOT EXISTS files("                                                              \
+  " id INTEGER PRIMARY KEY, path TEXT NOT NULL, format TEXT NOT NULL,"                             \
+  " imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"                    \
+  " rows INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,"                            \
+  " duplicates INTEGER NOT NULL DEFAULT 0, bad INTEGER NOT NULL DEFAULT 0);"                       \
+  "CREATE TABLE IF NOT EXISTS events("                                                             \
+  " source INTEGER NOT NULL, event_id INTEGER NOT NULL, date INTEGER NOT NULL,"                    \
+  " added INTEGER NOT NULL, added_day INTEGER NOT NULL,"                                           \
+  " actor1_code TEXT NOT NULL, actor1_country TEXT NOT NULL, actor1_type TEXT NOT NULL,"           \
+  " actor2_code TEXT NOT NULL, actor2_country TEXT NOT NULL, actor2_type TEXT NOT NULL,"           \
+  " code TEXT NOT NULL, root TEXT NOT NULL, quadclass INTEGER NOT NULL,"                           \
+  " goldstein REAL NOT NULL, file_weight REAL, is_root INTEGER NOT NULL,"                          \
+  " num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,"                                  \
+  " num_articles INTEGER NOT NULL, avg_tone REAL NOT NULL, source_url TEXT NOT NULL,"              \
+  " file_id INTEGER NOT NULL REFERENCES files(id),"                                                \
+  " UNIQUE(source, event_id, date));" INDEX_SQL
 
 static brink_status db_fail(brink_event_store *s, const char *what) {
   return brink__fail(s->ctx, BRINK_EDB, "database error in '%s' (%s): %s", s->path, what,
@@ -83,7 +81,20 @@ brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned fl
   }
   sqlite3_busy_timeout(s->db, 5000);
   if ((st = exec(s, "PRAGMA cache_size=-65536;"))) goto done;
-  st = exec(s, schema_sql);
+  /* Create the schema once (user_version 0 = new file); later opens only make sure the
+   * secondary indexes exist (an interrupted bulk import may have left them out), which is a
+   * read when they do: opening for a query takes no write lock. */
+  sqlite3_stmt *version = NULL;
+  int user_version = 0;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &version, NULL) == SQLITE_OK &&
+      sqlite3_step(version) == SQLITE_ROW)
+    user_version = sqlite3_column_int(version, 0);
+  sqlite3_finalize(version);
+  if (user_version == 0)
+    st = exec(s, "BEGIN IMMEDIATE;" SCHEMA_SQL "PRAGMA user_version=1; COMMIT;");
+  else
+    st = exec(s, INDEX_SQL);
+  if (st) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 done:
   if (st) {
     brink_event_store_free(s);
