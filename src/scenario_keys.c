@@ -6,7 +6,7 @@
 #include "internal.h"
 
 #define SPEC(e, name, def, lo, hi, unit, doc) {name, def, def, lo, hi, unit, doc},
-#define TYPE_SPEC(e, name, def, def_greedy, lo, hi, unit, doc)                                 \
+#define TYPE_SPEC(e, name, def, def_greedy, lo, hi, unit, doc)                                     \
   {name, def, def_greedy, lo, hi, unit, doc},
 
 static const brink_key_spec model_keys[] = {BRINK_MODEL_KEYS(SPEC)};
@@ -27,8 +27,7 @@ static const struct {
     [BRINK_SECTION_TYPE] = {"type", type_keys, BRINK_ARRAY_LEN(type_keys)},
     [BRINK_SECTION_ACTION] = {"action", action_keys, BRINK_ARRAY_LEN(action_keys)},
     [BRINK_SECTION_RELATION] = {"relation", relation_keys, BRINK_ARRAY_LEN(relation_keys)},
-    [BRINK_SECTION_COMMITMENT] = {"commitment", commitment_keys,
-                                  BRINK_ARRAY_LEN(commitment_keys)},
+    [BRINK_SECTION_COMMITMENT] = {"commitment", commitment_keys, BRINK_ARRAY_LEN(commitment_keys)},
     [BRINK_SECTION_POLICY] = {"policy", policy_keys, BRINK_ARRAY_LEN(policy_keys)},
 };
 
