@@ -1,0 +1,851 @@
+/* SPDX-License-Identifier: MIT */
+/* Reads the JSON result of `brink run`/`brink compare` (docs/output.md) into a brink_result.
+ * libfyaml's event parser (JSON mode) builds a small tree that keeps line:column of every
+ * value, so that a wrong value is reported where it is. */
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+#define JSON_MAX_BYTES ((size_t)256 << 20)
+#define JSON_MAX_DEPTH 64
+
+typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
+
+/* An object holds 2n kids: key, value, key, value... A plain scalar is a number, true, false
+ * or null (told apart when it is read). */
+typedef struct jnode {
+  jkind kind;
+  uint32_t line, col;
+  char *text; /* scalars: NUL-terminated */
+  size_t len;
+  struct jnode **kids;
+  size_t n, cap;
+} jnode;
+
+typedef struct reader {
+  brink_ctx *ctx;
+  const char *name;
+  brink_buf path; /* where we are: policies[1].p_clash.mean */
+  brink_status status;
+} reader;
+
+static void jnode_free(brink_ctx *ctx, jnode *n) {
+  if (!n) return;
+  for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
+  brink_free(ctx, n->kids);
+  brink_free(ctx, n->text);
+  brink_free(ctx, n);
+}
+
+/* ---- Parsing into the tree ----------------------------------------------------------------- */
+
+typedef struct builder {
+  brink_ctx *ctx;
+  const char *name;
+  jnode *stack[JSON_MAX_DEPTH + 1];
+  size_t depth;
+  jnode *root;
+  brink_status status;
+} builder;
+
+static void no_output(struct fy_diag *diag, void *user, const char *buf, size_t len) {
+  (void)diag;
+  (void)user;
+  (void)buf;
+  (void)len;
+}
+
+static uint32_t to_u32(int v) { return v < 0 ? 0u : (uint32_t)v; }
+
+static int attach(builder *b, jnode *node) {
+  if (b->depth == 0) {
+    if (b->root) {
+      jnode_free(b->ctx, node);
+      b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a second JSON value: expected one",
+                              b->name, node->line, node->col);
+      return -1;
+    }
+    b->root = node;
+    return 0;
+  }
+  jnode *parent = b->stack[b->depth - 1];
+  if (parent->kind == J_OBJ && parent->n % 2 == 0 && node->kind != J_STR && node->kind != J_PLAIN) {
+    uint32_t line = node->line, col = node->col;
+    jnode_free(b->ctx, node);
+    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: expected a string as object key",
+                            b->name, line, col);
+    return -1;
+  }
+  if (parent->n == parent->cap) {
+    size_t cap = parent->cap ? parent->cap * 2 : 8;
+    jnode **kids = brink_realloc(b->ctx, parent->kids, cap * sizeof *kids);
+    if (!kids) {
+      jnode_free(b->ctx, node);
+      b->status = BRINK_ENOMEM;
+      return -1;
+    }
+    parent->kids = kids;
+    parent->cap = cap;
+  }
+  parent->kids[parent->n++] = node;
+  return 0;
+}
+
+static int on_event(builder *b, struct fy_event *ev) {
+  const struct fy_mark *m = fy_event_start_mark(ev);
+  uint32_t line = m ? to_u32(m->line) + 1 : 0, col = m ? to_u32(m->column) + 1 : 0;
+  jnode *node = NULL;
+  switch (ev->type) {
+  case FYET_MAPPING_START:
+  case FYET_SEQUENCE_START:
+    if (b->depth >= JSON_MAX_DEPTH) {
+      b->status = brink__fail(b->ctx, BRINK_ELIMIT,
+                              "%s:%u:%u: nesting deeper than %d levels: expected a result", b->name,
+                              line, col, JSON_MAX_DEPTH);
+      return -1;
+    }
+    node = brink_calloc(b->ctx, 1, sizeof *node);
+    if (!node) {
+      b->status = BRINK_ENOMEM;
+      return -1;
+    }
+    node->kind = ev->type == FYET_MAPPING_START ? J_OBJ : J_ARR;
+    node->line = line;
+    node->col = col;
+    if (attach(b, node)) return -1;
+    b->stack[b->depth++] = node;
+    return 0;
+  case FYET_MAPPING_END:
+  case FYET_SEQUENCE_END:
+    if (b->depth) b->depth--;
+    return 0;
+  case FYET_SCALAR: {
+    size_t len = 0;
+    const char *text = fy_token_get_text(ev->scalar.value, &len);
+    node = brink_calloc(b->ctx, 1, sizeof *node);
+    if (node) node->text = brink_strndup(b->ctx, text ? text : "", text ? len : 0);
+    if (!node || !node->text) {
+      jnode_free(b->ctx, node);
+      b->status = BRINK_ENOMEM;
+      return -1;
+    }
+    node->len = text ? len : 0;
+    node->kind = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN ? J_PLAIN : J_STR;
+    node->line = line;
+    node->col = col;
+    return attach(b, node);
+  }
+  case FYET_ALIAS:
+    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a YAML alias: expected JSON", b->name,
+                            line, col);
+    return -1;
+  default:
+    return 0;
+  }
+}
+
+/* Line and column of byte offset off. */
+static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
+  uint32_t l = 1, c = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      l++;
+      c = 1;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      c++;
+    }
+  }
+  *line = l;
+  *col = c;
+}
+
+static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                               jnode **out) {
+  struct fy_diag *diag = NULL;
+  struct fy_parser *parser = NULL;
+  builder b;
+  memset(&b, 0, sizeof b);
+  b.ctx = ctx;
+  b.name = name;
+  *out = NULL;
+  uint32_t line, col;
+  if (len > JSON_MAX_BYTES) {
+    b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
+                           len, JSON_MAX_BYTES);
+    goto done;
+  }
+  /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
+   * a result always starts with '{', which also rules out YAML directives. */
+  size_t bad = brink__report_utf8_check(text, len);
+  if (bad < len) {
+    locate(text, bad, &line, &col);
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
+                           col, (unsigned)(unsigned char)text[bad]);
+    goto done;
+  }
+  size_t first = 0;
+  while (first < len &&
+         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
+    first++;
+  if (first == len || text[first] != '{') {
+    locate(text, first, &line, &col);
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name,
+                           line, col, first == len ? "empty input" : "not JSON");
+    goto done;
+  }
+
+  struct fy_diag_cfg dcfg;
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = NULL;
+  dcfg.output_fn = no_output;
+  dcfg.colorize = false;
+  diag = fy_diag_create(&dcfg);
+  if (!diag) {
+    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON diagnostics)");
+    goto done;
+  }
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg pcfg;
+  memset(&pcfg, 0, sizeof pcfg);
+  pcfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
+  pcfg.diag = diag;
+  parser = fy_parser_create(&pcfg);
+  if (!parser || fy_parser_set_string(parser, text, len)) {
+    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON parser)");
+    goto done;
+  }
+  struct fy_event *ev;
+  while (!b.status && (ev = fy_parser_parse(parser)) != NULL) {
+    on_event(&b, ev);
+    fy_parser_event_free(parser, ev);
+  }
+  if (!b.status && fy_parser_get_stream_error(parser)) {
+    void *iter = NULL;
+    struct fy_diag_error *de;
+    while (!b.status && (de = fy_diag_errors_iterate(diag, &iter)) != NULL) {
+      if (de->type < FYET_ERROR) continue;
+      b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: invalid JSON: %s", name, de->line,
+                             de->column, de->msg ? de->msg : "syntax error");
+    }
+    if (!b.status) b.status = brink__fail(ctx, BRINK_EPARSE, "%s: invalid JSON", name);
+  }
+  if (!b.status && !b.root)
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:1:1: no JSON value", name);
+
+done:
+  if (parser) fy_parser_destroy(parser);
+  if (diag) fy_diag_destroy(diag);
+  if (b.status) {
+    jnode_free(ctx, b.root);
+    return b.status;
+  }
+  *out = b.root;
+  return BRINK_OK;
+}
+
+/* ---- From the tree to the struct ----------------------------------------------------------- */
+
+static const char *kind_word(const jnode *n) {
+  if (n->kind == J_OBJ) return "an object";
+  if (n->kind == J_ARR) return "an array";
+  if (n->kind == J_STR) return "a string";
+  if (!strcmp(n->text, "null")) return "null";
+  if (!strcmp(n->text, "true") || !strcmp(n->text, "false")) return "a boolean";
+  return "a number";
+}
+
+static brink_status wrong(reader *r, const jnode *n, const char *expected) {
+  if (r->status) return r->status;
+  r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'",
+                          r->name, n->line, n->col, r->path.data, expected, kind_word(n),
+                          n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
+  return r->status;
+}
+
+/* Path bookkeeping: push returns the length to pop back to. */
+static size_t push_key(reader *r, const char *key) {
+  size_t at = r->path.len;
+  brink_status st = r->path.len ? brink_buf_putc(&r->path, '.') : BRINK_OK;
+  if (!st) st = brink_buf_puts(&r->path, key);
+  if (st && !r->status) r->status = st;
+  return at;
+}
+
+static size_t push_index(reader *r, size_t i) {
+  size_t at = r->path.len;
+  brink_status st = brink_buf_printf(&r->path, "[%zu]", i);
+  if (st && !r->status) r->status = st;
+  return at;
+}
+
+static void pop(reader *r, size_t at) {
+  r->path.len = at;
+  if (r->path.cap) r->path.data[at] = '\0';
+}
+
+static const jnode *lookup(const jnode *obj, const char *key) {
+  for (size_t i = 0; i + 1 < obj->n; i += 2)
+    if (!strcmp(obj->kids[i]->text, key)) return obj->kids[i + 1];
+  return NULL;
+}
+
+/* The value of key in obj, or NULL after an error when required and missing. */
+static const jnode *member(reader *r, const jnode *obj, const char *key, int required) {
+  const jnode *v = lookup(obj, key);
+  if (!v && required && !r->status)
+    r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s%smissing key '%s'", r->name,
+                            obj->line, obj->col, r->path.data, r->path.len ? ": " : "", key);
+  return v;
+}
+
+static int is_null(const jnode *n) { return n->kind == J_PLAIN && !strcmp(n->text, "null"); }
+
+static brink_status number_of(reader *r, const jnode *n, int null_ok, double *out) {
+  if (r->status) return r->status;
+  if (null_ok && is_null(n)) {
+    *out = NAN;
+    return BRINK_OK;
+  }
+  if (n->kind != J_PLAIN || brink_parse_f64(n->text, n->len, out) != BRINK_OK)
+    return wrong(r, n, null_ok ? "a number or null" : "a number");
+  return BRINK_OK;
+}
+
+/* obj.key as a number; absent and optional: fallback. */
+static void get_number(reader *r, const jnode *obj, const char *key, int required, int null_ok,
+                       double fallback, double *out) {
+  *out = fallback;
+  const jnode *v = member(r, obj, key, required);
+  if (!v || r->status) return;
+  size_t at = push_key(r, key);
+  number_of(r, v, null_ok, out);
+  pop(r, at);
+}
+
+static void get_string(reader *r, const jnode *obj, const char *key, int required, char **out) {
+  *out = NULL;
+  const jnode *v = member(r, obj, key, required);
+  const char *text = "";
+  if (v && !r->status) {
+    if (v->kind == J_STR)
+      text = v->text;
+    else if (!is_null(v)) {
+      size_t at = push_key(r, key);
+      wrong(r, v, "a string");
+      pop(r, at);
+    }
+  }
+  if (r->status) return;
+  *out = brink_strdup(r->ctx, text);
+  if (!*out) r->status = BRINK_ENOMEM;
+}
+
+static const jnode *get_container(reader *r, const jnode *obj, const char *key, jkind kind,
+                                  int required) {
+  const jnode *v = member(r, obj, key, required);
+  if (!v || r->status) return NULL;
+  if (!required && is_null(v)) return NULL;
+  if (v->kind != kind) {
+    size_t at = push_key(r, key);
+    wrong(r, v, kind == J_OBJ ? "an object" : "an array");
+    pop(r, at);
+    return NULL;
+  }
+  return v;
+}
+
+static void estimate_of(reader *r, const jnode *n, int null_ok, brink_estimate *e) {
+  e->mean = e->lo = e->hi = NAN;
+  if (r->status) return;
+  if (n->kind != J_OBJ) {
+    wrong(r, n, "an object {\"mean\", \"lo\", \"hi\"}");
+    return;
+  }
+  get_number(r, n, "mean", 1, null_ok, NAN, &e->mean);
+  get_number(r, n, "lo", 1, null_ok, NAN, &e->lo);
+  get_number(r, n, "hi", 1, null_ok, NAN, &e->hi);
+  if (!r->status && !(e->lo <= e->mean && e->mean <= e->hi) &&
+      !(isnan(e->mean) && isnan(e->lo) && isnan(e->hi)))
+    r->status =
+        brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected lo <= mean <= hi, got %g, %g, %g",
+                    r->name, n->line, n->col, r->path.data, e->lo, e->mean, e->hi);
+}
+
+static void get_estimate(reader *r, const jnode *obj, const char *key, brink_estimate *e) {
+  e->mean = e->lo = e->hi = NAN;
+  const jnode *v = member(r, obj, key, 1);
+  if (!v || r->status) return;
+  size_t at = push_key(r, key);
+  estimate_of(r, v, 0, e);
+  pop(r, at);
+}
+
+static void *alloc_array(reader *r, size_t n, size_t size) {
+  if (r->status) return NULL;
+  void *p = brink_calloc(r->ctx, n ? n : 1, size);
+  if (!p) r->status = BRINK_ENOMEM;
+  return p;
+}
+
+static void get_string_array(reader *r, const jnode *obj, const char *key, char ***out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  const jnode *arr = get_container(r, obj, key, J_ARR, 0);
+  if (!arr) return;
+  size_t at = push_key(r, key);
+  char **items = alloc_array(r, arr->n, sizeof *items);
+  *out = items;
+  for (size_t i = 0; items && !r->status && i < arr->n; i++) {
+    if (arr->kids[i]->kind != J_STR) {
+      size_t at2 = push_index(r, i);
+      wrong(r, arr->kids[i], "a string");
+      pop(r, at2);
+      break;
+    }
+    items[i] = brink_strdup(r->ctx, arr->kids[i]->text);
+    if (!items[i])
+      r->status = BRINK_ENOMEM;
+    else
+      *n = i + 1;
+  }
+  pop(r, at);
+}
+
+/* A field of an assumption as text: numbers and strings as written, arrays "[a, b]". */
+static brink_status field_text(reader *r, const jnode *v, brink_buf *b) {
+  if (v->kind == J_STR || v->kind == J_PLAIN) return brink_buf_puts(b, v->text);
+  brink_status st = brink_buf_putc(b, v->kind == J_ARR ? '[' : '{');
+  for (size_t i = 0; !st && i < v->n; i++) {
+    if (i) st = brink_buf_puts(b, v->kind == J_OBJ && i % 2 ? ": " : ", ");
+    if (!st) st = field_text(r, v->kids[i], b);
+  }
+  if (!st) st = brink_buf_putc(b, v->kind == J_ARR ? ']' : '}');
+  return st;
+}
+
+static void read_assumption(reader *r, const jnode *n, brink_assumption *a) {
+  if (n->kind != J_OBJ) {
+    wrong(r, n, "an object");
+    return;
+  }
+  get_string(r, n, "name", 1, &a->name);
+  get_string(r, n, "dist", 1, &a->dist);
+  get_string(r, n, "unit", 0, &a->unit);
+  get_string(r, n, "doc", 0, &a->doc);
+  if (r->status) return;
+  a->field_names = alloc_array(r, n->n / 2, sizeof(char *));
+  a->field_values = alloc_array(r, n->n / 2, sizeof(char *));
+  brink_buf b;
+  brink_buf_init(&b, r->ctx, 1 << 16);
+  for (size_t i = 0; !r->status && i + 1 < n->n; i += 2) {
+    const char *key = n->kids[i]->text;
+    if (!strcmp(key, "name") || !strcmp(key, "dist") || !strcmp(key, "unit") || !strcmp(key, "doc"))
+      continue;
+    brink_buf_reset(&b);
+    brink_status st = field_text(r, n->kids[i + 1], &b);
+    char *name = st ? NULL : brink_strdup(r->ctx, key);
+    char *value = NULL;
+    if (name) st = brink_buf_detach(&b, &value);
+    if (st || !name || !value) {
+      brink_free(r->ctx, name);
+      brink_free(r->ctx, value);
+      r->status = st ? st : BRINK_ENOMEM;
+      break;
+    }
+    a->field_names[a->n_fields] = name;
+    a->field_values[a->n_fields++] = value;
+  }
+  brink_buf_release(&b);
+}
+
+static void read_curve(reader *r, const jnode *pol, brink_result_policy *p) {
+  const jnode *arr = get_container(r, pol, "p_armed_conflict_curve", J_ARR, 1);
+  if (!arr) return;
+  size_t at = push_key(r, "p_armed_conflict_curve");
+  if (arr->n == 0) wrong(r, arr, "at least one point");
+  p->curve = alloc_array(r, arr->n, sizeof *p->curve);
+  for (size_t i = 0; p->curve && !r->status && i < arr->n; i++) {
+    size_t at2 = push_index(r, i);
+    estimate_of(r, arr->kids[i], 0, &p->curve[i]);
+    pop(r, at2);
+    p->n_curve = i + 1;
+  }
+  pop(r, at);
+}
+
+static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
+  const jnode *h = get_container(r, pol, "provocations_hist", J_OBJ, 1);
+  if (!h) return;
+  size_t at = push_key(r, "provocations_hist");
+  get_number(r, h, "bin_width", 1, 0, NAN, &p->hist_bin_width);
+  if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(h, "bin_width"), "a width > 0");
+  const jnode *counts = get_container(r, h, "counts", J_ARR, 1);
+  if (counts) {
+    size_t at2 = push_key(r, "counts");
+    if (counts->n == 0) wrong(r, counts, "at least one bin");
+    p->hist_counts = alloc_array(r, counts->n, sizeof(double));
+    for (size_t i = 0; p->hist_counts && !r->status && i < counts->n; i++) {
+      size_t at3 = push_index(r, i);
+      number_of(r, counts->kids[i], 0, &p->hist_counts[i]);
+      if (!r->status && !(p->hist_counts[i] >= 0)) wrong(r, counts->kids[i], "a count >= 0");
+      pop(r, at3);
+      p->n_hist = i + 1;
+    }
+    pop(r, at2);
+  }
+  pop(r, at);
+}
+
+static void read_tension(reader *r, const jnode *pol, brink_result_policy *p) {
+  const jnode *t = get_container(r, pol, "tension", J_OBJ, 1);
+  if (!t) return;
+  size_t at = push_key(r, "tension");
+  get_string(r, t, "unit", 0, &p->tension_unit);
+  const jnode *q = get_container(r, t, "quantiles", J_ARR, 1);
+  const jnode *steps = get_container(r, t, "steps", J_ARR, 1);
+  if (q && steps) {
+    size_t at2 = push_key(r, "quantiles");
+    if (q->n == 0) wrong(r, q, "at least one quantile");
+    p->quantiles = alloc_array(r, q->n, sizeof(double));
+    for (size_t i = 0; p->quantiles && !r->status && i < q->n; i++) {
+      size_t at3 = push_index(r, i);
+      number_of(r, q->kids[i], 0, &p->quantiles[i]);
+      if (!r->status && !(p->quantiles[i] > 0 && p->quantiles[i] < 1 &&
+                          (i == 0 || p->quantiles[i] > p->quantiles[i - 1])))
+        wrong(r, q->kids[i], "increasing probabilities in (0, 1)");
+      pop(r, at3);
+      p->n_quantiles = i + 1;
+    }
+    pop(r, at2);
+    at2 = push_key(r, "steps");
+    if (!r->status && steps->n == 0) wrong(r, steps, "at least one step");
+    if (!r->status) p->tension = alloc_array(r, steps->n * p->n_quantiles, sizeof(double));
+    for (size_t i = 0; p->tension && !r->status && i < steps->n; i++) {
+      const jnode *row = steps->kids[i];
+      size_t at3 = push_index(r, i);
+      if (row->kind != J_ARR || row->n != p->n_quantiles) {
+        wrong(r, row, "an array with one number per quantile");
+      } else {
+        for (size_t k = 0; !r->status && k < row->n; k++) {
+          size_t at4 = push_index(r, k);
+          number_of(r, row->kids[k], 0, &p->tension[i * p->n_quantiles + k]);
+          pop(r, at4);
+        }
+      }
+      pop(r, at3);
+      if (!r->status) p->n_tension = i + 1;
+    }
+    pop(r, at2);
+  }
+  pop(r, at);
+}
+
+static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
+  p->provocations_sd = p->time_to_talks_n = NAN;
+  p->time_to_talks.mean = p->time_to_talks.lo = p->time_to_talks.hi = NAN;
+  if (n->kind != J_OBJ) {
+    wrong(r, n, "an object");
+    return;
+  }
+  get_string(r, n, "name", 1, &p->name);
+  get_string(r, n, "description", 0, &p->description);
+  get_estimate(r, n, "p_armed_conflict", &p->p_armed_conflict);
+  read_curve(r, n, p);
+  get_estimate(r, n, "p_clash", &p->p_clash);
+  get_estimate(r, n, "provocations", &p->provocations);
+  const jnode *prov = lookup(n, "provocations");
+  if (prov && !r->status) {
+    size_t at = push_key(r, "provocations");
+    get_number(r, prov, "sd", 0, 1, NAN, &p->provocations_sd);
+    pop(r, at);
+  }
+  read_hist(r, n, p);
+  get_estimate(r, n, "p_talks", &p->p_talks);
+  const jnode *ttt = get_container(r, n, "time_to_talks", J_OBJ, 0);
+  if (ttt) {
+    size_t at = push_key(r, "time_to_talks");
+    get_number(r, ttt, "median", 1, 1, NAN, &p->time_to_talks.mean);
+    get_number(r, ttt, "lo", 1, 1, NAN, &p->time_to_talks.lo);
+    get_number(r, ttt, "hi", 1, 1, NAN, &p->time_to_talks.hi);
+    get_number(r, ttt, "n", 0, 1, NAN, &p->time_to_talks_n);
+    get_string(r, ttt, "unit", 0, &p->time_to_talks_unit);
+    pop(r, at);
+  }
+  if (!r->status && !p->time_to_talks_unit) {
+    p->time_to_talks_unit = brink_strdup(r->ctx, "steps");
+    if (!p->time_to_talks_unit) r->status = BRINK_ENOMEM;
+  }
+  read_tension(r, n, p);
+}
+
+static void read_difference(reader *r, const jnode *n, brink_result_difference *d) {
+  if (n->kind != J_OBJ) {
+    wrong(r, n, "an object");
+    return;
+  }
+  get_string(r, n, "a", 1, &d->a);
+  get_string(r, n, "b", 1, &d->b);
+  get_estimate(r, n, "p_armed_conflict", &d->p_armed_conflict);
+  get_estimate(r, n, "provocations", &d->provocations);
+  get_estimate(r, n, "p_talks", &d->p_talks);
+}
+
+static void read_result(reader *r, const jnode *root, brink_result *res) {
+  get_string(r, root, "version", 1, &res->version);
+  get_string(r, root, "scenario", 1, &res->scenario);
+  get_string(r, root, "scenario_file", 0, &res->scenario_file);
+  get_number(r, root, "seed", 1, 0, NAN, &res->seed);
+  get_string(r, root, "rng", 0, &res->rng);
+  get_number(r, root, "runs", 1, 0, NAN, &res->runs);
+  if (!r->status && !(res->runs >= 1)) wrong(r, lookup(root, "runs"), "a number of runs >= 1");
+  get_number(r, root, "horizon", 1, 0, NAN, &res->horizon);
+  if (!r->status && !(res->horizon >= 1 && res->horizon <= 1e6))
+    wrong(r, lookup(root, "horizon"), "a number of steps in 1..1000000");
+  get_string(r, root, "step", 0, &res->step);
+  get_string(r, root, "start", 0, &res->start);
+  get_number(r, root, "confidence", 0, 0, 0.95, &res->confidence);
+  get_string_array(r, root, "overrides", &res->overrides, &res->n_overrides);
+  get_string_array(r, root, "sources", &res->sources, &res->n_sources);
+
+  const jnode *arr = get_container(r, root, "assumptions", J_ARR, 0);
+  if (arr) {
+    size_t at = push_key(r, "assumptions");
+    res->assumptions = alloc_array(r, arr->n, sizeof *res->assumptions);
+    for (size_t i = 0; res->assumptions && !r->status && i < arr->n; i++) {
+      size_t at2 = push_index(r, i);
+      res->n_assumptions = i + 1;
+      read_assumption(r, arr->kids[i], &res->assumptions[i]);
+      pop(r, at2);
+    }
+    pop(r, at);
+  }
+  arr = get_container(r, root, "policies", J_ARR, 1);
+  if (arr) {
+    size_t at = push_key(r, "policies");
+    if (arr->n == 0) wrong(r, arr, "at least one policy");
+    res->policies = alloc_array(r, arr->n, sizeof *res->policies);
+    for (size_t i = 0; res->policies && !r->status && i < arr->n; i++) {
+      size_t at2 = push_index(r, i);
+      res->n_policies = i + 1;
+      read_policy(r, arr->kids[i], &res->policies[i]);
+      for (size_t k = 0; !r->status && k < i; k++)
+        if (!strcmp(res->policies[k].name, res->policies[i].name))
+          r->status = brink__fail(r->ctx, BRINK_EPARSE,
+                                  "%s:%u:%u: %s: policy '%s' appears twice: expected unique names",
+                                  r->name, arr->kids[i]->line, arr->kids[i]->col, r->path.data,
+                                  res->policies[i].name);
+      pop(r, at2);
+    }
+    pop(r, at);
+  }
+  arr = get_container(r, root, "differences", J_ARR, 0);
+  if (arr) {
+    size_t at = push_key(r, "differences");
+    res->differences = alloc_array(r, arr->n, sizeof *res->differences);
+    for (size_t i = 0; res->differences && !r->status && i < arr->n; i++) {
+      size_t at2 = push_index(r, i);
+      res->n_differences = i + 1;
+      read_difference(r, arr->kids[i], &res->differences[i]);
+      pop(r, at2);
+    }
+    pop(r, at);
+  }
+  /* Strings the struct promises are never NULL. */
+  char **must[] = {&res->scenario_file, &res->rng, &res->step, &res->start};
+  for (size_t i = 0; !r->status && i < BRINK_ARRAY_LEN(must); i++)
+    if (!*must[i]) {
+      *must[i] = brink_strdup(r->ctx, "");
+      if (!*must[i]) r->status = BRINK_ENOMEM;
+    }
+  for (size_t i = 0; !r->status && i < res->n_policies; i++) {
+    brink_result_policy *p = &res->policies[i];
+    char **pmust[] = {&p->description, &p->tension_unit};
+    for (size_t k = 0; !r->status && k < BRINK_ARRAY_LEN(pmust); k++)
+      if (!*pmust[k]) {
+        *pmust[k] = brink_strdup(r->ctx, "");
+        if (!*pmust[k]) r->status = BRINK_ENOMEM;
+      }
+  }
+}
+
+brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                                brink_result **out) {
+  jnode *root = NULL;
+  brink_result *res = NULL;
+  reader r;
+  memset(&r, 0, sizeof r);
+  r.ctx = ctx;
+  r.name = name ? name : "result";
+  brink_buf_init(&r.path, ctx, 4096);
+  *out = NULL;
+  if (!text && len) {
+    r.status = brink__fail(ctx, BRINK_EINVAL, "no text to parse");
+    goto done;
+  }
+  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root);
+  if (r.status) goto done;
+  if (root->kind != J_OBJ) {
+    wrong(&r, root, "an object");
+    goto done;
+  }
+  res = brink_calloc(ctx, 1, sizeof *res);
+  if (!res) {
+    r.status = BRINK_ENOMEM;
+    goto done;
+  }
+  res->ctx = ctx;
+  read_result(&r, root, res);
+
+done:
+  brink_buf_release(&r.path);
+  jnode_free(ctx, root);
+  if (r.status) {
+    brink_result_free(res);
+    if (r.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])
+      brink__fail(ctx, BRINK_ENOMEM, "%s: out of memory", r.name);
+    return r.status;
+  }
+  *out = res;
+  return BRINK_OK;
+}
+
+brink_status brink_result_load(brink_ctx *ctx, const char *path, brink_result **out) {
+  char *text = NULL;
+  size_t len = 0;
+  *out = NULL;
+  brink_status st = brink__report_read_file(ctx, path, JSON_MAX_BYTES, &text, &len);
+  if (!st) st = brink_result_parse(ctx, text, len, path, out);
+  brink_free(ctx, text);
+  return st;
+}
+
+static void free_strings(brink_ctx *ctx, char **s, size_t n) {
+  for (size_t i = 0; s && i < n; i++) brink_free(ctx, s[i]);
+  brink_free(ctx, s);
+}
+
+void brink_result_free(brink_result *res) {
+  if (!res) return;
+  brink_ctx *ctx = res->ctx;
+  char *strings[] = {res->version, res->scenario, res->scenario_file,
+                     res->rng,     res->step,     res->start};
+  for (size_t i = 0; i < BRINK_ARRAY_LEN(strings); i++) brink_free(ctx, strings[i]);
+  free_strings(ctx, res->overrides, res->n_overrides);
+  free_strings(ctx, res->sources, res->n_sources);
+  for (size_t i = 0; res->assumptions && i < res->n_assumptions; i++) {
+    brink_assumption *a = &res->assumptions[i];
+    brink_free(ctx, a->name);
+    brink_free(ctx, a->dist);
+    brink_free(ctx, a->unit);
+    brink_free(ctx, a->doc);
+    free_strings(ctx, a->field_names, a->n_fields);
+    free_strings(ctx, a->field_values, a->n_fields);
+  }
+  brink_free(ctx, res->assumptions);
+  for (size_t i = 0; res->policies && i < res->n_policies; i++) {
+    brink_result_policy *p = &res->policies[i];
+    brink_free(ctx, p->name);
+    brink_free(ctx, p->description);
+    brink_free(ctx, p->curve);
+    brink_free(ctx, p->hist_counts);
+    brink_free(ctx, p->time_to_talks_unit);
+    brink_free(ctx, p->tension_unit);
+    brink_free(ctx, p->quantiles);
+    brink_free(ctx, p->tension);
+  }
+  brink_free(ctx, res->policies);
+  for (size_t i = 0; res->differences && i < res->n_differences; i++) {
+    brink_free(ctx, res->differences[i].a);
+    brink_free(ctx, res->differences[i].b);
+  }
+  brink_free(ctx, res->differences);
+  brink_free(ctx, res);
+}
+
+long brink_result_policy_index(const brink_result *res, const char *name) {
+  for (size_t i = 0; res && name && i < res->n_policies; i++)
+    if (!strcmp(res->policies[i].name, name)) return (long)i;
+  return -1;
+}
+
+double brink_result_curve_step(const brink_result *res, const brink_result_policy *p, size_t i) {
+  int from_zero = (double)p->n_curve == res->horizon + 1.0;
+  return (double)i + (from_zero ? 0.0 : 1.0);
+}
+
+/* ---- Shared helpers ------------------------------------------------------------------------ */
+
+size_t brink__report_utf8_check(const char *text, size_t len) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t n;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      min = 0x80;
+      c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      min = 0x800;
+      c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      min = 0x10000;
+      c &= 0x07;
+    } else {
+      return i;
+    }
+    if (len - i <= n) return i;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      c = (c << 6) | (s[i + k] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return len;
+}
+
+brink_status brink__report_read_file(brink_ctx *ctx, const char *path, size_t max, char **out,
+                                     size_t *len) {
+  FILE *f = NULL;
+  brink_buf b;
+  brink_buf_init(&b, ctx, max);
+  brink_status st = BRINK_OK;
+  *out = NULL;
+  *len = 0;
+  f = fopen(path, "rb");
+  if (!f) {
+    st = brink__fail(ctx, BRINK_EIO, "%s: cannot open: %s", path, strerror(errno));
+    goto done;
+  }
+  char chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    st = brink_buf_append(&b, chunk, got);
+    if (st == BRINK_ELIMIT) st = brink__fail(ctx, st, "%s: larger than %zu bytes", path, max);
+    if (st) goto done;
+  }
+  if (ferror(f)) {
+    st = brink__fail(ctx, BRINK_EIO, "%s: read error: %s", path,
+                     errno == EISDIR ? "is a directory" : strerror(errno));
+    goto done;
+  }
+  *len = b.len;
+  st = brink_buf_detach(&b, out);
+
+done:
+  if (f) fclose(f);
+  brink_buf_release(&b);
+  return st;
+}
