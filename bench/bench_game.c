@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < 15; i++) tft[i] = players[0];
   uint64_t matches = 0;
-  double sum1, sum2, sum_tft, sum_naive;
+  double sum1 = 0.0, sum2 = 0.0, sum_tft = 0.0, sum_naive = 0.0;
   double t1 = time_tournament(ctx, players, 1, repeats, &matches, &sum1);
   double t2 = time_tournament(ctx, players, 2, repeats, &matches, &sum2);
   double t_tft = time_tournament(ctx, tft, 1, repeats, &matches, &sum_tft);
