@@ -59,6 +59,17 @@ int cli_usage_error(const cli_spec *spec, const char *fmt, ...)
 /* "brink NAME: <ctx error message or status text>" on stderr; returns CLI_EXIT_FAIL. */
 int cli_fail(const cli_spec *spec, brink_ctx *ctx, brink_status status);
 
+/* Loads a scenario with the spec's repeated --set values (if the spec has a "set" option),
+ * printing every diagnostic as file:line:col on stderr. Returns -1 on success (caller frees
+ * *out with brink_scenario_free), CLI_EXIT_FAIL otherwise. */
+struct brink_scenario;
+int cli_load_scenario(cli_spec *spec, brink_ctx *ctx, const char *path,
+                      struct brink_scenario **out);
+
+/* Writes data to path atomically (path.tmp, then rename): nothing half-written is left.
+ * Returns -1 on success, CLI_EXIT_FAIL after printing the error. */
+int cli_write_file(const cli_spec *spec, const char *path, const char *data, size_t len);
+
 /* Commands: each takes argv with argv[0] = its own name and returns an exit code. */
 int cmd_check(brink_ctx *ctx, int argc, char **argv);
 int cmd_run(brink_ctx *ctx, int argc, char **argv);

@@ -1,26 +1,300 @@
 /* SPDX-License-Identifier: MIT */
-/* Not built yet: this command comes with issue 5. */
+/* `brink run` and `brink compare`: Monte Carlo runs of policies on a scenario. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <omp.h>
+
+#include "brink/engine.h"
+#include "brink/model.h"
+#include "brink/report.h"
+#include "brink/scenario.h"
 #include "cli.h"
 
-int cmd_run(brink_ctx *ctx, int argc, char **argv) {
-  (void)ctx;
-  if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-    printf("usage: brink %s ...\n\nnot built yet (comes with issue 5)\n", argv[0]);
-    return CLI_EXIT_OK;
-  }
-  fprintf(stderr, "brink %s: not built yet (comes with issue 5)\n", argv[0]);
-  return CLI_EXIT_FAIL;
+typedef struct progress {
+  int enabled;
+  double start;
+  FILE *save; /* --save-runs */
+  const brink_scenario *scenario;
+  int save_failed;
+} progress;
+
+static void on_progress(void *ud, uint64_t done, uint64_t total) {
+  progress *p = ud;
+  if (!p->enabled) return;
+  double elapsed = omp_get_wtime() - p->start;
+  double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
+  int width = 30, filled = (int)(width * (double)done / (double)total);
+  fprintf(stderr, "\r[%.*s%*s] %llu/%llu runs  %.0f runs/s  ETA %.0f s ", filled,
+          "##############################", width - filled, "", (unsigned long long)done,
+          (unsigned long long)total, rate, eta);
+  if (done == total) fprintf(stderr, "\n");
+  fflush(stderr);
 }
 
-int cmd_compare(brink_ctx *ctx, int argc, char **argv) {
-  (void)ctx;
-  if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-    printf("usage: brink %s ...\n\nnot built yet (comes with issue 5)\n", argv[0]);
-    return CLI_EXIT_OK;
-  }
-  fprintf(stderr, "brink %s: not built yet (comes with issue 5)\n", argv[0]);
-  return CLI_EXIT_FAIL;
+static void on_run(void *ud, uint64_t run, uint32_t policy, const brink_run_result *r,
+                   const double *params) {
+  progress *p = ud;
+  if (!p->save || p->save_failed) return;
+  const brink_scenario *sc = p->scenario;
+  fprintf(p->save, "%llu,%s,", (unsigned long long)run, sc->policies[policy].name);
+  if (r->war_step == BRINK_NEVER)
+    fprintf(p->save, ",");
+  else
+    fprintf(p->save, "%u,", r->war_step);
+  fprintf(p->save, "%u,%u,%u,", r->incidents, r->clashes, r->provocations);
+  if (r->talks_step == BRINK_NEVER)
+    fprintf(p->save, ",");
+  else
+    fprintf(p->save, "%u,", r->talks_step);
+  fprintf(p->save, "%u,%u,%u,%u,%.17g,%.17g", r->max_track, r->unsc_proposed, r->unsc_adopted,
+          r->breaches, r->pressure_nominal_sum / (r->steps_run ? r->steps_run : 1),
+          r->pressure_effective_sum / (r->steps_run ? r->steps_run : 1));
+  for (size_t i = 0; i < sc->n_actors; i++)
+    if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
+      fprintf(p->save, ",%s", r->types[i] ? "greedy" : "security");
+  for (size_t k = 0; k < sc->n_params; k++) fprintf(p->save, ",%.17g", params[k]);
+  if (fputc('\n', p->save) == EOF) p->save_failed = 1;
 }
+
+static int split_policies(cli_spec *spec, const brink_scenario *sc, const char *list, uint32_t *out,
+                          size_t *n) {
+  *n = 0;
+  const char *p = list;
+  while (*p) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    char name[256];
+    if (len == 0 || len >= sizeof name) return cli_usage_error(spec, "bad policy list '%s'", list);
+    memcpy(name, p, len);
+    name[len] = '\0';
+    int idx = brink_scenario_find_policy(sc, name);
+    if (idx < 0) {
+      fprintf(stderr, "brink %s: unknown policy '%s'; the scenario defines:", spec->name, name);
+      for (size_t i = 0; i < sc->n_policies; i++) fprintf(stderr, " %s", sc->policies[i].name);
+      fprintf(stderr, "\nTry 'brink %s --help'.\n", spec->name);
+      return CLI_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < *n; i++)
+      if (out[i] == (uint32_t)idx) return cli_usage_error(spec, "policy '%s' listed twice", name);
+    if (*n >= 64) return cli_usage_error(spec, "at most 64 policies at once");
+    out[(*n)++] = (uint32_t)idx;
+    p += len;
+    if (*p == ',') p++;
+  }
+  if (*n == 0) return cli_usage_error(spec, "empty policy list");
+  return -1;
+}
+
+/* Creates DIR when needed and checks that files can be written there, before any run. */
+static int check_out_dir(cli_spec *spec, const char *dir) {
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return cli_usage_error(spec, "cannot create --out directory '%s': %s", dir, strerror(errno));
+  char probe[4096];
+  snprintf(probe, sizeof probe, "%s/.brink-write-test", dir);
+  FILE *f = fopen(probe, "wb");
+  if (!f)
+    return cli_usage_error(spec, "cannot write in --out directory '%s': %s", dir, strerror(errno));
+  fclose(f);
+  remove(probe);
+  return -1;
+}
+
+static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
+  cli_opt opts[] = {
+      {compare ? "policies" : "policy", compare ? "A,B,..." : "NAME",
+       compare ? "policies to compare (default: every policy of the scenario)"
+               : "the policy to run (default: the scenario's first)",
+       0, NULL, NULL, 0},
+      {"runs", "N", "runs per policy (default 10000)", 0, NULL, NULL, 0},
+      {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
+      {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
+      {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
+      {"confidence", "C", "confidence level of intervals (default 0.95)", 0, NULL, NULL, 0},
+      {"set", "PATH=VALUE", "override a scenario value, e.g. params.dprk_greed=0.9", 1, NULL, NULL,
+       0},
+      {"format", "F", "table | csv | json (default table)", 0, NULL, NULL, 0},
+      {"out", "DIR", "also write result.json, result.csv and table.txt into DIR", 0, NULL, NULL, 0},
+      {"save-runs", "FILE", "write one CSV row per run and policy to FILE", 0, NULL, NULL, 0},
+      {"report", "FILE.html", "write the self-contained HTML report", 0, NULL, NULL, 0},
+      {"no-timing", NULL, "leave the timing object out of JSON (byte-comparable output)", 0, NULL,
+       NULL, 0},
+      {"quiet", NULL, "no progress bar", 0, NULL, NULL, 0},
+  };
+  cli_spec spec = {
+      compare ? "compare" : "run",
+      "SCENARIO [options]",
+      compare ? "Runs every listed policy on the same Monte Carlo draws (common random numbers:\n"
+                "run i of each policy uses the same parameters and hidden types) and reports\n"
+                "each policy's outcomes and every pairwise difference with its interval."
+              : "Runs one policy of a scenario many times and reports the probability of armed\n"
+                "conflict, armed clashes, provocations, talks and the tension index, each with\n"
+                "its confidence interval and the number of runs.",
+      opts,
+      sizeof opts / sizeof opts[0],
+      1,
+      1,
+      compare ? "example:\n  brink compare scenarios/korea/2022.yaml --runs 20000 --out out/"
+              : "example:\n  brink run scenarios/korea/2022.yaml --policy maximum_pressure --runs "
+                "10000",
+      NULL,
+      0};
+  brink_scenario *sc = NULL;
+  brink_model *model = NULL;
+  brink_summary *summary = NULL;
+  brink_buf buf;
+  brink_buf_init(&buf, ctx, 0);
+  progress prog = {0, 0.0, NULL, NULL, 0};
+  char save_tmp[4096] = "";
+  uint32_t policies[64];
+  size_t n_policies = 0;
+  uint64_t runs, seed, threads, horizon;
+  double confidence;
+  int rc = cli_parse(&spec, argc, argv);
+  if (rc >= 0) goto done;
+  int procs = omp_get_num_procs();
+  if ((rc = cli_u64(&spec, "runs", 1, BRINK_MAX_RUNS, 10000, &runs)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
+    goto done;
+  if ((rc = cli_u64(&spec, "horizon", 1, BRINK_MAX_HORIZON, 0, &horizon)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "confidence", 0.5, 0.9999, 0.95, &confidence)) >= 0) goto done;
+  const char *format = cli_value(&spec, "format", "table");
+  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json")) {
+    rc = cli_usage_error(&spec, "--format must be table, csv or json, got '%s'", format);
+    goto done;
+  }
+  const char *out_dir = cli_value(&spec, "out", NULL);
+  if (out_dir && (rc = check_out_dir(&spec, out_dir)) >= 0) goto done;
+  if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
+  if (sc->n_policies == 0) {
+    fprintf(stderr, "brink %s: scenario '%s' defines no policy\n", spec.name, sc->name);
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  const char *list = cli_value(&spec, compare ? "policies" : "policy", NULL);
+  if (list) {
+    if (!compare && strchr(list, ',')) {
+      rc = cli_usage_error(&spec, "--policy takes one policy; use 'brink compare --policies'");
+      goto done;
+    }
+    if ((rc = split_policies(&spec, sc, list, policies, &n_policies)) >= 0) goto done;
+  } else {
+    n_policies = compare ? (sc->n_policies < 64 ? sc->n_policies : 64) : 1;
+    for (size_t i = 0; i < n_policies; i++) policies[i] = (uint32_t)i;
+  }
+  brink_status st = brink_model_new(ctx, sc, &model);
+  if (!st && horizon) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
+  if (st) {
+    rc = cli_fail(&spec, ctx, st);
+    goto done;
+  }
+  const char *save = cli_value(&spec, "save-runs", NULL);
+  if (save) {
+    snprintf(save_tmp, sizeof save_tmp, "%s.tmp", save);
+    prog.save = fopen(save_tmp, "w");
+    if (!prog.save) {
+      rc = cli_usage_error(&spec, "cannot write --save-runs file '%s': %s", save, strerror(errno));
+      save_tmp[0] = '\0';
+      goto done;
+    }
+    fprintf(prog.save, "run,policy,war_step,incidents,clashes,provocations,talks_step,max_track,"
+                       "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective");
+    for (size_t i = 0; i < sc->n_actors; i++)
+      if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
+        fprintf(prog.save, ",type_%s", sc->actors[i].name);
+    for (size_t k = 0; k < sc->n_params; k++) fprintf(prog.save, ",%s", sc->params[k].name);
+    fputc('\n', prog.save);
+  }
+  prog.enabled = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
+  prog.start = omp_get_wtime();
+  prog.scenario = sc;
+  brink_engine_options eo = {runs,       seed,        (int)threads,         confidence, policies,
+                             n_policies, on_progress, save ? on_run : NULL, &prog};
+  st = brink_engine_run(ctx, model, &eo, &summary);
+  if (st) {
+    rc = cli_fail(&spec, ctx, st);
+    goto done;
+  }
+  if (prog.save) {
+    int bad = prog.save_failed | (fclose(prog.save) != 0);
+    prog.save = NULL;
+    if (bad || rename(save_tmp, save) != 0) {
+      fprintf(stderr, "brink %s: cannot write '%s'\n", spec.name, save);
+      rc = CLI_EXIT_FAIL;
+      goto done;
+    }
+    save_tmp[0] = '\0';
+  }
+  const brink_output_meta meta = {
+      spec.pos[0], (const char *const *)cli_opt_get(&spec, "set")->values,
+      cli_opt_get(&spec, "set")->n_values, !cli_value(&spec, "no-timing", NULL)};
+  const char *report = cli_value(&spec, "report", NULL);
+  if (out_dir || report) {
+    static const char *const names[] = {"result.json", "result.csv", "table.txt"};
+    brink_buf json;
+    brink_buf_init(&json, ctx, 0);
+    st = brink_summary_json(ctx, summary, &meta, &json);
+    for (int k = 0; out_dir && k < 3 && !st && rc < 0; k++) {
+      brink_buf_reset(&buf);
+      st = k == 0   ? brink_buf_append(&buf, json.data, json.len)
+           : k == 1 ? brink_summary_csv(ctx, summary, &buf)
+                    : brink_summary_table(ctx, summary, &buf);
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
+      if (!st) rc = cli_write_file(&spec, path, buf.data, buf.len);
+    }
+    if (!st && rc < 0 && (report || out_dir)) {
+      char path[4096];
+      if (report)
+        snprintf(path, sizeof path, "%s", report);
+      else
+        snprintf(path, sizeof path, "%s/report.html", out_dir);
+      brink_buf_reset(&buf);
+      st = brink_report_write_html(ctx, json.data, json.len, NULL, &buf);
+      if (!st) rc = cli_write_file(&spec, path, buf.data, buf.len);
+    }
+    brink_buf_release(&json);
+    if (st) {
+      rc = cli_fail(&spec, ctx, st);
+      goto done;
+    }
+    if (rc >= 0) goto done;
+  }
+  brink_buf_reset(&buf);
+  if (!strcmp(format, "json"))
+    st = brink_summary_json(ctx, summary, &meta, &buf);
+  else if (!strcmp(format, "csv"))
+    st = brink_summary_csv(ctx, summary, &buf);
+  else
+    st = brink_summary_table(ctx, summary, &buf);
+  if (st) {
+    rc = cli_fail(&spec, ctx, st);
+    goto done;
+  }
+  fputs(buf.data, stdout);
+  if (!strcmp(format, "table"))
+    printf("(%.2f s, %.0f runs/s on %d threads)\n", summary->seconds,
+           summary->seconds > 0 ? (double)(runs * n_policies) / summary->seconds : 0.0,
+           (int)threads);
+  rc = CLI_EXIT_OK;
+done:
+  if (prog.save) fclose(prog.save);
+  if (save_tmp[0]) remove(save_tmp);
+  brink_buf_release(&buf);
+  brink_summary_free(ctx, summary);
+  brink_model_free(ctx, model);
+  brink_scenario_free(ctx, sc);
+  cli_spec_release(&spec);
+  return rc;
+}
+
+int cmd_run(brink_ctx *ctx, int argc, char **argv) { return run_command(ctx, argc, argv, 0); }
+int cmd_compare(brink_ctx *ctx, int argc, char **argv) { return run_command(ctx, argc, argv, 1); }

@@ -81,8 +81,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     return brink__fail(ctx, BRINK_EINVAL, "scenario '%s' has %zu actors (1 to %d allowed)",
                        sc->name, sc->n_actors, NA);
   if (sc->n_params > BRINK_MAX_PARAMS)
-    return brink__fail(ctx, BRINK_EINVAL, "scenario '%s' has %zu parameters (at most %d)",
-                       sc->name, sc->n_params, BRINK_MAX_PARAMS);
+    return brink__fail(ctx, BRINK_EINVAL, "scenario '%s' has %zu parameters (at most %d)", sc->name,
+                       sc->n_params, BRINK_MAX_PARAMS);
   if (sc->n_commitments > BRINK_MAX_COMMITMENTS)
     return brink__fail(ctx, BRINK_EINVAL, "scenario '%s' has %zu commitments (at most %d)",
                        sc->name, sc->n_commitments, BRINK_MAX_COMMITMENTS);
@@ -103,8 +103,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     const brink_actor *actor = &sc->actors[i];
     actor_info *info = &m->actors[i];
     if (actor->n_ladder > NACT) {
-      st = brink__fail(ctx, BRINK_EINVAL, "actor '%s' has %zu actions (at most %d)",
-                       actor->name, actor->n_ladder, NACT);
+      st = brink__fail(ctx, BRINK_EINVAL, "actor '%s' has %zu actions (at most %d)", actor->name,
+                       actor->n_ladder, NACT);
       goto done;
     }
     info->driver = (uint8_t)actor->driver;
@@ -198,16 +198,20 @@ brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *m, uint32_t ho
 static double draw(const brink_param *p, brink_rng *rng) {
   double u = brink_rng_uniform(rng);
   switch (p->dist) {
-  case BRINK_DIST_CONSTANT: return p->value;
-  case BRINK_DIST_UNIFORM: return p->a + (p->b - p->a) * u;
-  case BRINK_DIST_NORMAL: return p->a + p->b * gsl_cdf_ugaussian_Pinv(u);
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return p->a + (p->b - p->a) * u;
+  case BRINK_DIST_NORMAL:
+    return p->a + p->b * gsl_cdf_ugaussian_Pinv(u);
   case BRINK_DIST_TRUNCNORMAL: {
     double lo = gsl_cdf_ugaussian_P((p->lo - p->a) / p->b);
     double hi = gsl_cdf_ugaussian_P((p->hi - p->a) / p->b);
     double x = p->a + p->b * gsl_cdf_ugaussian_Pinv(lo + u * (hi - lo));
     return x < p->lo ? p->lo : x > p->hi ? p->hi : x;
   }
-  case BRINK_DIST_BETA: return gsl_cdf_beta_Pinv(u, p->a, p->b);
+  case BRINK_DIST_BETA:
+    return gsl_cdf_beta_Pinv(u, p->a, p->b);
   case BRINK_DIST_CHOICE: {
     double acc = 0.0;
     for (size_t i = 0; i < p->n_choices; i++) {
@@ -224,8 +228,7 @@ void brink__model_draw_params(const brink_model *m, brink_rng *rng, double *valu
   for (uint32_t k = 0; k < m->n_params; k++) values[k] = draw(&m->scenario->params[k], rng);
 }
 
-void brink_model_sample_params(const brink_model *m, uint64_t seed, uint64_t run,
-                               double *values) {
+void brink_model_sample_params(const brink_model *m, uint64_t seed, uint64_t run, double *values) {
   brink_rng rng;
   brink_rng_init(&rng, seed, run, BRINK_STREAM_PARAMS);
   brink__model_draw_params(m, &rng, values);

@@ -71,8 +71,8 @@ struct brink_model {
 
 /* Per-policy-actor memory of the built-in policies. */
 typedef struct policy_memory {
-  uint32_t next_step_at; /* GRIT: next unilateral step */
-  uint32_t resume_at;    /* GRIT: conciliation resumes */
+  uint32_t next_step_at;   /* GRIT: next unilateral step */
+  uint32_t resume_at;      /* GRIT: conciliation resumes */
   uint32_t answered_major; /* step of the last major provocation already sanctioned + 1 */
   int reciprocated;
 } policy_memory;
@@ -88,8 +88,8 @@ typedef struct run_state {
   double conciliation[NA]; /* memory of adversaries' conciliatory acts, per observer */
   double credibility[NA];
   double readiness[NA];
-  double escalation[NA];   /* public escalation level (rungs), for audience costs */
-  double severity[NA];     /* recent max intensity / 10 */
+  double escalation[NA]; /* public escalation level (rungs), for audience costs */
+  double severity[NA];   /* recent max intensity / 10 */
   double relation[NA][NA];
   double pressure_nominal[NA], pressure_effective[NA];
   uint32_t pending_until[NA]; /* credibility test open until this step (BRINK_NEVER: none) */

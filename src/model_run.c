@@ -9,8 +9,8 @@
 #include "internal.h"
 #include "model_internal.h"
 
-static const char *const track_names[BRINK_TRACK_COUNT] = {"none", "contact", "talks",
-                                                            "summit", "agreement"};
+static const char *const track_names[BRINK_TRACK_COUNT] = {"none", "contact", "talks", "summit",
+                                                           "agreement"};
 
 /* Plain-language events for traces; costs nothing when nobody observes. */
 static void say(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)
@@ -163,7 +163,8 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
 static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
   const double *mn = s->num.model;
   double bias = s->num.actor[o][BRINK_ACTOR_BELIEF_BIAS];
-  double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY], es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
+  double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY],
+         es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
   double cg = mn[BRINK_MODEL_LIK_CONCILIATE_GREEDY], cs = mn[BRINK_MODEL_LIK_CONCILIATE_SECURITY];
   double lg, ls;
   if (kind == BRINK_ACTION_MILITARY && intensity > 0.0) {
@@ -196,8 +197,8 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
     if (brink_rng_uniform(&s->rng) < logistic(logit)) {
-      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s",
-          actor_name(m, v), actor_name(m, k));
+      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
+          actor_name(m, k));
       return 0;
     }
   }
@@ -232,8 +233,8 @@ static double effective_pressure(const brink_model *m, const run_state *s, uint3
   return nominal * (1.0 - mn[BRINK_MODEL_LEAKAGE_MAX] * (1.0 - e));
 }
 
-static void record_view(const brink_model *m, run_state *s, double tension, int incident,
-                        int clash, int war, const brink_run_observer *obs) {
+static void record_view(const brink_model *m, run_state *s, double tension, int incident, int clash,
+                        int war, const brink_run_observer *obs) {
   if (!obs || !obs->step) return;
   double threat[NA * NA], belief[NA * NA];
   uint32_t n = m->n_actors;
@@ -242,17 +243,25 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
       threat[i * n + j] = s->threat[i][j];
       belief[i * n + j] = s->belief[i][j];
     }
-  brink_step_view v = {s->step,          s->action,        s->readiness,
-                       threat,           belief,           s->credibility,
-                       s->pressure_nominal, s->pressure_effective, s->commitments,
-                       (brink_track)s->track, tension,     incident,
-                       clash,            war};
+  brink_step_view v = {s->step,
+                       s->action,
+                       s->readiness,
+                       threat,
+                       belief,
+                       s->credibility,
+                       s->pressure_nominal,
+                       s->pressure_effective,
+                       s->commitments,
+                       (brink_track)s->track,
+                       tension,
+                       incident,
+                       clash,
+                       war};
   obs->step(obs->userdata, &v);
 }
 
 void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
-                     brink_run_result *out, double *tension_out,
-                     const brink_run_observer *obs) {
+                     brink_run_result *out, double *tension_out, const brink_run_observer *obs) {
   run_state s;
   init_state(m, &s, seed, run);
   memset(out, 0, sizeof *out);
@@ -289,13 +298,15 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     /* 2. Everyone decides at once, from the state left by the previous step. */
     for (uint32_t i = 0; i < n; i++) {
       switch (m->actors[i].driver) {
-      case BRINK_DRIVER_BEHAVIOURAL: s.action[i] = choose_behavioural(m, &s, i); break;
-      case BRINK_DRIVER_POLICY:
-        s.action[i] = pol && (pol->actors & (1u << i))
-                          ? brink__policy_decide(m, pol, cpol, &s, i)
-                          : m->actors[i].hold_action;
+      case BRINK_DRIVER_BEHAVIOURAL:
+        s.action[i] = choose_behavioural(m, &s, i);
         break;
-      default: s.action[i] = -1;
+      case BRINK_DRIVER_POLICY:
+        s.action[i] = pol && (pol->actors & (1u << i)) ? brink__policy_decide(m, pol, cpol, &s, i)
+                                                       : m->actors[i].hold_action;
+        break;
+      default:
+        s.action[i] = -1;
       }
     }
 
@@ -316,8 +327,8 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
       out->action_counts[i][a]++;
       if (ai->kind != BRINK_ACTION_HOLD) {
         brink_tension_add(&tension, goldstein, ai->quadclass);
-        say(obs, t, "%s %s [CAMEO %s, Goldstein %+.1f]", sc->actors[i].name, act->label,
-            act->cameo, goldstein);
+        say(obs, t, "%s %s [CAMEO %s, Goldstein %+.1f]", sc->actors[i].name, act->label, act->cameo,
+            goldstein);
       }
       /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
        * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
@@ -351,7 +362,8 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
             major_provocation = 1;
             /* Each adversary's resolve is now on test (credibility, section 3). */
             for (uint32_t j = 0; j < n; j++)
-              if (m->actors[i].adversaries & (1u << j) && m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
+              if (m->actors[i].adversaries & (1u << j) &&
+                  m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
                 if (s.pending_until[j] == BRINK_NEVER)
                   s.pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
                 s.last_major[j] = t;
@@ -426,13 +438,13 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
             s.offer_policy_until = until;
         }
         break;
-      default: break;
+      default:
+        break;
       }
     }
     /* Unanswered tests of resolve lower credibility. */
     for (uint32_t j = 0; j < n; j++)
-      if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t &&
-          s.last_major[j] != t) {
+      if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t && s.last_major[j] != t) {
         s.credibility[j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s.credibility[j];
         s.pending_until[j] = BRINK_NEVER;
       }
@@ -486,7 +498,8 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
         s.offer_behavioural_until = s.offer_policy_until = BRINK_NEVER;
         say(obs, t, "the diplomacy track moves up to %s", track_names[s.track]);
         if (s.track == BRINK_TRACK_AGREEMENT) {
-          for (uint32_t k = 0; k < n; k++) s.pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_RELIEF];
+          for (uint32_t k = 0; k < n; k++)
+            s.pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_RELIEF];
           for (uint32_t c = 0; c < m->n_commitments; c++)
             if (s.num.commitment[c][BRINK_COMMITMENT_BY_AGREEMENT] > 0.5 &&
                 !(s.commitments & (1u << c))) {

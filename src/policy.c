@@ -9,11 +9,11 @@
 
 /* What a policy actor observes about its adversaries' last moves. */
 typedef struct observation {
-  double intensity;    /* highest intensity of an adversary's military act last step */
-  int conciliated;     /* an adversary took a restraint or diplomacy action last step */
-  int kind;            /* kind of the adversary's most escalatory act last step (-1: none) */
-  double belief;       /* mean belief that the adversaries are greedy */
-  uint32_t since_major;/* steps since the last major provocation (BRINK_NEVER: none) */
+  double intensity;     /* highest intensity of an adversary's military act last step */
+  int conciliated;      /* an adversary took a restraint or diplomacy action last step */
+  int kind;             /* kind of the adversary's most escalatory act last step (-1: none) */
+  double belief;        /* mean belief that the adversaries are greedy */
+  uint32_t since_major; /* steps since the last major provocation (BRINK_NEVER: none) */
 } observation;
 
 static observation observe(const brink_model *m, const run_state *s, uint32_t i) {
@@ -63,10 +63,18 @@ static int pick_military(const brink_model *m, const run_state *s, uint32_t i, i
       if (!allow_breach && (ai->breaches & s->commitments)) continue;
       double x = action_intensity(s, i, (int)a), score;
       switch (mode) {
-      case 0: score = fabs(x - target) + 1e-6 * x; break;
-      case 1: score = x >= target ? x : 1e6 - x; break;
-      case 2: score = -x; break;
-      default: score = x; break;
+      case 0:
+        score = fabs(x - target) + 1e-6 * x;
+        break;
+      case 1:
+        score = x >= target ? x : 1e6 - x;
+        break;
+      case 2:
+        score = -x;
+        break;
+      default:
+        score = x;
+        break;
       }
       if (score < best_score) {
         best_score = score;
@@ -110,25 +118,39 @@ static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, in
                         const observation *o) {
   int a = -1;
   switch (verb) {
-  case BRINK_VERB_HOLD: return m->actors[i].hold_action;
+  case BRINK_VERB_HOLD:
+    return m->actors[i].hold_action;
   case BRINK_VERB_MATCH:
     a = o->intensity > 0.0 ? pick_military(m, s, i, 0, o->intensity) : pick_military(m, s, i, 3, 0);
     break;
-  case BRINK_VERB_ESCALATE: a = pick_military(m, s, i, 1, o->intensity + by); break;
-  case BRINK_VERB_STRONGEST: a = pick_military(m, s, i, 2, 0); break;
-  case BRINK_VERB_ROUTINE: a = pick_military(m, s, i, 3, 0); break;
-  case BRINK_VERB_SANCTION: a = pick_kind(m, s, i, BRINK_ACTION_SANCTION); break;
+  case BRINK_VERB_ESCALATE:
+    a = pick_military(m, s, i, 1, o->intensity + by);
+    break;
+  case BRINK_VERB_STRONGEST:
+    a = pick_military(m, s, i, 2, 0);
+    break;
+  case BRINK_VERB_ROUTINE:
+    a = pick_military(m, s, i, 3, 0);
+    break;
+  case BRINK_VERB_SANCTION:
+    a = pick_kind(m, s, i, BRINK_ACTION_SANCTION);
+    break;
   case BRINK_VERB_UNSC:
     a = pick_kind(m, s, i, BRINK_ACTION_UNSC);
     if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_SANCTION);
     break;
-  case BRINK_VERB_OFFER_TALKS: a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY); break;
-  case BRINK_VERB_RESTRAIN: a = pick_kind(m, s, i, BRINK_ACTION_RESTRAINT); break;
+  case BRINK_VERB_OFFER_TALKS:
+    a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY);
+    break;
+  case BRINK_VERB_RESTRAIN:
+    a = pick_kind(m, s, i, BRINK_ACTION_RESTRAINT);
+    break;
   case BRINK_VERB_CONSULT:
     a = pick_kind(m, s, i, BRINK_ACTION_MEDIATION);
     if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY);
     break;
-  default: break;
+  default:
+    break;
   }
   return a >= 0 ? a : m->actors[i].hold_action;
 }
@@ -139,22 +161,35 @@ static int condition_holds(const run_state *s, const brink_policy *pol,
   double threshold = s->num.model[BRINK_MODEL_MAJOR_INTENSITY];
   (void)pol;
   switch (c->kind) {
-  case BRINK_COND_PROVOKED_AT_LEAST: return o->intensity >= v && o->intensity > 0.0;
-  case BRINK_COND_PROVOKED_WITHIN: return o->since_major != BRINK_NEVER && o->since_major <= v;
-  case BRINK_COND_QUIET_FOR: return o->since_major == BRINK_NEVER ? s->step + 1 >= v : o->since_major >= v;
-  case BRINK_COND_ADVERSARY_CONCILIATED: return o->conciliated == (v > 0.5);
-  case BRINK_COND_TRACK_AT_LEAST: return s->track >= v;
-  case BRINK_COND_TRACK_BELOW: return s->track < v;
+  case BRINK_COND_PROVOKED_AT_LEAST:
+    return o->intensity >= v && o->intensity > 0.0;
+  case BRINK_COND_PROVOKED_WITHIN:
+    return o->since_major != BRINK_NEVER && o->since_major <= v;
+  case BRINK_COND_QUIET_FOR:
+    return o->since_major == BRINK_NEVER ? s->step + 1 >= v : o->since_major >= v;
+  case BRINK_COND_ADVERSARY_CONCILIATED:
+    return o->conciliated == (v > 0.5);
+  case BRINK_COND_TRACK_AT_LEAST:
+    return s->track >= v;
+  case BRINK_COND_TRACK_BELOW:
+    return s->track < v;
   case BRINK_COND_TENSION_ABOVE:
     return s->tension_smooth / s->num.model[BRINK_MODEL_TENSION_SCALE] > v;
   case BRINK_COND_TENSION_BELOW:
     return s->tension_smooth / s->num.model[BRINK_MODEL_TENSION_SCALE] < v;
-  case BRINK_COND_BELIEF_GREEDY_ABOVE: return o->belief > v;
-  case BRINK_COND_BELIEF_GREEDY_BELOW: return o->belief < v;
-  case BRINK_COND_EVERY: return v >= 1 && s->step % (uint32_t)v == 0;
-  case BRINK_COND_PROBABILITY: return 0; /* drawn by the caller, see rules() */
-  case BRINK_COND_STEP_AT_LEAST: return s->step >= v;
-  default: (void)threshold; return 0;
+  case BRINK_COND_BELIEF_GREEDY_ABOVE:
+    return o->belief > v;
+  case BRINK_COND_BELIEF_GREEDY_BELOW:
+    return o->belief < v;
+  case BRINK_COND_EVERY:
+    return v >= 1 && s->step % (uint32_t)v == 0;
+  case BRINK_COND_PROBABILITY:
+    return 0; /* drawn by the caller, see rules() */
+  case BRINK_COND_STEP_AT_LEAST:
+    return s->step >= v;
+  default:
+    (void)threshold;
+    return 0;
   }
 }
 
@@ -186,8 +221,8 @@ static inline int every(uint32_t step, double period) {
   return step % p == 0;
 }
 
-int brink__policy_decide(const brink_model *m, const brink_policy *pol,
-                         const compiled_policy *cp, run_state *s, uint32_t i) {
+int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
+                         run_state *s, uint32_t i) {
   observation o = observe(m, s, i);
   double pn[BRINK_POLICY_KEY_COUNT];
   for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
@@ -202,7 +237,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol,
   double by = 0.0;
 
   switch (pol->builtin) {
-  case BRINK_POLICY_BUILTIN_NONE: return rules(m, pol, cp, s, i, &o);
+  case BRINK_POLICY_BUILTIN_NONE:
+    return rules(m, pol, cp, s, i, &o);
 
   case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
     /* Answer every major provocation above its level, then sanction it; show force
@@ -263,12 +299,21 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol,
       verb = BRINK_VERB_OFFER_TALKS;
     else
       switch (o.kind) {
-      case BRINK_ACTION_MILITARY: verb = BRINK_VERB_MATCH; break;
-      case BRINK_ACTION_RESTRAINT: verb = BRINK_VERB_RESTRAIN; break;
-      case BRINK_ACTION_DIPLOMACY: verb = BRINK_VERB_OFFER_TALKS; break;
+      case BRINK_ACTION_MILITARY:
+        verb = BRINK_VERB_MATCH;
+        break;
+      case BRINK_ACTION_RESTRAINT:
+        verb = BRINK_VERB_RESTRAIN;
+        break;
+      case BRINK_ACTION_DIPLOMACY:
+        verb = BRINK_VERB_OFFER_TALKS;
+        break;
       case BRINK_ACTION_SANCTION:
-      case BRINK_ACTION_UNSC: verb = BRINK_VERB_SANCTION; break;
-      default: verb = BRINK_VERB_HOLD;
+      case BRINK_ACTION_UNSC:
+        verb = BRINK_VERB_SANCTION;
+        break;
+      default:
+        verb = BRINK_VERB_HOLD;
       }
     break;
 
@@ -298,7 +343,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol,
       verb = BRINK_VERB_OFFER_TALKS;
     break;
 
-  default: break;
+  default:
+    break;
   }
   return resolve_verb(m, s, i, verb, by, &o);
 }

@@ -44,18 +44,18 @@ typedef enum brink_war_cause {
 
 /* What one run produced. Counts are per run; pressures are sums over the steps run. */
 typedef struct brink_run_result {
-  uint32_t steps_run;       /* horizon, or fewer when armed conflict ended the run */
-  uint32_t war_step;        /* step armed conflict began, or BRINK_NEVER */
-  uint32_t war_actor;       /* actor whose action caused the fatal incident */
-  uint32_t first_clash_step;/* or BRINK_NEVER */
+  uint32_t steps_run;        /* horizon, or fewer when armed conflict ended the run */
+  uint32_t war_step;         /* step armed conflict began, or BRINK_NEVER */
+  uint32_t war_actor;        /* actor whose action caused the fatal incident */
+  uint32_t first_clash_step; /* or BRINK_NEVER */
   uint32_t incidents, clashes;
-  uint32_t provocations;    /* military actions of behavioural actors */
-  uint32_t talks_step;      /* first step the track stood at talks or higher, or BRINK_NEVER */
-  uint32_t max_track;       /* highest brink_track reached */
+  uint32_t provocations; /* military actions of behavioural actors */
+  uint32_t talks_step;   /* first step the track stood at talks or higher, or BRINK_NEVER */
+  uint32_t max_track;    /* highest brink_track reached */
   uint32_t unsc_proposed, unsc_adopted, breaches;
-  double pressure_nominal_sum;   /* sum over steps of nominal pressure on behavioural actors */
-  double pressure_effective_sum; /* the same, effective (after leakage) */
-  uint8_t types[BRINK_MAX_ACTORS];  /* hidden type drawn: 0 security-seeking, 1 greedy */
+  double pressure_nominal_sum;     /* sum over steps of nominal pressure on behavioural actors */
+  double pressure_effective_sum;   /* the same, effective (after leakage) */
+  uint8_t types[BRINK_MAX_ACTORS]; /* hidden type drawn: 0 security-seeking, 1 greedy */
   uint16_t action_counts[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS]; /* times each action was taken */
 } brink_run_result;
 
@@ -69,10 +69,10 @@ typedef struct brink_step_view {
   const double *credibility;      /* per actor: others' belief it answers provocations */
   const double *pressure_nominal; /* per actor */
   const double *pressure_effective;
-  uint32_t commitments;           /* bitmask in force */
+  uint32_t commitments; /* bitmask in force */
   brink_track track;
-  double tension;                 /* this step's tension index (Goldstein units) */
-  int incident, clash, war;       /* what happened this step */
+  double tension;           /* this step's tension index (Goldstein units) */
+  int incident, clash, war; /* what happened this step */
 } brink_step_view;
 
 /* Optional observer of a run, for `brink trace`. event() receives one plain-language line per

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "brink/brink.h"
+#include "brink/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,9 +20,7 @@ extern "C" {
 
 /* A Monte Carlo estimate: mean with its two-sided interval at the result's confidence level.
  * Values are those of the JSON, unchanged; NAN where the JSON has null. */
-typedef struct brink_estimate {
-  double mean, lo, hi;
-} brink_estimate;
+/* (brink_estimate comes from brink/stats.h.) */
 
 /* One parameter of the assumptions table. dist is "constant", "beta", ...; the other fields of
  * the JSON object (value, a, b, lo, hi, values, ...) are kept as text, in the file's order:

@@ -17,9 +17,9 @@ extern "C" {
 
 /* Limits that keep the model's run-time state compact (bitmasks, fixed arrays). */
 #define BRINK_MAX_ACTORS 8
-#define BRINK_MAX_ACTIONS 32      /* per actor's ladder */
+#define BRINK_MAX_ACTIONS 32 /* per actor's ladder */
 #define BRINK_MAX_COMMITMENTS 16
-#define BRINK_MAX_HORIZON 5000    /* steps */
+#define BRINK_MAX_HORIZON 5000 /* steps */
 #define BRINK_MAX_INCLUDE_DEPTH 16
 
 /* ---- Numeric keys ---------------------------------------------------------------------
@@ -29,170 +29,171 @@ extern "C" {
  * X(ENUM, "yaml_key", default, min, max, "unit", "doc")                                    */
 
 /* Top-level `model:` section: mechanisms shared by all actors (docs/model.md sections 6-9). */
-#define BRINK_MODEL_KEYS(X)                                                                    \
-  X(NOISE, "noise", 1.0, 0.0, 10.0, "multiplier",                                             \
-    "scales every noise term (threat perception, relation drift); 0 turns noise off")         \
-  X(SANCTION_DECAY, "sanction_decay", 0.01, 0.0, 1.0, "1/step",                               \
-    "fraction of nominal sanction pressure that lapses each step")                            \
-  X(LEAKAGE_MAX, "leakage_max", 0.8, 0.0, 1.0, "fraction",                                    \
-    "share of sanction pressure that leaks when no third party enforces")                     \
-  X(SANCTION_RELIEF, "sanction_relief", 0.5, 0.0, 1.0, "fraction",                            \
-    "share of nominal pressure lifted when an agreement is reached")                          \
-  X(SEVERITY_WINDOW, "severity_window", 4, 1, 520, "steps",                                   \
-    "how far back the severity of the target's provocations is read for votes/enforcement")   \
-  X(VETO_BASE, "veto_base", 0.0, -20, 20, "logit", "log-odds of a veto at neutral relations")   \
-  X(VETO_RELATIONS, "veto_relations", 3.0, 0, 50, "logit per relation unit",                   \
-    "how much good relations with the proposer lower the log-odds of a veto")                 \
-  X(VETO_SEVERITY, "veto_severity", 4.0, 0, 50, "logit per severity unit",                     \
-    "how much the severity of the provocation (max intensity/10) lowers the log-odds of veto") \
-  X(VETO_CLIENT, "veto_client", 1.5, 0, 50, "logit per relation unit",                         \
-    "how much good relations with the target raise the log-odds of a veto")                   \
-  X(ENFORCE_BASE, "enforce_base", 0.0, -20, 20, "logit",                                       \
-    "log-odds that a third party enforces sanctions at neutral relations")                    \
-  X(ENFORCE_RELATIONS, "enforce_relations", 2.5, 0, 50, "logit per relation unit",             \
-    "how much relations with the sanctioning power raise enforcement")                        \
-  X(ENFORCE_SEVERITY, "enforce_severity", 2.0, 0, 50, "logit per severity unit",               \
-    "how much the severity of recent provocations raises enforcement")                        \
-  X(ENFORCE_CLIENT, "enforce_client", 1.0, 0, 50, "logit per relation unit",                   \
-    "how much relations with the target lower enforcement")                                   \
-  X(MEDIATE_BASE, "mediate_base", 0.5, -20, 20, "logit",                                       \
-    "log-odds that a third party agrees to mediate when consulted")                           \
-  X(MEDIATE_RELATIONS, "mediate_relations", 1.0, 0, 50, "logit per relation unit",             \
-    "how much relations with the consulting power raise willingness to mediate")              \
-  X(MEDIATE_CLIENT, "mediate_client", 1.0, 0, 50, "logit per relation unit",                   \
-    "how much relations with the target raise willingness to mediate")                        \
-  X(MEDIATION_BOOST, "mediation_boost", 1.5, 0, 100, "multiplier",                             \
-    "relative increase of the chance that the diplomacy track advances while mediated")      \
-  X(TRACK_ADVANCE, "track_advance", 0.25, 0, 1, "probability/step",                            \
-    "chance that the diplomacy track moves up one level in a step where both sides are "      \
-    "willing")                                                                                 \
-  X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                \
-    "chance that the track falls one level after a major provocation, breach or incident")    \
-  X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                      \
-    "intensity at or above which an action is a major provocation")                           \
-  X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                       \
-    "how fast perceived resolve moves after a provocation is answered or not")                \
-  X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                     \
-    "steps after a major provocation within which an answer counts as a response")            \
-  X(INCIDENT_BASE, "incident_base", 0.01, 0, 1, "probability/step per proximity unit",         \
-    "base hazard of a military incident per unit of proximity of forces")                     \
-  X(INCIDENT_TENSION, "incident_tension", 1.0, 0, 100, "per tension unit",                     \
-    "how much normalised tension multiplies the incident hazard")                             \
-  X(INCIDENT_READINESS, "incident_readiness", 1.0, 0, 100, "per readiness unit",               \
-    "how much mean readiness multiplies the incident hazard")                                 \
-  X(CLASH_PROB, "clash_prob", 0.3, 0, 1, "probability",                                        \
-    "chance that an incident becomes an armed clash")                                         \
-  X(WAR_PROB, "war_prob", 0.1, 0, 1, "probability",                                            \
-    "chance that an armed clash becomes armed conflict (ends the run)")                       \
-  X(CHANNEL_REDUCTION, "channel_reduction", 0.5, 0, 1, "fraction",                             \
-    "how much open crisis channels (diplomacy track at contact or above) cut the clash and "  \
-    "war hazards")                                                                             \
-  X(TENSION_SCALE, "tension_scale", 20, 0.001, 1e6, "Goldstein units/step",                    \
-    "net conflict per step that counts as normalised tension 1")                              \
-  X(TENSION_MEMORY, "tension_memory", 0.7, 0, 1, "fraction/step",                              \
-    "smoothing of the tension that drives incident hazards (share of last step's kept)")      \
-  X(OFFER_WINDOW, "offer_window", 4, 1, 520, "steps",                                          \
-    "how long an offer to move the diplomacy track up stays open")                            \
-  X(MEDIATION_DURATION, "mediation_duration", 4, 1, 520, "steps",                              \
-    "how long a third party's agreed mediation lasts")                                        \
-  X(LIK_ESCALATE_GREEDY, "lik_escalate_greedy", 0.6, 0.001, 0.999, "probability",              \
-    "observers' likelihood that a greedy type escalates (Bayesian update, Kydd 2005)")        \
-  X(LIK_ESCALATE_SECURITY, "lik_escalate_security", 0.3, 0.001, 0.999, "probability",          \
-    "observers' likelihood that a security seeker escalates (times belief_bias)")             \
-  X(LIK_CONCILIATE_GREEDY, "lik_conciliate_greedy", 0.1, 0.001, 0.999, "probability",          \
-    "observers' likelihood that a greedy type conciliates")                                   \
-  X(LIK_CONCILIATE_SECURITY, "lik_conciliate_security", 0.4, 0.001, 0.999, "probability",      \
+#define BRINK_MODEL_KEYS(X)                                                                        \
+  X(NOISE, "noise", 1.0, 0.0, 10.0, "multiplier",                                                  \
+    "scales every noise term (threat perception, relation drift); 0 turns noise off")              \
+  X(SANCTION_DECAY, "sanction_decay", 0.01, 0.0, 1.0, "1/step",                                    \
+    "fraction of nominal sanction pressure that lapses each step")                                 \
+  X(LEAKAGE_MAX, "leakage_max", 0.8, 0.0, 1.0, "fraction",                                         \
+    "share of sanction pressure that leaks when no third party enforces")                          \
+  X(SANCTION_RELIEF, "sanction_relief", 0.5, 0.0, 1.0, "fraction",                                 \
+    "share of nominal pressure lifted when an agreement is reached")                               \
+  X(SEVERITY_WINDOW, "severity_window", 4, 1, 520, "steps",                                        \
+    "how far back the severity of the target's provocations is read for votes/enforcement")        \
+  X(VETO_BASE, "veto_base", 0.0, -20, 20, "logit", "log-odds of a veto at neutral relations")      \
+  X(VETO_RELATIONS, "veto_relations", 3.0, 0, 50, "logit per relation unit",                       \
+    "how much good relations with the proposer lower the log-odds of a veto")                      \
+  X(VETO_SEVERITY, "veto_severity", 4.0, 0, 50, "logit per severity unit",                         \
+    "how much the severity of the provocation (max intensity/10) lowers the log-odds of veto")     \
+  X(VETO_CLIENT, "veto_client", 1.5, 0, 50, "logit per relation unit",                             \
+    "how much good relations with the target raise the log-odds of a veto")                        \
+  X(ENFORCE_BASE, "enforce_base", 0.0, -20, 20, "logit",                                           \
+    "log-odds that a third party enforces sanctions at neutral relations")                         \
+  X(ENFORCE_RELATIONS, "enforce_relations", 2.5, 0, 50, "logit per relation unit",                 \
+    "how much relations with the sanctioning power raise enforcement")                             \
+  X(ENFORCE_SEVERITY, "enforce_severity", 2.0, 0, 50, "logit per severity unit",                   \
+    "how much the severity of recent provocations raises enforcement")                             \
+  X(ENFORCE_CLIENT, "enforce_client", 1.0, 0, 50, "logit per relation unit",                       \
+    "how much relations with the target lower enforcement")                                        \
+  X(MEDIATE_BASE, "mediate_base", 0.5, -20, 20, "logit",                                           \
+    "log-odds that a third party agrees to mediate when consulted")                                \
+  X(MEDIATE_RELATIONS, "mediate_relations", 1.0, 0, 50, "logit per relation unit",                 \
+    "how much relations with the consulting power raise willingness to mediate")                   \
+  X(MEDIATE_CLIENT, "mediate_client", 1.0, 0, 50, "logit per relation unit",                       \
+    "how much relations with the target raise willingness to mediate")                             \
+  X(MEDIATION_BOOST, "mediation_boost", 1.5, 0, 100, "multiplier",                                 \
+    "relative increase of the chance that the diplomacy track advances while mediated")            \
+  X(TRACK_ADVANCE, "track_advance", 0.25, 0, 1, "probability/step",                                \
+    "chance that the diplomacy track moves up one level in a step where both sides are "           \
+    "willing")                                                                                     \
+  X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                    \
+    "chance that the track falls one level after a major provocation, breach or incident")         \
+  X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                          \
+    "intensity at or above which an action is a major provocation")                                \
+  X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                           \
+    "how fast perceived resolve moves after a provocation is answered or not")                     \
+  X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                         \
+    "steps after a major provocation within which an answer counts as a response")                 \
+  X(INCIDENT_BASE, "incident_base", 0.01, 0, 1, "probability/step per proximity unit",             \
+    "base hazard of a military incident per unit of proximity of forces")                          \
+  X(INCIDENT_TENSION, "incident_tension", 1.0, 0, 100, "per tension unit",                         \
+    "how much normalised tension multiplies the incident hazard")                                  \
+  X(INCIDENT_READINESS, "incident_readiness", 1.0, 0, 100, "per readiness unit",                   \
+    "how much mean readiness multiplies the incident hazard")                                      \
+  X(CLASH_PROB, "clash_prob", 0.3, 0, 1, "probability",                                            \
+    "chance that an incident becomes an armed clash")                                              \
+  X(WAR_PROB, "war_prob", 0.1, 0, 1, "probability",                                                \
+    "chance that an armed clash becomes armed conflict (ends the run)")                            \
+  X(CHANNEL_REDUCTION, "channel_reduction", 0.5, 0, 1, "fraction",                                 \
+    "how much open crisis channels (diplomacy track at contact or above) cut the clash and "       \
+    "war hazards")                                                                                 \
+  X(TENSION_SCALE, "tension_scale", 20, 0.001, 1e6, "Goldstein units/step",                        \
+    "net conflict per step that counts as normalised tension 1")                                   \
+  X(TENSION_MEMORY, "tension_memory", 0.7, 0, 1, "fraction/step",                                  \
+    "smoothing of the tension that drives incident hazards (share of last step's kept)")           \
+  X(OFFER_WINDOW, "offer_window", 4, 1, 520, "steps",                                              \
+    "how long an offer to move the diplomacy track up stays open")                                 \
+  X(MEDIATION_DURATION, "mediation_duration", 4, 1, 520, "steps",                                  \
+    "how long a third party's agreed mediation lasts")                                             \
+  X(LIK_ESCALATE_GREEDY, "lik_escalate_greedy", 0.6, 0.001, 0.999, "probability",                  \
+    "observers' likelihood that a greedy type escalates (Bayesian update, Kydd 2005)")             \
+  X(LIK_ESCALATE_SECURITY, "lik_escalate_security", 0.3, 0.001, 0.999, "probability",              \
+    "observers' likelihood that a security seeker escalates (times belief_bias)")                  \
+  X(LIK_CONCILIATE_GREEDY, "lik_conciliate_greedy", 0.1, 0.001, 0.999, "probability",              \
+    "observers' likelihood that a greedy type conciliates")                                        \
+  X(LIK_CONCILIATE_SECURITY, "lik_conciliate_security", 0.4, 0.001, 0.999, "probability",          \
     "observers' likelihood that a security seeker conciliates")
 
 /* Per actor (`actors: NAME: {...}`): docs/model.md sections 1-5. */
-#define BRINK_ACTOR_KEYS(X)                                                                    \
-  X(GREED, "greed", 0.0, 0, 1, "probability",                                                 \
-    "prior probability that the actor is the greedy (revisionist) type, drawn per run")       \
-  X(RATIONALITY, "rationality", 2.0, 0, 1e9, "1/utility",                                      \
-    "logit precision of the choice; 0 is uniform random, >= 1e6 always takes the best action")\
-  X(AUDIENCE_COST, "audience_cost", 0.0, 0, 100, "utility/rung",                               \
-    "cost of backing down per rung below the actor's highest public escalation (Fearon 1994)")\
-  X(THREAT_MEMORY, "threat_memory", 0.85, 0, 1, "fraction/step",                               \
-    "share of perceived hostility kept from one step to the next")                            \
-  X(THREAT_BIAS, "threat_bias", 0.3, 0, 1, "fraction",                                         \
-    "Jervis bias: others' hostile acts weigh 1+b, their cooperative acts 1-b")                \
-  X(THREAT_NOISE, "threat_noise", 0.1, 0, 5, "sd (relative)",                                  \
-    "multiplicative noise on each perceived act")                                             \
-  X(BELIEF_BIAS, "belief_bias", 0.7, 0.01, 1, "factor",                                        \
-    "observer's likelihood of escalation by a security seeker, times this (< 1: escalation "   \
-    "is under-attributed to fear)")                                                            \
-  X(READINESS, "readiness", 0.3, 0, 100, "readiness units", "initial readiness stock")         \
-  X(REACTIVITY, "reactivity", 0.05, 0, 10, "1/step",                                           \
-    "Richardson reactivity s: readiness gained per unit of adversary readiness per step")     \
-  X(FATIGUE, "fatigue", 0.1, 0, 1, "1/step", "Richardson fatigue f: share of readiness lost per step") \
-  X(GRIEVANCE, "grievance", 0.02, -10, 10, "readiness units/step",                             \
-    "Richardson grievance g: constant readiness growth per step")                             \
-  X(ACTION_GAIN, "action_gain", 0.02, 0, 10, "readiness units per rung",                       \
-    "readiness gained per rung of adversaries' military actions")                             \
-  X(CREDIBILITY, "credibility", 0.5, 0, 1, "probability",                                      \
-    "initial belief of the others that this actor answers a major provocation")               \
-  X(RESPONSE_COST, "response_cost", 2.0, 0, 100, "utility",                                    \
-    "cost this actor's military answer imposes on a provoker (capability)")                   \
-  X(SANCTION_SENSITIVITY, "sanction_sensitivity", 1.0, 0, 100, "utility per pressure unit",    \
-    "pain of effective sanction pressure, relieved by restraint and diplomacy")               \
-  X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                      \
+#define BRINK_ACTOR_KEYS(X)                                                                        \
+  X(GREED, "greed", 0.0, 0, 1, "probability",                                                      \
+    "prior probability that the actor is the greedy (revisionist) type, drawn per run")            \
+  X(RATIONALITY, "rationality", 2.0, 0, 1e9, "1/utility",                                          \
+    "logit precision of the choice; 0 is uniform random, >= 1e6 always takes the best action")     \
+  X(AUDIENCE_COST, "audience_cost", 0.0, 0, 100, "utility/rung",                                   \
+    "cost of backing down per rung below the actor's highest public escalation (Fearon 1994)")     \
+  X(THREAT_MEMORY, "threat_memory", 0.85, 0, 1, "fraction/step",                                   \
+    "share of perceived hostility kept from one step to the next")                                 \
+  X(THREAT_BIAS, "threat_bias", 0.3, 0, 1, "fraction",                                             \
+    "Jervis bias: others' hostile acts weigh 1+b, their cooperative acts 1-b")                     \
+  X(THREAT_NOISE, "threat_noise", 0.1, 0, 5, "sd (relative)",                                      \
+    "multiplicative noise on each perceived act")                                                  \
+  X(BELIEF_BIAS, "belief_bias", 0.7, 0.01, 1, "factor",                                            \
+    "observer's likelihood of escalation by a security seeker, times this (< 1: escalation "       \
+    "is under-attributed to fear)")                                                                \
+  X(READINESS, "readiness", 0.3, 0, 100, "readiness units", "initial readiness stock")             \
+  X(REACTIVITY, "reactivity", 0.05, 0, 10, "1/step",                                               \
+    "Richardson reactivity s: readiness gained per unit of adversary readiness per step")          \
+  X(FATIGUE, "fatigue", 0.1, 0, 1, "1/step",                                                       \
+    "Richardson fatigue f: share of readiness lost per step")                                      \
+  X(GRIEVANCE, "grievance", 0.02, -10, 10, "readiness units/step",                                 \
+    "Richardson grievance g: constant readiness growth per step")                                  \
+  X(ACTION_GAIN, "action_gain", 0.02, 0, 10, "readiness units per rung",                           \
+    "readiness gained per rung of adversaries' military actions")                                  \
+  X(CREDIBILITY, "credibility", 0.5, 0, 1, "probability",                                          \
+    "initial belief of the others that this actor answers a major provocation")                    \
+  X(RESPONSE_COST, "response_cost", 2.0, 0, 100, "utility",                                        \
+    "cost this actor's military answer imposes on a provoker (capability)")                        \
+  X(SANCTION_SENSITIVITY, "sanction_sensitivity", 1.0, 0, 100, "utility per pressure unit",        \
+    "pain of effective sanction pressure, relieved by restraint and diplomacy")                    \
+  X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                          \
     "holds a UN Security Council veto (true/false)")
 
 /* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
  * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
  *   min, max, "unit", "doc") */
-#define BRINK_TYPE_KEYS(X)                                                                     \
-  X(SECURITY, "security", 1.0, 0.3, 0, 100, "utility per threat unit per rung",               \
-    "security motive: answer perceived threat with force (the spiral)")                       \
-  X(OPPORTUNISM, "opportunism", 0.0, 1.0, 0, 100, "utility per rung",                          \
-    "exploit perceived weakness (low resolve) of adversaries")                                \
-  X(DETERRENCE, "deterrence", 0.5, 1.0, 0, 100, "weight",                                      \
-    "weight on the expected cost of adversaries' credible response (deterrence)")             \
-  X(RECIPROCITY, "reciprocity", 1.0, 0.1, 0, 100, "utility",                                   \
+#define BRINK_TYPE_KEYS(X)                                                                         \
+  X(SECURITY, "security", 1.0, 0.3, 0, 100, "utility per threat unit per rung",                    \
+    "security motive: answer perceived threat with force (the spiral)")                            \
+  X(OPPORTUNISM, "opportunism", 0.0, 1.0, 0, 100, "utility per rung",                              \
+    "exploit perceived weakness (low resolve) of adversaries")                                     \
+  X(DETERRENCE, "deterrence", 0.5, 1.0, 0, 100, "weight",                                          \
+    "weight on the expected cost of adversaries' credible response (deterrence)")                  \
+  X(RECIPROCITY, "reciprocity", 1.0, 0.1, 0, 100, "utility",                                       \
     "value of returning the adversaries' conciliation when they are believed benign")
 
 /* Per ladder action (`ladder: - name: ...`). */
-#define BRINK_ACTION_KEYS(X)                                                                   \
-  X(INTENSITY, "intensity", 0, 0, 10, "rung", "escalation rung of a military action (0 = none)") \
-  X(COST, "cost", 0, -100, 100, "utility", "cost of taking the action")                        \
-  X(PROXIMITY, "proximity", 0, 0, 10, "proximity units",                                       \
-    "how much the action brings forces near the adversary (incident hazard)")                 \
-  X(MIN_READINESS, "min_readiness", 0, 0, 100, "readiness units",                              \
-    "precondition: the actor's readiness must be at least this")                              \
-  X(PRESSURE, "pressure", 0, 0, 10, "pressure units",                                          \
-    "nominal sanction pressure the action adds (sanction kinds; UNSC only if adopted)")       \
-  X(GOLDSTEIN, "goldstein", 0, -10, 10, "Goldstein",                                           \
+#define BRINK_ACTION_KEYS(X)                                                                       \
+  X(INTENSITY, "intensity", 0, 0, 10, "rung", "escalation rung of a military action (0 = none)")   \
+  X(COST, "cost", 0, -100, 100, "utility", "cost of taking the action")                            \
+  X(PROXIMITY, "proximity", 0, 0, 10, "proximity units",                                           \
+    "how much the action brings forces near the adversary (incident hazard)")                      \
+  X(MIN_READINESS, "min_readiness", 0, 0, 100, "readiness units",                                  \
+    "precondition: the actor's readiness must be at least this")                                   \
+  X(PRESSURE, "pressure", 0, 0, 10, "pressure units",                                              \
+    "nominal sanction pressure the action adds (sanction kinds; UNSC only if adopted)")            \
+  X(GOLDSTEIN, "goldstein", 0, -10, 10, "Goldstein",                                               \
     "conflict-cooperation weight; default from the CAMEO code's Goldstein weight")
 
 /* Per relation (`relations: - {between: [A, B], ...}`), symmetric, in [-1, 1]. */
-#define BRINK_RELATION_KEYS(X)                                                                 \
-  X(VALUE, "value", 0, -1, 1, "relation", "initial relation: -1 hostile .. +1 cooperative")    \
-  X(DRIFT, "drift", 0, -1, 1, "relation/step", "deterministic change per step")                \
+#define BRINK_RELATION_KEYS(X)                                                                     \
+  X(VALUE, "value", 0, -1, 1, "relation", "initial relation: -1 hostile .. +1 cooperative")        \
+  X(DRIFT, "drift", 0, -1, 1, "relation/step", "deterministic change per step")                    \
   X(NOISE, "noise", 0, 0, 1, "relation/step", "sd of the random walk per step")
 
 /* Per commitment (`commitments: NAME: {holder: A, ...}`). */
-#define BRINK_COMMITMENT_KEYS(X)                                                               \
-  X(BREACH_COST, "breach_cost", 2.0, 0, 100, "utility",                                        \
-    "cost to the holder of an action that breaches the commitment while it is in force")      \
-  X(BY_AGREEMENT, "by_agreement", 0, 0, 1, "0/1",                                              \
-    "put in force when the diplomacy track reaches agreement (true/false)")                   \
+#define BRINK_COMMITMENT_KEYS(X)                                                                   \
+  X(BREACH_COST, "breach_cost", 2.0, 0, 100, "utility",                                            \
+    "cost to the holder of an action that breaches the commitment while it is in force")           \
+  X(BY_AGREEMENT, "by_agreement", 0, 0, 1, "0/1",                                                  \
+    "put in force when the diplomacy track reaches agreement (true/false)")                        \
   X(IN_FORCE, "in_force", 0, 0, 1, "0/1", "already in force at step 0 (true/false)")
 
 /* Parameters of a policy (`policies: NAME: {params: {...}}`), read by built-in policies and
  * available to rules. */
-#define BRINK_POLICY_KEYS(X)                                                                   \
-  X(THRESHOLD, "threshold", 6, 0, 10, "rung",                                                  \
-    "adversary intensity at or above which an act counts as a major provocation")             \
-  X(RESPONSE_STEP, "response_step", 1, -10, 10, "rungs",                                       \
-    "rungs above the provocation for an escalating answer")                                   \
-  X(EXERCISE_EVERY, "exercise_every", 13, 1, 520, "steps", "period of routine exercises")       \
-  X(OFFER_EVERY, "offer_every", 8, 1, 520, "steps", "period of renewed offers of talks")        \
-  X(GRIT_STEP_EVERY, "grit_step_every", 4, 1, 520, "steps",                                    \
-    "GRIT: steps between unilateral conciliatory acts")                                       \
-  X(GRIT_HOLD, "grit_hold", 4, 0, 520, "steps",                                                \
-    "GRIT: steps to hold a step that was not reciprocated before the next one")               \
-  X(GRIT_RESUME, "grit_resume", 2, 0, 520, "steps",                                            \
-    "GRIT: steps after a precise retaliation before conciliation resumes")                    \
+#define BRINK_POLICY_KEYS(X)                                                                       \
+  X(THRESHOLD, "threshold", 6, 0, 10, "rung",                                                      \
+    "adversary intensity at or above which an act counts as a major provocation")                  \
+  X(RESPONSE_STEP, "response_step", 1, -10, 10, "rungs",                                           \
+    "rungs above the provocation for an escalating answer")                                        \
+  X(EXERCISE_EVERY, "exercise_every", 13, 1, 520, "steps", "period of routine exercises")          \
+  X(OFFER_EVERY, "offer_every", 8, 1, 520, "steps", "period of renewed offers of talks")           \
+  X(GRIT_STEP_EVERY, "grit_step_every", 4, 1, 520, "steps",                                        \
+    "GRIT: steps between unilateral conciliatory acts")                                            \
+  X(GRIT_HOLD, "grit_hold", 4, 0, 520, "steps",                                                    \
+    "GRIT: steps to hold a step that was not reciprocated before the next one")                    \
+  X(GRIT_RESUME, "grit_resume", 2, 0, 520, "steps",                                                \
+    "GRIT: steps after a precise retaliation before conciliation resumes")                         \
   X(CONSULT_EVERY, "consult_every", 4, 1, 520, "steps", "period of consultations with the mediator")
 
 #define BRINK__KEY_ENUM_MODEL(e, ...) BRINK_MODEL_##e,
@@ -310,10 +311,10 @@ typedef struct brink_action {
   brink_value num[BRINK_ACTION_KEY_COUNT]; /* GOLDSTEIN defaults to the CAMEO weight */
   int goldstein_given;                     /* 1 when the file overrides the CAMEO weight */
   brink_track min_track;                   /* precondition on the diplomacy track */
-  brink_track sets_track;  /* DIPLOMACY: the level this action proposes (default min+1) */
-  int32_t commits;         /* RESTRAINT: commitment index it puts in force, or -1 */
-  uint32_t breaches;       /* bitmask of commitments this action breaches */
-  uint32_t targets;        /* bitmask of actors it is aimed at (default: adversaries) */
+  brink_track sets_track; /* DIPLOMACY: the level this action proposes (default min+1) */
+  int32_t commits;        /* RESTRAINT: commitment index it puts in force, or -1 */
+  uint32_t breaches;      /* bitmask of commitments this action breaches */
+  uint32_t targets;       /* bitmask of actors it is aimed at (default: adversaries) */
   brink_srcloc loc;
 } brink_action;
 
@@ -344,18 +345,18 @@ typedef struct brink_commitment {
 } brink_commitment;
 
 /* Built-in policies (docs/model.md section 4). */
-#define BRINK_BUILTIN_POLICIES(X)                                                              \
-  X(NONE, "none", "user-defined rules")                                                        \
-  X(MAXIMUM_PRESSURE, "maximum_pressure",                                                      \
-    "answer every provocation one rung higher, routine large exercises, sanctions, no talks")  \
-  X(PROACTIVE_DIPLOMACY, "proactive_diplomacy",                                                \
-    "offer and pursue talks, reassure, no military answers")                                   \
-  X(RECIPROCAL_RESTRAINT, "reciprocal_restraint",                                              \
-    "GRIT: announce, small unilateral steps, persist, precise retaliation, resume")           \
-  X(TIT_FOR_TAT, "tit_for_tat", "match the adversary's last move on the ladder")               \
-  X(PRESSURE_PLUS_DIPLOMACY, "pressure_plus_diplomacy",                                        \
-    "countermeasures against major provocations while keeping an offer of talks")             \
-  X(CONSULT_BEIJING, "consult_beijing",                                                        \
+#define BRINK_BUILTIN_POLICIES(X)                                                                  \
+  X(NONE, "none", "user-defined rules")                                                            \
+  X(MAXIMUM_PRESSURE, "maximum_pressure",                                                          \
+    "answer every provocation one rung higher, routine large exercises, sanctions, no talks")      \
+  X(PROACTIVE_DIPLOMACY, "proactive_diplomacy",                                                    \
+    "offer and pursue talks, reassure, no military answers")                                       \
+  X(RECIPROCAL_RESTRAINT, "reciprocal_restraint",                                                  \
+    "GRIT: announce, small unilateral steps, persist, precise retaliation, resume")                \
+  X(TIT_FOR_TAT, "tit_for_tat", "match the adversary's last move on the ladder")                   \
+  X(PRESSURE_PLUS_DIPLOMACY, "pressure_plus_diplomacy",                                            \
+    "countermeasures against major provocations while keeping an offer of talks")                  \
+  X(CONSULT_BEIJING, "consult_beijing",                                                            \
     "coordinate with the third party to mediate, offer talks, answer only major provocations")
 
 #define BRINK__POLICY_ENUM(e, name, doc) BRINK_POLICY_BUILTIN_##e,
@@ -368,24 +369,25 @@ const char *brink_policy_builtin_doc(brink_policy_builtin b);
 
 /* Conditions of user-defined policy rules (all of a rule's conditions must hold).
  * X(ENUM, "yaml_key", min, max, "doc") */
-#define BRINK_RULE_CONDITIONS(X)                                                               \
-  X(PROVOKED_AT_LEAST, "provoked_at_least", 0, 10,                                             \
-    "an adversary's action last step had at least this intensity")                            \
-  X(PROVOKED_WITHIN, "provoked_within", 1, 520,                                                \
-    "a major provocation (policy threshold) happened within this many steps")                 \
-  X(QUIET_FOR, "quiet_for", 1, 520, "no major provocation for at least this many steps")       \
-  X(ADVERSARY_CONCILIATED, "adversary_conciliated", 0, 1,                                      \
-    "1: an adversary took a restraint or diplomacy action last step (0: did not)")            \
-  X(TRACK_AT_LEAST, "track_at_least", 0, 4, "diplomacy track level at least (0 none .. 4 agreement)") \
-  X(TRACK_BELOW, "track_below", 0, 4, "diplomacy track level below")                           \
-  X(TENSION_ABOVE, "tension_above", -1e6, 1e6, "normalised tension above")                     \
-  X(TENSION_BELOW, "tension_below", -1e6, 1e6, "normalised tension below")                     \
-  X(BELIEF_GREEDY_ABOVE, "belief_greedy_above", 0, 1,                                          \
-    "the actor's belief that the adversary is greedy is above")                               \
-  X(BELIEF_GREEDY_BELOW, "belief_greedy_below", 0, 1,                                          \
-    "the actor's belief that the adversary is greedy is below")                               \
-  X(EVERY, "every", 1, 520, "the step number is a multiple of this")                           \
-  X(PROBABILITY, "probability", 0, 1, "with this probability (drawn each step)")               \
+#define BRINK_RULE_CONDITIONS(X)                                                                   \
+  X(PROVOKED_AT_LEAST, "provoked_at_least", 0, 10,                                                 \
+    "an adversary's action last step had at least this intensity")                                 \
+  X(PROVOKED_WITHIN, "provoked_within", 1, 520,                                                    \
+    "a major provocation (policy threshold) happened within this many steps")                      \
+  X(QUIET_FOR, "quiet_for", 1, 520, "no major provocation for at least this many steps")           \
+  X(ADVERSARY_CONCILIATED, "adversary_conciliated", 0, 1,                                          \
+    "1: an adversary took a restraint or diplomacy action last step (0: did not)")                 \
+  X(TRACK_AT_LEAST, "track_at_least", 0, 4,                                                        \
+    "diplomacy track level at least (0 none .. 4 agreement)")                                      \
+  X(TRACK_BELOW, "track_below", 0, 4, "diplomacy track level below")                               \
+  X(TENSION_ABOVE, "tension_above", -1e6, 1e6, "normalised tension above")                         \
+  X(TENSION_BELOW, "tension_below", -1e6, 1e6, "normalised tension below")                         \
+  X(BELIEF_GREEDY_ABOVE, "belief_greedy_above", 0, 1,                                              \
+    "the actor's belief that the adversary is greedy is above")                                    \
+  X(BELIEF_GREEDY_BELOW, "belief_greedy_below", 0, 1,                                              \
+    "the actor's belief that the adversary is greedy is below")                                    \
+  X(EVERY, "every", 1, 520, "the step number is a multiple of this")                               \
+  X(PROBABILITY, "probability", 0, 1, "with this probability (drawn each step)")                   \
   X(STEP_AT_LEAST, "step_at_least", 0, BRINK_MAX_HORIZON, "the step number is at least")
 
 #define BRINK__COND_ENUM(e, ...) BRINK_COND_##e,
@@ -396,22 +398,24 @@ typedef enum brink_rule_condition_kind {
 
 /* Verbs of policy rules: what the actor does when the rule fires.
  * X(ENUM, "yaml_name", "doc") */
-#define BRINK_RULE_VERBS(X)                                                                    \
-  X(HOLD, "hold", "keep the status quo (the ladder's hold action)")                            \
-  X(MATCH, "match", "the own military action closest in intensity to the adversary's last")    \
-  X(ESCALATE, "escalate",                                                                      \
-    "the own military action nearest to the adversary's last intensity + by (at or above)")    \
-  X(STRONGEST, "strongest", "the most intense military action available")                      \
-  X(ROUTINE, "routine", "the least intense military action available (routine exercise)")    \
-  X(SANCTION, "sanction", "the strongest available unilateral sanction")                       \
-  X(UNSC, "unsc", "propose a UN Security Council resolution")                                  \
-  X(OFFER_TALKS, "offer_talks", "the diplomacy action for the next track level")               \
-  X(RESTRAIN, "restrain", "the cheapest available restraint action not yet in force")          \
-  X(CONSULT, "consult", "ask the third parties to mediate")                                    \
+#define BRINK_RULE_VERBS(X)                                                                        \
+  X(HOLD, "hold", "keep the status quo (the ladder's hold action)")                                \
+  X(MATCH, "match", "the own military action closest in intensity to the adversary's last")        \
+  X(ESCALATE, "escalate",                                                                          \
+    "the own military action nearest to the adversary's last intensity + by (at or above)")        \
+  X(STRONGEST, "strongest", "the most intense military action available")                          \
+  X(ROUTINE, "routine", "the least intense military action available (routine exercise)")          \
+  X(SANCTION, "sanction", "the strongest available unilateral sanction")                           \
+  X(UNSC, "unsc", "propose a UN Security Council resolution")                                      \
+  X(OFFER_TALKS, "offer_talks", "the diplomacy action for the next track level")                   \
+  X(RESTRAIN, "restrain", "the cheapest available restraint action not yet in force")              \
+  X(CONSULT, "consult", "ask the third parties to mediate")                                        \
   X(ACTION, "action", "the named action of the actor's ladder (give `action: NAME`)")
 
 #define BRINK__VERB_ENUM(e, ...) BRINK_VERB_##e,
-typedef enum brink_rule_verb { BRINK_RULE_VERBS(BRINK__VERB_ENUM) BRINK_VERB_COUNT } brink_rule_verb;
+typedef enum brink_rule_verb {
+  BRINK_RULE_VERBS(BRINK__VERB_ENUM) BRINK_VERB_COUNT
+} brink_rule_verb;
 #undef BRINK__VERB_ENUM
 const char *brink_rule_condition_name(brink_rule_condition_kind c);
 const char *brink_rule_verb_name(brink_rule_verb v);
@@ -425,9 +429,9 @@ typedef struct brink_rule {
   brink_rule_condition *conditions; /* all must hold; none = always */
   size_t n_conditions;
   brink_rule_verb verb;
-  double by;                /* ESCALATE: rungs above the adversary's last intensity */
-  char *action;             /* ACTION: the ladder action's name, on every actor it applies to */
-  uint32_t actors;          /* bitmask of policy actors it applies to (default: all of the policy) */
+  double by;       /* ESCALATE: rungs above the adversary's last intensity */
+  char *action;    /* ACTION: the ladder action's name, on every actor it applies to */
+  uint32_t actors; /* bitmask of policy actors it applies to (default: all of the policy) */
   brink_srcloc loc;
 } brink_rule;
 
@@ -446,13 +450,13 @@ typedef enum brink_time_step { BRINK_STEP_DAY, BRINK_STEP_WEEK, BRINK_STEP_MONTH
 
 /* Outputs a scenario can ask for (`outputs:`); the engine computes all of them anyway, the
  * list selects what the table shows. */
-#define BRINK_OUTPUTS(X)                                                                       \
-  X(P_ARMED_CONFLICT, "p_armed_conflict", "probability of armed conflict by the horizon")     \
-  X(P_CLASH, "p_clash", "probability of at least one armed clash")                             \
-  X(PROVOCATIONS, "provocations", "behavioural actors' military actions per run")              \
-  X(P_TALKS, "p_talks", "probability that talks are reached")                                  \
-  X(TIME_TO_TALKS, "time_to_talks", "steps until talks are first reached")                     \
-  X(TENSION, "tension", "tension index per step (quantiles)")                                  \
+#define BRINK_OUTPUTS(X)                                                                           \
+  X(P_ARMED_CONFLICT, "p_armed_conflict", "probability of armed conflict by the horizon")          \
+  X(P_CLASH, "p_clash", "probability of at least one armed clash")                                 \
+  X(PROVOCATIONS, "provocations", "behavioural actors' military actions per run")                  \
+  X(P_TALKS, "p_talks", "probability that talks are reached")                                      \
+  X(TIME_TO_TALKS, "time_to_talks", "steps until talks are first reached")                         \
+  X(TENSION, "tension", "tension index per step (quantiles)")                                      \
   X(SANCTIONS, "sanctions", "nominal and effective sanction pressure")
 #define BRINK__OUTPUT_ENUM(e, ...) BRINK_OUTPUT_##e,
 typedef enum brink_output { BRINK_OUTPUTS(BRINK__OUTPUT_ENUM) BRINK_OUTPUT_COUNT } brink_output;
@@ -464,8 +468,8 @@ typedef struct brink_scenario {
   char **sources;    /* citations, as written */
   size_t n_sources;
   brink_time_step step;
-  uint32_t horizon;  /* steps, 1..BRINK_MAX_HORIZON */
-  char *start;       /* "YYYY-MM-DD": date of step 0 (labels only); may be NULL */
+  uint32_t horizon; /* steps, 1..BRINK_MAX_HORIZON */
+  char *start;      /* "YYYY-MM-DD": date of step 0 (labels only); may be NULL */
   brink_value model[BRINK_MODEL_KEY_COUNT];
   brink_param *params;
   size_t n_params;
@@ -509,8 +513,7 @@ void brink_diag_list_release(brink_diag_list *list);
  * more. BRINK_EIO when a file cannot be read. On success *out is a new scenario the caller
  * frees with brink_scenario_free. */
 brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *const *overrides,
-                                 size_t n_overrides, brink_diag_list *diags,
-                                 brink_scenario **out);
+                                 size_t n_overrides, brink_diag_list *diags, brink_scenario **out);
 /* The same from text in memory; name is used in messages and to resolve includes relative to
  * its directory (may be NULL: includes are then refused). */
 brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name, const char *text,

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The Monte Carlo engine: many runs of a model under one or more policies, in parallel
+ * (OpenMP), with streaming statistics. Runs are keyed by (seed, run index), policies share
+ * each run's parameter draw (common random numbers), and every statistic is accumulated so
+ * that the result is the same, bit for bit, whatever the number of threads. */
+#ifndef BRINK_ENGINE_H
+#define BRINK_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brink/brink.h"
+#include "brink/model.h"
+#include "brink/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BRINK_MAX_RUNS ((uint64_t)1 << 40)
+#define BRINK_TENSION_QUANTILES 5 /* 0.05, 0.25, 0.5, 0.75, 0.95 */
+
+typedef struct brink_engine_options {
+  uint64_t runs; /* runs per policy, 1..BRINK_MAX_RUNS */
+  uint64_t seed;
+  int threads;              /* >= 1 */
+  double confidence;        /* of every interval, e.g. 0.95 */
+  const uint32_t *policies; /* indices into the scenario's policies */
+  size_t n_policies;        /* >= 1 */
+  /* Called from the calling thread after each batch of runs (may be NULL). */
+  void (*progress)(void *userdata, uint64_t done, uint64_t total);
+  /* Called from the calling thread once per (run, policy), in run order then policy order
+   * (may be NULL): for --save-runs. params holds the run's parameter draws. */
+  void (*on_run)(void *userdata, uint64_t run, uint32_t policy, const brink_run_result *result,
+                 const double *params);
+  void *userdata;
+} brink_engine_options;
+
+/* Accumulated outcomes of one policy (exact integer sums, so thread-count invariant). */
+typedef struct brink_policy_stats {
+  uint32_t policy;
+  uint64_t wars, clashes_any, talks;
+  uint64_t *war_by_step;   /* [horizon]: runs whose armed conflict began at that step */
+  uint64_t *talks_by_step; /* [horizon]: runs that first reached talks at that step */
+  double provocations_sum, provocations_sq;
+  uint64_t *provocations_hist; /* [BRINK_PROVOCATION_BINS] */
+  double action_sum[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
+  double action_sq[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
+  double unsc_proposed_sum, unsc_proposed_sq, unsc_adopted_sum, unsc_adopted_sq;
+  double nominal_sum, nominal_sq, effective_sum, effective_sq; /* per-run mean per step */
+  double ratio_sum, ratio_sq;
+  uint64_t ratio_n;
+  uint64_t *tension_hist; /* [horizon][tension_bins] */
+} brink_policy_stats;
+
+#define BRINK_PROVOCATION_BINS 401 /* 0..399, and 400 or more */
+
+/* Paired differences between policies a and b (a minus b), from common random numbers. */
+typedef struct brink_pair_stats {
+  uint32_t a, b; /* positions in the compared list */
+  double war_sum, war_sq, prov_sum, prov_sq, talks_sum, talks_sq;
+} brink_pair_stats;
+
+typedef struct brink_summary {
+  const brink_model *model;
+  uint64_t runs, seed;
+  double confidence, z;
+  uint32_t horizon;
+  int threads;
+  double seconds; /* wall time of the runs */
+  size_t n_policies;
+  brink_policy_stats *policies;
+  size_t n_pairs;
+  brink_pair_stats *pairs;
+  size_t tension_bins;
+  double tension_origin, tension_width; /* bin i stands for origin + i * width */
+} brink_summary;
+
+/* Runs the Monte Carlo. New summary, caller frees with brink_summary_free. BRINK_EINVAL for
+ * bad options (message names the option). The model is only read. */
+brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
+                              const brink_engine_options *options, brink_summary **out);
+void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
+
+/* Estimates of one policy's outcomes (see docs/output.md for units). */
+brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);
+/* Cumulative P(armed conflict by the end of step t). */
+brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t);
+brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i);
+brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i);
+brink_estimate brink_summary_provocations(const brink_summary *s, size_t i);
+/* Median steps to talks among runs that reached talks (NaN when none did). */
+brink_estimate brink_summary_time_to_talks(const brink_summary *s, size_t i);
+/* Quantile q of the tension index at step t, over runs still going at that step. */
+double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t, double q);
+
+/* Metadata written with results. */
+typedef struct brink_output_meta {
+  const char *scenario_file;
+  const char *const *overrides;
+  size_t n_overrides;
+  int with_timing; /* 0 leaves the timing object out */
+} brink_output_meta;
+
+/* Writes the result as JSON (docs/output.md), a CSV table (one row per policy), or a
+ * human-readable table with units, run counts and intervals. */
+brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
+                                const brink_output_meta *meta, brink_buf *out);
+brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
+brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

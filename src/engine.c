@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/* The Monte Carlo engine: batches of runs computed in parallel, then folded in run order.
+ * Everything folded is either an exact integer sum or added in a fixed order, so results do
+ * not depend on the number of threads or on scheduling. */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "brink/engine.h"
+#include "internal.h"
+#include "model_internal.h"
+
+#define BATCH 1024
+#define TENSION_RANGE 100.0 /* Goldstein units each side of zero */
+#define TENSION_WIDTH 0.1
+#define TENSION_MEMORY_CAP ((size_t)256 << 20)
+
+static brink_status check_options(brink_ctx *ctx, const brink_model *m,
+                                  const brink_engine_options *o) {
+  if (o->runs < 1 || o->runs > BRINK_MAX_RUNS)
+    return brink__fail(ctx, BRINK_EINVAL, "runs must be between 1 and %llu, got %llu",
+                       (unsigned long long)BRINK_MAX_RUNS, (unsigned long long)o->runs);
+  if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
+  if (!(o->confidence > 0.0 && o->confidence < 1.0))
+    return brink__fail(ctx, BRINK_EINVAL, "confidence must be in (0, 1), got %g", o->confidence);
+  if (o->n_policies < 1) return brink__fail(ctx, BRINK_EINVAL, "no policy to run");
+  for (size_t i = 0; i < o->n_policies; i++)
+    if (o->policies[i] >= m->scenario->n_policies)
+      return brink__fail(ctx, BRINK_EINVAL, "policy index %u out of range", o->policies[i]);
+  return BRINK_OK;
+}
+
+void brink_summary_free(brink_ctx *ctx, brink_summary *s) {
+  if (!s) return;
+  if (s->policies)
+    for (size_t i = 0; i < s->n_policies; i++) {
+      brink_free(ctx, s->policies[i].war_by_step);
+      brink_free(ctx, s->policies[i].talks_by_step);
+      brink_free(ctx, s->policies[i].provocations_hist);
+      brink_free(ctx, s->policies[i].tension_hist);
+    }
+  brink_free(ctx, s->policies);
+  brink_free(ctx, s->pairs);
+  brink_free(ctx, s);
+}
+
+static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
+                                  const brink_engine_options *o, brink_summary **out) {
+  brink_summary *s = brink_calloc(ctx, 1, sizeof *s);
+  if (!s) return BRINK_ENOMEM;
+  s->model = m;
+  s->runs = o->runs;
+  s->seed = o->seed;
+  s->confidence = o->confidence;
+  s->z = brink_stats_z(o->confidence);
+  s->horizon = m->horizon;
+  s->threads = o->threads;
+  s->n_policies = o->n_policies;
+  s->tension_width = TENSION_WIDTH;
+  /* Coarser bins for long horizons keep the histograms within a fixed memory budget. */
+  for (;;) {
+    s->tension_bins = (size_t)(2.0 * TENSION_RANGE / s->tension_width + 1.5);
+    if (s->tension_bins * s->horizon * o->n_policies * sizeof(uint64_t) <= TENSION_MEMORY_CAP)
+      break;
+    s->tension_width *= 2.0;
+  }
+  s->tension_origin = -TENSION_RANGE;
+  s->policies = brink_calloc(ctx, o->n_policies, sizeof *s->policies);
+  s->n_pairs = o->n_policies * (o->n_policies - 1) / 2;
+  s->pairs = brink_calloc(ctx, s->n_pairs ? s->n_pairs : 1, sizeof *s->pairs);
+  if (!s->policies || !s->pairs) goto nomem;
+  for (size_t i = 0; i < o->n_policies; i++) {
+    brink_policy_stats *p = &s->policies[i];
+    p->policy = o->policies[i];
+    p->war_by_step = brink_calloc(ctx, s->horizon, sizeof(uint64_t));
+    p->talks_by_step = brink_calloc(ctx, s->horizon, sizeof(uint64_t));
+    p->provocations_hist = brink_calloc(ctx, BRINK_PROVOCATION_BINS, sizeof(uint64_t));
+    p->tension_hist = brink_calloc(ctx, s->horizon * s->tension_bins, sizeof(uint64_t));
+    if (!p->war_by_step || !p->talks_by_step || !p->provocations_hist || !p->tension_hist)
+      goto nomem;
+  }
+  size_t k = 0;
+  for (uint32_t a = 0; a < o->n_policies; a++)
+    for (uint32_t b = a + 1; b < o->n_policies; b++)
+      s->pairs[k++] = (brink_pair_stats){.a = a, .b = b};
+  *out = s;
+  return BRINK_OK;
+nomem:
+  brink_summary_free(ctx, s);
+  return BRINK_ENOMEM;
+}
+
+static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r) {
+  const brink_model *m = s->model;
+  if (r->war_step != BRINK_NEVER) {
+    p->wars++;
+    p->war_by_step[r->war_step]++;
+  }
+  if (r->clashes) p->clashes_any++;
+  if (r->talks_step != BRINK_NEVER) {
+    p->talks++;
+    p->talks_by_step[r->talks_step]++;
+  }
+  double prov = r->provocations;
+  p->provocations_sum += prov;
+  p->provocations_sq += prov * prov;
+  p->provocations_hist[r->provocations < BRINK_PROVOCATION_BINS - 1 ? r->provocations
+                                                                    : BRINK_PROVOCATION_BINS - 1]++;
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    if (!(m->behavioural & (1u << i))) continue;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      double c = r->action_counts[i][a];
+      p->action_sum[i][a] += c;
+      p->action_sq[i][a] += c * c;
+    }
+  }
+  double up = r->unsc_proposed, ua = r->unsc_adopted;
+  p->unsc_proposed_sum += up;
+  p->unsc_proposed_sq += up * up;
+  p->unsc_adopted_sum += ua;
+  p->unsc_adopted_sq += ua * ua;
+  double steps = r->steps_run ? r->steps_run : 1;
+  double nom = r->pressure_nominal_sum / steps, eff = r->pressure_effective_sum / steps;
+  p->nominal_sum += nom;
+  p->nominal_sq += nom * nom;
+  p->effective_sum += eff;
+  p->effective_sq += eff * eff;
+  if (r->pressure_nominal_sum > 0.0) {
+    double ratio = r->pressure_effective_sum / r->pressure_nominal_sum;
+    p->ratio_sum += ratio;
+    p->ratio_sq += ratio * ratio;
+    p->ratio_n++;
+  }
+}
+
+brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_engine_options *o,
+                              brink_summary **out) {
+  brink_status st;
+  brink_summary *s = NULL;
+  brink_run_result *results = NULL;
+  double *tension = NULL;
+  *out = NULL;
+  if ((st = check_options(ctx, m, o))) return st;
+  if ((st = alloc_summary(ctx, m, o, &s))) return st;
+  const size_t np = o->n_policies;
+  const uint32_t horizon = m->horizon;
+  results = brink_calloc(ctx, BATCH * np, sizeof *results);
+  tension = brink_calloc(ctx, (size_t)BATCH * np * horizon, sizeof *tension);
+  if (!results || !tension) {
+    st = BRINK_ENOMEM;
+    goto done;
+  }
+  double start = omp_get_wtime();
+  for (uint64_t first = 0; first < o->runs; first += BATCH) {
+    const int64_t n = (int64_t)(o->runs - first < BATCH ? o->runs - first : BATCH);
+    /* Runs of the batch in parallel; each writes only its own slots. */
+#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
+    for (int64_t k = 0; k < n * (int64_t)np; k++) {
+      int64_t r = k / (int64_t)np, p = k % (int64_t)np;
+      brink_model_run(m, o->policies[p], o->seed, first + (uint64_t)r, &results[k],
+                      &tension[(size_t)k * horizon], NULL);
+    }
+    /* Tension histograms: each thread owns whole steps, runs are added in order. */
+#pragma omp parallel for num_threads(o->threads) schedule(static)
+    for (int64_t t = 0; t < (int64_t)horizon; t++) {
+      for (int64_t k = 0; k < n * (int64_t)np; k++) {
+        if ((uint32_t)t >= results[k].steps_run) continue;
+        double x =
+            (tension[(size_t)k * horizon + (size_t)t] - s->tension_origin) / s->tension_width;
+        double b = floor(x + 0.5);
+        size_t bin = b < 0.0                              ? 0
+                     : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
+                                                          : (size_t)b;
+        s->policies[k % (int64_t)np].tension_hist[(size_t)t * s->tension_bins + bin]++;
+      }
+    }
+    /* Everything else, in run order. */
+    for (int64_t r = 0; r < n; r++) {
+      const brink_run_result *row = &results[(size_t)r * np];
+      for (size_t p = 0; p < np; p++) fold_run(s, &s->policies[p], &row[p]);
+      for (size_t k = 0; k < s->n_pairs; k++) {
+        brink_pair_stats *pair = &s->pairs[k];
+        const brink_run_result *a = &row[pair->a], *b = &row[pair->b];
+        double dw = (double)(a->war_step != BRINK_NEVER) - (double)(b->war_step != BRINK_NEVER);
+        double dp = (double)a->provocations - (double)b->provocations;
+        double dt = (double)(a->talks_step != BRINK_NEVER) - (double)(b->talks_step != BRINK_NEVER);
+        pair->war_sum += dw;
+        pair->war_sq += dw * dw;
+        pair->prov_sum += dp;
+        pair->prov_sq += dp * dp;
+        pair->talks_sum += dt;
+        pair->talks_sq += dt * dt;
+      }
+      if (o->on_run) {
+        double params[BRINK_MAX_PARAMS];
+        brink_model_sample_params(m, o->seed, first + (uint64_t)r, params);
+        for (size_t p = 0; p < np; p++)
+          o->on_run(o->userdata, first + (uint64_t)r, o->policies[p], &row[p], params);
+      }
+    }
+    if (o->progress) o->progress(o->userdata, first + (uint64_t)n, o->runs);
+  }
+  s->seconds = omp_get_wtime() - start;
+done:
+  brink_free(ctx, results);
+  brink_free(ctx, tension);
+  if (st) {
+    brink_summary_free(ctx, s);
+    return st;
+  }
+  *out = s;
+  return BRINK_OK;
+}
+
+brink_estimate brink_summary_p_war(const brink_summary *s, size_t i) {
+  return brink_stats_wilson(s->policies[i].wars, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t) {
+  uint64_t k = 0;
+  for (uint32_t u = 0; u <= t && u < s->horizon; u++) k += s->policies[i].war_by_step[u];
+  return brink_stats_wilson(k, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i) {
+  return brink_stats_wilson(s->policies[i].clashes_any, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i) {
+  return brink_stats_wilson(s->policies[i].talks, s->runs, s->z);
+}
+
+brink_estimate brink_summary_provocations(const brink_summary *s, size_t i) {
+  const brink_policy_stats *p = &s->policies[i];
+  return brink_stats_mean(s->runs, p->provocations_sum, p->provocations_sq, s->z);
+}
+
+brink_estimate brink_summary_time_to_talks(const brink_summary *s, size_t i) {
+  return brink_stats_hist_median(s->policies[i].talks_by_step, s->horizon, s->z);
+}
+
+double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t, double q) {
+  return brink_stats_hist_quantile(&s->policies[i].tension_hist[(size_t)t * s->tension_bins],
+                                   s->tension_bins, s->tension_origin, s->tension_width, q);
+}
