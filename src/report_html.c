@@ -27,7 +27,8 @@ static const char css[] =
     "footer{margin-top:2em;font-size:.8em;color:#666}\n"
     "@media print{body{max-width:none}h2{page-break-after:avoid}}\n";
 
-/* Text from the JSON goes through here: & < > " ' become entities. */
+/* Text from the JSON goes through here: & < > " ' / become entities (OWASP's rule for HTML
+ * text; escaping '/' also keeps URLs in the sources plain text, never a reference). */
 static brink_status esc(brink_buf *b, const char *s) {
   brink_status st = BRINK_OK;
   const char *run = s;
@@ -48,6 +49,9 @@ static brink_status esc(brink_buf *b, const char *s) {
       break;
     case '\'':
       ent = "&#39;";
+      break;
+    case '/':
+      ent = "&#47;";
       break;
     default:
       continue;

@@ -136,7 +136,7 @@ static int on_event(builder *b, struct fy_event *ev) {
     node->len = text ? len : 0;
     node->kind = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN ? J_PLAIN : J_STR;
     node->line = line;
-    node->col = col;
+    node->col = col > 1 && node->kind == J_STR ? col - 1 : col; /* libfyaml: after the quote */
     return attach(b, node);
   }
   case FYET_ALIAS:
