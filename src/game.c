@@ -328,10 +328,14 @@ brink_status brink_game_match_play(brink_ctx *ctx, size_t a, size_t b,
 
 #define MAX_MATCHES ((uint64_t)1 << 26)
 
+/* 0 asks for OpenMP's default; an explicit count is honoured (up to 1024) even above the
+ * number of cores, so "2 threads" in a test means two threads. */
 static int resolve_threads(int threads) {
-  int max = omp_get_max_threads();
-  if (threads <= 0 || threads > max) return max > 0 ? max : 1;
-  return threads;
+  if (threads <= 0) {
+    int max = omp_get_max_threads();
+    return max > 0 ? max : 1;
+  }
+  return threads > 1024 ? 1024 : threads;
 }
 
 /* numpy.median: the mean of the two middle values for an even count. Sorts v in place. */
@@ -532,6 +536,10 @@ brink_status brink_game_moran_new(brink_ctx *ctx, const brink_game_moran_spec *s
   if (spec->repetitions < 1)
     return brink__fail(ctx, BRINK_EINVAL, "repetitions must be at least 1");
   if (spec->max_steps < 1) return brink__fail(ctx, BRINK_EINVAL, "max_steps must be at least 1");
+  if (spec->rules.payoffs.sucker < 0.0)
+    return brink__fail(ctx, BRINK_EINVAL,
+                       "the Moran process needs non-negative payoffs (fitness), got S=%g",
+                       spec->rules.payoffs.sucker);
   for (size_t i = 0; i < spec->n_players; i++)
     if ((st = check_index(ctx, spec->players[i]))) return st;
   size_t n = spec->n_players;

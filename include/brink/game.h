@@ -100,7 +100,7 @@ typedef struct brink_game_tournament_spec {
   brink_game_rules rules;
   uint32_t repetitions; /* >= 1 */
   uint64_t seed;
-  int threads; /* OpenMP threads for _run; 0: all available. Results do not depend
+  int threads; /* OpenMP threads for _run (at most 1024); 0: OpenMP's default. Results do not depend
                   on it */
 } brink_game_tournament_spec;
 
@@ -159,7 +159,7 @@ typedef struct brink_game_moran_spec {
   uint64_t max_steps;   /* a process still mixed after this many birth-death steps is counted
                            as unfinished; >= 1 */
   uint64_t seed;
-  int threads; /* OpenMP threads over processes; 0: all available. Results do not depend on it */
+  int threads; /* OpenMP threads over processes (at most 1024); 0: OpenMP's default */
 } brink_game_moran_spec;
 
 /* Axelrod's MoranProcess, mode "bd" on the complete graph, no mutation: each step every pair
@@ -192,7 +192,8 @@ typedef struct brink_game_moran {
   uint8_t *history;
 } brink_game_moran;
 
-/* Validates and allocates. New object, caller frees with brink_game_moran_free. BRINK_EINVAL,
+/* Validates and allocates. New object, caller frees with brink_game_moran_free. BRINK_EINVAL
+ * (also for a negative sucker's payoff: fitness must not be negative),
  * BRINK_ERANGE (more than 2^32 / 3 matches could be needed per process), BRINK_ENOMEM. */
 brink_status brink_game_moran_new(brink_ctx *ctx, const brink_game_moran_spec *spec,
                                   brink_game_moran **out);
