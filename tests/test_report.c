@@ -702,6 +702,11 @@ static int png_stats_main(const char *path) {
   return 0;
 }
 
+/* Under LeakSanitizer: the same suppression as tests/lsan-fontconfig.supp (fontconfig's
+ * configuration, loaded through cairo's toy font API, is not freed at exit). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
+
 int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "--png-stats")) return png_stats_main(argv[2]);
   RUN(test_parse_fixture);
