@@ -1,16 +1,235 @@
 /* SPDX-License-Identifier: MIT */
-/* Not built yet: this command comes with issue 4. */
+/* `brink trace`: one simulated run told step by step, in plain words or as CSV/JSON. */
 #include <stdio.h>
 #include <string.h>
 
+#include "brink/model.h"
+#include "brink/scenario.h"
 #include "cli.h"
 
-int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
-  (void)ctx;
-  if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-    printf("usage: brink %s ...\n\nnot built yet (comes with issue 4)\n", argv[0]);
-    return CLI_EXIT_OK;
+typedef struct trace {
+  const brink_scenario *sc;
+  const char *format; /* text | csv | json */
+  brink_buf *out;
+  int32_t start_days; /* days since 1970-01-01 of step 0, or -1 */
+  uint32_t n_events_json;
+  brink_status st;
+  char events[4096]; /* this step's events, "; "-joined (csv) */
+  size_t events_len;
+} trace;
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int32_t days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, int *m, int *d) {
+  z += 719468;
+  int era = (z >= 0 ? z : z - 146096) / 146097;
+  int doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp + (mp < 10 ? 3 : -9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* "2023-W14" for weeks (ISO 8601), "2023-04-03" for days, "2023-04" for months, else "step 14". */
+static void step_label(const trace *tr, uint32_t step, char *label, size_t n) {
+  if (tr->start_days < 0) {
+    snprintf(label, n, "step %u", step);
+    return;
   }
-  fprintf(stderr, "brink %s: not built yet (comes with issue 4)\n", argv[0]);
-  return CLI_EXIT_FAIL;
+  int y, m, d;
+  switch (tr->sc->step) {
+  case BRINK_STEP_DAY:
+    civil_from_days(tr->start_days + (int32_t)step, &y, &m, &d);
+    snprintf(label, n, "%04d-%02d-%02d", y, m, d);
+    break;
+  case BRINK_STEP_MONTH:
+    civil_from_days(tr->start_days, &y, &m, &d);
+    m += (int)step;
+    y += (m - 1) / 12;
+    m = (m - 1) % 12 + 1;
+    snprintf(label, n, "%04d-%02d", y, m);
+    break;
+  default: {
+    int32_t day = tr->start_days + 7 * (int32_t)step;
+    int32_t weekday = ((day % 7) + 7 + 3) % 7; /* 0 = Monday; 1970-01-01 was a Thursday */
+    int32_t thursday = day - weekday + 3;      /* ISO year is the Thursday's year */
+    civil_from_days(thursday, &y, &m, &d);
+    int32_t week = (thursday - days_from_civil(y, 1, 1)) / 7 + 1;
+    snprintf(label, n, "%04d-W%02d", y, week);
+  }
+  }
+}
+
+static void on_event(void *ud, uint32_t step, const char *text) {
+  trace *tr = ud;
+  if (tr->st) return;
+  char label[32];
+  step_label(tr, step, label, sizeof label);
+  if (!strcmp(tr->format, "text")) {
+    tr->st = brink_buf_printf(tr->out, "%s  %s\n", label, text);
+  } else if (!strcmp(tr->format, "json")) {
+    tr->st = brink_buf_printf(tr->out, "%s\n    {\"step\": %u, \"label\": \"%s\", \"text\": ",
+                              tr->n_events_json++ ? "," : "", step, label);
+    if (!tr->st) tr->st = brink_buf_json_string(tr->out, text);
+    if (!tr->st) tr->st = brink_buf_puts(tr->out, "}");
+  } else {
+    int n = snprintf(tr->events + tr->events_len, sizeof tr->events - tr->events_len, "%s%s",
+                     tr->events_len ? "; " : "", text);
+    if (n > 0) tr->events_len += (size_t)n;
+    if (tr->events_len >= sizeof tr->events) tr->events_len = sizeof tr->events - 1;
+  }
+}
+
+static const char *const track_words[] = {"none", "contact", "talks", "summit", "agreement"};
+
+static void on_step(void *ud, const brink_step_view *v) {
+  trace *tr = ud;
+  const brink_scenario *sc = tr->sc;
+  if (tr->st) return;
+  char label[32];
+  step_label(tr, v->step, label, sizeof label);
+  if (!strcmp(tr->format, "csv")) {
+    tr->st = brink_buf_printf(tr->out, "%u,%s", v->step, label);
+    for (size_t i = 0; i < sc->n_actors && !tr->st; i++)
+      tr->st = brink_buf_printf(tr->out, ",%s,%.4f",
+                                v->actions[i] >= 0 ? sc->actors[i].ladder[v->actions[i]].name : "",
+                                v->readiness[i]);
+    if (!tr->st)
+      tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", track_words[v->track], v->tension,
+                                v->incident, v->clash, v->war);
+    for (size_t i = 0; i < tr->events_len && !tr->st; i++)
+      tr->st = brink_buf_puts(tr->out, tr->events[i] == '"' ? "\"\"" : (char[]){tr->events[i], 0});
+    if (!tr->st) tr->st = brink_buf_puts(tr->out, "\"\n");
+    tr->events_len = 0;
+  } else if (!strcmp(tr->format, "text") && (v->war || v->step + 1 == 0)) {
+    tr->st = brink_buf_printf(tr->out, "%s  -- armed conflict ends the run\n", label);
+  }
+}
+
+int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
+  cli_opt opts[] = {
+      {"policy", "NAME", "the policy (default: the scenario's first)", 0, NULL, NULL, 0},
+      {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
+      {"run", "I", "which run of that seed (default 0; as numbered by brink run)", 0, NULL, NULL,
+       0},
+      {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
+      {"set", "PATH=VALUE", "override a scenario value", 1, NULL, NULL, 0},
+      {"format", "F", "text | csv | json (default text)", 0, NULL, NULL, 0},
+  };
+  cli_spec spec = {
+      "trace",
+      "SCENARIO [options]",
+      "Tells one simulated run step by step: every action with its CAMEO code and\n"
+      "Goldstein weight, votes, vetoes, mediation, the diplomacy track, incidents,\n"
+      "clashes. Run I with seed S is the same run as run I of `brink run --seed S`.",
+      opts,
+      sizeof opts / sizeof opts[0],
+      1,
+      1,
+      "example:\n  brink trace scenarios/korea/2022.yaml --policy maximum_pressure --seed 7",
+      NULL,
+      0};
+  brink_scenario *sc = NULL;
+  brink_model *model = NULL;
+  brink_buf out;
+  brink_buf_init(&out, ctx, 0);
+  uint64_t seed, run, horizon;
+  int rc = cli_parse(&spec, argc, argv);
+  if (rc >= 0) goto done;
+  if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "run", 0, UINT64_MAX >> 1, 0, &run)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "horizon", 1, BRINK_MAX_HORIZON, 0, &horizon)) >= 0) goto done;
+  const char *format = cli_value(&spec, "format", "text");
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
+    rc = cli_usage_error(&spec, "--format must be text, csv or json, got '%s'", format);
+    goto done;
+  }
+  if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
+  int policy = 0;
+  const char *name = cli_value(&spec, "policy", NULL);
+  if (name && (policy = brink_scenario_find_policy(sc, name)) < 0) {
+    fprintf(stderr, "brink trace: unknown policy '%s'; the scenario defines:", name);
+    for (size_t i = 0; i < sc->n_policies; i++) fprintf(stderr, " %s", sc->policies[i].name);
+    fprintf(stderr, "\n");
+    rc = CLI_EXIT_USAGE;
+    goto done;
+  }
+  if (sc->n_policies == 0) {
+    fprintf(stderr, "brink trace: scenario '%s' defines no policy\n", sc->name);
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  brink_status st = brink_model_new(ctx, sc, &model);
+  if (!st && horizon) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
+  if (st) {
+    rc = cli_fail(&spec, ctx, st);
+    goto done;
+  }
+  trace tr = {sc, format, &out, -1, 0, BRINK_OK, "", 0};
+  int y, m, d;
+  if (sc->start && sscanf(sc->start, "%4d-%2d-%2d", &y, &m, &d) == 3)
+    tr.start_days = days_from_civil(y, m, d);
+  if (!strcmp(format, "csv")) {
+    brink_buf_puts(&out, "step,label");
+    for (size_t i = 0; i < sc->n_actors; i++)
+      brink_buf_printf(&out, ",action_%s,readiness_%s", sc->actors[i].name, sc->actors[i].name);
+    brink_buf_puts(&out, ",track,tension,incident,clash,war,events\n");
+  } else if (!strcmp(format, "json")) {
+    brink_buf_printf(&out, "{\n  \"scenario\": ");
+    brink_buf_json_string(&out, sc->name);
+    brink_buf_printf(&out, ",\n  \"policy\": ");
+    brink_buf_json_string(&out, sc->policies[policy].name);
+    brink_buf_printf(&out, ",\n  \"seed\": %llu,\n  \"run\": %llu,\n  \"events\": [",
+                     (unsigned long long)seed, (unsigned long long)run);
+  } else {
+    brink_buf_printf(&out, "%s, policy %s, seed %llu, run %llu\n", sc->name,
+                     sc->policies[policy].name, (unsigned long long)seed, (unsigned long long)run);
+  }
+  brink_run_observer obs = {on_event, on_step, &tr};
+  brink_run_result result;
+  brink_model_run(model, (uint32_t)policy, seed, run, &result, NULL, &obs);
+  st = tr.st;
+  if (!st && !strcmp(format, "json"))
+    st = brink_buf_printf(&out,
+                          "\n  ],\n  \"steps_run\": %u,\n  \"armed_conflict_step\": %s%.0d,\n"
+                          "  \"clashes\": %u,\n  \"provocations\": %u\n}\n",
+                          result.steps_run, result.war_step == BRINK_NEVER ? "null" : "",
+                          result.war_step == BRINK_NEVER ? 0 : (int)result.war_step, result.clashes,
+                          result.provocations);
+  if (!st && !strcmp(format, "text")) {
+    const char *types = "";
+    for (size_t i = 0; i < sc->n_actors; i++)
+      if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL) {
+        st = brink_buf_printf(&out, "%s%s was the %s type", types, sc->actors[i].name,
+                              result.types[i] ? "greedy" : "security-seeking");
+        types = "; ";
+      }
+    if (!st)
+      st =
+          brink_buf_printf(&out, "\n%u steps, %u provocations, %u incidents, %u clashes, %s\n",
+                           result.steps_run, result.provocations, result.incidents, result.clashes,
+                           result.war_step == BRINK_NEVER ? "no armed conflict" : "armed conflict");
+  }
+  if (st) {
+    rc = cli_fail(&spec, ctx, st);
+    goto done;
+  }
+  fputs(out.data, stdout);
+  rc = CLI_EXIT_OK;
+done:
+  brink_buf_release(&out);
+  brink_model_free(ctx, model);
+  brink_scenario_free(ctx, sc);
+  cli_spec_release(&spec);
+  return rc;
 }

@@ -85,6 +85,8 @@ static int available(const brink_model *m, const run_state *s, uint32_t i, uint3
   if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) return 0;
   if (ai->min_track > s->track) return 0;
   if (ai->commits >= 0 && (s->commitments & (1u << ai->commits))) return 0;
+  /* A diplomatic move is an offer for the next level; once there it has nothing to offer. */
+  if (ai->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= s->track) return 0;
   return 1;
 }
 
@@ -358,19 +360,21 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
         }
         if (m->behavioural & (1u << i)) {
           out->provocations++;
-          if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) {
-            major_provocation = 1;
-            /* Each adversary's resolve is now on test (credibility, section 3). */
-            for (uint32_t j = 0; j < n; j++)
-              if (m->actors[i].adversaries & (1u << j) &&
-                  m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
-                if (s.pending_until[j] == BRINK_NEVER)
-                  s.pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
-                s.last_major[j] = t;
-              }
-          }
+          if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) major_provocation = 1;
+          /* Each adversary's resolve is now on test (credibility, section 3). */
+          for (uint32_t j = 0; j < n && intensity >= mn[BRINK_MODEL_TEST_INTENSITY]; j++)
+            if (m->actors[i].adversaries & (1u << j) &&
+                m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
+              if (s.pending_until[j] == BRINK_NEVER)
+                s.pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
+              if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s.last_major[j] = t;
+            }
         }
       }
+      /* Deterrence model (Jervis 1976): conciliation is read as weakness, so each
+       * conciliatory act lowers the actor's credibility a little. */
+      if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
+        s.credibility[i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s.credibility[i];
       /* An answer to a pending provocation restores credibility. */
       if (s.pending_until[i] != BRINK_NEVER && s.pending_until[i] >= t &&
           ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
@@ -444,7 +448,7 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     }
     /* Unanswered tests of resolve lower credibility. */
     for (uint32_t j = 0; j < n; j++)
-      if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t && s.last_major[j] != t) {
+      if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t) {
         s.credibility[j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s.credibility[j];
         s.pending_until[j] = BRINK_NEVER;
       }
@@ -548,6 +552,7 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     record_view(m, &s, tension_value, incident, clash, war, obs);
     for (uint32_t i = 0; i < n; i++) s.prev_action[i] = s.action[i];
     out->steps_run = t + 1;
+    out->commitments_end = s.commitments;
     if (war) break;
   }
 }

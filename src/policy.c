@@ -270,7 +270,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     /* GRIT (Osgood 1962; models.md 3.3): announce; small unilateral steps at a steady pace
      * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
      * to a major provocation; resume after a pause; faster steps when reciprocated. */
-    if (provoked) {
+    if (o.intensity >= pn[BRINK_POLICY_GRIT_EPSILON] && o.intensity > 0.0) {
       verb = BRINK_VERB_MATCH;
       mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
     } else if (t < mem->resume_at) {

@@ -53,6 +53,7 @@ typedef struct brink_run_result {
   uint32_t talks_step;   /* first step the track stood at talks or higher, or BRINK_NEVER */
   uint32_t max_track;    /* highest brink_track reached */
   uint32_t unsc_proposed, unsc_adopted, breaches;
+  uint32_t commitments_end;        /* bitmask of commitments in force when the run ended */
   double pressure_nominal_sum;     /* sum over steps of nominal pressure on behavioural actors */
   double pressure_effective_sum;   /* the same, effective (after leakage) */
   uint8_t types[BRINK_MAX_ACTORS]; /* hidden type drawn: 0 security-seeking, 1 greedy */

@@ -72,6 +72,11 @@ extern "C" {
     "intensity at or above which an action is a major provocation")                                \
   X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                           \
     "how fast perceived resolve moves after a provocation is answered or not")                     \
+  X(CONCILIATION_WEAKNESS, "conciliation_weakness", 0.05, 0, 1, "fraction",                        \
+    "share of an actor's credibility lost with each conciliatory act (deterrence model: "          \
+    "conciliation read as weakness, Jervis 1976)")                                                 \
+  X(TEST_INTENSITY, "test_intensity", 3, 0, 10, "rung",                                            \
+    "intensity at or above which a provocation tests the adversaries' resolve (credibility)")      \
   X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                         \
     "steps after a major provocation within which an answer counts as a response")                 \
   X(INCIDENT_BASE, "incident_base", 0.01, 0, 1, "probability/step per proximity unit",             \
@@ -188,6 +193,8 @@ extern "C" {
     "rungs above the provocation for an escalating answer")                                        \
   X(EXERCISE_EVERY, "exercise_every", 13, 1, 520, "steps", "period of routine exercises")          \
   X(OFFER_EVERY, "offer_every", 8, 1, 520, "steps", "period of renewed offers of talks")           \
+  X(GRIT_EPSILON, "grit_epsilon", 3, 0, 10, "rung",                                                \
+    "GRIT: adversary intensity at or above which a precise retaliation follows")                   \
   X(GRIT_STEP_EVERY, "grit_step_every", 4, 1, 520, "steps",                                        \
     "GRIT: steps between unilateral conciliatory acts")                                            \
   X(GRIT_HOLD, "grit_hold", 4, 0, 520, "steps",                                                    \
