@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# brink run / compare / trace from the outside: outputs, byte-identical results across thread
+# counts, --save-runs, --out, and every bad input with its exit code and message.
+set -u
+brink=$1
+sc=tests/data/model/crisis.yaml
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+fail=0; pass=0
+ok() { if [ "$2" = "$3" ]; then pass=$((pass+1)); else echo "FAILED: $1 (got '$3', expected '$2')"; fail=$((fail+1)); fi; }
+has() { if grep -q -- "$2" <<<"$3"; then pass=$((pass+1)); else echo "FAILED: $1: no '$2' in: $3"; fail=$((fail+1)); fi; }
+
+out=$("$brink" run $sc --policy maximum_pressure --runs 500 --quiet); ok "run exit" 0 $?
+has "run table names runs" "500 runs per policy" "$out"
+has "run table has the policy" "maximum_pressure" "$out"
+has "run table units" "Wilson intervals" "$out"
+
+"$brink" compare $sc --runs 1500 --threads 1 --format json --no-timing --quiet > "$tmp/t1.json"; ok "compare t1" 0 $?
+"$brink" compare $sc --runs 1500 --threads 2 --format json --no-timing --quiet > "$tmp/t2.json"; ok "compare t2" 0 $?
+cmp -s "$tmp/t1.json" "$tmp/t2.json"; ok "same bytes for 1 and 2 threads" 0 $?
+for key in '"scenario"' '"seed"' '"runs"' '"horizon"' '"version"' '"policies"' '"p_armed_conflict"' '"provocations"' '"p_talks"' '"tension"' '"differences"'; do
+  has "json key $key" "$key" "$(cat "$tmp/t1.json")"
+done
+has "no timing with --no-timing" '"runs": 1500' "$(cat "$tmp/t1.json")"
+grep -q '"timing"' "$tmp/t1.json"; ok "timing absent" 1 $?
+"$brink" compare $sc --runs 300 --format json --quiet | tail -3 | grep -q '"timing"'; ok "timing last" 0 $?
+
+out=$("$brink" compare $sc --policies maximum_pressure,reciprocal_restraint --runs 400 --format csv --quiet); ok "csv exit" 0 $?
+ok "csv rows" 3 "$(wc -l <<<"$out" | tr -d ' ')"
+has "csv header" "policy,runs,p_armed_conflict" "$out"
+
+"$brink" compare $sc --policies tit_for_tat,consult_beijing --runs 200 --quiet --out "$tmp/o" --save-runs "$tmp/runs.csv" >/dev/null; ok "out exit" 0 $?
+for f in result.json result.csv table.txt report.html; do [ -s "$tmp/o/$f" ]; ok "out/$f written" 0 $?; done
+ok "save-runs rows" 401 "$(wc -l < "$tmp/runs.csv" | tr -d ' ')"
+has "save-runs header" "run,policy,war_step" "$(head -1 "$tmp/runs.csv")"
+ls "$tmp"/*.tmp "$tmp"/o/*.tmp >/dev/null 2>&1; ok "no temporary files left" 2 $?
+
+# Bad input: exit 2, a clear message, nothing written.
+bad() { # name expected-message args...
+  local name=$1 msg=$2; shift 2
+  local err; err=$("$brink" "$@" 2>&1 >/dev/null); local rc=$?
+  ok "$name exit" 2 $rc; has "$name message" "$msg" "$err"
+}
+bad "runs 0" "between 1 and" run $sc --runs 0
+bad "runs -5" "between 1 and" run $sc --runs -5
+bad "runs 1e99" "whole number" run $sc --runs 1e99
+bad "threads 0" "between 1 and" run $sc --threads 0
+bad "unknown policy" "unknown policy 'nope'" run $sc --policy nope
+bad "bad format" "table, csv or json" run $sc --format xml
+bad "unknown option" "unknown option" run $sc --rums 5
+mkdir -p "$tmp/ro"; chmod a-w "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  bad "unwritable out" "cannot" run $sc --runs 10 --out "$tmp/ro/x"
+fi
+touch "$tmp/file"
+bad "out is a file" "cannot" run $sc --runs 10 --out "$tmp/file/sub"
+"$brink" run tests/data/scenario/err_unknown_key.yaml --runs 10 >/dev/null 2>&1; ok "bad scenario exit" 1 $?
+
+# trace
+out=$("$brink" trace $sc --policy maximum_pressure --seed 3); ok "trace exit" 0 $?
+has "trace has ISO weeks" "2024-W" "$out"
+has "trace names CAMEO" "CAMEO 150, Goldstein -7.2" "$out"
+out=$("$brink" trace $sc --policy maximum_pressure --seed 3 --format csv); ok "trace csv exit" 0 $?
+has "trace csv header" "step,label,action_Red" "$out"
+ok "trace csv rows" 105 "$(wc -l <<<"$out" | tr -d ' ')"
+"$brink" trace $sc --seed 3 --format json | grep -q '"events"'; ok "trace json" 0 $?
+
+echo "cli_run: $pass passed, $fail failed"
+[ $fail -eq 0 ]

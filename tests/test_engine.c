@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* The Monte Carlo engine: thread-count invariance, interval coverage on a known answer,
+ * common random numbers, agreement with direct runs, option checks, allocation failures. */
+#include <math.h>
+
+#include "brink/stats.h"
+#include "model_util.h"
+
+#define CRISIS "tests/data/model/crisis.yaml"
+
+static void json_of(fixture *f, int threads, uint64_t runs, brink_buf *out) {
+  const char *names[] = {"maximum_pressure", "reciprocal_restraint", "proactive_diplomacy", NULL};
+  brink_summary *s = fixture_run(f, names, runs, 42, threads);
+  brink_output_meta meta = {"crisis.yaml", NULL, 0, 0};
+  if (s) CHECK_INT(brink_summary_json(f->ctx, s, &meta, out), BRINK_OK);
+  brink_summary_free(f->ctx, s);
+}
+
+static void test_thread_invariance(void) {
+  const char *sets[] = {"params.greed={dist: beta, a: 2, b: 3}"};
+  fixture f;
+  if (!fixture_open(&f, CRISIS, sets, 1)) return;
+  brink_buf a, b, c;
+  brink_buf_init(&a, f.ctx, 0);
+  brink_buf_init(&b, f.ctx, 0);
+  brink_buf_init(&c, f.ctx, 0);
+  json_of(&f, 1, 2500, &a); /* 2500 runs: three batches, the last one partial */
+  json_of(&f, 2, 2500, &b);
+  json_of(&f, 3, 2500, &c);
+  CHECK(a.len > 1000);
+  CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+  CHECK(a.len == c.len && memcmp(a.data, c.data, a.len) == 0);
+  CHECK(strstr(a.data, "\"timing\"") == NULL);
+  brink_buf_release(&a);
+  brink_buf_release(&b);
+  brink_buf_release(&c);
+  fixture_close(&f);
+}
+
+/* Constant hazard h per step: P(armed conflict by T) = 1 - (1 - h)^T. The 95% Wilson interval
+ * must cover it in about 95% of independent seeds. */
+static void test_interval_coverage(void) {
+  fixture f;
+  if (!fixture_open(&f, "tests/data/model/hazard.yaml", NULL, 0)) return;
+  const double truth = 1.0 - pow(1.0 - 0.03, 20);
+  const char *names[] = {"wait", NULL};
+  int covered = 0;
+  const int seeds = 300;
+  for (int seed = 0; seed < seeds; seed++) {
+    brink_summary *s = fixture_run(&f, names, 400, (uint64_t)seed + 1000, 1);
+    if (!s) break;
+    brink_estimate e = brink_summary_p_war(s, 0);
+    covered += e.lo <= truth && truth <= e.hi;
+    /* The cumulative curve ends at the same value. */
+    brink_estimate last = brink_summary_p_war_by(s, 0, 19);
+    CHECK_NEAR(last.mean, e.mean, 0);
+    brink_summary_free(f.ctx, s);
+  }
+  double coverage = covered / (double)seeds;
+  fprintf(stderr, "coverage of the 95%% interval: %.3f over %d seeds\n", coverage, seeds);
+  /* 300 seeds: the binomial sd of the coverage is 0.013. */
+  CHECK(coverage > 0.90 && coverage < 0.99);
+  fixture_close(&f);
+}
+
+/* Common random numbers: the paired difference's interval is narrower than the interval from
+ * two independent samples of the same size. */
+static void test_common_random_numbers(void) {
+  const char *sets[] = {"params.greed={dist: beta, a: 1, b: 1}"};
+  fixture f;
+  if (!fixture_open(&f, CRISIS, sets, 1)) return;
+  const char *both[] = {"maximum_pressure", "reciprocal_restraint", NULL};
+  const char *first[] = {"maximum_pressure", NULL}, *second[] = {"reciprocal_restraint", NULL};
+  const uint64_t n = 2000;
+  brink_summary *paired = fixture_run(&f, both, n, 7, 2);
+  brink_summary *a = fixture_run(&f, first, n, 8, 2);
+  brink_summary *b = fixture_run(&f, second, n, 9, 2);
+  if (paired && a && b) {
+    brink_estimate d = pair_estimate(paired, 0, 1, 1);
+    double sa = brink_stats_sd(n, a->policies[0].provocations_sum, a->policies[0].provocations_sq);
+    double sb = brink_stats_sd(n, b->policies[0].provocations_sum, b->policies[0].provocations_sq);
+    double independent = 2.0 * a->z * sqrt((sa * sa + sb * sb) / (double)n);
+    double crn = d.hi - d.lo;
+    fprintf(stderr, "difference interval width: %.3f with CRN vs %.3f independent\n", crn,
+            independent);
+    CHECK(crn < 0.9 * independent);
+  }
+  brink_summary_free(f.ctx, paired);
+  brink_summary_free(f.ctx, a);
+  brink_summary_free(f.ctx, b);
+  fixture_close(&f);
+}
+
+/* The engine's aggregates are those of the same runs made one by one. */
+static void test_agrees_with_direct_runs(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  const char *names[] = {"tit_for_tat", NULL};
+  brink_summary *s = fixture_run(&f, names, 300, 5, 2);
+  int p = brink_scenario_find_policy(f.sc, "tit_for_tat");
+  double prov = 0.0;
+  uint64_t wars = 0, talks = 0;
+  for (uint64_t r = 0; r < 300 && p >= 0; r++) {
+    brink_run_result res;
+    brink_model_run(f.model, (uint32_t)p, 5, r, &res, NULL, NULL);
+    prov += res.provocations;
+    wars += res.war_step != BRINK_NEVER;
+    talks += res.talks_step != BRINK_NEVER;
+  }
+  if (s) {
+    CHECK_NEAR(brink_summary_provocations(s, 0).mean, prov / 300.0, 1e-12);
+    CHECK_INT(s->policies[0].wars, wars);
+    CHECK_INT(s->policies[0].talks, talks);
+  }
+  brink_summary_free(f.ctx, s);
+  fixture_close(&f);
+}
+
+static void test_bad_options(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  uint32_t idx[1] = {0};
+  brink_summary *s = NULL;
+  brink_engine_options o = {0, 1, 1, 0.95, idx, 1, NULL, NULL, NULL};
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "runs");
+  o.runs = 10;
+  o.threads = 0;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_EINVAL);
+  o.threads = 1;
+  idx[0] = 999;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_EINVAL);
+  CHECK(s == NULL);
+  fixture_close(&f);
+}
+
+static void test_allocation_failures(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  uint32_t idx[2] = {0, 1};
+  brink_engine_options o = {50, 1, 1, 0.95, idx, 2, NULL, NULL, NULL};
+  size_t before = brink_ctx_bytes_in_use(f.ctx);
+  uint64_t start = brink_ctx_alloc_count(f.ctx);
+  brink_summary *s = NULL;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_OK);
+  uint64_t n = brink_ctx_alloc_count(f.ctx) - start;
+  brink_summary_free(f.ctx, s);
+  CHECK(n >= 5);
+  for (uint64_t k = 1; k <= n; k++) {
+    brink_ctx_fail_after(f.ctx, k);
+    s = NULL;
+    CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_ENOMEM);
+    CHECK(s == NULL);
+    CHECK_INT(brink_ctx_bytes_in_use(f.ctx), before);
+  }
+  brink_ctx_fail_after(f.ctx, 0);
+  fixture_close(&f);
+}
+
+static void test_stats(void) {
+  /* Wilson interval for 0/10, 5/10, 10/10 (z = 1.96), values from the closed form. */
+  double z = brink_stats_z(0.95);
+  CHECK_NEAR(z, 1.959963984540054, 1e-12);
+  brink_estimate e = brink_stats_wilson(5, 10, z);
+  CHECK_NEAR(e.lo, 0.23659309051, 1e-9);
+  CHECK_NEAR(e.hi, 0.76340690949, 1e-9);
+  e = brink_stats_wilson(0, 10, z);
+  CHECK_NEAR(e.lo, 0.0, 0);
+  CHECK_NEAR(e.hi, 0.27753279, 1e-7);
+  /* Mean of 1..4: 2.5, sd 1.2910, half-width z * sd / 2. */
+  e = brink_stats_mean(4, 10.0, 30.0, z);
+  CHECK_NEAR(e.mean, 2.5, 1e-12);
+  CHECK_NEAR(e.hi - e.mean, z * sqrt(5.0 / 3.0) / 2.0, 1e-12);
+  uint64_t h[5] = {1, 2, 3, 2, 2}; /* values 0..4, 10 observations */
+  CHECK_NEAR(brink_stats_hist_quantile(h, 5, -1.0, 0.5, 0.5), -1.0 + 0.5 * 2, 0);
+  CHECK_NEAR(brink_stats_hist_quantile(h, 5, 0.0, 1.0, 0.05), 0.0, 0);
+  CHECK_NEAR(brink_stats_hist_quantile(h, 5, 0.0, 1.0, 0.95), 4.0, 0);
+  brink_estimate med = brink_stats_hist_median(h, 5, z);
+  CHECK_NEAR(med.mean, 2.0, 0);
+  CHECK(med.lo <= 2.0 && med.hi >= 2.0);
+}
+
+int main(void) {
+  RUN(test_stats);
+  RUN(test_thread_invariance);
+  RUN(test_interval_coverage);
+  RUN(test_common_random_numbers);
+  RUN(test_agrees_with_direct_runs);
+  RUN(test_bad_options);
+  RUN(test_allocation_failures);
+  return harness_finish("test_engine");
+}
