@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The main job behind `make run`.
+# The main job behind `make run`: the seed's question on the Korean peninsula in 2022. Compares
+# every policy of scenarios/korea/2022.yaml (maximum pressure, proactive diplomacy, reciprocal
+# restraint, pressure plus diplomacy, consulting Beijing, and what was actually done), prints
+# the comparison and writes result.json, result.csv, table.txt and report.html to out/.
 set -euo pipefail
-echo "brink $(build/brink --version | cut -d' ' -f2) is built at build/brink."
-echo "The main job (compare the seed's policies on scenarios/korea/2022.yaml) is not built yet:"
-echo "it needs the scenario loader (issue 3), the model (issue 4), the engine (issue 5) and the"
-echo "Korean scenario pack (issue 6). Try 'build/brink --help' for what exists."
+cd "$(dirname "$0")/.."
+runs=${BRINK_RUNS:-20000}
+echo "brink compare scenarios/korea/2022.yaml --runs $runs --seed 1 --out out"
+build/brink compare scenarios/korea/2022.yaml --runs "$runs" --seed 1 --out out
+echo
+echo "Written: out/result.json out/result.csv out/table.txt out/report.html"
+echo "The mechanisms behind these numbers: docs/model.md; the scenario and its sources: docs/korea.md."
