@@ -407,7 +407,7 @@ static void tension_chart(chart *c) {
   }
 
   /* Shared y range over every panel (and the observed series). */
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = (double)INFINITY, hi = -(double)INFINITY;
   for (size_t k = 0; k < c->n_sel; k++) {
     const brink_result_policy *p = &res->policies[c->sel[k]];
     size_t a = quantile_col(p, 0.05), b = quantile_col(p, 0.95);

@@ -12,6 +12,7 @@
 
 #define JSON_MAX_BYTES ((size_t)256 << 20)
 #define JSON_MAX_DEPTH 64
+#define NO_VALUE ((double)NAN) /* null, or not given */
 
 typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
 
@@ -307,7 +308,7 @@ static int is_null(const jnode *n) { return n->kind == J_PLAIN && !strcmp(n->tex
 static brink_status number_of(reader *r, const jnode *n, int null_ok, double *out) {
   if (r->status) return r->status;
   if (null_ok && is_null(n)) {
-    *out = NAN;
+    *out = NO_VALUE;
     return BRINK_OK;
   }
   if (n->kind != J_PLAIN || brink_parse_f64(n->text, n->len, out) != BRINK_OK)
@@ -359,15 +360,15 @@ static const jnode *get_container(reader *r, const jnode *obj, const char *key, 
 }
 
 static void estimate_of(reader *r, const jnode *n, int null_ok, brink_estimate *e) {
-  e->mean = e->lo = e->hi = NAN;
+  e->mean = e->lo = e->hi = NO_VALUE;
   if (r->status) return;
   if (n->kind != J_OBJ) {
     wrong(r, n, "an object {\"mean\", \"lo\", \"hi\"}");
     return;
   }
-  get_number(r, n, "mean", 1, null_ok, NAN, &e->mean);
-  get_number(r, n, "lo", 1, null_ok, NAN, &e->lo);
-  get_number(r, n, "hi", 1, null_ok, NAN, &e->hi);
+  get_number(r, n, "mean", 1, null_ok, NO_VALUE, &e->mean);
+  get_number(r, n, "lo", 1, null_ok, NO_VALUE, &e->lo);
+  get_number(r, n, "hi", 1, null_ok, NO_VALUE, &e->hi);
   if (!r->status && !(e->lo <= e->mean && e->mean <= e->hi) &&
       !(isnan(e->mean) && isnan(e->lo) && isnan(e->hi)))
     r->status =
@@ -376,7 +377,7 @@ static void estimate_of(reader *r, const jnode *n, int null_ok, brink_estimate *
 }
 
 static void get_estimate(reader *r, const jnode *obj, const char *key, brink_estimate *e) {
-  e->mean = e->lo = e->hi = NAN;
+  e->mean = e->lo = e->hi = NO_VALUE;
   const jnode *v = member(r, obj, key, 1);
   if (!v || r->status) return;
   size_t at = push_key(r, key);
@@ -481,7 +482,7 @@ static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
   const jnode *h = get_container(r, pol, "provocations_hist", J_OBJ, 1);
   if (!h) return;
   size_t at = push_key(r, "provocations_hist");
-  get_number(r, h, "bin_width", 1, 0, NAN, &p->hist_bin_width);
+  get_number(r, h, "bin_width", 1, 0, NO_VALUE, &p->hist_bin_width);
   if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(h, "bin_width"), "a width > 0");
   const jnode *counts = get_container(r, h, "counts", J_ARR, 1);
   if (counts) {
@@ -545,8 +546,8 @@ static void read_tension(reader *r, const jnode *pol, brink_result_policy *p) {
 }
 
 static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
-  p->provocations_sd = p->time_to_talks_n = NAN;
-  p->time_to_talks.mean = p->time_to_talks.lo = p->time_to_talks.hi = NAN;
+  p->provocations_sd = p->time_to_talks_n = NO_VALUE;
+  p->time_to_talks.mean = p->time_to_talks.lo = p->time_to_talks.hi = NO_VALUE;
   if (n->kind != J_OBJ) {
     wrong(r, n, "an object");
     return;
@@ -560,7 +561,7 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   const jnode *prov = lookup(n, "provocations");
   if (prov && !r->status) {
     size_t at = push_key(r, "provocations");
-    get_number(r, prov, "sd", 0, 1, NAN, &p->provocations_sd);
+    get_number(r, prov, "sd", 0, 1, NO_VALUE, &p->provocations_sd);
     pop(r, at);
   }
   read_hist(r, n, p);
@@ -568,10 +569,10 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   const jnode *ttt = get_container(r, n, "time_to_talks", J_OBJ, 0);
   if (ttt) {
     size_t at = push_key(r, "time_to_talks");
-    get_number(r, ttt, "median", 1, 1, NAN, &p->time_to_talks.mean);
-    get_number(r, ttt, "lo", 1, 1, NAN, &p->time_to_talks.lo);
-    get_number(r, ttt, "hi", 1, 1, NAN, &p->time_to_talks.hi);
-    get_number(r, ttt, "n", 0, 1, NAN, &p->time_to_talks_n);
+    get_number(r, ttt, "median", 1, 1, NO_VALUE, &p->time_to_talks.mean);
+    get_number(r, ttt, "lo", 1, 1, NO_VALUE, &p->time_to_talks.lo);
+    get_number(r, ttt, "hi", 1, 1, NO_VALUE, &p->time_to_talks.hi);
+    get_number(r, ttt, "n", 0, 1, NO_VALUE, &p->time_to_talks_n);
     get_string(r, ttt, "unit", 0, &p->time_to_talks_unit);
     pop(r, at);
   }
@@ -598,11 +599,11 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
   get_string(r, root, "version", 1, &res->version);
   get_string(r, root, "scenario", 1, &res->scenario);
   get_string(r, root, "scenario_file", 0, &res->scenario_file);
-  get_number(r, root, "seed", 1, 0, NAN, &res->seed);
+  get_number(r, root, "seed", 1, 0, NO_VALUE, &res->seed);
   get_string(r, root, "rng", 0, &res->rng);
-  get_number(r, root, "runs", 1, 0, NAN, &res->runs);
+  get_number(r, root, "runs", 1, 0, NO_VALUE, &res->runs);
   if (!r->status && !(res->runs >= 1)) wrong(r, lookup(root, "runs"), "a number of runs >= 1");
-  get_number(r, root, "horizon", 1, 0, NAN, &res->horizon);
+  get_number(r, root, "horizon", 1, 0, NO_VALUE, &res->horizon);
   if (!r->status && !(res->horizon >= 1 && res->horizon <= 1e6))
     wrong(r, lookup(root, "horizon"), "a number of steps in 1..1000000");
   get_string(r, root, "step", 0, &res->step);

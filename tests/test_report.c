@@ -640,7 +640,7 @@ static void test_helpers(void) {
   CHECK_STR(s, "+3.00");
   brink__report_fixed(-0.21, 100, 2, 1, s, sizeof s);
   CHECK_STR(s, "-21.00");
-  brink__report_fixed(NAN, 1, 2, 0, s, sizeof s);
+  brink__report_fixed((double)NAN, 1, 2, 0, s, sizeof s);
   CHECK_STR(s, "n/a");
 
   brink_ctx *ctx = NULL;
