@@ -155,11 +155,15 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   for (uint64_t first = 0; first < o->runs; first += BATCH) {
     const int64_t n = (int64_t)(o->runs - first < BATCH ? o->runs - first : BATCH);
     /* Runs of the batch in parallel; each writes only its own slots. */
-#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
-    for (int64_t k = 0; k < n * (int64_t)np; k++) {
-      int64_t r = k / (int64_t)np, p = k % (int64_t)np;
-      brink_model_run(m, o->policies[p], o->seed, first + (uint64_t)r, &results[k],
-                      &tension[(size_t)k * horizon], NULL);
+#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 4)
+    for (int64_t r = 0; r < n; r++) {
+      double params[BRINK_MAX_PARAMS];
+      brink_model_sample_params(m, o->seed, first + (uint64_t)r, params);
+      for (size_t p = 0; p < np; p++) {
+        size_t k = (size_t)r * np + p;
+        brink_model_run_drawn(m, o->policies[p], o->seed, first + (uint64_t)r, params, &results[k],
+                              &tension[k * horizon], NULL);
+      }
     }
     /* Tension histograms: each thread owns whole steps, runs are added in order. */
 #pragma omp parallel for num_threads(o->threads) schedule(static)

@@ -134,17 +134,26 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
         place(&b, &m->base.action[i][a][k], act->num[k]);
     }
   }
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    for (uint32_t o = 0; o < m->n_actors; o++)
+      if (o != i && (m->actors[o].adversaries & (1u << i))) m->actors[i].observers |= 1u << o;
   for (size_t r = 0; r < sc->n_relations; r++) {
     const brink_relation *rel = &sc->relations[r];
     if (rel->a >= m->n_actors || rel->b >= m->n_actors || rel->a == rel->b) {
       st = brink__fail(ctx, BRINK_EINVAL, "relation %zu names invalid actors", r);
       goto done;
     }
+    int dynamic = 0;
     for (int k = 0; k < BRINK_RELATION_KEY_COUNT; k++) {
       place(&b, &m->base.relation[rel->a][rel->b][k], rel->num[k]);
       place(&b, &m->base.relation[rel->b][rel->a][k], rel->num[k]);
       if (k != BRINK_RELATION_VALUE && (rel->num[k].param >= 0 || rel->num[k].constant != 0.0))
-        m->has_relation_dynamics = 1;
+        dynamic = 1;
+    }
+    if (dynamic) {
+      m->dynamic_relations[m->n_dynamic_relations][0] = (uint8_t)rel->a;
+      m->dynamic_relations[m->n_dynamic_relations][1] = (uint8_t)rel->b;
+      m->n_dynamic_relations++;
     }
   }
   for (uint32_t c = 0; c < m->n_commitments; c++)

@@ -36,6 +36,7 @@ typedef struct action_info {
 typedef struct actor_info {
   uint8_t driver; /* brink_driver */
   uint32_t allies, adversaries;
+  uint32_t observers; /* actors that count this one among their adversaries */
   uint32_t n_actions;
   int hold_action; /* first HOLD action or -1 */
   action_info actions[NACT];
@@ -58,7 +59,8 @@ struct brink_model {
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
   uint32_t permanent_members;
-  uint32_t has_relation_dynamics; /* 1 when some relation drifts or is noisy */
+  uint32_t n_dynamic_relations; /* relations that drift or are noisy */
+  uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];
   numbers base; /* constants in place; parameter slots filled per run */
   patch *patches;
@@ -99,6 +101,7 @@ typedef struct run_state {
   uint32_t offer_behavioural_until, offer_policy_until, mediated_until;
   double tension_smooth;
   policy_memory memory[NA];
+  double policy_num[BRINK_POLICY_KEY_COUNT]; /* the policy's parameters, resolved */
   brink_rng rng;
 } run_state;
 
@@ -113,7 +116,37 @@ int brink__policy_decide(const brink_model *model, const brink_policy *policy,
 /* Draws every parameter of a run from the PARAMS stream (one uniform each). */
 void brink__model_draw_params(const brink_model *model, brink_rng *rng, double *values);
 
-static inline double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+/* e^x for x <= 0, accurate to 2e-10 relative (range reduction to 2^i * 2^f, |f| <= 1/2,
+ * degree-8 Taylor polynomial of 2^f): the logit choice calls it for every action of every
+ * step, where libm's exp was an eighth of the run time. */
+static inline double brink__exp_neg(double x) {
+  if (x < -700.0) return 0.0;
+  double t = x * 1.4426950408889634; /* log2(e) */
+  double r = t - 0.5;
+  int64_t i = (int64_t)r; /* truncation; fix up to round-to-nearest below */
+  if ((double)i > r) i--;
+  i++;
+  double f = (t - (double)i) * 0.6931471805599453; /* in [-ln2/2, ln2/2] */
+  double p =
+      1.0 +
+      f * (1.0 +
+           f * (0.5 + f * (1.0 / 6 +
+                           f * (1.0 / 24 +
+                                f * (1.0 / 120 +
+                                     f * (1.0 / 720 + f * (1.0 / 5040 + f * (1.0 / 40320))))))));
+  union {
+    uint64_t bits;
+    double value;
+  } scale = {(uint64_t)(i + 1023) << 52};
+  return p * scale.value;
+}
+
+static inline double min2(double a, double b) { return a < b ? a : b; }
+static inline double max2(double a, double b) { return a > b ? a : b; }
+
+static inline double logistic(double x) {
+  return x >= 0.0 ? 1.0 / (1.0 + brink__exp_neg(-x)) : 1.0 - 1.0 / (1.0 + brink__exp_neg(x));
+}
 
 static inline double action_intensity(const run_state *s, uint32_t actor, int a) {
   return a < 0 ? 0.0 : s->num.action[actor][a][BRINK_ACTION_INTENSITY];

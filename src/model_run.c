@@ -13,9 +13,14 @@ static const char *const track_names[BRINK_TRACK_COUNT] = {"none", "contact", "t
                                                            "agreement"};
 
 /* Plain-language events for traces; costs nothing when nobody observes. */
-static void say(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)
+static void say_line(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void say(const brink_run_observer *obs, uint32_t step, const char *fmt, ...) {
+/* Only observed runs pay for their words. */
+#define say(obs, ...)                                                                              \
+  do {                                                                                             \
+    if ((obs) && (obs)->event) say_line((obs), __VA_ARGS__);                                       \
+  } while (0)
+static void say_line(const brink_run_observer *obs, uint32_t step, const char *fmt, ...) {
   if (!obs || !obs->event) return;
   char line[512];
   va_list ap;
@@ -28,16 +33,21 @@ static void say(const brink_run_observer *obs, uint32_t step, const char *fmt, .
 /* Zero-mean noise with standard deviation sd from one uniform (uniform on [-sd*sqrt3,
  * sd*sqrt3]): cheap, bounded, and one draw per use. */
 static inline double noise(brink_rng *rng, double sd) {
-  return sd * 1.7320508075688772 * (2.0 * brink_rng_uniform(rng) - 1.0);
+  return sd * 1.7320508075688772 * (2.0 * brink_rng_uniform32(rng) - 1.0);
 }
 
 static inline int popcount(uint32_t x) { return __builtin_popcount(x); }
 
-static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64_t run) {
-  double params[BRINK_MAX_PARAMS];
+static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64_t run,
+                       const double *params, const brink_policy *pol) {
   brink_rng prng;
   brink_rng_init(&prng, seed, run, BRINK_STREAM_PARAMS);
-  brink__model_draw_params(m, &prng, params);
+  /* The types are drawn after the parameters: skip the uniforms the parameters used. */
+  for (uint32_t k = 0; k < m->n_params; k++) (void)brink_rng_uniform(&prng);
+  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
+    s->policy_num[k] = !pol                    ? 0.0
+                       : pol->num[k].param < 0 ? pol->num[k].constant
+                                               : params[pol->num[k].param];
 
   memcpy(&s->num, &m->base, sizeof s->num);
   double *slots = (double *)(void *)&s->num;
@@ -97,8 +107,8 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   const double *w = s->num.type[i][s->type[i]];
   double threat = 0.0, cred = 0.0, response = 0.0, benign = 0.0;
   int n_adv = 0;
-  for (uint32_t j = 0; j < m->n_actors; j++) {
-    if (!(info->adversaries & (1u << j))) continue;
+  for (uint32_t adv = info->adversaries; adv; adv &= adv - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(adv);
     threat += s->threat[i][j];
     cred += s->credibility[j];
     response += s->credibility[j] * s->num.actor[j][BRINK_ACTOR_RESPONSE_COST];
@@ -146,10 +156,10 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double total = 0.0;
   for (uint32_t a = 0; a < info->n_actions; a++) {
     if (!ok[a]) continue;
-    utility[a] = exp(lambda * (utility[a] - best));
+    utility[a] = brink__exp_neg(lambda * (utility[a] - best));
     total += utility[a];
   }
-  double u = brink_rng_uniform(&s->rng) * total;
+  double u = brink_rng_uniform32(&s->rng) * total;
   int last = best_a;
   for (uint32_t a = 0; a < info->n_actions; a++) {
     if (!ok[a]) continue;
@@ -176,12 +186,12 @@ static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double
     lg = cg;
     ls = cs;
   } else {
-    lg = fmax(1e-3, 1.0 - eg - cg);
-    ls = fmax(1e-3, 1.0 - es - cs);
+    lg = max2(1e-3, 1.0 - eg - cg);
+    ls = max2(1e-3, 1.0 - es - cs);
   }
   double mu = s->belief[o][j];
   mu = mu * lg / (mu * lg + (1.0 - mu) * ls);
-  s->belief[o][j] = fmin(1.0 - 1e-6, fmax(1e-6, mu));
+  s->belief[o][j] = min2(1.0 - 1e-6, max2(1e-6, mu));
 }
 
 static const char *actor_name(const brink_model *m, uint32_t i) {
@@ -198,7 +208,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
     double logit = mn[BRINK_MODEL_VETO_BASE] - mn[BRINK_MODEL_VETO_RELATIONS] * s->relation[v][i] -
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
-    if (brink_rng_uniform(&s->rng) < logistic(logit)) {
+    if (brink_rng_uniform32(&s->rng) < logistic(logit)) {
       say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
           actor_name(m, k));
       return 0;
@@ -264,13 +274,21 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
 
 void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
                      brink_run_result *out, double *tension_out, const brink_run_observer *obs) {
+  double params[BRINK_MAX_PARAMS];
+  brink_model_sample_params(m, seed, run, params);
+  brink_model_run_drawn(m, policy, seed, run, params, out, tension_out, obs);
+}
+
+void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
+                           const double *params, brink_run_result *out, double *tension_out,
+                           const brink_run_observer *obs) {
   run_state s;
-  init_state(m, &s, seed, run);
+  const brink_scenario *sc = m->scenario;
+  const brink_policy *pol = policy < sc->n_policies ? &sc->policies[policy] : NULL;
+  init_state(m, &s, seed, run, params, pol);
   memset(out, 0, sizeof *out);
   out->war_step = out->first_clash_step = out->talks_step = BRINK_NEVER;
   for (uint32_t i = 0; i < m->n_actors; i++) out->types[i] = (uint8_t)s.type[i];
-  const brink_scenario *sc = m->scenario;
-  const brink_policy *pol = policy < sc->n_policies ? &sc->policies[policy] : NULL;
   const compiled_policy *cpol = pol ? &m->policies[policy] : NULL;
   const double *mn = s.num.model;
   const uint32_t n = m->n_actors;
@@ -282,20 +300,21 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     /* 1. Memory fades; relations drift (a bounded random walk). */
     for (uint32_t o = 0; o < n; o++) {
       double keep = s.num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
-      for (uint32_t j = 0; j < n; j++) s.threat[o][j] *= keep;
+      /* Only adversaries are perceived, so only their entries can be non-zero. */
+      for (uint32_t adv = m->actors[o].adversaries; adv; adv &= adv - 1)
+        s.threat[o][__builtin_ctz(adv)] *= keep;
       s.conciliation[o] *= keep;
       s.escalation[o] *= keep;
     }
-    if (m->has_relation_dynamics)
-      for (uint32_t a = 0; a < n; a++)
-        for (uint32_t b = a + 1; b < n; b++) {
-          const double *rn = s.num.relation[a][b];
-          double r = s.relation[a][b] + rn[BRINK_RELATION_DRIFT];
-          if (rn[BRINK_RELATION_NOISE] > 0.0)
-            r += noise(&s.rng, rn[BRINK_RELATION_NOISE] * noise_scale);
-          r = fmin(1.0, fmax(-1.0, r));
-          s.relation[a][b] = s.relation[b][a] = r;
-        }
+    for (uint32_t d = 0; d < m->n_dynamic_relations; d++) {
+      uint32_t a = m->dynamic_relations[d][0], b = m->dynamic_relations[d][1];
+      const double *rn = s.num.relation[a][b];
+      double r = s.relation[a][b] + rn[BRINK_RELATION_DRIFT];
+      if (rn[BRINK_RELATION_NOISE] > 0.0)
+        r += noise(&s.rng, rn[BRINK_RELATION_NOISE] * noise_scale);
+      r = min2(1.0, max2(-1.0, r));
+      s.relation[a][b] = s.relation[b][a] = r;
+    }
 
     /* 2. Everyone decides at once, from the state left by the previous step. */
     for (uint32_t i = 0; i < n; i++) {
@@ -335,13 +354,13 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
       /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
        * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
       double hostility = -goldstein / 10.0;
-      for (uint32_t o = 0; o < n; o++) {
-        if (o == i || !(m->actors[o].adversaries & (1u << i))) continue;
+      for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
         if (ai->kind != BRINK_ACTION_HOLD) {
           double bias = s.num.actor[o][BRINK_ACTOR_THREAT_BIAS];
           double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
           double sd = s.num.actor[o][BRINK_ACTOR_THREAT_NOISE] * noise_scale;
-          if (sd > 0.0) perceived *= fmax(0.0, 1.0 + noise(&s.rng, sd));
+          if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s.rng, sd));
           s.threat[o][i] += perceived;
         }
         if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
@@ -427,7 +446,7 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
           double p = logistic(mn[BRINK_MODEL_MEDIATE_BASE] +
                               mn[BRINK_MODEL_MEDIATE_RELATIONS] * s.relation[v][i] +
                               mn[BRINK_MODEL_MEDIATE_CLIENT] * rel_target);
-          if (brink_rng_uniform(&s.rng) < p) {
+          if (brink_rng_uniform32(&s.rng) < p) {
             s.mediated_until = t + (uint32_t)mn[BRINK_MODEL_MEDIATION_DURATION];
             say(obs, t, "%s agrees to mediate", sc->actors[v].name);
           }
@@ -458,24 +477,24 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     int open_channel = s.track >= BRINK_TRACK_CONTACT;
     if (proximity > 0.0) {
       double mean_readiness = 0.0;
-      for (uint32_t i = 0; i < n; i++) mean_readiness += fmax(0.0, s.readiness[i]);
+      for (uint32_t i = 0; i < n; i++) mean_readiness += max2(0.0, s.readiness[i]);
       mean_readiness /= n;
-      double tension_norm = fmax(0.0, s.tension_smooth / mn[BRINK_MODEL_TENSION_SCALE]);
+      double tension_norm = max2(0.0, s.tension_smooth / mn[BRINK_MODEL_TENSION_SCALE]);
       double hazard = mn[BRINK_MODEL_INCIDENT_BASE] * proximity *
                       (1.0 + mn[BRINK_MODEL_INCIDENT_TENSION] * tension_norm +
                        mn[BRINK_MODEL_INCIDENT_READINESS] * mean_readiness);
-      if (brink_rng_uniform(&s.rng) < hazard) {
+      if (brink_rng_uniform32(&s.rng) < hazard) {
         incident = 1;
         out->incidents++;
         say(obs, t, "military incident near %s forces", sc->actors[proximity_actor].name);
         double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
-        if (brink_rng_uniform(&s.rng) < mn[BRINK_MODEL_CLASH_PROB] * cut) {
+        if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_CLASH_PROB] * cut) {
           clash = 1;
           out->clashes++;
           if (out->first_clash_step == BRINK_NEVER) out->first_clash_step = t;
           brink_tension_add(&tension, m->clash_goldstein, m->clash_quadclass);
           say(obs, t, "the incident becomes an armed clash");
-          if (brink_rng_uniform(&s.rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
+          if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
             war = 1;
             out->war_step = t;
             out->war_actor = proximity_actor;
@@ -488,7 +507,7 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
     /* 5. Diplomacy track: advances when both sides' offers are open, falls back after a
      * major provocation, breach or incident (section 8). */
     if ((major_provocation || breach || incident) && s.track > BRINK_TRACK_NONE) {
-      if (brink_rng_uniform(&s.rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
+      if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
         s.track--;
         s.offer_behavioural_until = s.offer_policy_until = BRINK_NEVER;
         say(obs, t, "the diplomacy track falls back to %s", track_names[s.track]);
@@ -497,7 +516,7 @@ void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint6
                offer_open(s.offer_policy_until, t)) {
       double p = mn[BRINK_MODEL_TRACK_ADVANCE];
       if (offer_open(s.mediated_until, t)) p *= 1.0 + mn[BRINK_MODEL_MEDIATION_BOOST];
-      if (brink_rng_uniform(&s.rng) < p) {
+      if (brink_rng_uniform32(&s.rng) < p) {
         s.track++;
         s.offer_behavioural_until = s.offer_policy_until = BRINK_NEVER;
         say(obs, t, "the diplomacy track moves up to %s", track_names[s.track]);

@@ -202,7 +202,7 @@ static int rules(const brink_model *m, const brink_policy *pol, const compiled_p
     for (size_t c = 0; c < rule->n_conditions && ok; c++) {
       const brink_rule_condition *cond = &rule->conditions[c];
       if (cond->kind == BRINK_COND_PROBABILITY)
-        ok = brink_rng_uniform(&s->rng) < cond->value;
+        ok = brink_rng_uniform32(&s->rng) < cond->value;
       else
         ok = condition_holds(s, pol, cond, o);
     }
@@ -224,10 +224,7 @@ static inline int every(uint32_t step, double period) {
 int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
                          run_state *s, uint32_t i) {
   observation o = observe(m, s, i);
-  double pn[BRINK_POLICY_KEY_COUNT];
-  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
-    pn[k] = pol->num[k].param < 0 ? pol->num[k].constant : 0.0;
-  /* Parameters of policies may not be uncertain; the loader's constants are used. */
+  const double *pn = s->policy_num;
   const double threshold = pn[BRINK_POLICY_THRESHOLD];
   const int provoked = o.intensity >= threshold && o.intensity > 0.0;
   const int recent_major = o.since_major != BRINK_NEVER && o.since_major <= 2;
@@ -283,7 +280,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
       if (resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0, &o) == m->actors[i].hold_action)
         verb = BRINK_VERB_OFFER_TALKS;
       double step_every = pn[BRINK_POLICY_GRIT_STEP_EVERY];
-      uint32_t gap = mem->reciprocated ? (uint32_t)fmax(1.0, step_every / 2.0)
+      uint32_t gap = mem->reciprocated ? (uint32_t)max2(1.0, step_every / 2.0)
                                        : (uint32_t)(step_every + pn[BRINK_POLICY_GRIT_HOLD]);
       mem->next_step_at = t + (gap ? gap : 1);
       mem->reciprocated = 0;

@@ -90,6 +90,12 @@ typedef struct brink_run_observer {
 void brink_model_run(const brink_model *model, uint32_t policy, uint64_t seed, uint64_t run,
                      brink_run_result *out, double *tension, const brink_run_observer *observer);
 
+/* The same run with its parameters already drawn by brink_model_sample_params (the engine
+ * draws them once per run for all policies). */
+void brink_model_run_drawn(const brink_model *model, uint32_t policy, uint64_t seed, uint64_t run,
+                           const double *params, brink_run_result *out, double *tension,
+                           const brink_run_observer *observer);
+
 /* Draws the parameters of run `run` (stream PARAMS) into values[n_params]: what the run used.
  * Thread-safe. */
 void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t run,

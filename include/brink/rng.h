@@ -35,7 +35,7 @@ static inline void brink_rng_init(brink_rng *rng, uint64_t seed, uint64_t run, u
 }
 
 /* Next 32 uniformly distributed bits. */
-static inline uint32_t brink_rng_u32(brink_rng *rng) {
+__attribute__((always_inline)) static inline uint32_t brink_rng_u32(brink_rng *rng) {
   if (rng->used == 4) {
     rng->out = philox4x32(rng->ctr, rng->key);
     rng->ctr.v[0]++;
@@ -45,10 +45,16 @@ static inline uint32_t brink_rng_u32(brink_rng *rng) {
 }
 
 /* Uniform on the open interval (0, 1), 53 bits. */
-static inline double brink_rng_uniform(brink_rng *rng) {
+__attribute__((always_inline)) static inline double brink_rng_uniform(brink_rng *rng) {
   uint64_t hi = brink_rng_u32(rng), lo = brink_rng_u32(rng);
   uint64_t bits = ((hi << 32) | lo) >> 11;
   return ((double)bits + 0.5) * 0x1p-53;
+}
+
+/* Uniform on (0, 1) with 32 bits of resolution, from one 32-bit draw: for the many draws of
+ * a trajectory (choices, noise, hazards) where 2^-32 is far below any probability used. */
+__attribute__((always_inline)) static inline double brink_rng_uniform32(brink_rng *rng) {
+  return ((double)brink_rng_u32(rng) + 0.5) * 0x1p-32;
 }
 
 /* Standard normal (Box-Muller; two uniforms per call, no cached second value, so the
