@@ -18,21 +18,34 @@
 
 /* ---- Style ---------------------------------------------------------------------------------- */
 
-typedef enum marker { M_CIRCLE, M_SQUARE, M_TRIANGLE, M_DIAMOND, M_CROSS } marker;
+typedef enum marker {
+  M_CIRCLE,
+  M_SQUARE,
+  M_TRIANGLE,
+  M_DIAMOND,
+  M_CROSS,
+  M_DOWN,
+  M_PLUS,
+  M_STAR
+} marker;
 
 typedef struct style {
   double r, g, b; /* Okabe-Ito colours: apart for colour-blind readers and in grey */
-  double dash[4]; /* on/off lengths in points; n_dash = 0: solid */
+  double dash[6]; /* on/off lengths in points; n_dash = 0: solid */
   int n_dash;
   marker mark;
 } style;
 
+/* Eight policies look different in colour, dash and marker; the ninth repeats the first. */
 static const style styles[] = {
-    {0.000, 0.447, 0.698, {0}, 0, M_CIRCLE},           /* blue, solid */
-    {0.835, 0.369, 0.000, {7, 3.5}, 2, M_SQUARE},      /* vermillion, dashed */
-    {0.000, 0.620, 0.451, {2, 2.5}, 2, M_TRIANGLE},    /* green, dotted */
-    {0.800, 0.475, 0.655, {8, 3, 2, 3}, 4, M_DIAMOND}, /* purple, dash-dot */
-    {0.30, 0.30, 0.30, {13, 4}, 2, M_CROSS},           /* dark grey, long dash */
+    {0.000, 0.447, 0.698, {0}, 0, M_CIRCLE},                    /* blue, solid */
+    {0.835, 0.369, 0.000, {7, 3.5}, 2, M_SQUARE},               /* vermillion, dashed */
+    {0.000, 0.620, 0.451, {2, 2.5}, 2, M_TRIANGLE},             /* green, dotted */
+    {0.800, 0.475, 0.655, {8, 3, 2, 3}, 4, M_DIAMOND},          /* purple, dash-dot */
+    {0.300, 0.300, 0.300, {13, 4}, 2, M_CROSS},                 /* dark grey, long dash */
+    {0.337, 0.706, 0.914, {8, 2.5, 2, 2.5, 2, 2.5}, 6, M_DOWN}, /* sky blue, dash-dot-dot */
+    {0.902, 0.624, 0.000, {4, 2}, 2, M_PLUS},                   /* orange, short dash */
+    {0.000, 0.000, 0.000, {1, 1.5}, 2, M_STAR},                 /* black, fine dots */
 };
 
 static const style *style_of(size_t i) { return &styles[i % BRINK_ARRAY_LEN(styles)]; }
@@ -69,13 +82,29 @@ static void draw_marker(cairo_t *cr, const style *s, double x, double y, double 
     cairo_line_to(cr, x - size, y);
     cairo_close_path(cr);
     break;
+  case M_DOWN:
+    cairo_move_to(cr, x, y + size * 1.2);
+    cairo_line_to(cr, x + size * 1.1, y - size * 0.8);
+    cairo_line_to(cr, x - size * 1.1, y - size * 0.8);
+    cairo_close_path(cr);
+    break;
   case M_CROSS:
+  case M_PLUS:
+  case M_STAR:
     cairo_set_source_rgb(cr, s->r, s->g, s->b);
     cairo_set_line_width(cr, 1.8);
-    cairo_move_to(cr, x - size, y - size);
-    cairo_line_to(cr, x + size, y + size);
-    cairo_move_to(cr, x - size, y + size);
-    cairo_line_to(cr, x + size, y - size);
+    if (s->mark != M_PLUS) {
+      cairo_move_to(cr, x - size, y - size);
+      cairo_line_to(cr, x + size, y + size);
+      cairo_move_to(cr, x - size, y + size);
+      cairo_line_to(cr, x + size, y - size);
+    }
+    if (s->mark != M_CROSS) {
+      cairo_move_to(cr, x - size * 1.2, y);
+      cairo_line_to(cr, x + size * 1.2, y);
+      cairo_move_to(cr, x, y - size * 1.2);
+      cairo_line_to(cr, x, y + size * 1.2);
+    }
     cairo_stroke(cr);
     cairo_restore(cr);
     return;

@@ -13,8 +13,8 @@ static const char css[] =
     "h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.2em;margin:1.4em 0 .4em;"
     "border-bottom:1px solid #bbb}\n"
     "p.sub{color:#444;margin:.2em 0 1em}\n"
-    "table{border-collapse:collapse;font-size:.9em;margin:.4em 0}\n"
-    "th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}\n"
+    "table{border-collapse:collapse;font-size:.85em;margin:.4em 0}\n"
+    "th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}\n"
     "th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}\n"
     "span.ci{color:#555}td.sig{font-weight:bold}small{color:#555}\n"
@@ -22,7 +22,8 @@ static const char css[] =
     "border:1px solid #ddd}\n"
     "figcaption{font-size:.85em;color:#333}caption{text-align:left;font-size:.85em;color:#333;"
     "caption-side:bottom;padding-top:4px}\n"
-    "dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:.9em}"
+    "dl{display:grid;grid-template-columns:max-content auto;gap:4px 16px;font-size:.9em}"
+    ".wide{overflow-x:auto}"
     "dt{font-weight:bold}dd{margin:0}\n"
     "footer{margin-top:2em;font-size:.8em;color:#666}\n"
     "@media print{body{max-width:none}h2{page-break-after:avoid}}\n";
@@ -119,7 +120,7 @@ static brink_status chart_figure(brink_ctx *ctx, brink_buf *b, const brink_resul
 static brink_status comparison_table(brink_buf *b, const brink_result *res) {
   brink_status st =
       brink_buf_printf(b,
-                       "<table id=\"comparison\"><thead><tr><th>Policy</th>"
+                       "<div class=\"wide\"><table id=\"comparison\"><thead><tr><th>Policy</th>"
                        "<th>P(armed conflict) by %s %.0f, %%</th><th>P(armed clash), %%</th>"
                        "<th>Provocations per run (count)</th><th>sd</th><th>P(talks), %%</th>"
                        "<th>Median time to talks (",
@@ -131,9 +132,6 @@ static brink_status comparison_table(brink_buf *b, const brink_result *res) {
     char sd[48], n[48];
     st = brink_buf_puts(b, "<tr><th scope=\"row\">");
     if (!st) st = esc(b, p->name);
-    if (!st && p->description[0]) st = brink_buf_puts(b, "<br><small>");
-    if (!st && p->description[0]) st = esc(b, p->description);
-    if (!st && p->description[0]) st = brink_buf_puts(b, "</small>");
     if (!st) st = brink_buf_puts(b, "</th>");
     if (!st) st = estimate_cell(b, &p->p_armed_conflict, 100, 2, 0, 0);
     if (!st) st = estimate_cell(b, &p->p_clash, 100, 2, 0, 0);
@@ -151,8 +149,23 @@ static brink_status comparison_table(brink_buf *b, const brink_result *res) {
                           "mean [%g%% confidence interval]; probabilities in %%, Wilson "
                           "intervals; provocations: military actions of the behavioural actors "
                           "per run; time to talks among the runs that reached talks (n/a: "
-                          "none did).</caption></table>\n",
+                          "none did).</caption></table></div>\n",
                           res->runs, res->confidence * 100);
+  return st;
+}
+
+/* The policies' descriptions, below the table so that its columns stay narrow. */
+static brink_status policies_list(brink_buf *b, const brink_result *res) {
+  brink_status st = brink_buf_puts(b, "<dl id=\"policies\">\n");
+  for (size_t i = 0; !st && i < res->n_policies; i++) {
+    const brink_result_policy *p = &res->policies[i];
+    st = brink_buf_puts(b, "<dt>");
+    if (!st) st = esc(b, p->name);
+    if (!st) st = brink_buf_puts(b, "</dt><dd>");
+    if (!st) st = esc(b, p->description[0] ? p->description : "(no description)");
+    if (!st) st = brink_buf_puts(b, "</dd>\n");
+  }
+  if (!st) st = brink_buf_puts(b, "</dl>\n");
   return st;
 }
 
@@ -160,7 +173,8 @@ static brink_status differences_table(brink_buf *b, const brink_result *res) {
   if (res->n_differences == 0)
     return brink_buf_puts(b, "<p>No pairwise differences in the result.</p>\n");
   brink_status st = brink_buf_puts(
-      b, "<table id=\"differences\"><thead><tr><th>Policy a</th><th>minus policy b</th>"
+      b, "<div class=\"wide\"><table id=\"differences\"><thead><tr><th>Policy a</th><th>minus "
+         "policy b</th>"
          "<th>&Delta; P(armed conflict), pp</th><th>&Delta; provocations per run</th>"
          "<th>&Delta; P(talks), pp</th></tr></thead><tbody>\n");
   for (size_t i = 0; !st && i < res->n_differences; i++) {
@@ -179,7 +193,7 @@ static brink_status differences_table(brink_buf *b, const brink_result *res) {
     st = brink_buf_printf(b,
                           "</tbody><caption>a minus b, paired over the same %.0f random "
                           "streams; pp: percentage points; mean [%g%% confidence interval]; "
-                          "bold: the interval excludes 0.</caption></table>\n",
+                          "bold: the interval excludes 0.</caption></table></div>\n",
                           res->runs, res->confidence * 100);
   return st;
 }
@@ -188,7 +202,8 @@ static brink_status assumptions_table(brink_buf *b, const brink_result *res) {
   if (res->n_assumptions == 0)
     return brink_buf_puts(b, "<p>No assumptions listed in the result.</p>\n");
   brink_status st = brink_buf_puts(
-      b, "<table id=\"assumptions\"><thead><tr><th>Parameter</th><th>Distribution</th>"
+      b, "<div class=\"wide\"><table "
+         "id=\"assumptions\"><thead><tr><th>Parameter</th><th>Distribution</th>"
          "<th>Value or parameters</th><th>Unit</th><th>Meaning</th></tr></thead><tbody>\n");
   for (size_t i = 0; !st && i < res->n_assumptions; i++) {
     const brink_assumption *a = &res->assumptions[i];
@@ -209,7 +224,7 @@ static brink_status assumptions_table(brink_buf *b, const brink_result *res) {
     if (!st) st = esc(b, a->doc);
     if (!st) st = brink_buf_puts(b, "</td></tr>\n");
   }
-  if (!st) st = brink_buf_puts(b, "</tbody></table>\n");
+  if (!st) st = brink_buf_puts(b, "</tbody></table></div>\n");
   return st;
 }
 
@@ -293,6 +308,7 @@ static brink_status html(brink_ctx *ctx, brink_buf *b, const brink_result *res,
   if (!st) st = brink_buf_puts(b, "<h2>Comparison of policies</h2>\n");
   if (!st) st = comparison_table(b, res);
 
+  if (!st) st = policies_list(b, res);
   if (!st) st = brink_buf_puts(b, "<h2>Charts</h2>\n");
   char caption[512];
   snprintf(caption, sizeof caption,
