@@ -39,6 +39,7 @@ build-asan/CMakeCache.txt:
 test-asan: build-asan/CMakeCache.txt
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-fontconfig.supp \
 	  BRINK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 
 bench: deps build

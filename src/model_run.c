@@ -66,7 +66,8 @@ static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64
     s->readiness[i] = s->num.actor[i][BRINK_ACTOR_READINESS];
     s->escalation[i] = 0.0;
     s->severity[i] = 0.0;
-    s->pressure_nominal[i] = s->pressure_effective[i] = 0.0;
+    s->pressure_nominal[i] = s->num.actor[i][BRINK_ACTOR_SANCTIONS];
+    s->pressure_effective[i] = 0.0;
     s->pending_until[i] = BRINK_NEVER;
     s->last_major[i] = BRINK_NEVER;
     s->memory[i] = (policy_memory){0, 0, 0, 0};
@@ -477,8 +478,14 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
     int open_channel = s.track >= BRINK_TRACK_CONTACT;
     if (proximity > 0.0) {
       double mean_readiness = 0.0;
-      for (uint32_t i = 0; i < n; i++) mean_readiness += max2(0.0, s.readiness[i]);
-      mean_readiness /= n;
+      /* Over the actors with forces in play: third parties do not count. */
+      uint32_t armed = 0;
+      for (uint32_t i = 0; i < n; i++)
+        if (!(m->third_parties & (1u << i))) {
+          mean_readiness += max2(0.0, s.readiness[i]);
+          armed++;
+        }
+      mean_readiness /= armed ? armed : 1;
       double tension_norm = max2(0.0, s.tension_smooth / mn[BRINK_MODEL_TENSION_SCALE]);
       double hazard = mn[BRINK_MODEL_INCIDENT_BASE] * proximity *
                       (1.0 + mn[BRINK_MODEL_INCIDENT_TENSION] * tension_norm +

@@ -141,6 +141,8 @@ extern "C" {
     "cost this actor's military answer imposes on a provoker (capability)")                        \
   X(SANCTION_SENSITIVITY, "sanction_sensitivity", 1.0, 0, 100, "utility per pressure unit",        \
     "pain of effective sanction pressure, relieved by restraint and diplomacy")                    \
+  X(SANCTIONS, "sanctions", 0, 0, 100, "pressure units",                                        \
+    "nominal sanction pressure already on this actor at step 0")                              \
   X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                          \
     "holds a UN Security Council veto (true/false)")
 
