@@ -163,10 +163,6 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     st = b.status;
     goto done;
   }
-  for (uint32_t i = 0; i < m->n_actors; i++)
-    if (sc->actors[i].num[BRINK_ACTOR_PERMANENT_MEMBER].param < 0 &&
-        sc->actors[i].num[BRINK_ACTOR_PERMANENT_MEMBER].constant > 0.5)
-      m->permanent_members |= 1u << i;
   const brink_cameo_info *clash;
   if (brink_cameo_lookup("190", &clash) == BRINK_OK) {
     m->clash_goldstein = clash->goldstein;

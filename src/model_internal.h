@@ -58,8 +58,7 @@ struct brink_model {
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
-  uint32_t permanent_members;
-  uint32_t n_dynamic_relations; /* relations that drift or are noisy */
+  uint32_t n_dynamic_relations;                       /* relations that drift or are noisy */
   uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];
   numbers base; /* constants in place; parameter slots filled per run */
@@ -95,6 +94,7 @@ typedef struct run_state {
   double relation[NA][NA];
   double pressure_nominal[NA], pressure_effective[NA];
   uint32_t pending_until[NA]; /* credibility test open until this step (BRINK_NEVER: none) */
+  uint32_t pending_from[NA];  /* step the test opened: only later acts can answer it */
   uint32_t last_major[NA];    /* step of the last major provocation against this actor's side */
   uint32_t commitments;
   int track;

@@ -203,9 +203,10 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
                      const brink_run_observer *obs) {
   const double *mn = s->num.model;
-  uint32_t voters = m->permanent_members & ~(1u << i) & ~m->actors[i].allies;
+  uint32_t excluded = (1u << i) | (1u << k) | m->actors[i].allies;
   for (uint32_t v = 0; v < m->n_actors; v++) {
-    if (!(voters & (1u << v)) || v == k) continue;
+    /* permanent_member may be an uncertain parameter: read this run's value. */
+    if ((excluded & (1u << v)) || s->num.actor[v][BRINK_ACTOR_PERMANENT_MEMBER] <= 0.5) continue;
     double logit = mn[BRINK_MODEL_VETO_BASE] - mn[BRINK_MODEL_VETO_RELATIONS] * s->relation[v][i] -
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
@@ -385,8 +386,10 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
           for (uint32_t j = 0; j < n && intensity >= mn[BRINK_MODEL_TEST_INTENSITY]; j++)
             if (m->actors[i].adversaries & (1u << j) &&
                 m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
-              if (s.pending_until[j] == BRINK_NEVER)
+              if (s.pending_until[j] == BRINK_NEVER) {
                 s.pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
+                s.pending_from[j] = t;
+              }
               if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s.last_major[j] = t;
             }
         }
@@ -396,7 +399,9 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
         s.credibility[i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s.credibility[i];
       /* An answer to a pending provocation restores credibility. */
-      if (s.pending_until[i] != BRINK_NEVER && s.pending_until[i] >= t &&
+      /* Decisions are simultaneous: an act of the step that opened the test cannot answer it,
+       * whatever the order of the actors in the file. */
+      if (s.pending_until[i] != BRINK_NEVER && s.pending_until[i] >= t && s.pending_from[i] < t &&
           ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
            ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
           !(m->behavioural & (1u << i))) {

@@ -227,7 +227,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
   const double *pn = s->policy_num;
   const double threshold = pn[BRINK_POLICY_THRESHOLD];
   const int provoked = o.intensity >= threshold && o.intensity > 0.0;
-  const int recent_major = o.since_major != BRINK_NEVER && o.since_major <= 2;
+  const int recent_major =
+      o.since_major != BRINK_NEVER && o.since_major <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
   policy_memory *mem = &s->memory[i];
   const uint32_t t = s->step;
   int verb = BRINK_VERB_HOLD;
@@ -335,9 +336,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
       verb = BRINK_VERB_MATCH;
     else if (every(t, pn[BRINK_POLICY_CONSULT_EVERY]))
       verb = BRINK_VERB_CONSULT;
-    else if (o.conciliated || every(t + (uint32_t)(pn[BRINK_POLICY_OFFER_EVERY] / 2.0),
-                                    pn[BRINK_POLICY_OFFER_EVERY]))
-      verb = BRINK_VERB_OFFER_TALKS;
+    else if (o.conciliated || every(t - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
+      verb = BRINK_VERB_OFFER_TALKS; /* the step after each consultation, while mediated */
     break;
 
   default:

@@ -141,8 +141,8 @@ extern "C" {
     "cost this actor's military answer imposes on a provoker (capability)")                        \
   X(SANCTION_SENSITIVITY, "sanction_sensitivity", 1.0, 0, 100, "utility per pressure unit",        \
     "pain of effective sanction pressure, relieved by restraint and diplomacy")                    \
-  X(SANCTIONS, "sanctions", 0, 0, 100, "pressure units",                                        \
-    "nominal sanction pressure already on this actor at step 0")                              \
+  X(SANCTIONS, "sanctions", 0, 0, 100, "pressure units",                                           \
+    "nominal sanction pressure already on this actor at step 0")                                   \
   X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                          \
     "holds a UN Security Council veto (true/false)")
 
@@ -382,7 +382,7 @@ const char *brink_policy_builtin_doc(brink_policy_builtin b);
   X(PROVOKED_AT_LEAST, "provoked_at_least", 0, 10,                                                 \
     "an adversary's action last step had at least this intensity")                                 \
   X(PROVOKED_WITHIN, "provoked_within", 1, 520,                                                    \
-    "a major provocation (policy threshold) happened within this many steps")                      \
+    "a major provocation (model major_intensity) happened within this many steps")                 \
   X(QUIET_FOR, "quiet_for", 1, 520, "no major provocation for at least this many steps")           \
   X(ADVERSARY_CONCILIATED, "adversary_conciliated", 0, 1,                                          \
     "1: an adversary took a restraint or diplomacy action last step (0: did not)")                 \

@@ -22,9 +22,7 @@ typedef struct brink_tension_acc {
 } brink_tension_acc;
 
 /* Empties the accumulator. */
-static inline void brink_tension_reset(brink_tension_acc *acc) {
-  *acc = (brink_tension_acc){0};
-}
+static inline void brink_tension_reset(brink_tension_acc *acc) { *acc = (brink_tension_acc){0}; }
 
 /* Adds one event with its Goldstein weight and QuadClass (0 when unknown). */
 static inline void brink_tension_add(brink_tension_acc *acc, double goldstein, int quadclass) {
@@ -35,7 +33,7 @@ static inline void brink_tension_add(brink_tension_acc *acc, double goldstein, i
 
 /* Tension T = -net cooperation (Goldstein units per period). */
 static inline double brink_tension_value(const brink_tension_acc *acc) {
-  return -acc->net_cooperation;
+  return 0.0 - acc->net_cooperation; /* 0 - x: a quiet period is +0, never -0 */
 }
 
 /* Mean Goldstein weight of the period's events (0 when there are none). */
