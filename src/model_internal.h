@@ -84,10 +84,10 @@ typedef struct run_state {
   uint32_t step;
   int type[NA];
   int action[NA], prev_action[NA];
-  double threat[NA][NA];   /* [observer][actor] perceived hostility */
-  double belief[NA][NA];   /* [observer][actor] P(actor greedy) */
-  double conciliation[NA]; /* memory of adversaries' conciliatory acts, per observer */
-  double credibility[NA];
+  double threat[NA][NA];      /* [observer][actor] perceived hostility */
+  double belief[NA][NA];      /* [observer][actor] P(actor greedy) */
+  double conciliation[NA];    /* memory of adversaries' conciliatory acts, per observer */
+  double credibility[NA][NA]; /* [observer][actor] belief that actor answers provocations */
   double readiness[NA];
   double escalation[NA]; /* public escalation level (rungs), for audience costs */
   double severity[NA];   /* recent max intensity / 10 */

@@ -62,7 +62,8 @@ static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64
   for (uint32_t i = 0; i < n; i++) {
     s->action[i] = s->prev_action[i] = -1;
     s->conciliation[i] = 0.0;
-    s->credibility[i] = s->num.actor[i][BRINK_ACTOR_CREDIBILITY];
+    for (uint32_t o = 0; o < n; o++)
+      s->credibility[o][i] = s->num.actor[i][BRINK_ACTOR_CREDIBILITY];
     s->readiness[i] = s->num.actor[i][BRINK_ACTOR_READINESS];
     s->escalation[i] = 0.0;
     s->severity[i] = 0.0;
@@ -111,8 +112,8 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   for (uint32_t adv = info->adversaries; adv; adv &= adv - 1) {
     uint32_t j = (uint32_t)__builtin_ctz(adv);
     threat += s->threat[i][j];
-    cred += s->credibility[j];
-    response += s->credibility[j] * s->num.actor[j][BRINK_ACTOR_RESPONSE_COST];
+    cred += s->credibility[i][j];
+    response += s->credibility[i][j] * s->num.actor[j][BRINK_ACTOR_RESPONSE_COST];
     benign += 1.0 - s->belief[i][j];
     n_adv++;
   }
@@ -250,19 +251,20 @@ static double effective_pressure(const brink_model *m, const run_state *s, uint3
 static void record_view(const brink_model *m, run_state *s, double tension, int incident, int clash,
                         int war, const brink_run_observer *obs) {
   if (!obs || !obs->step) return;
-  double threat[NA * NA], belief[NA * NA];
+  double threat[NA * NA], belief[NA * NA], credibility[NA * NA];
   uint32_t n = m->n_actors;
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t j = 0; j < n; j++) {
       threat[i * n + j] = s->threat[i][j];
       belief[i * n + j] = s->belief[i][j];
+      credibility[i * n + j] = s->credibility[i][j];
     }
   brink_step_view v = {s->step,
                        s->action,
                        s->readiness,
                        threat,
                        belief,
-                       s->credibility,
+                       credibility,
                        s->pressure_nominal,
                        s->pressure_effective,
                        s->commitments,
@@ -394,10 +396,15 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
             }
         }
       }
-      /* Deterrence model (Jervis 1976): conciliation is read as weakness, so each
-       * conciliatory act lowers the actor's credibility a little. */
+      /* Deterrence model (Jervis 1976): a greedy adversary reads conciliation as weakness, so
+       * each conciliatory act lowers the actor's credibility in the eyes of its greedy
+       * adversaries (security seekers do not read it so). */
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
-        s.credibility[i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s.credibility[i];
+        for (uint32_t om = m->actors[i].observers; om; om &= om - 1) {
+          uint32_t o = (uint32_t)__builtin_ctz(om);
+          if (s.type[o])
+            s.credibility[o][i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s.credibility[o][i];
+        }
       /* An answer to a pending provocation restores credibility. */
       /* Decisions are simultaneous: an act of the step that opened the test cannot answer it,
        * whatever the order of the actors in the file. */
@@ -405,7 +412,8 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
           ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
            ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
           !(m->behavioural & (1u << i))) {
-        s.credibility[i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s.credibility[i]);
+        for (uint32_t o = 0; o < n; o++)
+          s.credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s.credibility[o][i]);
         s.pending_until[i] = BRINK_NEVER;
       }
       uint32_t breached = ai->breaches & s.commitments;
@@ -474,7 +482,8 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
     /* Unanswered tests of resolve lower credibility. */
     for (uint32_t j = 0; j < n; j++)
       if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t) {
-        s.credibility[j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s.credibility[j];
+        for (uint32_t o = 0; o < n; o++)
+          s.credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s.credibility[o][j];
         s.pending_until[j] = BRINK_NEVER;
       }
 

@@ -67,7 +67,7 @@ typedef struct brink_step_view {
   const double *readiness;        /* per actor */
   const double *threat;           /* [i * n_actors + j]: i's perceived hostility from j */
   const double *belief;           /* [i * n_actors + j]: i's belief that j is greedy */
-  const double *credibility;      /* per actor: others' belief it answers provocations */
+  const double *credibility;      /* [i * n_actors + j]: i's belief that j answers provocations */
   const double *pressure_nominal; /* per actor */
   const double *pressure_effective;
   uint32_t commitments; /* bitmask in force */

@@ -73,8 +73,8 @@ extern "C" {
   X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                           \
     "how fast perceived resolve moves after a provocation is answered or not")                     \
   X(CONCILIATION_WEAKNESS, "conciliation_weakness", 0.05, 0, 1, "fraction",                        \
-    "share of an actor's credibility lost with each conciliatory act (deterrence model: "          \
-    "conciliation read as weakness, Jervis 1976)")                                                 \
+    "share of an actor's credibility with a greedy adversary lost per conciliatory act ("          \
+    "deterrence model: conciliation read as weakness, Jervis 1976)")                               \
   X(TEST_INTENSITY, "test_intensity", 3, 0, 10, "rung",                                            \
     "intensity at or above which a provocation tests the adversaries' resolve (credibility)")      \
   X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                         \
