@@ -149,6 +149,8 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
       w_str(w, sc->actors[a].name);
       w_raw(w, ", \"action\": ");
       w_str(w, sc->actors[a].ladder[k].name);
+      w_raw(w, ", \"intensity\": ");
+      w_num(w, m->base.action[a][k][BRINK_ACTION_INTENSITY]);
       w_raw(w, ", \"mean\": ");
       w_num(w, e.mean);
       w_raw(w, ", \"lo\": ");
