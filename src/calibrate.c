@@ -286,6 +286,25 @@ done:
   return st;
 }
 
+/* An override "params.NAME=V" of a parameter the files do not define would add a parameter
+ * that nothing uses: refuse it, naming the file. */
+static brink_status check_param_paths(brink_ctx *ctx, const brink_calib_problem *pb) {
+  brink_status st = BRINK_OK;
+  for (size_t e = 0; e < pb->n_episodes && !st; e++) {
+    brink_scenario *sc = NULL;
+    st = brink_scenario_load(ctx, pb->episodes[e].path, pb->overrides, pb->n_overrides, NULL, &sc);
+    for (size_t k = 0; k < pb->n_params && !st; k++) {
+      const brink_calib_param *p = &pb->params[k];
+      if (p->episode >= 0 && (size_t)p->episode != e) continue;
+      if (strncmp(p->path, "params.", 7) == 0 && brink_scenario_find_param(sc, p->path + 7) < 0)
+        st = brink__fail(ctx, BRINK_EINVAL, "%s: no parameter '%s' to calibrate",
+                         pb->episodes[e].path, p->path + 7);
+    }
+    brink_scenario_free(ctx, sc);
+  }
+  return st;
+}
+
 static brink_status evaluate_episode(brink_ctx *ctx, const brink_calib_problem *pb,
                                      const brink_calib_options *o, size_t e, const double *values,
                                      brink_calib_eval *out, brink_buf *actions) {
@@ -374,6 +393,7 @@ brink_status brink_calib_evaluate(brink_ctx *ctx, const brink_calib_problem *pro
                                   const brink_calib_options *options, const double *values,
                                   brink_calib_eval *out) {
   brink_status st = check_problem(ctx, problem, options);
+  if (!st) st = check_param_paths(ctx, problem);
   if (st) return st;
   return evaluate(ctx, problem, options, values, out, NULL);
 }
@@ -423,6 +443,7 @@ brink_status brink_calib_run(brink_ctx *ctx, const brink_calib_problem *problem,
   brink_buf_init(&actions, ctx, 0);
   double t0 = omp_get_wtime();
   brink_status st = check_problem(ctx, problem, options);
+  if (!st) st = check_param_paths(ctx, problem);
   if (st) goto done;
   size_t np = problem->n_params;
   res = brink_calloc(ctx, 1, sizeof *res);
