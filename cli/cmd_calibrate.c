@@ -26,6 +26,7 @@ typedef struct default_param {
 static const default_param default_params[] = {
     {"params.nuclear_test_cost", 0.5, 6.0, 3.0},
     {"params.dprk_rationality", 0.2, 6.0, 2.0},
+    {"params.dprk_greed", 0.01, 0.99, 0.4},
     {"params.dprk_threat_bias", 0.0, 1.0, 0.4},
 };
 
@@ -323,6 +324,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
       {"seed", "S", "random seed, the same at every evaluation (default 1)", 0, NULL, NULL, 0},
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
       {"max-iter", "K", "Nelder-Mead iterations at most (default 60)", 0, NULL, NULL, 0},
+      {"restarts", "R", "Nelder-Mead restarts from the best point (default 2)", 0, NULL, NULL, 0},
       {"tol", "X", "stop when the simplex size in logit units is below X (default 0.02)", 0, NULL,
        NULL, 0},
       {"data", "DIR", "directory of the data files (default data)", 0, NULL, NULL, 0},
@@ -346,8 +348,10 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
       "(data/korea_launch_events_2006_2018.tsv) and the nuclear_test rows of the timeline\n"
       "(data/korea_timeline_2006_2018.tsv) of that year, and the Poisson deviance is minimised\n"
       "by Nelder-Mead (GSL nmsimplex2) on logit-transformed bounds, every evaluation with the\n"
-      "same seed. Default free parameters: params.nuclear_test_cost [0.5, 6],\n"
-      "params.dprk_rationality [0.2, 6], params.dprk_threat_bias [0, 1].",
+      "same seed. Default free parameters (bounds, start): params.nuclear_test_cost [0.5, 6] 3,\n"
+      "params.dprk_rationality [0.2, 6] 2, params.dprk_greed [0.01, 0.99] 0.4 (a constant\n"
+      "in place of the Beta prior: the probability that the DPRK is the greedy type),\n"
+      "params.dprk_threat_bias [0, 1] 0.4. See docs/korea.md, Calibration.",
       opts,
       sizeof opts / sizeof opts[0],
       0,
@@ -366,7 +370,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   brink_calib_param params[BRINK_CALIB_MAX_PARAMS];
   brink_calib_series series[N_SERIES];
   size_t n_episodes = 0, n_params = 0;
-  uint64_t runs, seed, threads, max_iter;
+  uint64_t runs, seed, threads, max_iter, restarts;
   double tol;
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
@@ -376,6 +380,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
     goto done;
   if ((rc = cli_u64(&spec, "max-iter", 1, 100000, 60, &max_iter)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "restarts", 0, 100, 2, &restarts)) >= 0) goto done;
   if ((rc = cli_f64(&spec, "tol", 0.0, 10.0, 0.02, &tol)) >= 0) goto done;
   const char *format = cli_value(&spec, "format", "table");
   if (strcmp(format, "table") && strcmp(format, "markdown") && strcmp(format, "json")) {
@@ -449,8 +454,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
                                  set->n_values};
   progress prog = {!cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr)), omp_get_wtime(),
                    n_params};
-  brink_calib_options o = {runs, seed, (int)threads, (unsigned)max_iter,
-                           tol,  1.0,  on_progress,  &prog};
+  brink_calib_options o = {runs, seed,        (int)threads, (unsigned)max_iter, tol,
+                           1.0,  on_progress, &prog,        (unsigned)restarts};
   brink_status st = brink_calib_run(ctx, &problem, &o, &result);
   if (prog.enabled) fprintf(stderr, "\n");
   if (st) {

@@ -209,6 +209,7 @@ static void fill_cell(const uint64_t *hist, uint32_t horizon, uint64_t runs, dou
   }
   double se = runs > 1 ? sqrt(sq / (n - 1.0) / n) : 0.0;
   cell->mean_lo = mean - 1.959963984540054 * se;
+  if (cell->mean_lo < 0.0) cell->mean_lo = 0.0; /* counts */
   cell->mean_hi = mean + 1.959963984540054 * se;
   cell->p_at_least = (double)at_least / n;
   cell->p_at_most = (double)at_most / n;
@@ -487,41 +488,49 @@ brink_status brink_calib_run(brink_ctx *ctx, const brink_calib_problem *problem,
   }
   objective ob = {ctx, problem, options, scratch, BRINK_OK, 1};
   gsl_multimin_function fn = {objective_f, np, &ob};
-  int gst = gsl_multimin_fminimizer_set(nm, &fn, x, step);
-  if (ob.status) {
-    st = ob.status;
-    goto done;
-  }
-  if (gst) {
-    st = brink__fail(ctx, BRINK_EINVAL, "calibration: minimiser: %s", gsl_strerror(gst));
-    goto done;
-  }
   unsigned iter = 0;
   int converged = 0;
-  while (iter < options->max_iter && !converged) {
-    iter++;
-    gst = gsl_multimin_fminimizer_iterate(nm);
+  double last_best = HUGE_VAL;
+  for (unsigned round = 0; round <= options->restarts; round++) {
+    int gst = gsl_multimin_fminimizer_set(nm, &fn, x, step);
     if (ob.status) {
       st = ob.status;
       goto done;
     }
-    if (gst) break; /* no progress possible: keep the best point */
-    double size = gsl_multimin_fminimizer_size(nm);
-    converged = gsl_multimin_test_size(size, options->size_tol) == GSL_SUCCESS;
-    if (options->progress) {
-      double v[BRINK_CALIB_MAX_PARAMS];
-      const gsl_vector *best = gsl_multimin_fminimizer_x(nm);
-      for (size_t k = 0; k < np; k++)
-        v[k] = brink_calib_to_bounded(gsl_vector_get(best, k), problem->params[k].lo,
-                                      problem->params[k].hi);
-      options->progress(options->userdata, iter, gsl_multimin_fminimizer_minimum(nm), v);
+    if (gst) {
+      st = brink__fail(ctx, BRINK_EINVAL, "calibration: minimiser: %s", gsl_strerror(gst));
+      goto done;
     }
+    converged = 0;
+    for (unsigned i = 0; i < options->max_iter && !converged; i++) {
+      iter++;
+      gst = gsl_multimin_fminimizer_iterate(nm);
+      if (ob.status) {
+        st = ob.status;
+        goto done;
+      }
+      if (gst) break; /* no progress possible: keep the best point */
+      double size = gsl_multimin_fminimizer_size(nm);
+      converged = gsl_multimin_test_size(size, options->size_tol) == GSL_SUCCESS;
+      if (options->progress) {
+        double v[BRINK_CALIB_MAX_PARAMS];
+        const gsl_vector *now = gsl_multimin_fminimizer_x(nm);
+        for (size_t k = 0; k < np; k++)
+          v[k] = brink_calib_to_bounded(gsl_vector_get(now, k), problem->params[k].lo,
+                                        problem->params[k].hi);
+        options->progress(options->userdata, iter, gsl_multimin_fminimizer_minimum(nm), v);
+      }
+    }
+    gsl_vector_memcpy(x, gsl_multimin_fminimizer_x(nm));
+    double best_loss = gsl_multimin_fminimizer_minimum(nm);
+    /* A restart that finds nothing better ends the search. */
+    if (!(best_loss < last_best)) break;
+    last_best = best_loss;
   }
   double fitted[BRINK_CALIB_MAX_PARAMS];
-  const gsl_vector *best = gsl_multimin_fminimizer_x(nm);
   for (size_t k = 0; k < np; k++)
-    fitted[k] = brink_calib_to_bounded(gsl_vector_get(best, k), problem->params[k].lo,
-                                       problem->params[k].hi);
+    fitted[k] =
+        brink_calib_to_bounded(gsl_vector_get(x, k), problem->params[k].lo, problem->params[k].hi);
   /* Common random numbers make this re-run reproduce the simplex's best loss exactly. */
   if ((st = evaluate(ctx, problem, options, fitted, &res->fit, NULL))) goto done;
   if (res->fit.loss > res->start.loss) res->fit = res->start; /* never worse than the start */

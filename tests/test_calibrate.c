@@ -116,7 +116,7 @@ static void test_errors(void) {
   brink_calib_param params[2];
   brink_calib_episode ep;
   brink_calib_problem pb = recovery_problem(params, &ep);
-  brink_calib_options o = {100, 1, 1, 5, 1e-3, 1.0, NULL, NULL};
+  brink_calib_options o = {100, 1, 1, 5, 1e-3, 1.0, NULL, NULL, 0};
   brink_calib_eval ev;
   double v[] = {0.3, 1.0};
   ep.policy = "loud";
@@ -150,7 +150,7 @@ static void test_alloc_failures(void) {
   brink_calib_param params[2];
   brink_calib_episode ep;
   brink_calib_problem pb = recovery_problem(params, &ep);
-  brink_calib_options o = {20, 1, 1, 2, 1e-3, 1.0, NULL, NULL};
+  brink_calib_options o = {20, 1, 1, 2, 1e-3, 1.0, NULL, NULL, 0};
   int succeeded = 0;
   for (uint64_t n = 1; n < 5000 && !succeeded; n++) {
     brink_ctx_fail_after(ctx, n);
@@ -178,7 +178,7 @@ static void test_thread_invariance(void) {
   brink_calib_problem pb = recovery_problem(params, &ep);
   ep.observed[0] = 20.0;
   ep.observed[1] = 2.0;
-  brink_calib_options o1 = {300, 5, 1, 6, 1e-3, 1.0, NULL, NULL};
+  brink_calib_options o1 = {300, 5, 1, 6, 1e-3, 1.0, NULL, NULL, 1};
   brink_calib_options o2 = o1;
   o2.threads = 2;
   brink_calib_result *r1 = NULL, *r2 = NULL;
@@ -210,7 +210,7 @@ static void test_recovery(void) {
   brink_calib_problem pb = recovery_problem(params, &ep);
   const double truth[2] = {0.3, 1.0};
   const uint64_t obs_runs = 4000, fit_runs = 1000;
-  brink_calib_options obs = {obs_runs, 11, 2, 1, 1e-3, 1.0, NULL, NULL};
+  brink_calib_options obs = {obs_runs, 11, 2, 1, 1e-3, 1.0, NULL, NULL, 0};
   brink_calib_eval *ev = malloc(sizeof *ev);
   if (!ev) abort();
   CHECK_INT(brink_calib_evaluate(ctx, &pb, &obs, truth, ev), BRINK_OK);
@@ -242,7 +242,7 @@ static void test_recovery(void) {
     tol[k] =
         4.0 * sqrt(inv[k][0] * inv[k][0] * se[0] * se[0] + inv[k][1] * inv[k][1] * se[1] * se[1]) +
         0.01;
-  brink_calib_options fit = {fit_runs, 12, 2, 300, 1e-3, 1.0, NULL, NULL};
+  brink_calib_options fit = {fit_runs, 12, 2, 300, 1e-3, 1.0, NULL, NULL, 1};
   brink_calib_result *r = NULL;
   CHECK_INT(brink_calib_run(ctx, &pb, &fit, &r), BRINK_OK);
   if (r) {

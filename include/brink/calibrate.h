@@ -100,6 +100,10 @@ typedef struct brink_calib_options {
    * simplex's best loss and its bounded parameter values. */
   void (*progress)(void *userdata, unsigned iteration, double loss, const double *values);
   void *userdata;
+  /* Nelder-Mead restarts from the best point with a fresh simplex of initial_step (0: none):
+   * a simplex can collapse early on a flat or rugged loss; restarting is the usual remedy.
+   * Each restart may use max_iter iterations again. */
+  unsigned restarts;
 } brink_calib_options;
 
 /* The model's counts of one episode and series. */
