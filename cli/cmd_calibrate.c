@@ -167,7 +167,7 @@ static brink_status write_json(brink_buf *b, const brink_calib_problem *pb,
   brink_status st =
       brink_buf_printf(b,
                        "{\n  \"runs\": %llu,\n  \"seed\": %llu,\n"
-                       "  \"generator\": \"brink counter-based streams\",\n"
+                       "  \"rng\": \"philox4x32-10\",\n"
                        "  \"threads\": %d,\n  \"data\": ",
                        (unsigned long long)r->runs, (unsigned long long)r->seed, threads);
   if (!st) st = brink_buf_json_string(b, data_dir);
