@@ -11,6 +11,7 @@
 
 #include "brink/cameo.h"
 #include "brink/events.h"
+#include "events_internal.h"
 #include "internal.h"
 
 #define CHUNK_BYTES ((size_t)256 * 1024)
@@ -850,4 +851,12 @@ void brink_event_reader_free(brink_event_reader *r) {
   brink_free(r->ctx, r->buf);
   brink_free(r->ctx, r->where);
   brink_free(r->ctx, r);
+}
+
+void brink__event_reader_swap_bad(brink_event_reader *r, brink_event_bad_fn fn, void *userdata,
+                                  brink_event_bad_fn *old_fn, void **old_userdata) {
+  *old_fn = r->on_bad;
+  *old_userdata = r->userdata;
+  r->on_bad = fn;
+  r->userdata = userdata;
 }
