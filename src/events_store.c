@@ -2,6 +2,7 @@
 /* The SQLite event store: schema, import (prepared statement, one transaction per input,
  * duplicates refused by a unique key), filtered queries, and the tension index computed with
  * brink/tension.h so observed and simulated series share one definition. */
+#include <assert.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -177,16 +178,225 @@ done:
   return st;
 }
 
+/* Import reads in a helper thread while this one inserts: the reader fills batches of events
+ * (strings copied into the batch) and hands them over; bad-row reports travel in the same
+ * batches so the caller's callback runs on the caller's thread, in file order. */
+#define PIPE_BATCHES 3
+#define BATCH_ITEMS 4096
+/* An empty batch holds any one item: a row's strings come from one line of at most 1 MiB,
+ * a report is at most 2 * REPORT_MAX bytes. */
+#define BATCH_TEXT ((size_t)5 << 18)
+#define REPORT_MAX ((size_t)64 << 10)
+#define EVENT_STRINGS 8
+
+typedef struct item {
+  int bad; /* 1: a bad-row report (line, where, message); 0: an event */
+  brink_event ev;
+  int len[EVENT_STRINGS]; /* lengths of the strings, in event_strings order */
+  uint64_t line;
+  const char *where, *message;
+} item;
+
+typedef struct batch {
+  item *items;
+  size_t n;
+  char *text;
+  size_t used;
+  int ready;                 /* 1: filled, the inserting thread's until it clears it */
+  int last;                  /* the reader has finished (status says how) */
+  brink_status status;       /* the reader's status, when last */
+  brink_event_read_stats rs; /* the reader's progress when handed over */
+} batch;
+
+typedef struct pipeline {
+  brink_ctx *ctx;
+  brink_event_reader *reader;
+  brink_event_bad_fn on_bad; /* the caller's callback, called by the inserting thread */
+  void *userdata;
+  mtx_t mutex;
+  cnd_t changed;
+  int stop;    /* set by the inserting thread: stop reading */
+  size_t fill; /* batch the reader fills */
+  batch b[PIPE_BATCHES];
+} pipeline;
+
+static void event_strings(brink_event *ev, const char **out[EVENT_STRINGS]) {
+  out[0] = &ev->actor1_code;
+  out[1] = &ev->actor1_country;
+  out[2] = &ev->actor1_type;
+  out[3] = &ev->actor2_code;
+  out[4] = &ev->actor2_country;
+  out[5] = &ev->actor2_type;
+  out[6] = &ev->source_url;
+  out[7] = &ev->code;
+}
+
+static const char *put_text(batch *b, const char *s, size_t n) {
+  char *t = b->text + b->used;
+  memcpy(t, s, n);
+  t[n] = '\0';
+  b->used += n + 1;
+  return t;
+}
+
+/* Marks the batch being filled ready and waits for the next one to be free. 0 when asked to
+ * stop. */
+static int hand_over(pipeline *p, int last, brink_status status) {
+  batch *b = &p->b[p->fill];
+  brink_event_reader_stats(p->reader, &b->rs);
+  b->last = last;
+  b->status = status;
+  mtx_lock(&p->mutex);
+  b->ready = 1;
+  cnd_broadcast(&p->changed);
+  int go = !last;
+  if (go) {
+    p->fill = (p->fill + 1) % PIPE_BATCHES;
+    while (p->b[p->fill].ready && !p->stop) cnd_wait(&p->changed, &p->mutex);
+    go = !p->stop;
+  }
+  mtx_unlock(&p->mutex);
+  if (go) {
+    p->b[p->fill].n = 0;
+    p->b[p->fill].used = 0;
+  }
+  return go;
+}
+
+/* The batch to add an item with text bytes of strings to, or NULL when asked to stop. */
+static batch *room(pipeline *p, size_t text) {
+  assert(text <= BATCH_TEXT);
+  batch *b = &p->b[p->fill];
+  if (b->n == BATCH_ITEMS || b->used + text > BATCH_TEXT) {
+    if (!hand_over(p, 0, BRINK_OK)) return NULL;
+    b = &p->b[p->fill];
+  }
+  return b;
+}
+
+static void queue_bad(void *userdata, const char *where, uint64_t line, const char *message) {
+  pipeline *p = userdata;
+  if (!p->on_bad) return;
+  size_t wn = strlen(where), mn = strlen(message);
+  if (wn > REPORT_MAX) wn = REPORT_MAX;
+  if (mn > REPORT_MAX) mn = REPORT_MAX;
+  batch *b = room(p, wn + mn + 2);
+  if (!b) return;
+  item *it = &b->items[b->n++];
+  it->bad = 1;
+  it->line = line;
+  it->where = put_text(b, where, wn);
+  it->message = put_text(b, message, mn);
+}
+
+static int read_events(void *arg) {
+  pipeline *p = arg;
+  brink_status st = BRINK_OK;
+  for (;;) {
+    const brink_event *ev;
+    if ((st = brink_event_reader_next(p->reader, &ev)) || !ev) break;
+    brink_event copy = *ev;
+    const char **str[EVENT_STRINGS];
+    event_strings(&copy, str);
+    size_t len[EVENT_STRINGS], text = 0;
+    for (int i = 0; i < EVENT_STRINGS; i++) text += (len[i] = strlen(*str[i])) + 1;
+    batch *b = room(p, text);
+    if (!b) return 0;
+    item *it = &b->items[b->n++];
+    it->bad = 0;
+    for (int i = 0; i < EVENT_STRINGS; i++) {
+      *str[i] = put_text(b, *str[i], len[i]);
+      it->len[i] = (int)len[i];
+    }
+    it->ev = copy;
+  }
+  hand_over(p, 1, st);
+  return 0;
+}
+
+static void bind_text_n(sqlite3_stmt *stmt, int i, const char *s, int n) {
+  sqlite3_bind_text(stmt, i, s, n, SQLITE_STATIC);
+}
+
+/* Binds and inserts one event; SQLITE_DONE when it went well. */
+static int insert_event(brink_event_store *s, sqlite3_stmt *ins, const item *it,
+                        int64_t *next_negative, sqlite3_int64 file_id) {
+  const brink_event *ev = &it->ev;
+  char root[3] = {ev->code[0], ev->code[0] ? ev->code[1] : '\0', '\0'};
+  if (s->version >= 2) {
+    int64_t key = event_key(ev->source, ev->id, ev->date);
+    if (!key) key = (*next_negative)--;
+    sqlite3_bind_int64(ins, 1, key);
+  }
+  sqlite3_bind_int(ins, 2, ev->source);
+  sqlite3_bind_int64(ins, 3, ev->id);
+  sqlite3_bind_int(ins, 4, ev->date);
+  sqlite3_bind_int64(ins, 5, ev->added);
+  sqlite3_bind_int64(ins, 6, ev->added / 1000000);
+  bind_text_n(ins, 7, ev->actor1_code, it->len[0]);
+  bind_text_n(ins, 8, ev->actor1_country, it->len[1]);
+  bind_text_n(ins, 9, ev->actor1_type, it->len[2]);
+  bind_text_n(ins, 10, ev->actor2_code, it->len[3]);
+  bind_text_n(ins, 11, ev->actor2_country, it->len[4]);
+  bind_text_n(ins, 12, ev->actor2_type, it->len[5]);
+  bind_text_n(ins, 13, ev->code, it->len[7]);
+  bind_text(ins, 14, root);
+  sqlite3_bind_int(ins, 15, ev->quadclass);
+  sqlite3_bind_double(ins, 16, ev->goldstein);
+  if (isnan(ev->file_weight))
+    sqlite3_bind_null(ins, 17);
+  else
+    sqlite3_bind_double(ins, 17, ev->file_weight);
+  sqlite3_bind_int(ins, 18, ev->is_root);
+  sqlite3_bind_int64(ins, 19, ev->num_mentions);
+  sqlite3_bind_int64(ins, 20, ev->num_sources);
+  sqlite3_bind_int64(ins, 21, ev->num_articles);
+  sqlite3_bind_double(ins, 22, ev->avg_tone);
+  bind_text_n(ins, 23, ev->source_url, it->len[6]);
+  sqlite3_bind_int64(ins, 24, file_id);
+  int rc = sqlite3_step(ins);
+  sqlite3_reset(ins);
+  return rc;
+}
+
+static void pipeline_release(pipeline *p) {
+  for (int i = 0; i < PIPE_BATCHES; i++) {
+    brink_free(p->ctx, p->b[i].items);
+    brink_free(p->ctx, p->b[i].text);
+  }
+}
+
 brink_status brink_events_import(brink_event_store *s, brink_event_reader *reader,
                                  const char *where, brink_event_progress_fn progress,
                                  void *userdata, brink_event_import_stats *out) {
   brink_status st = BRINK_OK;
   sqlite3_stmt *ins = NULL, *upd = NULL, *file = NULL;
-  int in_tx = 0;
+  int in_tx = 0, sync_ok = 0, thread_started = 0, swapped = 0;
+  thrd_t thread;
   brink_event_import_stats stats = {0};
   brink_event_read_stats rs;
   brink_event_reader_stats(reader, &rs);
   uint64_t bad_before = rs.bad;
+  pipeline p = {0};
+  p.ctx = s->ctx;
+  p.reader = reader;
+  for (int i = 0; i < PIPE_BATCHES; i++) {
+    if (!(p.b[i].items = brink_malloc(s->ctx, BATCH_ITEMS * sizeof *p.b[i].items)) ||
+        !(p.b[i].text = brink_malloc(s->ctx, BATCH_TEXT))) {
+      st = BRINK_ENOMEM;
+      goto done;
+    }
+  }
+  if (mtx_init(&p.mutex, mtx_plain) != thrd_success) {
+    st = brink__fail(s->ctx, BRINK_ENOMEM, "cannot create a mutex for importing '%s'", where);
+    goto done;
+  }
+  if (cnd_init(&p.changed) != thrd_success) {
+    mtx_destroy(&p.mutex);
+    st = brink__fail(s->ctx, BRINK_ENOMEM, "cannot create a condition for importing '%s'", where);
+    goto done;
+  }
+  sync_ok = 1;
   /* Speed over durability while importing: a crash loses at most this import, which is one
    * transaction and can simply be run again (duplicates are refused). */
   if ((st = exec(s, "PRAGMA synchronous=OFF; BEGIN IMMEDIATE"))) goto done;
@@ -219,57 +429,55 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
   if (bulk && (st = exec(s, "DROP INDEX IF EXISTS events_by_date;"
                             " DROP INDEX IF EXISTS events_by_dyad;")))
     goto done;
-  for (;;) {
-    const brink_event *ev;
-    if ((st = brink_event_reader_next(reader, &ev))) goto done;
-    if (!ev) break;
-    char root[3] = {ev->code[0], ev->code[0] ? ev->code[1] : '\0', '\0'};
-    if (s->version >= 2) {
-      int64_t key = event_key(ev->source, ev->id, ev->date);
-      if (!key) key = next_negative--;
-      sqlite3_bind_int64(ins, 1, key);
-    }
-    sqlite3_bind_int(ins, 2, ev->source);
-    sqlite3_bind_int64(ins, 3, ev->id);
-    sqlite3_bind_int(ins, 4, ev->date);
-    sqlite3_bind_int64(ins, 5, ev->added);
-    sqlite3_bind_int64(ins, 6, ev->added / 1000000);
-    bind_text(ins, 7, ev->actor1_code);
-    bind_text(ins, 8, ev->actor1_country);
-    bind_text(ins, 9, ev->actor1_type);
-    bind_text(ins, 10, ev->actor2_code);
-    bind_text(ins, 11, ev->actor2_country);
-    bind_text(ins, 12, ev->actor2_type);
-    bind_text(ins, 13, ev->code);
-    bind_text(ins, 14, root);
-    sqlite3_bind_int(ins, 15, ev->quadclass);
-    sqlite3_bind_double(ins, 16, ev->goldstein);
-    if (isnan(ev->file_weight))
-      sqlite3_bind_null(ins, 17);
-    else
-      sqlite3_bind_double(ins, 17, ev->file_weight);
-    sqlite3_bind_int(ins, 18, ev->is_root);
-    sqlite3_bind_int64(ins, 19, ev->num_mentions);
-    sqlite3_bind_int64(ins, 20, ev->num_sources);
-    sqlite3_bind_int64(ins, 21, ev->num_articles);
-    sqlite3_bind_double(ins, 22, ev->avg_tone);
-    bind_text(ins, 23, ev->source_url);
-    sqlite3_bind_int64(ins, 24, file_id);
-    if (sqlite3_step(ins) != SQLITE_DONE) {
-      st = db_fail(s, "insert into events");
-      goto done;
-    }
-    sqlite3_reset(ins);
-    stats.rows++;
-    if (sqlite3_changes(s->db) > 0)
-      stats.added++;
-    else
-      stats.duplicates++;
-    if (progress && stats.rows % PROGRESS_EVERY == 0) {
-      brink_event_reader_stats(reader, &rs);
-      progress(userdata, &rs);
-    }
+  brink__event_reader_swap_bad(reader, queue_bad, &p, &p.on_bad, &p.userdata);
+  swapped = 1;
+  if (thrd_create(&thread, read_events, &p) != thrd_success) {
+    st = brink__fail(s->ctx, BRINK_ENOMEM, "cannot start a thread to read '%s'", where);
+    goto done;
   }
+  thread_started = 1;
+  int rc = SQLITE_DONE;
+  brink_status read_st = BRINK_OK;
+  for (size_t k = 0;; k = (k + 1) % PIPE_BATCHES) {
+    batch *b = &p.b[k];
+    mtx_lock(&p.mutex);
+    while (!b->ready) cnd_wait(&p.changed, &p.mutex);
+    mtx_unlock(&p.mutex);
+    for (size_t i = 0; i < b->n && rc == SQLITE_DONE; i++) {
+      const item *it = &b->items[i];
+      if (it->bad) {
+        p.on_bad(p.userdata, it->where, it->line, it->message);
+        continue;
+      }
+      if ((rc = insert_event(s, ins, it, &next_negative, file_id)) != SQLITE_DONE) break;
+      stats.rows++;
+      if (sqlite3_changes(s->db) > 0)
+        stats.added++;
+      else
+        stats.duplicates++;
+      if (progress && stats.rows % PROGRESS_EVERY == 0) progress(userdata, &b->rs);
+    }
+    if (rc != SQLITE_DONE || b->last) {
+      read_st = b->status;
+      break;
+    }
+    mtx_lock(&p.mutex);
+    b->ready = 0;
+    cnd_broadcast(&p.changed);
+    mtx_unlock(&p.mutex);
+  }
+  /* Stop the reader (when an insert failed) and wait for it before touching ctx again. */
+  mtx_lock(&p.mutex);
+  p.stop = 1;
+  cnd_broadcast(&p.changed);
+  mtx_unlock(&p.mutex);
+  thrd_join(thread, NULL);
+  thread_started = 0;
+  if (rc != SQLITE_DONE) {
+    st = db_fail(s, "insert into events");
+    goto done;
+  }
+  if ((st = read_st)) goto done;
   brink_event_reader_stats(reader, &rs);
   stats.bad = rs.bad - bad_before;
   sqlite3_bind_int64(upd, 1, (sqlite3_int64)stats.rows);
@@ -294,6 +502,17 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
     if (st) goto done;
   }
 done:
+  if (thread_started) thrd_join(thread, NULL); /* not reached with the thread running */
+  if (swapped) {
+    brink_event_bad_fn fn;
+    void *ud;
+    brink__event_reader_swap_bad(reader, p.on_bad, p.userdata, &fn, &ud);
+  }
+  if (sync_ok) {
+    cnd_destroy(&p.changed);
+    mtx_destroy(&p.mutex);
+  }
+  pipeline_release(&p);
   sqlite3_finalize(ins);
   sqlite3_finalize(upd);
   sqlite3_finalize(file);

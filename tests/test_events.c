@@ -6,7 +6,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sqlite3.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include "brink/brink.h"
@@ -682,6 +684,146 @@ static void test_observed_tension(void) {
   brink_ctx_free(ctx);
 }
 
+static int write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return 0;
+  int ok = fputs(text, f) >= 0;
+  return (fclose(f) == 0) && ok;
+}
+
+/* The integer key of schema 2 (src/events_store.c): the largest encodable id, the smallest
+ * id that is not (a negative key and the partial unique index), the same id on two dates and
+ * from two sources (GDELT 2003 on 2017-08-08 is in gdelt2.tsv; CSV 2003 on that day is not
+ * the same event). Re-importing adds nothing either way. */
+static void test_import_keys(void) {
+  brink_ctx *ctx;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  char csv[128];
+  snprintf(csv, sizeof csv, "/tmp/brink_test_events_keys_%ld.csv", (long)getpid());
+  CHECK(write_text(csv, "id,date,actor1_country,actor2_country,code\n"
+                        "576460752302,2199-12-31,PRK,USA,190\n"
+                        "576460752302,1800-01-01,PRK,USA,190\n"
+                        "576460752302,2199-12-31,PRK,USA,190\n"
+                        "576460752303,2017-08-08,PRK,USA,190\n"
+                        "576460752303,2017-08-09,PRK,USA,190\n"
+                        "576460752303,2017-08-08,PRK,USA,190\n"
+                        "9223372036854775807,2017-08-08,PRK,USA,190\n"
+                        "2003,2017-08-08,PRK,USA,190\n"));
+  brink_event_store *store = NULL;
+  CHECK_INT(brink_event_store_new(ctx, ":memory:", BRINK_EVENT_STORE_CREATE, &store), BRINK_OK);
+  brink_event_import_stats is;
+  CHECK_INT(import_file(store, ctx, DIR "gdelt2.tsv", NULL, &is), BRINK_OK);
+  CHECK_INT(is.added, 8);
+  CHECK_INT(import_file(store, ctx, csv, NULL, &is), BRINK_OK);
+  CHECK_INT(is.rows, 8);
+  CHECK_INT(is.added, 6);
+  CHECK_INT(is.duplicates, 2);
+  for (int again = 0; again < 2; again++) {
+    CHECK_INT(import_file(store, ctx, csv, NULL, &is), BRINK_OK);
+    CHECK_INT(is.added, 0);
+    CHECK_INT(is.duplicates, 8);
+    CHECK_INT(import_file(store, ctx, DIR "noid.csv", NULL, &is), BRINK_OK);
+    CHECK_INT(is.added, again ? 0 : 2);
+    CHECK_INT(is.duplicates, again ? 3 : 1);
+  }
+  uint64_t count;
+  CHECK_INT(brink_events_count(store, &count), BRINK_OK);
+  CHECK_INT(count, 8 + 6 + 2);
+  brink_event_store_free(store);
+  remove(csv);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+/* A store made by schema 1 (UNIQUE(source, event_id, date), rowids chosen by SQLite) is still
+ * imported into without duplicates, and its secondary indexes are used. */
+static void test_import_schema1(void) {
+  brink_ctx *ctx;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  char path[128];
+  snprintf(path, sizeof path, "/tmp/brink_test_events_v1_%ld.db", (long)getpid());
+  remove(path);
+  sqlite3 *db = NULL;
+  CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+  CHECK_INT(
+      sqlite3_exec(
+          db,
+          "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          "INSERT INTO meta VALUES('schema_version', '1');"
+          "CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL, format TEXT NOT NULL,"
+          " imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+          " rows INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,"
+          " duplicates INTEGER NOT NULL DEFAULT 0, bad INTEGER NOT NULL DEFAULT 0);"
+          "CREATE TABLE events(source INTEGER NOT NULL, event_id INTEGER NOT NULL,"
+          " date INTEGER NOT NULL, added INTEGER NOT NULL, added_day INTEGER NOT NULL,"
+          " actor1_code TEXT NOT NULL, actor1_country TEXT NOT NULL, actor1_type TEXT NOT NULL,"
+          " actor2_code TEXT NOT NULL, actor2_country TEXT NOT NULL, actor2_type TEXT NOT NULL,"
+          " code TEXT NOT NULL, root TEXT NOT NULL, quadclass INTEGER NOT NULL,"
+          " goldstein REAL NOT NULL, file_weight REAL, is_root INTEGER NOT NULL,"
+          " num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,"
+          " num_articles INTEGER NOT NULL, avg_tone REAL NOT NULL, source_url TEXT NOT NULL,"
+          " file_id INTEGER NOT NULL REFERENCES files(id), UNIQUE(source, event_id, date));"
+          "CREATE INDEX events_by_date ON events(date);"
+          "CREATE INDEX events_by_dyad ON events(actor1_country, actor2_country, date);"
+          "PRAGMA user_version=1;",
+          NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close(db);
+  brink_event_store *store = NULL;
+  CHECK_INT(brink_event_store_new(ctx, path, 0, &store), BRINK_OK);
+  brink_event_import_stats is;
+  for (int again = 0; again < 2; again++) {
+    CHECK_INT(import_file(store, ctx, DIR "gdelt2.tsv", NULL, &is), BRINK_OK);
+    CHECK_INT(is.added, again ? 0 : 8);
+    CHECK_INT(import_file(store, ctx, DIR "noid.csv", NULL, &is), BRINK_OK);
+    CHECK_INT(is.added, again ? 0 : 2);
+  }
+  uint64_t count;
+  CHECK_INT(brink_events_count(store, &count), BRINK_OK);
+  CHECK_INT(count, 10);
+  brink_event_store_free(store);
+  remove(path);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+/* Import reads in a helper thread; the bad-row callback still runs on the caller's thread,
+ * once per bad row, in file order. */
+typedef struct thread_log {
+  thrd_t caller;
+  int calls, other_thread;
+  uint64_t lines[8];
+} thread_log;
+
+static void log_thread(void *ud, const char *where, uint64_t line, const char *message) {
+  thread_log *log = ud;
+  (void)where;
+  (void)message;
+  if (!thrd_equal(thrd_current(), log->caller)) log->other_thread++;
+  if (log->calls < 8) log->lines[log->calls] = line;
+  log->calls++;
+}
+
+static void test_import_callbacks(void) {
+  brink_ctx *ctx;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  brink_event_store *store = NULL;
+  CHECK_INT(brink_event_store_new(ctx, ":memory:", BRINK_EVENT_STORE_CREATE, &store), BRINK_OK);
+  thread_log log = {.caller = thrd_current()};
+  brink_event_read_opts opts = {.on_bad = log_thread, .userdata = &log};
+  brink_event_import_stats is;
+  CHECK_INT(import_file(store, ctx, DIR "gdelt2.tsv", &opts, &is), BRINK_OK);
+  CHECK_INT(is.bad, 4);
+  CHECK_INT(log.calls, 4);
+  CHECK_INT(log.other_thread, 0);
+  CHECK_INT(log.lines[0], 7);
+  CHECK_INT(log.lines[1], 8);
+  CHECK_INT(log.lines[2], 9);
+  brink_event_store_free(store);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
 int main(void) {
   RUN(test_dates);
   RUN(test_read_gdelt2);
@@ -692,6 +834,9 @@ int main(void) {
   RUN(test_overlong_line);
   RUN(test_alloc_failures);
   RUN(test_import_duplicates);
+  RUN(test_import_keys);
+  RUN(test_import_schema1);
+  RUN(test_import_callbacks);
   RUN(test_index);
   RUN(test_query);
   RUN(test_observed_tension);
