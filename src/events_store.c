@@ -495,10 +495,11 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
    * have spilled from the cache). Should this fail, brink_event_store_new rebuilds them. */
   if (bulk) {
     /* A small page cache makes SQLite's sorter merge cache-sized runs, about twice as fast
-     * here as one large in-memory sort (1 M rows: 1.7 s against 3 s). */
-    st = exec(s, "PRAGMA cache_size=-2000;");
+     * here as one large in-memory sort (1 M rows: 1.7 s against 3 s); a second sorter thread
+     * saves about 0.3 s more. (A memory map for the table scans did not help.) */
+    st = exec(s, "PRAGMA cache_size=-2000; PRAGMA threads=2;");
     if (!st) st = exec(s, INDEX_SQL);
-    sqlite3_exec(s->db, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA threads=0", NULL, NULL, NULL);
     if (st) goto done;
   }
 done:
