@@ -161,7 +161,10 @@ typedef void (*brink_event_progress_fn)(void *userdata, const brink_event_read_s
 /* Reads every row of reader into the store, in one transaction: on any error (including a bad
  * row under strict) nothing from this reader is kept. A row whose (source, id, date) is
  * already stored is counted as a duplicate and not added again, so re-importing a file adds
- * nothing. where names the input in the import log (table files). progress may be NULL. */
+ * nothing. where names the input in the import log (table files). progress may be NULL.
+ * The reader is read in a helper thread started and joined here (about 6 MiB of batches);
+ * progress and the reader's on_bad are still called from the calling thread, in file order.
+ * The reader must not be used elsewhere during the call. */
 brink_status brink_events_import(brink_event_store *store, brink_event_reader *reader,
                                  const char *where, brink_event_progress_fn progress,
                                  void *userdata, brink_event_import_stats *out);
