@@ -39,23 +39,6 @@ static void print_help(void) {
          "exit status: 0 success, 1 runtime failure (bad file, failed run), 2 usage error\n");
 }
 
-/* Edit distance, to suggest the command that was meant. */
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 31 || lb > 31) return 99;
-  size_t d[32][32];
-  for (size_t i = 0; i <= la; i++) d[i][0] = i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) {
     print_help();
@@ -77,7 +60,7 @@ int main(int argc, char **argv) {
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-      size_t d = distance(name, commands[i].name);
+      size_t d = brink_edit_distance(name, commands[i].name, 0);
       if (d < best_d) {
         best_d = d;
         best = commands[i].name;

@@ -32,13 +32,18 @@ static void w_str(writer *w, const char *s) {
 static void w_num(writer *w, double v) {
   if (!w->st) w->st = brink_buf_json_number(w->out, v);
 }
-static void w_est(writer *w, brink_estimate e) {
-  w_raw(w, "{\"mean\": ");
+/* "mean": m, "lo": l, "hi": h (without braces, so objects can carry more keys). */
+static void w_est_fields(writer *w, brink_estimate e) {
+  w_raw(w, "\"mean\": ");
   w_num(w, e.mean);
   w_raw(w, ", \"lo\": ");
   w_num(w, e.lo);
   w_raw(w, ", \"hi\": ");
   w_num(w, e.hi);
+}
+static void w_est(writer *w, brink_estimate e) {
+  w_raw(w, "{");
+  w_est_fields(w, e);
   w_raw(w, "}");
 }
 static void w_u64(writer *w, uint64_t v) {
@@ -110,12 +115,8 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
     if (y > 1) w_raw(w, ", ");
     w_raw(w, "{\"year\": ");
     w_u64(w, y);
-    w_raw(w, ", \"mean\": ");
-    w_num(w, e.mean);
-    w_raw(w, ", \"lo\": ");
-    w_num(w, e.lo);
-    w_raw(w, ", \"hi\": ");
-    w_num(w, e.hi);
+    w_raw(w, ", ");
+    w_est_fields(w, e);
     w_raw(w, "}");
   }
   w_raw(w, "],\n      \"p_armed_conflict_curve\": [");
@@ -128,12 +129,8 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
   w_raw(w, "],\n      \"p_clash\": ");
   w_est(w, brink_summary_p_clash(s, i));
   brink_estimate prov = brink_summary_provocations(s, i);
-  w_raw(w, ",\n      \"provocations\": {\"mean\": ");
-  w_num(w, prov.mean);
-  w_raw(w, ", \"lo\": ");
-  w_num(w, prov.lo);
-  w_raw(w, ", \"hi\": ");
-  w_num(w, prov.hi);
+  w_raw(w, ",\n      \"provocations\": {");
+  w_est_fields(w, prov);
   w_raw(w, ", \"sd\": ");
   w_num(w, brink_stats_sd(s->runs, p->provocations_sum, p->provocations_sq));
   w_raw(w, "},\n      \"provocations_by_action\": [");
@@ -151,12 +148,8 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
       w_str(w, sc->actors[a].ladder[k].name);
       w_raw(w, ", \"intensity\": ");
       w_num(w, m->base.action[a][k][BRINK_ACTION_INTENSITY]);
-      w_raw(w, ", \"mean\": ");
-      w_num(w, e.mean);
-      w_raw(w, ", \"lo\": ");
-      w_num(w, e.lo);
-      w_raw(w, ", \"hi\": ");
-      w_num(w, e.hi);
+      w_raw(w, ", ");
+      w_est_fields(w, e);
       w_raw(w, "}");
     }
   }

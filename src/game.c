@@ -73,36 +73,15 @@ static size_t lookup(const char *name) {
   return SIZE_MAX;
 }
 
-/* Case-insensitive edit distance of short names (longer ones are "far"). */
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return SIZE_MAX;
-  size_t row[64];
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j];
-      size_t best = diag + (lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]));
-      if (up + 1 < best) best = up + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
-    }
-  }
-  return row[lb];
-}
-
 const char *brink_game_strategy_suggest(const char *name) {
   const char *best = NULL;
   size_t best_d = SIZE_MAX;
   for (size_t i = 0; i < brink__game_strategy_count; i++) {
-    size_t d = distance(name, brink__game_strategies[i].info.name);
+    size_t d = brink_edit_distance(name, brink__game_strategies[i].info.name, 1);
     if (d < best_d) best_d = d, best = brink__game_strategies[i].info.name;
   }
   for (size_t k = 0; k < BRINK_ARRAY_LEN(aliases); k++) {
-    size_t d = distance(name, aliases[k].alias);
+    size_t d = brink_edit_distance(name, aliases[k].alias, 1);
     if (d < best_d) best_d = d, best = aliases[k].name;
   }
   size_t len = strlen(name);

@@ -96,22 +96,6 @@ static void join(char *dst, size_t size, const char *const *names, size_t n, siz
   }
 }
 
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 31 || lb > 31) return 99;
-  size_t d[32][32];
-  for (size_t i = 0; i <= la; i++) d[i][0] = i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 /* " (did you mean 'x'?)" when one name is close to s, else "". */
 static void suggest(char *dst, size_t size, const char *s, const char *const *names, size_t n,
                     const brink_key_spec *keys, size_t n_keys) {
@@ -119,7 +103,7 @@ static void suggest(char *dst, size_t size, const char *s, const char *const *na
   size_t best_d = 3;
   for (size_t i = 0; i < n + n_keys; i++) {
     const char *cand = i < n ? names[i] : keys[i - n].name;
-    size_t d = edit_distance(s, cand);
+    size_t d = brink_edit_distance(s, cand, 0);
     if (d < best_d) {
       best_d = d;
       best = cand;
@@ -270,7 +254,8 @@ static void value(conv *c, const ynode *n, const brink_key_spec *spec, const cha
       }
       hint[0] = '\0';
       for (size_t i = 0; i < c->sc->n_params; i++)
-        if (c->sc->params[i].name && edit_distance(n->text + 1, c->sc->params[i].name) < 3) {
+        if (c->sc->params[i].name &&
+            brink_edit_distance(n->text + 1, c->sc->params[i].name, 0) < 3) {
           snprintf(hint, sizeof hint, "did you mean '$%s'? ", c->sc->params[i].name);
           break;
         }

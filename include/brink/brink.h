@@ -17,16 +17,16 @@ extern "C" {
 /* ---- Status codes ---------------------------------------------------------------------- */
 
 /* One list makes the enum, the names and the messages (libuv's UV_ERRNO_MAP). */
-#define BRINK_STATUS_MAP(X)                                                                    \
-  X(OK, "ok")                                                                                  \
-  X(ENOMEM, "out of memory")                                                                   \
-  X(EINVAL, "invalid argument")                                                                \
-  X(EPARSE, "malformed input")                                                                 \
-  X(EIO, "input/output error")                                                                 \
-  X(ERANGE, "value out of range")                                                              \
-  X(ENOTFOUND, "not found")                                                                    \
-  X(ELIMIT, "limit exceeded")                                                                  \
-  X(EDB, "database error")                                                                     \
+#define BRINK_STATUS_MAP(X)                                                                        \
+  X(OK, "ok")                                                                                      \
+  X(ENOMEM, "out of memory")                                                                       \
+  X(EINVAL, "invalid argument")                                                                    \
+  X(EPARSE, "malformed input")                                                                     \
+  X(EIO, "input/output error")                                                                     \
+  X(ERANGE, "value out of range")                                                                  \
+  X(ENOTFOUND, "not found")                                                                        \
+  X(ELIMIT, "limit exceeded")                                                                      \
+  X(EDB, "database error")                                                                         \
   X(EUNSUPPORTED, "unsupported")
 
 typedef enum brink_status {
@@ -82,10 +82,10 @@ size_t brink_ctx_bytes_in_use(const brink_ctx *ctx);
 /* A growable NUL-terminated string that never exceeds max bytes (content, without the NUL).
  * Embed it: brink_buf_init / brink_buf_release. */
 typedef struct brink_buf {
-  char *data;   /* NUL-terminated; points to "" before the first append */
-  size_t len;   /* bytes of content */
-  size_t cap;   /* bytes allocated */
-  size_t max;   /* limit on len */
+  char *data; /* NUL-terminated; points to "" before the first append */
+  size_t len; /* bytes of content */
+  size_t cap; /* bytes allocated */
+  size_t max; /* limit on len */
   brink_ctx *ctx;
 } brink_buf;
 
@@ -130,6 +130,12 @@ char *brink_strndup(brink_ctx *ctx, const char *s, size_t n);
 brink_status brink_parse_i64(const char *s, size_t n, int64_t *out);
 /* Parses the whole of s[0..n) as a finite double. */
 brink_status brink_parse_f64(const char *s, size_t n, double *out);
+
+/* ---- Names ----------------------------------------------------------------------------- */
+
+/* Levenshtein distance between two names, ignoring ASCII case when fold_case is non-zero, for
+ * "did you mean" suggestions. Names longer than 63 bytes are SIZE_MAX apart. */
+size_t brink_edit_distance(const char *a, const char *b, int fold_case);
 
 #ifdef __cplusplus
 }
