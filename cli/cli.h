@@ -50,8 +50,7 @@ const char *cli_value(cli_spec *spec, const char *name, const char *fallback);
  * a usage message and returns CLI_EXIT_USAGE; otherwise -1. */
 int cli_u64(cli_spec *spec, const char *name, uint64_t min, uint64_t max, uint64_t fallback,
             uint64_t *out);
-int cli_f64(cli_spec *spec, const char *name, double min, double max, double fallback,
-            double *out);
+int cli_f64(cli_spec *spec, const char *name, double min, double max, double fallback, double *out);
 
 /* "brink NAME: message" + "Try 'brink NAME --help'." on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_spec *spec, const char *fmt, ...)

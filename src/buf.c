@@ -30,8 +30,7 @@ void brink_buf_reset(brink_buf *buf) {
 
 static brink_status reserve(brink_buf *buf, size_t extra) {
   if (extra > buf->max - buf->len)
-    return brink__fail(buf->ctx, BRINK_ELIMIT, "text longer than the limit of %zu bytes",
-                       buf->max);
+    return brink__fail(buf->ctx, BRINK_ELIMIT, "text longer than the limit of %zu bytes", buf->max);
   size_t need = buf->len + extra + 1;
   if (need <= buf->cap) return BRINK_OK;
   size_t cap = buf->cap ? buf->cap : 64;
@@ -85,11 +84,21 @@ brink_status brink_buf_json_string(brink_buf *buf, const char *s) {
   brink_status st = brink_buf_putc(buf, '"');
   for (const unsigned char *p = (const unsigned char *)s; !st && *p; p++) {
     switch (*p) {
-    case '"': st = brink_buf_puts(buf, "\\\""); break;
-    case '\\': st = brink_buf_puts(buf, "\\\\"); break;
-    case '\n': st = brink_buf_puts(buf, "\\n"); break;
-    case '\r': st = brink_buf_puts(buf, "\\r"); break;
-    case '\t': st = brink_buf_puts(buf, "\\t"); break;
+    case '"':
+      st = brink_buf_puts(buf, "\\\"");
+      break;
+    case '\\':
+      st = brink_buf_puts(buf, "\\\\");
+      break;
+    case '\n':
+      st = brink_buf_puts(buf, "\\n");
+      break;
+    case '\r':
+      st = brink_buf_puts(buf, "\\r");
+      break;
+    case '\t':
+      st = brink_buf_puts(buf, "\\t");
+      break;
     default:
       if (*p < 0x20)
         st = brink_buf_printf(buf, "\\u%04x", (unsigned)*p);

@@ -67,7 +67,9 @@ brink_status brink_ctx_new_with(brink_realloc_fn realloc_fn, void *userdata, bri
   return BRINK_OK;
 }
 
-brink_status brink_ctx_new(brink_ctx **out) { return brink_ctx_new_with(default_realloc, NULL, out); }
+brink_status brink_ctx_new(brink_ctx **out) {
+  return brink_ctx_new_with(default_realloc, NULL, out);
+}
 
 void brink_ctx_free(brink_ctx *ctx) {
   if (!ctx) return;
@@ -82,9 +84,7 @@ void brink_ctx_set_log(brink_ctx *ctx, brink_log_fn log_fn, void *userdata) {
   ctx->log_ud = userdata;
 }
 
-void brink_ctx_fail_after(brink_ctx *ctx, uint64_t n) {
-  ctx->fail_at = n ? ctx->allocs + n : 0;
-}
+void brink_ctx_fail_after(brink_ctx *ctx, uint64_t n) { ctx->fail_at = n ? ctx->allocs + n : 0; }
 
 uint64_t brink_ctx_alloc_count(const brink_ctx *ctx) { return ctx->allocs; }
 size_t brink_ctx_bytes_in_use(const brink_ctx *ctx) { return ctx->in_use; }
