@@ -53,5 +53,15 @@ cp "$dir/2022.yaml" "$tmp/2022.yaml"
 sed 's/greed: \$dprk_greed/greed: $dprk_gred/' "$dir/base.yaml" >"$tmp/base.yaml"
 "$brink" check "$tmp/2022.yaml" >/dev/null 2>&1; check "undefined parameter in an included file is refused" 1 $?
 
+# Every shipped scenario runs, and make run's comparison holds all five policies of the seed.
+for f in "$dir"/*.yaml; do
+  "$brink" compare "$f" --runs 100 --quiet --format csv >"$tmp/run.csv" 2>/dev/null
+  check "$(basename "$f") runs" 0 $?
+done
+out=$("$brink" compare "$dir/2022.yaml" --runs 200 --quiet --format csv)
+for p in maximum_pressure proactive_diplomacy reciprocal_restraint pressure_plus_diplomacy consult_beijing; do
+  grep -q "^$p,200," <<<"$out"; check "2022 compares $p" 0 $?
+done
+
 echo "cli_korea: $pass passed, $fail failed"
 [ $fail -eq 0 ]
