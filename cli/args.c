@@ -101,6 +101,8 @@ int cli_parse(cli_spec *spec, int argc, char **argv) {
       cli_print_help(spec);
       return CLI_EXIT_OK;
     }
+    /* "-o FILE" is what people type for an output file. */
+    if (strcmp(a, "-o") == 0 && find_opt(spec, "output", 6)) a = "--output";
     if (a[1] != '-') {
       /* A lone dash followed by a digit is a negative number given as a positional. */
       if (a[1] >= '0' && a[1] <= '9') {
@@ -169,4 +171,23 @@ int cli_f64(cli_spec *spec, const char *name, double min, double max, double fal
                            o->value);
   *out = v;
   return -1;
+}
+
+int cli_choice(cli_spec *spec, const char *name, const char *const *choices, int n, int fallback,
+               int *out) {
+  const char *v = cli_value(spec, name, NULL);
+  *out = fallback;
+  if (!v) return -1;
+  for (int i = 0; i < n; i++)
+    if (strcmp(v, choices[i]) == 0) {
+      *out = i;
+      return -1;
+    }
+  char list[256] = "";
+  size_t len = 0;
+  for (int i = 0; i < n && len < sizeof list; i++) {
+    int k = snprintf(list + len, sizeof list - len, "%s%s", i ? "|" : "", choices[i]);
+    if (k > 0) len += (size_t)k;
+  }
+  return cli_usage_error(spec, "--%s must be one of %s, got '%s'", name, list, v);
 }

@@ -36,7 +36,8 @@ typedef struct cli_spec {
 } cli_spec;
 
 /* Parses argv[1..argc) (argv[0] is the command's name). "--name value", "--name=value",
- * flags, and "--" ending the options. Returns -1 to go on, CLI_EXIT_OK after printing
+ * flags, "--" ending the options, and "-o FILE" for commands with an --output option. Returns -1 to
+ * go on, CLI_EXIT_OK after printing
  * --help, CLI_EXIT_USAGE after printing a usage error. Release with cli_spec_release. */
 int cli_parse(cli_spec *spec, int argc, char **argv);
 void cli_spec_release(cli_spec *spec);
@@ -51,6 +52,12 @@ const char *cli_value(cli_spec *spec, const char *name, const char *fallback);
 int cli_u64(cli_spec *spec, const char *name, uint64_t min, uint64_t max, uint64_t fallback,
             uint64_t *out);
 int cli_f64(cli_spec *spec, const char *name, double min, double max, double fallback, double *out);
+
+/* Reads an option that must be one of choices[0..n): *out = its index, or fallback when the
+ * option is absent. Otherwise prints "--NAME must be one of a|b|c" and returns
+ * CLI_EXIT_USAGE; -1 on success. */
+int cli_choice(cli_spec *spec, const char *name, const char *const *choices, int n, int fallback,
+               int *out);
 
 /* "brink NAME: message" + "Try 'brink NAME --help'." on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_spec *spec, const char *fmt, ...)

@@ -54,25 +54,6 @@ static int read_dyad(cli_spec *spec, int required, char a1[16], char a2[16]) {
   return -1;
 }
 
-static int read_choice(cli_spec *spec, const char *name, const char *const *choices, int n,
-                       int fallback, int *out) {
-  const char *v = cli_value(spec, name, NULL);
-  *out = fallback;
-  if (!v) return -1;
-  for (int i = 0; i < n; i++)
-    if (strcmp(v, choices[i]) == 0) {
-      *out = i;
-      return -1;
-    }
-  char list[128] = "";
-  size_t len = 0;
-  for (int i = 0; i < n && len < sizeof list; i++) {
-    int k = snprintf(list + len, sizeof list - len, "%s%s", i ? "|" : "", choices[i]);
-    if (k > 0) len += (size_t)k;
-  }
-  return cli_usage_error(spec, "--%s must be one of %s, got '%s'", name, list, v);
-}
-
 static const char *const format_choices[] = {"table", "csv", "json"};
 static const char *const date_choices[] = {"event", "added"};
 
@@ -86,7 +67,7 @@ static int read_filter(cli_spec *spec, brink_event_filter *f, char a1[16], char 
   if (f->from && f->to && f->from > f->to)
     return cli_usage_error(spec, "--from %s is after --to %s", cli_value(spec, "from", ""),
                            cli_value(spec, "to", ""));
-  if ((rc = read_choice(spec, "date", date_choices, 2, 0, &date_kind)) >= 0) return rc;
+  if ((rc = cli_choice(spec, "date", date_choices, 2, 0, &date_kind)) >= 0) return rc;
   const char *root = cli_value(spec, "root", NULL);
   if (root &&
       (strlen(root) != 2 || root[0] < '0' || root[0] > '2' || root[1] < '0' || root[1] > '9'))
@@ -362,9 +343,9 @@ static int events_index(brink_ctx *ctx, int argc, char **argv) {
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
   if ((rc = read_filter(&spec, &o.filter, a1, a2, 1)) >= 0 ||
-      (rc = read_choice(&spec, "by", by_choices, 3, 2, &by)) >= 0 ||
-      (rc = read_choice(&spec, "dedupe", dedupe_choices, 3, 0, &dedupe)) >= 0 ||
-      (rc = read_choice(&spec, "format", format_choices, 3, 0, &format)) >= 0)
+      (rc = cli_choice(&spec, "by", by_choices, 3, 2, &by)) >= 0 ||
+      (rc = cli_choice(&spec, "dedupe", dedupe_choices, 3, 0, &dedupe)) >= 0 ||
+      (rc = cli_choice(&spec, "format", format_choices, 3, 0, &format)) >= 0)
     goto done;
   o.by = (brink_event_period)by;
   o.dedupe = (brink_event_dedupe)dedupe;
@@ -488,7 +469,7 @@ static int events_query(brink_ctx *ctx, int argc, char **argv) {
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
   if ((rc = read_filter(&spec, &f, a1, a2, 0)) >= 0 ||
-      (rc = read_choice(&spec, "format", format_choices, 3, 0, &format)) >= 0 ||
+      (rc = cli_choice(&spec, "format", format_choices, 3, 0, &format)) >= 0 ||
       (rc = cli_u64(&spec, "limit", 0, UINT64_MAX >> 2, 0, &limit)) >= 0)
     goto done;
   f.code = cli_value(&spec, "code", NULL);

@@ -28,25 +28,6 @@ static void print_game_help(void) {
 
 /* ---- Shared option readers ---------------------------------------------------------------- */
 
-static int read_choice(cli_spec *spec, const char *name, const char *const *choices, int n,
-                       int fallback, int *out) {
-  const char *v = cli_value(spec, name, NULL);
-  *out = fallback;
-  if (!v) return -1;
-  for (int i = 0; i < n; i++)
-    if (strcmp(v, choices[i]) == 0) {
-      *out = i;
-      return -1;
-    }
-  char list[64] = "";
-  size_t len = 0;
-  for (int i = 0; i < n && len < sizeof list; i++) {
-    int k = snprintf(list + len, sizeof list - len, "%s%s", i ? "|" : "", choices[i]);
-    if (k > 0) len += (size_t)k;
-  }
-  return cli_usage_error(spec, "--%s must be one of %s, got '%s'", name, list, v);
-}
-
 /* "R,S,T,P" -> payoffs. */
 static int read_payoffs(cli_spec *spec, brink_game_payoffs *out) {
   const char *v = cli_value(spec, "payoffs", NULL);
@@ -185,7 +166,7 @@ static int game_strategies(int argc, char **argv) {
                    0};
   int rc = cli_parse(&spec, argc, argv), format;
   if (rc >= 0) goto done;
-  if ((rc = read_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
+  if ((rc = cli_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
   size_t n = brink_game_strategy_count();
   if (format == FORMAT_CSV) printf("name,stochastic,description,source\n");
   if (format == FORMAT_JSON) printf("[\n");
@@ -262,7 +243,7 @@ static int game_match(brink_ctx *ctx, int argc, char **argv) {
   size_t a, b;
   if ((rc = read_rules(&spec, &rules)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "seed", 0, INT64_MAX, 1, &seed)) >= 0) goto done;
-  if ((rc = read_choice(&spec, "format", match_formats, 2, 0, &format)) >= 0) goto done;
+  if ((rc = cli_choice(&spec, "format", match_formats, 2, 0, &format)) >= 0) goto done;
   if (brink_game_strategy_find(ctx, spec.pos[0], &a) ||
       brink_game_strategy_find(ctx, spec.pos[1], &b)) {
     rc = cli_usage_error(&spec, "%s", brink_ctx_errmsg(ctx));
@@ -437,7 +418,7 @@ static int game_tournament(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "seed", 0, INT64_MAX, 1, &seed)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "repetitions", 1, 1000000, 10, &reps)) >= 0) goto done;
   if ((rc = read_threads(&spec, &threads)) >= 0) goto done;
-  if ((rc = read_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
+  if ((rc = cli_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
   if ((rc = read_players(ctx, &spec, &players, &n)) >= 0) goto done;
   if (n < 2) {
     rc = cli_usage_error(&spec, "a tournament needs at least 2 players, got %zu", n);
@@ -570,7 +551,7 @@ static int game_moran(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "repetitions", 1, 1000000, 100, &reps)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "max-steps", 1, 100000000, 10000, &max_steps)) >= 0) goto done;
   if ((rc = read_threads(&spec, &threads)) >= 0) goto done;
-  if ((rc = read_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
+  if ((rc = cli_choice(&spec, "format", format_choices, 3, FORMAT_TABLE, &format)) >= 0) goto done;
   if ((rc = read_players(ctx, &spec, &players, &n)) >= 0) goto done;
   brink_game_moran_spec ms = {players, n, rules, (uint32_t)reps, max_steps, seed, threads};
   brink_status st = brink_game_moran_new(ctx, &ms, &m);

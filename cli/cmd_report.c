@@ -51,16 +51,7 @@ int cmd_report(brink_ctx *ctx, int argc, char **argv) {
   brink_buf html;
   brink_buf_init(&html, ctx, 0);
   brink_status st = BRINK_OK;
-  /* -o FILE is what people type: accept it as --output. */
-  char *args[256];
-  int n = 0;
-  for (int i = 0; i < argc && n < (int)(sizeof args / sizeof args[0]); i++)
-    args[n++] = strcmp(argv[i], "-o") == 0 ? (char *)"--output" : argv[i];
-  if (argc > n) {
-    fprintf(stderr, "brink report: too many arguments\n");
-    return CLI_EXIT_USAGE;
-  }
-  int rc = cli_parse(&spec, n, args);
+  int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
   const char *out = cli_value(&spec, "output", NULL);
   if (!out) {
@@ -134,15 +125,7 @@ int cmd_plot(brink_ctx *ctx, int argc, char **argv) {
   brink_buf bytes;
   brink_buf_init(&bytes, ctx, 0);
   brink_status st = BRINK_OK;
-  char *args[256];
-  int n = 0;
-  for (int i = 0; i < argc && n < (int)(sizeof args / sizeof args[0]); i++)
-    args[n++] = strcmp(argv[i], "-o") == 0 ? (char *)"--output" : argv[i];
-  if (argc > n) {
-    fprintf(stderr, "brink plot: too many arguments\n");
-    return CLI_EXIT_USAGE;
-  }
-  int rc = cli_parse(&spec, n, args);
+  int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
   brink_chart_options co;
   memset(&co, 0, sizeof co);

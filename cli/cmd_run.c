@@ -166,11 +166,10 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     goto done;
   if ((rc = cli_u64(&spec, "horizon", 1, BRINK_MAX_HORIZON, 0, &horizon)) >= 0) goto done;
   if ((rc = cli_f64(&spec, "confidence", 0.5, 0.9999, 0.95, &confidence)) >= 0) goto done;
-  const char *format = cli_value(&spec, "format", "table");
-  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json")) {
-    rc = cli_usage_error(&spec, "--format must be table, csv or json, got '%s'", format);
-    goto done;
-  }
+  static const char *const formats[] = {"table", "csv", "json"};
+  int format_index;
+  if ((rc = cli_choice(&spec, "format", formats, 3, 0, &format_index)) >= 0) goto done;
+  const char *format = formats[format_index];
   const char *out_dir = cli_value(&spec, "out", NULL);
   if (out_dir && (rc = check_out_dir(&spec, out_dir)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;

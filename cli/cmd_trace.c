@@ -149,11 +149,10 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "run", 0, UINT64_MAX >> 1, 0, &run)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "horizon", 1, BRINK_MAX_HORIZON, 0, &horizon)) >= 0) goto done;
-  const char *format = cli_value(&spec, "format", "text");
-  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
-    rc = cli_usage_error(&spec, "--format must be text, csv or json, got '%s'", format);
-    goto done;
-  }
+  static const char *const formats[] = {"text", "csv", "json"};
+  int format_index;
+  if ((rc = cli_choice(&spec, "format", formats, 3, 0, &format_index)) >= 0) goto done;
+  const char *format = formats[format_index];
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
   int policy = 0;
   const char *name = cli_value(&spec, "policy", NULL);

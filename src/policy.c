@@ -155,11 +155,9 @@ static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, in
   return a >= 0 ? a : m->actors[i].hold_action;
 }
 
-static int condition_holds(const run_state *s, const brink_policy *pol,
-                           const brink_rule_condition *c, const observation *o) {
+static int condition_holds(const run_state *s, const brink_rule_condition *c,
+                           const observation *o) {
   double v = c->value;
-  double threshold = s->num.model[BRINK_MODEL_MAJOR_INTENSITY];
-  (void)pol;
   switch (c->kind) {
   case BRINK_COND_PROVOKED_AT_LEAST:
     return o->intensity >= v && o->intensity > 0.0;
@@ -188,13 +186,12 @@ static int condition_holds(const run_state *s, const brink_policy *pol,
   case BRINK_COND_STEP_AT_LEAST:
     return s->step >= v;
   default:
-    (void)threshold;
     return 0;
   }
 }
 
-static int rules(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
-                 run_state *s, uint32_t i, const observation *o) {
+static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, uint32_t i,
+                 const observation *o) {
   for (size_t r = 0; r < cp->n_rules; r++) {
     const brink_rule *rule = cp->rules[r].rule;
     if (rule->actors && !(rule->actors & (1u << i))) continue;
@@ -204,7 +201,7 @@ static int rules(const brink_model *m, const brink_policy *pol, const compiled_p
       if (cond->kind == BRINK_COND_PROBABILITY)
         ok = brink_rng_uniform32(&s->rng) < cond->value;
       else
-        ok = condition_holds(s, pol, cond, o);
+        ok = condition_holds(s, cond, o);
     }
     if (!ok) continue;
     if (rule->verb == BRINK_VERB_ACTION) {
@@ -236,7 +233,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
 
   switch (pol->builtin) {
   case BRINK_POLICY_BUILTIN_NONE:
-    return rules(m, pol, cp, s, i, &o);
+    return rules(m, cp, s, i, &o);
 
   case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
     /* Answer every major provocation above its level, then sanction it; show force

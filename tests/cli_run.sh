@@ -47,7 +47,7 @@ bad "runs -5" "between 1 and" run $sc --runs -5
 bad "runs 1e99" "whole number" run $sc --runs 1e99
 bad "threads 0" "between 1 and" run $sc --threads 0
 bad "unknown policy" "unknown policy 'nope'" run $sc --policy nope
-bad "bad format" "table, csv or json" run $sc --format xml
+bad "bad format" "must be one of table|csv|json" run $sc --format xml
 bad "unknown option" "unknown option" run $sc --rums 5
 mkdir -p "$tmp/ro"; chmod a-w "$tmp/ro"
 if [ "$(id -u)" -ne 0 ]; then
