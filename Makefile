@@ -17,10 +17,10 @@ all: build
 deps:
 	@bash scripts/deps.sh
 
-build/CMakeCache.txt:
+build/Makefile:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)
 
-build: build/CMakeCache.txt
+build: build/Makefile
 	cmake --build build -j $(JOBS)
 
 run: deps build
@@ -33,10 +33,10 @@ test: deps
 test-release: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
-build-asan/CMakeCache.txt:
+build-asan/Makefile:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRINK_SANITIZE=ON -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)
 
-test-asan: build-asan/CMakeCache.txt
+test-asan: build-asan/Makefile
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-fontconfig.supp \
@@ -45,10 +45,10 @@ test-asan: build-asan/CMakeCache.txt
 bench: deps build
 	@bash bench/run.sh
 
-build-fuzz/CMakeCache.txt:
+build-fuzz/Makefile:
 	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DBRINK_FUZZ=ON
 
-fuzz: deps build-fuzz/CMakeCache.txt
+fuzz: deps build-fuzz/Makefile
 	cmake --build build-fuzz -j $(JOBS)
 
 format:
