@@ -9,7 +9,6 @@
 
 #include "brink/engine.h"
 #include "internal.h"
-#include "model_internal.h"
 
 #define BATCH 1024
 #define TENSION_RANGE 100.0 /* Goldstein units each side of zero */
@@ -26,7 +25,7 @@ static brink_status check_options(brink_ctx *ctx, const brink_model *m,
     return brink__fail(ctx, BRINK_EINVAL, "confidence must be in (0, 1), got %g", o->confidence);
   if (o->n_policies < 1) return brink__fail(ctx, BRINK_EINVAL, "no policy to run");
   for (size_t i = 0; i < o->n_policies; i++)
-    if (o->policies[i] >= m->scenario->n_policies)
+    if (o->policies[i] >= brink_model_scenario(m)->n_policies)
       return brink__fail(ctx, BRINK_EINVAL, "policy index %u out of range", o->policies[i]);
   return BRINK_OK;
 }
@@ -39,6 +38,7 @@ void brink_summary_free(brink_ctx *ctx, brink_summary *s) {
       brink_free(ctx, s->policies[i].talks_by_step);
       brink_free(ctx, s->policies[i].provocations_hist);
       brink_free(ctx, s->policies[i].tension_hist);
+      brink_free(ctx, s->policies[i].action_hist);
     }
   brink_free(ctx, s->policies);
   brink_free(ctx, s->pairs);
@@ -54,7 +54,8 @@ static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
   s->seed = o->seed;
   s->confidence = o->confidence;
   s->z = brink_stats_z(o->confidence);
-  s->horizon = m->horizon;
+  s->horizon = brink_model_horizon(m);
+  s->action_bins = s->horizon + 1 < 1024 ? s->horizon + 1 : 1024;
   s->threads = o->threads;
   s->n_policies = o->n_policies;
   s->tension_width = TENSION_WIDTH;
@@ -77,7 +78,11 @@ static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
     p->talks_by_step = brink_calloc(ctx, s->horizon, sizeof(uint64_t));
     p->provocations_hist = brink_calloc(ctx, BRINK_PROVOCATION_BINS, sizeof(uint64_t));
     p->tension_hist = brink_calloc(ctx, s->horizon * s->tension_bins, sizeof(uint64_t));
-    if (!p->war_by_step || !p->talks_by_step || !p->provocations_hist || !p->tension_hist)
+    p->action_hist = brink_calloc(
+        ctx, brink_model_scenario(m)->n_actors * BRINK_MAX_ACTIONS * s->action_bins,
+        sizeof(uint64_t));
+    if (!p->war_by_step || !p->talks_by_step || !p->provocations_hist || !p->tension_hist ||
+        !p->action_hist)
       goto nomem;
   }
   size_t k = 0;
@@ -92,11 +97,19 @@ nomem:
 }
 
 static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r) {
-  const brink_model *m = s->model;
+  const brink_scenario *sc = brink_model_scenario(s->model);
   if (r->war_step != BRINK_NEVER) {
     p->wars++;
     p->war_by_step[r->war_step]++;
+    if (r->war_cause < BRINK_WAR_CAUSE_COUNT) p->war_causes[r->war_cause]++;
   }
+  if (r->nuclear_step != BRINK_NEVER) p->nuclear++;
+  if (r->agreement_step != BRINK_NEVER) p->agreements++;
+  double inc = r->incidents, cl = r->clashes;
+  p->incidents_sum += inc;
+  p->incidents_sq += inc * inc;
+  p->clashes_sum += cl;
+  p->clashes_sq += cl * cl;
   if (r->clashes) p->clashes_any++;
   if (r->talks_step != BRINK_NEVER) {
     p->talks++;
@@ -107,12 +120,14 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
   p->provocations_sq += prov * prov;
   p->provocations_hist[r->provocations < BRINK_PROVOCATION_BINS - 1 ? r->provocations
                                                                     : BRINK_PROVOCATION_BINS - 1]++;
-  for (uint32_t i = 0; i < m->n_actors; i++) {
-    if (!(m->behavioural & (1u << i))) continue;
-    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+  for (uint32_t i = 0; i < sc->n_actors; i++) {
+    for (uint32_t a = 0; a < sc->actors[i].n_ladder; a++) {
       double c = r->action_counts[i][a];
       p->action_sum[i][a] += c;
       p->action_sq[i][a] += c * c;
+      size_t bin = r->action_counts[i][a] < s->action_bins - 1 ? r->action_counts[i][a]
+                                                               : s->action_bins - 1;
+      p->action_hist[((size_t)i * BRINK_MAX_ACTIONS + a) * s->action_bins + bin]++;
     }
   }
   double up = r->unsc_proposed, ua = r->unsc_adopted;
@@ -144,7 +159,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   if ((st = check_options(ctx, m, o))) return st;
   if ((st = alloc_summary(ctx, m, o, &s))) return st;
   const size_t np = o->n_policies;
-  const uint32_t horizon = m->horizon;
+  const uint32_t horizon = brink_model_horizon(m);
   results = brink_calloc(ctx, BATCH * np, sizeof *results);
   tension = brink_calloc(ctx, (size_t)BATCH * np * horizon, sizeof *tension);
   if (!results || !tension) {
@@ -229,6 +244,40 @@ brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t
 
 brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i) {
   return brink_stats_wilson(s->policies[i].clashes_any, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_nuclear(const brink_summary *s, size_t i) {
+  return brink_stats_wilson(s->policies[i].nuclear, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_agreement(const brink_summary *s, size_t i) {
+  return brink_stats_wilson(s->policies[i].agreements, s->runs, s->z);
+}
+
+brink_estimate brink_summary_p_war_cause(const brink_summary *s, size_t i, brink_war_cause cause) {
+  uint64_t k = (unsigned)cause < BRINK_WAR_CAUSE_COUNT ? s->policies[i].war_causes[cause] : 0;
+  return brink_stats_wilson(k, s->runs, s->z);
+}
+
+brink_estimate brink_summary_incidents(const brink_summary *s, size_t i) {
+  const brink_policy_stats *p = &s->policies[i];
+  return brink_stats_mean(s->runs, p->incidents_sum, p->incidents_sq, s->z);
+}
+
+brink_estimate brink_summary_clashes(const brink_summary *s, size_t i) {
+  const brink_policy_stats *p = &s->policies[i];
+  return brink_stats_mean(s->runs, p->clashes_sum, p->clashes_sq, s->z);
+}
+
+brink_estimate brink_summary_action(const brink_summary *s, size_t i, uint32_t actor,
+                                    uint32_t action) {
+  const brink_policy_stats *p = &s->policies[i];
+  return brink_stats_mean(s->runs, p->action_sum[actor][action], p->action_sq[actor][action], s->z);
+}
+
+const uint64_t *brink_summary_action_hist(const brink_summary *s, size_t i, uint32_t actor,
+                                          uint32_t action) {
+  return &s->policies[i].action_hist[((size_t)actor * BRINK_MAX_ACTIONS + action) * s->action_bins];
 }
 
 brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i) {

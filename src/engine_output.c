@@ -6,7 +6,6 @@
 #include "brink/engine.h"
 #include "brink/rng.h"
 #include "internal.h"
-#include "model_internal.h"
 
 static const double tension_q[BRINK_TENSION_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
 static const char *const step_names[] = {"day", "week", "month"};
@@ -92,13 +91,40 @@ static void write_param(writer *w, const brink_param *p) {
   w_raw(w, "}");
 }
 
+/* The value a scenario number stands for in outputs: the constant, or its parameter's prior
+ * mean (the intensity of an action given as $param is not 0). */
+static double prior_mean(const brink_scenario *sc, brink_value v) {
+  if (v.param < 0) return v.constant;
+  const brink_param *p = &sc->params[v.param];
+  switch (p->dist) {
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return 0.5 * (p->a + p->b);
+  case BRINK_DIST_NORMAL:
+    return p->a;
+  case BRINK_DIST_TRUNCNORMAL:
+    return p->a < p->lo ? p->lo : p->a > p->hi ? p->hi : p->a; /* the mode, within bounds */
+  case BRINK_DIST_BETA:
+    return p->a / (p->a + p->b);
+  case BRINK_DIST_CHOICE: {
+    double m = 0.0;
+    for (size_t i = 0; i < p->n_choices; i++) m += p->weights[i] * p->choices[i];
+    return m;
+  }
+  }
+  return 0.0;
+}
+
+static const char *const kind_names[] = {"hold",      "military",  "sanction", "unsc",
+                                         "diplomacy", "restraint", "mediation"};
+
 static brink_estimate mean_of(const brink_summary *s, double sum, double sq) {
   return brink_stats_mean(s->runs, sum, sq, s->z);
 }
 
 static void write_policy(writer *w, const brink_summary *s, size_t i) {
-  const brink_model *m = s->model;
-  const brink_scenario *sc = m->scenario;
+  const brink_scenario *sc = brink_model_scenario(s->model);
   const brink_policy_stats *p = &s->policies[i];
   const brink_policy *pol = &sc->policies[p->policy];
   w_raw(w, "    {\n      \"name\": ");
@@ -126,8 +152,21 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
     if (t) w_raw(w, ", ");
     w_est(w, brink_stats_wilson(cum, s->runs, s->z));
   }
-  w_raw(w, "],\n      \"p_clash\": ");
+  w_raw(w, "],\n      \"armed_conflict_by_cause\": {");
+  for (int c = BRINK_WAR_INCIDENT; c < BRINK_WAR_CAUSE_COUNT; c++) {
+    if (c > BRINK_WAR_INCIDENT) w_raw(w, ", ");
+    w_str(w, brink_war_cause_name((brink_war_cause)c));
+    w_raw(w, ": ");
+    w_est(w, brink_summary_p_war_cause(s, i, (brink_war_cause)c));
+  }
+  w_raw(w, "},\n      \"p_nuclear_use\": ");
+  w_est(w, brink_summary_p_nuclear(s, i));
+  w_raw(w, ",\n      \"p_clash\": ");
   w_est(w, brink_summary_p_clash(s, i));
+  w_raw(w, ",\n      \"incidents\": ");
+  w_est(w, brink_summary_incidents(s, i));
+  w_raw(w, ",\n      \"clashes\": ");
+  w_est(w, brink_summary_clashes(s, i));
   brink_estimate prov = brink_summary_provocations(s, i);
   w_raw(w, ",\n      \"provocations\": {");
   w_est_fields(w, prov);
@@ -135,10 +174,10 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
   w_num(w, brink_stats_sd(s->runs, p->provocations_sum, p->provocations_sq));
   w_raw(w, "},\n      \"provocations_by_action\": [");
   int first = 1;
-  for (uint32_t a = 0; a < m->n_actors; a++) {
-    if (!(m->behavioural & (1u << a))) continue;
-    for (uint32_t k = 0; k < m->actors[a].n_actions; k++) {
-      if (m->actors[a].actions[k].kind != BRINK_ACTION_MILITARY) continue;
+  for (uint32_t a = 0; a < sc->n_actors; a++) {
+    if (sc->actors[a].driver != BRINK_DRIVER_BEHAVIOURAL) continue;
+    for (uint32_t k = 0; k < sc->actors[a].n_ladder; k++) {
+      if (sc->actors[a].ladder[k].kind != BRINK_ACTION_MILITARY) continue;
       w_raw(w, first ? "\n        " : ",\n        ");
       first = 0;
       brink_estimate e = mean_of(s, p->action_sum[a][k], p->action_sq[a][k]);
@@ -147,12 +186,47 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
       w_raw(w, ", \"action\": ");
       w_str(w, sc->actors[a].ladder[k].name);
       w_raw(w, ", \"intensity\": ");
-      w_num(w, m->base.action[a][k][BRINK_ACTION_INTENSITY]);
+      w_num(w, prior_mean(sc, sc->actors[a].ladder[k].num[BRINK_ACTION_INTENSITY]));
       w_raw(w, ", ");
       w_est_fields(w, e);
       w_raw(w, "}");
     }
   }
+  /* Every ladder action of every actor: mean per run and the per-run count histogram. */
+  w_raw(w, "],\n      \"actions\": [");
+  first = 1;
+  for (uint32_t a = 0; a < sc->n_actors; a++)
+    for (uint32_t k = 0; k < sc->actors[a].n_ladder; k++) {
+      const brink_action *act = &sc->actors[a].ladder[k];
+      w_raw(w, first ? "\n        " : ",\n        ");
+      first = 0;
+      w_raw(w, "{\"actor\": ");
+      w_str(w, sc->actors[a].name);
+      w_raw(w, ", \"action\": ");
+      w_str(w, act->name);
+      w_raw(w, ", \"kind\": ");
+      w_str(w, kind_names[act->kind]);
+      w_raw(w, ", \"cameo\": ");
+      w_str(w, act->cameo);
+      w_raw(w, ", \"intensity\": ");
+      w_num(w, prior_mean(sc, act->num[BRINK_ACTION_INTENSITY]));
+      if (act->num[BRINK_ACTION_INTENSITY].param >= 0) {
+        w_raw(w, ", \"intensity_param\": ");
+        w_str(w, sc->params[act->num[BRINK_ACTION_INTENSITY].param].name);
+      }
+      w_raw(w, ", \"per_run\": ");
+      w_est(w, brink_summary_action(s, i, a, k));
+      w_raw(w, ", \"hist\": [");
+      const uint64_t *h = brink_summary_action_hist(s, i, a, k);
+      size_t top = 0;
+      for (size_t b = 0; b < s->action_bins; b++)
+        if (h[b]) top = b;
+      for (size_t b = 0; b <= top; b++) {
+        if (b) w_raw(w, ", ");
+        w_u64(w, h[b]);
+      }
+      w_raw(w, "]}");
+    }
   w_raw(w, "],\n      \"provocations_hist\": {\"bin_width\": 1, \"counts\": [");
   size_t last = 0;
   for (size_t b = 0; b < BRINK_PROVOCATION_BINS; b++)
@@ -163,6 +237,8 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
   }
   w_raw(w, "]},\n      \"p_talks\": ");
   w_est(w, brink_summary_p_talks(s, i));
+  w_raw(w, ",\n      \"p_agreement\": ");
+  w_est(w, brink_summary_p_agreement(s, i));
   brink_estimate ttt = brink_summary_time_to_talks(s, i);
   w_raw(w, ",\n      \"time_to_talks\": {\"median\": ");
   w_num(w, ttt.mean);
@@ -200,7 +276,7 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
 brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
                                 const brink_output_meta *meta, brink_buf *out) {
   (void)ctx;
-  const brink_scenario *sc = s->model->scenario;
+  const brink_scenario *sc = brink_model_scenario(s->model);
   writer w = {out, BRINK_OK};
   w_raw(&w, "{\n  \"version\": ");
   w_str(&w, BRINK_VERSION_STRING);
@@ -274,7 +350,7 @@ brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
 
 brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out) {
   (void)ctx;
-  const brink_scenario *sc = s->model->scenario;
+  const brink_scenario *sc = brink_model_scenario(s->model);
   brink_status st = brink_buf_puts(
       out, "policy,runs,p_armed_conflict,p_armed_conflict_lo,p_armed_conflict_hi,p_clash,"
            "p_clash_lo,p_clash_hi,provocations,provocations_lo,provocations_hi,p_talks,"
@@ -301,7 +377,7 @@ static brink_status pct(brink_buf *out, brink_estimate e) {
 
 brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out) {
   (void)ctx;
-  const brink_scenario *sc = s->model->scenario;
+  const brink_scenario *sc = brink_model_scenario(s->model);
   brink_status st = brink_buf_printf(
       out,
       "scenario %s: %llu runs per policy, horizon %u %ss, seed %llu, %.0f%% intervals\n\n"
@@ -320,6 +396,20 @@ brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_b
     if (!st)
       st = isnan(tt.mean) ? brink_buf_puts(out, "  -\n")
                           : brink_buf_printf(out, "  %.0f [%.0f, %.0f]\n", tt.mean, tt.lo, tt.hi);
+  }
+  if (!st)
+    st = brink_buf_printf(out, "\n%-26s %-22s %-22s %-22s %-22s %s\n", "how armed conflict began",
+                          "incident (accident)", "deliberate attack", "pre-emption",
+                          "P(nuclear use)", "clashes/run");
+  for (size_t i = 0; i < s->n_policies && !st; i++) {
+    brink_estimate c = brink_summary_clashes(s, i);
+    st = brink_buf_printf(out, "%-26s ", sc->policies[s->policies[i].policy].name);
+    for (int k = BRINK_WAR_INCIDENT; k < BRINK_WAR_CAUSE_COUNT && !st; k++) {
+      st = pct(out, brink_summary_p_war_cause(s, i, (brink_war_cause)k));
+      if (!st) st = brink_buf_puts(out, "  ");
+    }
+    if (!st) st = pct(out, brink_summary_p_nuclear(s, i));
+    if (!st) st = brink_buf_printf(out, "  %.2f [%.2f, %.2f]\n", c.mean, c.lo, c.hi);
   }
   if (!st && s->n_pairs)
     st = brink_buf_puts(out, "\npaired differences (first minus second, common random numbers):\n");

@@ -130,6 +130,11 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       ai->targets = act->targets ? act->targets : info->adversaries;
       ai->quadclass = brink_cameo_quadclass(act->cameo ? act->cameo : "");
       if (act->kind == BRINK_ACTION_HOLD && info->hold_action < 0) info->hold_action = (int)a;
+      if (act->kind == BRINK_ACTION_MILITARY) {
+        info->military_actions |= 1u << a;
+        const brink_value *cs = &act->num[BRINK_ACTION_CAMPAIGN_START];
+        if (cs->param >= 0 || cs->constant > 0.0) info->campaign_actions |= 1u << a;
+      }
       for (int k = 0; k < BRINK_ACTION_KEY_COUNT; k++)
         place(&b, &m->base.action[i][a][k], act->num[k]);
     }
@@ -229,12 +234,46 @@ static double draw(const brink_param *p, brink_rng *rng) {
   return p->value;
 }
 
-void brink__model_draw_params(const brink_model *m, brink_rng *rng, double *values) {
-  for (uint32_t k = 0; k < m->n_params; k++) values[k] = draw(&m->scenario->params[k], rng);
+void brink__model_draw(const brink_model *m, uint64_t seed, uint64_t run, double *values,
+                       int params_given, int *types) {
+  brink_rng rng;
+  brink_rng_init(&rng, seed, run, BRINK_STREAM_PARAMS);
+  for (uint32_t k = 0; k < m->n_params; k++) {
+    if (params_given)
+      (void)brink_rng_uniform(&rng); /* keep the stream aligned: types come after */
+    else
+      values[k] = draw(&m->scenario->params[k], &rng);
+  }
+  if (!types) return;
+  /* Hidden types (Jervis; Kydd 2005): from each actor's greed prior, read with this run's
+   * parameter values. */
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    const brink_value *g = &m->scenario->actors[i].num[BRINK_ACTOR_GREED];
+    double greed = g->param >= 0 ? values[g->param] : g->constant;
+    types[i] = brink_rng_uniform(&rng) < greed;
+  }
 }
 
 void brink_model_sample_params(const brink_model *m, uint64_t seed, uint64_t run, double *values) {
-  brink_rng rng;
-  brink_rng_init(&rng, seed, run, BRINK_STREAM_PARAMS);
-  brink__model_draw_params(m, &rng, values);
+  brink__model_draw(m, seed, run, values, 0, NULL);
 }
+
+uint32_t brink_model_n_params(const brink_model *m) { return m->n_params; }
+
+#define WAR_NAME(e, name) name,
+static const char *const war_cause_names[] = {BRINK_WAR_CAUSES(WAR_NAME)};
+#undef WAR_NAME
+
+const char *brink_war_cause_name(brink_war_cause cause) {
+  return (unsigned)cause < BRINK_WAR_CAUSE_COUNT ? war_cause_names[cause] : "?";
+}
+
+brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_model_state **out) {
+  *out = brink_calloc(ctx, 1, sizeof **out);
+  if (!*out) return BRINK_ENOMEM;
+  (*out)->s.model = m;
+  (*out)->s.ended = 1;
+  return BRINK_OK;
+}
+
+void brink_model_state_free(brink_ctx *ctx, brink_model_state *state) { brink_free(ctx, state); }

@@ -35,6 +35,8 @@ typedef struct action_info {
 
 typedef struct actor_info {
   uint8_t driver; /* brink_driver */
+  uint32_t military_actions; /* bitmask of ladder actions of kind military */
+  uint32_t campaign_actions; /* military actions that are development tests (campaign_start>0) */
   uint32_t allies, adversaries;
   uint32_t observers; /* actors that count this one among their adversaries */
   uint32_t n_actions;
@@ -76,10 +78,17 @@ typedef struct policy_memory {
   uint32_t resume_at;      /* GRIT: conciliation resumes */
   uint32_t answered_major; /* step of the last major provocation already sanctioned + 1 */
   int reciprocated;
+  uint32_t phase; /* this run's offset of the actor's periodic schedules (steps) */
 } policy_memory;
 
-/* The state of one run. Lives on the stack of brink_model_run. */
+/* The state of one run (brink_model_state): everything a step reads and writes. */
 typedef struct run_state {
+  const brink_model *model;
+  const brink_policy *policy;
+  const struct compiled_policy *compiled;
+  brink_run_result result;
+  int ended;
+  int forced[NA]; /* act forced for the next step, or FREE */
   numbers num;
   uint32_t step;
   int type[NA];
@@ -96,14 +105,25 @@ typedef struct run_state {
   uint32_t pending_until[NA]; /* credibility test open until this step (BRINK_NEVER: none) */
   uint32_t pending_from[NA];  /* step the test opened: only later acts can answer it */
   uint32_t last_major[NA];    /* step of the last major provocation against this actor's side */
+  uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
+  uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */
+  uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;
   uint32_t offer_behavioural_until, offer_policy_until, mediated_until;
+  double offer_relief; /* relief key of the policy side's open offer */
+  int mediator;        /* third party mediating (while mediated_until is open), or -1 */
   double tension_smooth;
   policy_memory memory[NA];
   double policy_num[BRINK_POLICY_KEY_COUNT]; /* the policy's parameters, resolved */
   brink_rng rng;
 } run_state;
+
+struct brink_model_state {
+  run_state s;
+};
+
+#define FREE_CHOICE (-2) /* forced[i]: the actor chooses */
 
 /* Index of a double slot inside struct numbers. */
 #define NUM_SLOT(field) ((uint32_t)(offsetof(numbers, field) / sizeof(double)))
@@ -113,8 +133,16 @@ typedef struct run_state {
 int brink__policy_decide(const brink_model *model, const brink_policy *policy,
                          const compiled_policy *compiled, run_state *state, uint32_t actor);
 
-/* Draws every parameter of a run from the PARAMS stream (one uniform each). */
-void brink__model_draw_params(const brink_model *model, brink_rng *rng, double *values);
+/* Draws a run's parameters (one uniform each, stream PARAMS) and then, when types is not NULL,
+ * its hidden types (one uniform per actor, after the parameters): the one place where a run's
+ * uncertain inputs are drawn. params_given: the parameters are already in values (drawn by
+ * the engine once for all policies); only the types are drawn. */
+void brink__model_draw(const brink_model *model, uint64_t seed, uint64_t run, double *values,
+                       int params_given, int *types);
+/* Starts a run in s (run_state of model_run.c). */
+void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                       uint64_t run, const double *params);
+int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs);
 
 /* e^x for x <= 0, accurate to 2e-10 relative (range reduction to 2^i * 2^f, |f| <= 1/2,
  * degree-8 Taylor polynomial of 2^f): the logit choice calls it for every action of every

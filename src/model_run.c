@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* One trajectory of the crisis model: the step function (docs/model.md). Allocates nothing,
- * reads the model only; all state lives in a run_state on the stack. */
+/* One trajectory of the crisis model (docs/model.md): a run state and the phases of one step,
+ * each a function. Allocates nothing and reads the model only, so threads share a model. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +15,6 @@ static const char *const track_names[BRINK_TRACK_COUNT] = {"none", "contact", "t
 /* Plain-language events for traces; costs nothing when nobody observes. */
 static void say_line(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Only observed runs pay for their words. */
 #define say(obs, ...)                                                                              \
   do {                                                                                             \
     if ((obs) && (obs)->event) say_line((obs), __VA_ARGS__);                                       \
@@ -38,12 +37,26 @@ static inline double noise(brink_rng *rng, double sd) {
 
 static inline int popcount(uint32_t x) { return __builtin_popcount(x); }
 
-static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64_t run,
-                       const double *params, const brink_policy *pol) {
-  brink_rng prng;
-  brink_rng_init(&prng, seed, run, BRINK_STREAM_PARAMS);
-  /* The types are drawn after the parameters: skip the uniforms the parameters used. */
-  for (uint32_t k = 0; k < m->n_params; k++) (void)brink_rng_uniform(&prng);
+static const char *actor_name(const brink_model *m, uint32_t i) {
+  return m->scenario->actors[i].name;
+}
+
+/* ---- Start of a run ------------------------------------------------------------------------ */
+
+void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                       uint64_t run, const double *given) {
+  const brink_scenario *sc = m->scenario;
+  double params[BRINK_MAX_PARAMS];
+  int types[NA];
+  if (given) memcpy(params, given, m->n_params * sizeof *params);
+  brink__model_draw(m, seed, run, params, given != NULL, types);
+
+  s->model = m;
+  s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
+  s->compiled = s->policy ? &m->policies[policy] : NULL;
+  s->ended = 0;
+  s->step = 0;
+  const brink_policy *pol = s->policy;
   for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
     s->policy_num[k] = !pol                    ? 0.0
                        : pol->num[k].param < 0 ? pol->num[k].constant
@@ -53,27 +66,41 @@ static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64
   double *slots = (double *)(void *)&s->num;
   for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
 
+  /* Schedule phases and the development campaigns under way at step 0 come from their own
+   * stream: they are the same for every policy of a run and do not shift the dynamics. */
+  brink_rng phase_rng;
+  brink_rng_init(&phase_rng, seed, run, BRINK_STREAM_PHASE);
   uint32_t n = m->n_actors;
-  /* Hidden types (Jervis; Kydd 2005): drawn from the prior, after the parameters. */
   for (uint32_t i = 0; i < n; i++) {
-    double greed = s->num.actor[i][BRINK_ACTOR_GREED];
-    s->type[i] = brink_rng_uniform(&prng) < greed;
-  }
-  for (uint32_t i = 0; i < n; i++) {
+    s->type[i] = types[i];
+    s->forced[i] = FREE_CHOICE;
     s->action[i] = s->prev_action[i] = -1;
     s->conciliation[i] = 0.0;
     for (uint32_t o = 0; o < n; o++)
       s->credibility[o][i] = s->num.actor[i][BRINK_ACTOR_CREDIBILITY];
-    s->readiness[i] = s->num.actor[i][BRINK_ACTOR_READINESS];
+    s->readiness[i] =
+        min2(s->num.actor[i][BRINK_ACTOR_READINESS], s->num.actor[i][BRINK_ACTOR_READINESS_MAX]);
     s->escalation[i] = 0.0;
     s->severity[i] = 0.0;
     s->pressure_nominal[i] = s->num.actor[i][BRINK_ACTOR_SANCTIONS];
     s->pressure_effective[i] = 0.0;
-    s->pending_until[i] = BRINK_NEVER;
+    s->pending_until[i] = s->pending_from[i] = BRINK_NEVER;
     s->last_major[i] = BRINK_NEVER;
-    s->memory[i] = (policy_memory){0, 0, 0, 0};
+    s->memory[i] = (policy_memory){0, 0, 0, 0, (uint32_t)(brink_rng_uniform(&phase_rng) * 1040.0)};
+    s->campaign_on[i] = 0;
+    for (uint32_t a = 0; a < NACT; a++) {
+      s->last_used[i][a] = BRINK_NEVER;
+      s->campaign_done[i][a] = 0;
+    }
+    for (uint32_t c = m->actors[i].campaign_actions; c; c &= c - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(c);
+      if (brink_rng_uniform(&phase_rng) < s->num.action[i][a][BRINK_ACTION_CAMPAIGN_ACTIVE])
+        s->campaign_on[i] |= 1u << a;
+    }
     for (uint32_t j = 0; j < n; j++) {
-      s->threat[i][j] = 0.0;
+      /* A crisis under way: adversaries are already perceived as hostile (actor.threat). */
+      s->threat[i][j] =
+          (m->actors[i].adversaries & (1u << j)) ? s->num.actor[i][BRINK_ACTOR_THREAT] : 0.0;
       /* Common prior: everyone starts from j's prior probability of being greedy. */
       s->belief[i][j] = s->num.actor[j][BRINK_ACTOR_GREED];
       s->relation[i][j] = i == j ? 1.0 : s->num.relation[i][j][BRINK_RELATION_VALUE];
@@ -84,9 +111,20 @@ static void init_state(const brink_model *m, run_state *s, uint64_t seed, uint64
     if (s->num.commitment[c][BRINK_COMMITMENT_IN_FORCE] > 0.5) s->commitments |= 1u << c;
   s->track = BRINK_TRACK_NONE;
   s->offer_behavioural_until = s->offer_policy_until = s->mediated_until = BRINK_NEVER;
+  s->offer_relief = 0.0;
+  s->mediator = -1;
   s->tension_smooth = 0.0;
   brink_rng_init(&s->rng, seed, run, BRINK_STREAM_DYNAMICS);
+
+  brink_run_result *out = &s->result;
+  memset(out, 0, sizeof *out);
+  out->war_step = out->first_clash_step = out->talks_step = BRINK_NEVER;
+  out->nuclear_step = out->agreement_step = BRINK_NEVER;
+  out->war_actor = BRINK_NEVER;
+  for (uint32_t i = 0; i < n; i++) out->types[i] = (uint8_t)s->type[i];
 }
+
+/* ---- Choice on the ladder (docs/model.md section 3) ---------------------------------------- */
 
 static inline int offer_open(uint32_t until, uint32_t step) {
   return until != BRINK_NEVER && until >= step;
@@ -94,45 +132,74 @@ static inline int offer_open(uint32_t until, uint32_t step) {
 
 static int available(const brink_model *m, const run_state *s, uint32_t i, uint32_t a) {
   const action_info *ai = &m->actors[i].actions[a];
-  if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) return 0;
+  const double *num = s->num.action[i][a];
+  if (s->readiness[i] < num[BRINK_ACTION_MIN_READINESS]) return 0;
   if (ai->min_track > s->track) return 0;
   if (ai->commits >= 0 && (s->commitments & (1u << ai->commits))) return 0;
   /* A diplomatic move is an offer for the next level; once there it has nothing to offer. */
   if (ai->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= s->track) return 0;
+  /* Refractory time: test-site preparation, production of test articles. */
+  uint32_t last = s->last_used[i][a];
+  if (last != BRINK_NEVER && (double)(s->step - last) < num[BRINK_ACTION_REFRACTORY]) return 0;
+  /* A development test needs its campaign under way. */
+  if (num[BRINK_ACTION_CAMPAIGN_START] > 0.0 && !(s->campaign_on[i] & (1u << a))) return 0;
   return 1;
 }
 
-/* Quantal-response choice of a behavioural actor (docs/model.md section 3). */
-static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
-  const actor_info *info = &m->actors[i];
-  const double *an = s->num.actor[i];
-  const double *w = s->num.type[i][s->type[i]];
-  double threat = 0.0, cred = 0.0, response = 0.0, benign = 0.0;
+/* What actor i reads of its adversaries, for the ladder choice and the war decisions. */
+typedef struct outlook {
+  double threat;   /* summed perceived hostility */
+  double cred;     /* mean credibility (resolve) of the adversaries */
+  double response; /* summed expected cost of their answer: credibility x response_cost */
+  double benign;   /* mean belief that they are security seekers */
+  double fear;     /* summed max(threat, 0) x belief that the adversary is greedy */
+} outlook;
+
+static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
+  outlook v = {0.0, 0.0, 0.0, 0.0, 0.0};
   int n_adv = 0;
-  for (uint32_t adv = info->adversaries; adv; adv &= adv - 1) {
+  for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
     uint32_t j = (uint32_t)__builtin_ctz(adv);
-    threat += s->threat[i][j];
-    cred += s->credibility[i][j];
-    response += s->credibility[i][j] * s->num.actor[j][BRINK_ACTOR_RESPONSE_COST];
-    benign += 1.0 - s->belief[i][j];
+    v.threat += s->threat[i][j];
+    v.cred += s->credibility[i][j];
+    v.response += s->credibility[i][j] * s->num.actor[j][BRINK_ACTOR_RESPONSE_COST];
+    v.benign += 1.0 - s->belief[i][j];
+    v.fear += max2(0.0, s->threat[i][j]) * s->belief[i][j];
     n_adv++;
   }
   if (n_adv) {
-    cred /= n_adv;
-    benign /= n_adv;
+    v.cred /= n_adv;
+    v.benign /= n_adv;
   }
+  return v;
+}
+
+/* Utilities of actor i's available actions (ok[a] = 0 for the others); returns the best
+ * action or -1. */
+static int utilities(const brink_model *m, const run_state *s, uint32_t i, double *utility,
+                     int *ok) {
+  const actor_info *info = &m->actors[i];
+  const double *an = s->num.actor[i];
+  const double *w = s->num.type[i][s->type[i]];
+  outlook v = look(m, s, i);
   /* Utility per rung of a military action: spiral (security motive x perceived threat),
    * opportunism (x perceived weakness), minus the expected cost of the adversaries' credible
    * response (deterrence). Rungs are intensity / 10. */
-  double military = w[BRINK_TYPE_SECURITY] * threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - cred) -
-                    w[BRINK_TYPE_DETERRENCE] * response;
+  double military = w[BRINK_TYPE_SECURITY] * v.threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) -
+                    w[BRINK_TYPE_DETERRENCE] * v.response;
   /* Value of conciliation: reciprocity towards adversaries believed benign that conciliated,
    * plus relief from sanction pain, minus the audience cost of backing down (Fearon 1994). */
-  double conciliate = w[BRINK_TYPE_RECIPROCITY] * benign * s->conciliation[i] +
+  double conciliate = w[BRINK_TYPE_RECIPROCITY] * v.benign * s->conciliation[i] +
                       an[BRINK_ACTOR_SANCTION_SENSITIVITY] * s->pressure_effective[i] -
                       an[BRINK_ACTOR_AUDIENCE_COST] * s->escalation[i];
-  double utility[NACT];
-  int ok[NACT];
+  /* Diplomacy adds the actor's own view of talks, what the adversaries' open offer brings
+   * (valued by reciprocity: a greedy type cares little for relief it could take by force),
+   * and a mediating patron's pull. */
+  double talks = conciliate + an[BRINK_ACTOR_TALKS_VALUE];
+  if (offer_open(s->offer_policy_until, s->step) && (m->behavioural & (1u << i)))
+    talks += w[BRINK_TYPE_RECIPROCITY] * s->offer_relief;
+  if (s->mediator >= 0 && offer_open(s->mediated_until, s->step))
+    talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
   double best = -HUGE_VAL;
   int best_a = -1;
   for (uint32_t a = 0; a < info->n_actions; a++) {
@@ -141,8 +208,12 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
     const action_info *ai = &info->actions[a];
     const double *num = s->num.action[i][a];
     double u = -num[BRINK_ACTION_COST];
-    if (ai->kind == BRINK_ACTION_MILITARY) u += military * num[BRINK_ACTION_INTENSITY] / 10.0;
-    if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY) u += conciliate;
+    if (ai->kind == BRINK_ACTION_MILITARY) {
+      u += military * num[BRINK_ACTION_INTENSITY] / 10.0;
+      if (num[BRINK_ACTION_CAMPAIGN_START] > 0.0) u += num[BRINK_ACTION_CAMPAIGN_DRIVE];
+    }
+    if (ai->kind == BRINK_ACTION_RESTRAINT) u += conciliate;
+    if (ai->kind == BRINK_ACTION_DIPLOMACY) u += talks;
     uint32_t breached = ai->breaches & s->commitments;
     for (uint32_t c = 0; breached; c++, breached >>= 1)
       if (breached & 1u) u -= s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST];
@@ -152,18 +223,34 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
       best_a = (int)a;
     }
   }
-  if (best_a < 0) return -1;
-  double lambda = an[BRINK_ACTOR_RATIONALITY];
-  if (lambda >= 1e6) return best_a;
-  double total = 0.0;
-  for (uint32_t a = 0; a < info->n_actions; a++) {
+  return best_a;
+}
+
+/* Quantal response (logit) weights over the available actions; returns their total. */
+static double logit_weights(const run_state *s, uint32_t i, uint32_t n_actions, double *utility,
+                            const int *ok, int best_a) {
+  double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+  double best = utility[best_a], total = 0.0;
+  for (uint32_t a = 0; a < n_actions; a++) {
     if (!ok[a]) continue;
-    utility[a] = brink__exp_neg(lambda * (utility[a] - best));
+    utility[a] = lambda >= 1e6 ? (utility[a] == best ? 1.0 : 0.0)
+                               : brink__exp_neg(lambda * (utility[a] - best));
     total += utility[a];
   }
+  return total;
+}
+
+static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
+  double utility[NACT];
+  int ok[NACT];
+  int best_a = utilities(m, s, i, utility, ok);
+  if (best_a < 0) return -1;
+  uint32_t n_actions = m->actors[i].n_actions;
+  if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
+  double total = logit_weights(s, i, n_actions, utility, ok, best_a);
   double u = brink_rng_uniform32(&s->rng) * total;
   int last = best_a;
-  for (uint32_t a = 0; a < info->n_actions; a++) {
+  for (uint32_t a = 0; a < n_actions; a++) {
     if (!ok[a]) continue;
     last = (int)a;
     u -= utility[a];
@@ -171,6 +258,29 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   }
   return last;
 }
+
+brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
+                                            double *probs) {
+  const run_state *s = &state->s;
+  const brink_model *m = s->model;
+  if (i >= m->n_actors || !(m->behavioural & (1u << i))) return BRINK_EINVAL;
+  double utility[NACT];
+  int ok[NACT];
+  uint32_t n_actions = m->actors[i].n_actions;
+  for (uint32_t a = 0; a < n_actions; a++) probs[a] = 0.0;
+  int best_a = utilities(m, s, i, utility, ok);
+  if (best_a < 0) return BRINK_OK;
+  if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) {
+    probs[best_a] = 1.0; /* the sampler takes the first best action */
+    return BRINK_OK;
+  }
+  double total = logit_weights(s, i, n_actions, utility, ok, best_a);
+  for (uint32_t a = 0; a < n_actions; a++)
+    if (ok[a]) probs[a] = utility[a] / total;
+  return BRINK_OK;
+}
+
+/* ---- Beliefs, votes, pressure ---------------------------------------------------------------- */
 
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
  * models.md 3.2). The observer under-attributes escalation to fear by belief_bias. */
@@ -196,10 +306,6 @@ static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double
   s->belief[o][j] = min2(1.0 - 1e-6, max2(1e-6, mu));
 }
 
-static const char *actor_name(const brink_model *m, uint32_t i) {
-  return m->scenario->actors[i].name;
-}
-
 /* The UN Security Council vote on a resolution proposed by i against target k. */
 static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
                      const brink_run_observer *obs) {
@@ -212,8 +318,8 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
     if (brink_rng_uniform32(&s->rng) < logistic(logit)) {
-      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
-          actor_name(m, k));
+      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s",
+          actor_name(m, v), actor_name(m, k));
       return 0;
     }
   }
@@ -248,6 +354,430 @@ static double effective_pressure(const brink_model *m, const run_state *s, uint3
   return nominal * (1.0 - mn[BRINK_MODEL_LEAKAGE_MAX] * (1.0 - e));
 }
 
+/* ---- The phases of one step ------------------------------------------------------------------ */
+
+/* What the acts of a step left for the later phases. */
+typedef struct step_acts {
+  int major_provocation, breach;
+  double proximity, proximity_max;
+  uint32_t proximity_actor;
+  brink_tension_acc tension;
+} step_acts;
+
+/* 1. Memory fades; relations drift (a bounded random walk). */
+static void phase_fade(run_state *s) {
+  const brink_model *m = s->model;
+  for (uint32_t o = 0; o < m->n_actors; o++) {
+    double keep = s->num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
+    /* Only adversaries are perceived, so only their entries can be non-zero. */
+    for (uint32_t adv = m->actors[o].adversaries; adv; adv &= adv - 1)
+      s->threat[o][__builtin_ctz(adv)] *= keep;
+    s->conciliation[o] *= keep;
+    s->escalation[o] *= keep;
+  }
+  const double noise_scale = s->num.model[BRINK_MODEL_NOISE];
+  for (uint32_t d = 0; d < m->n_dynamic_relations; d++) {
+    uint32_t a = m->dynamic_relations[d][0], b = m->dynamic_relations[d][1];
+    const double *rn = s->num.relation[a][b];
+    double r = s->relation[a][b] + rn[BRINK_RELATION_DRIFT];
+    if (rn[BRINK_RELATION_NOISE] > 0.0) r += noise(&s->rng, rn[BRINK_RELATION_NOISE] * noise_scale);
+    r = min2(1.0, max2(-1.0, r));
+    s->relation[a][b] = s->relation[b][a] = r;
+  }
+}
+
+/* 2. Development campaigns (section 3b): a dormant campaign of a system starts with its
+ * per-step chance; it ends when it has had its tests. */
+static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(c);
+      double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START];
+      if (start > 0.0 && brink_rng_uniform32(&s->rng) < start) {
+        s->campaign_on[i] |= 1u << a;
+        s->campaign_done[i][a] = 0;
+        say(obs, s->step, "%s starts a development campaign (%s)", actor_name(m, i),
+            m->scenario->actors[i].ladder[a].name);
+      }
+    }
+}
+
+/* 3. Everyone decides at once, from the state left by the previous step. */
+static void phase_decide(run_state *s) {
+  const brink_model *m = s->model;
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    if (s->forced[i] != FREE_CHOICE) {
+      s->action[i] = s->forced[i];
+      s->forced[i] = FREE_CHOICE;
+      continue;
+    }
+    switch (m->actors[i].driver) {
+    case BRINK_DRIVER_BEHAVIOURAL:
+      s->action[i] = choose_behavioural(m, s, i);
+      break;
+    case BRINK_DRIVER_POLICY:
+      s->action[i] = s->policy && (s->policy->actors & (1u << i))
+                         ? brink__policy_decide(m, s->policy, s->compiled, s, i)
+                         : m->actors[i].hold_action;
+      break;
+    default:
+      s->action[i] = -1;
+    }
+  }
+}
+
+/* 4. Effects of the acts: perception, beliefs, credibility, commitments, sanctions, votes,
+ * mediation, offers. */
+static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  const brink_scenario *sc = m->scenario;
+  const double *mn = s->num.model;
+  const uint32_t n = m->n_actors, t = s->step;
+  const double noise_scale = mn[BRINK_MODEL_NOISE];
+  brink_run_result *out = &s->result;
+  for (uint32_t i = 0; i < n; i++) {
+    int a = s->action[i];
+    if (a < 0) continue;
+    const action_info *ai = &m->actors[i].actions[a];
+    const double *num = s->num.action[i][a];
+    const brink_action *act = &sc->actors[i].ladder[a];
+    double intensity = num[BRINK_ACTION_INTENSITY];
+    double goldstein = num[BRINK_ACTION_GOLDSTEIN];
+    if (out->action_counts[i][a] < UINT16_MAX) out->action_counts[i][a]++;
+    s->last_used[i][a] = t;
+    if (s->campaign_on[i] & (1u << a)) {
+      if (++s->campaign_done[i][a] >= num[BRINK_ACTION_CAMPAIGN_TESTS]) {
+        s->campaign_on[i] &= ~(1u << a);
+        say(obs, t, "%s completes its %s campaign", sc->actors[i].name, act->name);
+      }
+    }
+    if (ai->kind != BRINK_ACTION_HOLD) {
+      brink_tension_add(&acts->tension, goldstein, ai->quadclass);
+      say(obs, t, "%s %s [CAMEO %s, Goldstein %+.1f]", sc->actors[i].name, act->label, act->cameo,
+          goldstein);
+    }
+    /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
+     * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
+    double hostility = -goldstein / 10.0;
+    for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
+      uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
+      if (ai->kind != BRINK_ACTION_HOLD) {
+        double bias = s->num.actor[o][BRINK_ACTOR_THREAT_BIAS];
+        double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
+        double sd = s->num.actor[o][BRINK_ACTOR_THREAT_NOISE] * noise_scale;
+        if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
+        s->threat[o][i] += perceived;
+      }
+      if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
+        s->conciliation[o] = 1.0;
+      update_belief(s, o, i, ai->kind, intensity);
+    }
+    if (ai->kind == BRINK_ACTION_MILITARY) {
+      if (intensity > s->escalation[i]) s->escalation[i] = intensity;
+      double sev = intensity / 10.0;
+      if (sev > s->severity[i]) s->severity[i] = sev;
+      /* Proximity: what the act is (BRINK_PROXIMITY_LEVELS), the same rule for every actor. */
+      double px = num[BRINK_ACTION_PROXIMITY];
+      acts->proximity += px;
+      if (px > acts->proximity_max) {
+        acts->proximity_max = px;
+        acts->proximity_actor = i;
+      }
+      if (m->behavioural & (1u << i)) {
+        out->provocations++;
+        if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) acts->major_provocation = 1;
+        /* Each adversary's resolve is now on test (credibility, section 3). */
+        for (uint32_t j = 0; j < n && intensity >= mn[BRINK_MODEL_TEST_INTENSITY]; j++)
+          if (m->actors[i].adversaries & (1u << j) &&
+              m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
+            if (s->pending_until[j] == BRINK_NEVER) {
+              s->pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
+              s->pending_from[j] = t;
+            }
+            if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s->last_major[j] = t;
+          }
+      }
+    }
+    /* Deterrence model (Jervis 1976): a greedy adversary reads conciliation as weakness, so
+     * each conciliatory act lowers the actor's credibility in the eyes of its greedy
+     * adversaries (security seekers do not read it so). */
+    if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
+      for (uint32_t om = m->actors[i].observers; om; om &= om - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(om);
+        if (s->type[o])
+          s->credibility[o][i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s->credibility[o][i];
+      }
+    /* An answer to a pending provocation restores credibility. Decisions are simultaneous:
+     * an act of the step that opened the test cannot answer it, whatever the file order. */
+    if (s->pending_until[i] != BRINK_NEVER && s->pending_until[i] >= t && s->pending_from[i] < t &&
+        ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
+         ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
+        !(m->behavioural & (1u << i))) {
+      for (uint32_t o = 0; o < n; o++)
+        s->credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s->credibility[o][i]);
+      s->pending_until[i] = BRINK_NEVER;
+    }
+    uint32_t breached = ai->breaches & s->commitments;
+    if (breached) {
+      for (uint32_t c = 0; c < m->n_commitments; c++)
+        if (breached & (1u << c))
+          say(obs, t, "%s breaches the commitment '%s'", sc->actors[i].name,
+              sc->commitments[c].name);
+      s->commitments &= ~breached;
+      out->breaches += (uint32_t)popcount(breached);
+      acts->breach = 1;
+    }
+    if (ai->commits >= 0 && !(s->commitments & (1u << ai->commits))) {
+      s->commitments |= 1u << ai->commits;
+      say(obs, t, "commitment '%s' is now in force", sc->commitments[ai->commits].name);
+    }
+    switch (ai->kind) {
+    case BRINK_ACTION_SANCTION:
+      for (uint32_t k = 0; k < n; k++)
+        if (ai->targets & (1u << k)) s->pressure_nominal[k] += num[BRINK_ACTION_PRESSURE];
+      break;
+    case BRINK_ACTION_UNSC:
+      for (uint32_t k = 0; k < n; k++) {
+        if (!(ai->targets & (1u << k))) continue;
+        out->unsc_proposed++;
+        if (unsc_vote(m, s, i, k, obs)) {
+          out->unsc_adopted++;
+          s->pressure_nominal[k] += num[BRINK_ACTION_PRESSURE];
+          say(obs, t, "the UN Security Council adopts sanctions against %s", sc->actors[k].name);
+        }
+      }
+      break;
+    case BRINK_ACTION_MEDIATION:
+      for (uint32_t v = 0; v < n; v++) {
+        if (!(m->third_parties & (1u << v))) continue;
+        double rel_target = 0.0;
+        int nt = 0;
+        for (uint32_t k = 0; k < n; k++)
+          if (ai->targets & (1u << k)) {
+            rel_target += s->relation[v][k];
+            nt++;
+          }
+        if (nt) rel_target /= nt;
+        double p = logistic(mn[BRINK_MODEL_MEDIATE_BASE] +
+                            mn[BRINK_MODEL_MEDIATE_RELATIONS] * s->relation[v][i] +
+                            mn[BRINK_MODEL_MEDIATE_CLIENT] * rel_target);
+        if (brink_rng_uniform32(&s->rng) < p) {
+          s->mediated_until = t + (uint32_t)mn[BRINK_MODEL_MEDIATION_DURATION];
+          s->mediator = (int)v;
+          say(obs, t, "%s agrees to mediate", sc->actors[v].name);
+        }
+      }
+      break;
+    case BRINK_ACTION_DIPLOMACY:
+      if (ai->sets_track > s->track) {
+        uint32_t until = t + (uint32_t)mn[BRINK_MODEL_OFFER_WINDOW];
+        if (m->behavioural & (1u << i)) {
+          s->offer_behavioural_until = until;
+        } else {
+          s->offer_policy_until = until;
+          s->offer_relief = num[BRINK_ACTION_RELIEF];
+        }
+      }
+      break;
+    default:
+      break;
+    }
+  }
+  /* Unanswered tests of resolve lower credibility. */
+  for (uint32_t j = 0; j < n; j++)
+    if (s->pending_until[j] != BRINK_NEVER && s->pending_until[j] <= t) {
+      for (uint32_t o = 0; o < n; o++)
+        s->credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s->credibility[o][j];
+      s->pending_until[j] = BRINK_NEVER;
+    }
+}
+
+/* Nuclear use once armed conflict has begun (section 9d): each nuclear-armed party that was
+ * attacked, or that struck first out of fear, uses nuclear weapons with its doctrine's chance
+ * (the DPRK's 2022 law: if its leadership or command is attacked, or an attack is imminent). */
+static void nuclear_decision(run_state *s, uint32_t starter, int cause,
+                             const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  for (uint32_t v = 0; v < m->n_actors; v++) {
+    double p = s->num.actor[v][BRINK_ACTOR_NUCLEAR_USE];
+    if (p <= 0.0) continue;
+    int attacked = (m->actors[starter].adversaries & (1u << v)) ||
+                   (cause == BRINK_WAR_INCIDENT && (m->actors[v].adversaries & (1u << starter)));
+    int first = v == starter && cause == BRINK_WAR_PREEMPTION;
+    if (!attacked && !first) continue;
+    if (brink_rng_uniform32(&s->rng) < p) {
+      s->result.nuclear_step = s->step;
+      say(obs, s->step, "%s uses nuclear weapons", actor_name(m, v));
+      return;
+    }
+  }
+}
+
+static void begin_war(run_state *s, uint32_t actor, int cause, const brink_run_observer *obs) {
+  s->result.war_step = s->step;
+  s->result.war_actor = actor;
+  s->result.war_cause = (uint32_t)cause;
+  nuclear_decision(s, actor, cause, obs);
+}
+
+/* 5. Armed conflict (section 9): by accident (incident -> clash -> war), by a deliberate
+ * attack where weakness invites it, or by pre-emption out of fear. Each cause is counted once:
+ * proximity makes incidents, alert (readiness) decides whether they become clashes, and the
+ * decisions read beliefs and perceived threat. Returns 1 when war began. */
+static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *clash,
+                          const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  const double *mn = s->num.model;
+  const uint32_t n = m->n_actors, t = s->step;
+  brink_run_result *out = &s->result;
+  int open_channel = s->track >= BRINK_TRACK_CONTACT;
+  double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
+  *incident = *clash = 0;
+  if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
+    double p_incident = 1.0 - exp(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
+    if (brink_rng_uniform32(&s->rng) < p_incident) {
+      *incident = 1;
+      out->incidents++;
+      say(obs, t, "military incident near %s forces", actor_name(m, acts->proximity_actor));
+      double alert = 0.0;
+      uint32_t armed = 0;
+      for (uint32_t i = 0; i < n; i++)
+        if (!(m->third_parties & (1u << i))) {
+          alert += s->readiness[i] / s->num.actor[i][BRINK_ACTOR_READINESS_MAX];
+          armed++;
+        }
+      alert /= armed ? armed : 1;
+      double p_clash =
+          mn[BRINK_MODEL_CLASH_PROB] * (1.0 + mn[BRINK_MODEL_CLASH_ALERT] * (alert - 0.5)) * cut;
+      if (brink_rng_uniform32(&s->rng) < p_clash) {
+        *clash = 1;
+        out->clashes++;
+        if (out->first_clash_step == BRINK_NEVER) out->first_clash_step = t;
+        brink_tension_add(&acts->tension, m->clash_goldstein, m->clash_quadclass);
+        say(obs, t, "the incident becomes an armed clash");
+        if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
+          say(obs, t, "the clash escalates into armed conflict");
+          begin_war(s, acts->proximity_actor, BRINK_WAR_INCIDENT, obs);
+          return 1;
+        }
+      }
+    }
+  }
+  /* Deliberate decisions of the behavioural actors, from the state they acted on. */
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    if (!m->actors[i].adversaries) continue;
+    const double *w = s->num.type[i][s->type[i]];
+    outlook v = look(m, s, i);
+    /* Deterrence model: an attack's gain is the opportunity in the adversaries' low resolve
+     * less the expected cost of their answer (the same terms as the ladder's military value). */
+    double gain = w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
+    double p_attack = mn[BRINK_MODEL_ATTACK_HAZARD] *
+                      logistic(mn[BRINK_MODEL_ATTACK_SLOPE] * (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
+    /* Spiral model: fear is the security motive times the hostility perceived from
+     * adversaries believed greedy (Jervis 1976; Schelling's reciprocal fear of surprise
+     * attack). */
+    double fear = w[BRINK_TYPE_SECURITY] * v.fear;
+    double p_preempt =
+        mn[BRINK_MODEL_PREEMPT_HAZARD] *
+        logistic(mn[BRINK_MODEL_PREEMPT_SLOPE] * (fear - mn[BRINK_MODEL_PREEMPT_THRESHOLD]));
+    double u = brink_rng_uniform32(&s->rng);
+    if (u < p_attack * cut) {
+      say(obs, t, "%s attacks, judging its adversaries' resolve weak", actor_name(m, i));
+      begin_war(s, i, BRINK_WAR_ATTACK, obs);
+      return 1;
+    }
+    if (u < (p_attack + p_preempt) * cut) {
+      say(obs, t, "%s strikes first, fearing an attack", actor_name(m, i));
+      begin_war(s, i, BRINK_WAR_PREEMPTION, obs);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* 6. Diplomacy track: moves up when both sides' offers for the next level are open (each side
+ * chose to offer or accept), falls back after a major provocation, breach or incident. */
+static void phase_track(run_state *s, const step_acts *acts, int incident,
+                        const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  const double *mn = s->num.model;
+  const uint32_t t = s->step;
+  brink_run_result *out = &s->result;
+  if ((acts->major_provocation || acts->breach || incident) && s->track > BRINK_TRACK_NONE) {
+    if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
+      s->track--;
+      s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
+      say(obs, t, "the diplomacy track falls back to %s", track_names[s->track]);
+    }
+  } else if (s->track < BRINK_TRACK_AGREEMENT && offer_open(s->offer_behavioural_until, t) &&
+             offer_open(s->offer_policy_until, t)) {
+    double p = mn[BRINK_MODEL_TRACK_ADVANCE];
+    if (offer_open(s->mediated_until, t)) p *= 1.0 + mn[BRINK_MODEL_MEDIATION_BOOST];
+    if (p >= 1.0 || brink_rng_uniform32(&s->rng) < p) {
+      s->track++;
+      s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
+      say(obs, t, "the diplomacy track moves up to %s", track_names[s->track]);
+      if (s->track == BRINK_TRACK_AGREEMENT) {
+        if (out->agreement_step == BRINK_NEVER) out->agreement_step = t;
+        for (uint32_t k = 0; k < m->n_actors; k++)
+          s->pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_RELIEF];
+        for (uint32_t c = 0; c < m->n_commitments; c++)
+          if (s->num.commitment[c][BRINK_COMMITMENT_BY_AGREEMENT] > 0.5 &&
+              !(s->commitments & (1u << c))) {
+            s->commitments |= 1u << c;
+            say(obs, t, "the agreement puts '%s' in force", m->scenario->commitments[c].name);
+          }
+      }
+    }
+  }
+  if ((uint32_t)s->track > out->max_track) out->max_track = (uint32_t)s->track;
+  if (s->track >= BRINK_TRACK_TALKS && out->talks_step == BRINK_NEVER) out->talks_step = t;
+}
+
+/* 7. Readiness stocks: discrete Richardson (models.md 3.1) plus the adversaries' acts, with
+ * logistic saturation at readiness_max so the stock stays bounded. */
+static void phase_stocks(run_state *s) {
+  const brink_model *m = s->model;
+  const uint32_t n = m->n_actors;
+  double next[NA];
+  for (uint32_t i = 0; i < n; i++) {
+    const double *an = s->num.actor[i];
+    double adversary = 0.0, acts = 0.0;
+    for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
+      uint32_t j = (uint32_t)__builtin_ctz(adv);
+      adversary += s->readiness[j];
+      if (s->action[j] >= 0 && m->actors[j].actions[s->action[j]].kind == BRINK_ACTION_MILITARY)
+        acts += action_intensity(s, j, s->action[j]);
+    }
+    double cap = an[BRINK_ACTOR_READINESS_MAX];
+    double drive = an[BRINK_ACTOR_REACTIVITY] * adversary + an[BRINK_ACTOR_GRIEVANCE] +
+                   an[BRINK_ACTOR_ACTION_GAIN] * acts;
+    double r = s->readiness[i] + drive * (drive > 0.0 ? 1.0 - s->readiness[i] / cap : 1.0) -
+               an[BRINK_ACTOR_FATIGUE] * s->readiness[i];
+    next[i] = min2(cap, max2(0.0, r));
+  }
+  for (uint32_t i = 0; i < n; i++) s->readiness[i] = next[i];
+}
+
+/* 8. Sanctions: effective pressure, then decay; severity fades. */
+static void phase_sanctions(run_state *s) {
+  const brink_model *m = s->model;
+  const double *mn = s->num.model;
+  const double severity_fade = 1.0 - 1.0 / mn[BRINK_MODEL_SEVERITY_WINDOW];
+  brink_run_result *out = &s->result;
+  for (uint32_t k = 0; k < m->n_actors; k++) {
+    s->pressure_effective[k] = effective_pressure(m, s, k);
+    if (m->behavioural & (1u << k)) {
+      out->pressure_nominal_sum += s->pressure_nominal[k];
+      out->pressure_effective_sum += s->pressure_effective[k];
+    }
+    s->pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_DECAY];
+    s->severity[k] *= severity_fade;
+  }
+}
+
 static void record_view(const brink_model *m, run_state *s, double tension, int incident, int clash,
                         int war, const brink_run_observer *obs) {
   if (!obs || !obs->step) return;
@@ -276,323 +806,79 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
   obs->step(obs->userdata, &v);
 }
 
+int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+  const brink_model *m = s->model;
+  if (s->ended) return 1;
+  step_acts acts;
+  memset(&acts, 0, sizeof acts);
+  brink_tension_reset(&acts.tension);
+  phase_fade(s);
+  phase_campaigns(s, obs);
+  phase_decide(s);
+  phase_act(s, &acts, obs);
+  int incident, clash;
+  int war = phase_conflict(s, &acts, &incident, &clash, obs);
+  phase_track(s, &acts, incident, obs);
+  phase_stocks(s);
+  phase_sanctions(s);
+  /* 9. Tension index: the same definition as for observed events (brink/tension.h). */
+  double tension_value = brink_tension_value(&acts.tension);
+  double keep = s->num.model[BRINK_MODEL_TENSION_MEMORY];
+  s->tension_smooth = keep * s->tension_smooth + (1.0 - keep) * tension_value;
+  if (tension_out) *tension_out = tension_value;
+  record_view(m, s, tension_value, incident, clash, war, obs);
+  for (uint32_t i = 0; i < m->n_actors; i++) s->prev_action[i] = s->action[i];
+  s->result.steps_run = s->step + 1;
+  s->result.commitments_end = s->commitments;
+  s->step++;
+  if (war || s->step >= m->horizon) s->ended = 1;
+  return s->ended;
+}
+
+/* ---- Public entry points --------------------------------------------------------------------- */
+
 void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
                      brink_run_result *out, double *tension_out, const brink_run_observer *obs) {
-  double params[BRINK_MAX_PARAMS];
-  brink_model_sample_params(m, seed, run, params);
-  brink_model_run_drawn(m, policy, seed, run, params, out, tension_out, obs);
+  brink_model_run_drawn(m, policy, seed, run, NULL, out, tension_out, obs);
 }
 
 void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
                            const double *params, brink_run_result *out, double *tension_out,
                            const brink_run_observer *obs) {
   run_state s;
-  const brink_scenario *sc = m->scenario;
-  const brink_policy *pol = policy < sc->n_policies ? &sc->policies[policy] : NULL;
-  init_state(m, &s, seed, run, params, pol);
-  memset(out, 0, sizeof *out);
-  out->war_step = out->first_clash_step = out->talks_step = BRINK_NEVER;
-  for (uint32_t i = 0; i < m->n_actors; i++) out->types[i] = (uint8_t)s.type[i];
-  const compiled_policy *cpol = pol ? &m->policies[policy] : NULL;
-  const double *mn = s.num.model;
-  const uint32_t n = m->n_actors;
-  const double noise_scale = mn[BRINK_MODEL_NOISE];
-  const double severity_fade = 1.0 - 1.0 / mn[BRINK_MODEL_SEVERITY_WINDOW];
-
-  for (uint32_t t = 0; t < m->horizon; t++) {
-    s.step = t;
-    /* 1. Memory fades; relations drift (a bounded random walk). */
-    for (uint32_t o = 0; o < n; o++) {
-      double keep = s.num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
-      /* Only adversaries are perceived, so only their entries can be non-zero. */
-      for (uint32_t adv = m->actors[o].adversaries; adv; adv &= adv - 1)
-        s.threat[o][__builtin_ctz(adv)] *= keep;
-      s.conciliation[o] *= keep;
-      s.escalation[o] *= keep;
-    }
-    for (uint32_t d = 0; d < m->n_dynamic_relations; d++) {
-      uint32_t a = m->dynamic_relations[d][0], b = m->dynamic_relations[d][1];
-      const double *rn = s.num.relation[a][b];
-      double r = s.relation[a][b] + rn[BRINK_RELATION_DRIFT];
-      if (rn[BRINK_RELATION_NOISE] > 0.0)
-        r += noise(&s.rng, rn[BRINK_RELATION_NOISE] * noise_scale);
-      r = min2(1.0, max2(-1.0, r));
-      s.relation[a][b] = s.relation[b][a] = r;
-    }
-
-    /* 2. Everyone decides at once, from the state left by the previous step. */
-    for (uint32_t i = 0; i < n; i++) {
-      switch (m->actors[i].driver) {
-      case BRINK_DRIVER_BEHAVIOURAL:
-        s.action[i] = choose_behavioural(m, &s, i);
-        break;
-      case BRINK_DRIVER_POLICY:
-        s.action[i] = pol && (pol->actors & (1u << i)) ? brink__policy_decide(m, pol, cpol, &s, i)
-                                                       : m->actors[i].hold_action;
-        break;
-      default:
-        s.action[i] = -1;
-      }
-    }
-
-    /* 3. Effects of the actions. */
-    brink_tension_acc tension;
-    brink_tension_reset(&tension);
-    int major_provocation = 0, breach = 0;
-    double proximity = 0.0, proximity_max = 0.0;
-    uint32_t proximity_actor = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      int a = s.action[i];
-      if (a < 0) continue;
-      const action_info *ai = &m->actors[i].actions[a];
-      const double *num = s.num.action[i][a];
-      const brink_action *act = &sc->actors[i].ladder[a];
-      double intensity = num[BRINK_ACTION_INTENSITY];
-      double goldstein = num[BRINK_ACTION_GOLDSTEIN];
-      out->action_counts[i][a]++;
-      if (ai->kind != BRINK_ACTION_HOLD) {
-        brink_tension_add(&tension, goldstein, ai->quadclass);
-        say(obs, t, "%s %s [CAMEO %s, Goldstein %+.1f]", sc->actors[i].name, act->label, act->cameo,
-            goldstein);
-      }
-      /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
-       * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
-      double hostility = -goldstein / 10.0;
-      for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
-        uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
-        if (ai->kind != BRINK_ACTION_HOLD) {
-          double bias = s.num.actor[o][BRINK_ACTOR_THREAT_BIAS];
-          double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
-          double sd = s.num.actor[o][BRINK_ACTOR_THREAT_NOISE] * noise_scale;
-          if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s.rng, sd));
-          s.threat[o][i] += perceived;
-        }
-        if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
-          s.conciliation[o] = 1.0;
-        update_belief(&s, o, i, ai->kind, intensity);
-      }
-      if (ai->kind == BRINK_ACTION_MILITARY) {
-        if (intensity > s.escalation[i]) s.escalation[i] = intensity;
-        double sev = intensity / 10.0;
-        if (sev > s.severity[i]) s.severity[i] = sev;
-        double px = num[BRINK_ACTION_PROXIMITY];
-        proximity += px;
-        if (px > proximity_max) {
-          proximity_max = px;
-          proximity_actor = i;
-        }
-        if (m->behavioural & (1u << i)) {
-          out->provocations++;
-          if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) major_provocation = 1;
-          /* Each adversary's resolve is now on test (credibility, section 3). */
-          for (uint32_t j = 0; j < n && intensity >= mn[BRINK_MODEL_TEST_INTENSITY]; j++)
-            if (m->actors[i].adversaries & (1u << j) &&
-                m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
-              if (s.pending_until[j] == BRINK_NEVER) {
-                s.pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
-                s.pending_from[j] = t;
-              }
-              if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s.last_major[j] = t;
-            }
-        }
-      }
-      /* Deterrence model (Jervis 1976): a greedy adversary reads conciliation as weakness, so
-       * each conciliatory act lowers the actor's credibility in the eyes of its greedy
-       * adversaries (security seekers do not read it so). */
-      if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
-        for (uint32_t om = m->actors[i].observers; om; om &= om - 1) {
-          uint32_t o = (uint32_t)__builtin_ctz(om);
-          if (s.type[o])
-            s.credibility[o][i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s.credibility[o][i];
-        }
-      /* An answer to a pending provocation restores credibility. */
-      /* Decisions are simultaneous: an act of the step that opened the test cannot answer it,
-       * whatever the order of the actors in the file. */
-      if (s.pending_until[i] != BRINK_NEVER && s.pending_until[i] >= t && s.pending_from[i] < t &&
-          ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
-           ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
-          !(m->behavioural & (1u << i))) {
-        for (uint32_t o = 0; o < n; o++)
-          s.credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s.credibility[o][i]);
-        s.pending_until[i] = BRINK_NEVER;
-      }
-      uint32_t breached = ai->breaches & s.commitments;
-      if (breached) {
-        for (uint32_t c = 0; c < m->n_commitments; c++)
-          if (breached & (1u << c))
-            say(obs, t, "%s breaches the commitment '%s'", sc->actors[i].name,
-                sc->commitments[c].name);
-        s.commitments &= ~breached;
-        out->breaches += (uint32_t)popcount(breached);
-        breach = 1;
-      }
-      if (ai->commits >= 0 && !(s.commitments & (1u << ai->commits))) {
-        s.commitments |= 1u << ai->commits;
-        say(obs, t, "commitment '%s' is now in force", sc->commitments[ai->commits].name);
-      }
-      switch (ai->kind) {
-      case BRINK_ACTION_SANCTION:
-        for (uint32_t k = 0; k < n; k++)
-          if (ai->targets & (1u << k)) s.pressure_nominal[k] += num[BRINK_ACTION_PRESSURE];
-        break;
-      case BRINK_ACTION_UNSC:
-        for (uint32_t k = 0; k < n; k++) {
-          if (!(ai->targets & (1u << k))) continue;
-          out->unsc_proposed++;
-          if (unsc_vote(m, &s, i, k, obs)) {
-            out->unsc_adopted++;
-            s.pressure_nominal[k] += num[BRINK_ACTION_PRESSURE];
-            say(obs, t, "the UN Security Council adopts sanctions against %s", sc->actors[k].name);
-          }
-        }
-        break;
-      case BRINK_ACTION_MEDIATION:
-        for (uint32_t v = 0; v < n; v++) {
-          if (!(m->third_parties & (1u << v))) continue;
-          double rel_target = 0.0;
-          int nt = 0;
-          for (uint32_t k = 0; k < n; k++)
-            if (ai->targets & (1u << k)) {
-              rel_target += s.relation[v][k];
-              nt++;
-            }
-          if (nt) rel_target /= nt;
-          double p = logistic(mn[BRINK_MODEL_MEDIATE_BASE] +
-                              mn[BRINK_MODEL_MEDIATE_RELATIONS] * s.relation[v][i] +
-                              mn[BRINK_MODEL_MEDIATE_CLIENT] * rel_target);
-          if (brink_rng_uniform32(&s.rng) < p) {
-            s.mediated_until = t + (uint32_t)mn[BRINK_MODEL_MEDIATION_DURATION];
-            say(obs, t, "%s agrees to mediate", sc->actors[v].name);
-          }
-        }
-        break;
-      case BRINK_ACTION_DIPLOMACY:
-        if (ai->sets_track > s.track) {
-          uint32_t until = t + (uint32_t)mn[BRINK_MODEL_OFFER_WINDOW];
-          if (m->behavioural & (1u << i))
-            s.offer_behavioural_until = until;
-          else
-            s.offer_policy_until = until;
-        }
-        break;
-      default:
-        break;
-      }
-    }
-    /* Unanswered tests of resolve lower credibility. */
-    for (uint32_t j = 0; j < n; j++)
-      if (s.pending_until[j] != BRINK_NEVER && s.pending_until[j] <= t) {
-        for (uint32_t o = 0; o < n; o++)
-          s.credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s.credibility[o][j];
-        s.pending_until[j] = BRINK_NEVER;
-      }
-
-    /* 4. Incidents: hazard rising with proximity, tension and readiness (section 9). */
-    int incident = 0, clash = 0, war = 0;
-    int open_channel = s.track >= BRINK_TRACK_CONTACT;
-    if (proximity > 0.0) {
-      double mean_readiness = 0.0;
-      /* Over the actors with forces in play: third parties do not count. */
-      uint32_t armed = 0;
-      for (uint32_t i = 0; i < n; i++)
-        if (!(m->third_parties & (1u << i))) {
-          mean_readiness += max2(0.0, s.readiness[i]);
-          armed++;
-        }
-      mean_readiness /= armed ? armed : 1;
-      double tension_norm = max2(0.0, s.tension_smooth / mn[BRINK_MODEL_TENSION_SCALE]);
-      double hazard = mn[BRINK_MODEL_INCIDENT_BASE] * proximity *
-                      (1.0 + mn[BRINK_MODEL_INCIDENT_TENSION] * tension_norm +
-                       mn[BRINK_MODEL_INCIDENT_READINESS] * mean_readiness);
-      if (brink_rng_uniform32(&s.rng) < hazard) {
-        incident = 1;
-        out->incidents++;
-        say(obs, t, "military incident near %s forces", sc->actors[proximity_actor].name);
-        double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
-        if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_CLASH_PROB] * cut) {
-          clash = 1;
-          out->clashes++;
-          if (out->first_clash_step == BRINK_NEVER) out->first_clash_step = t;
-          brink_tension_add(&tension, m->clash_goldstein, m->clash_quadclass);
-          say(obs, t, "the incident becomes an armed clash");
-          if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
-            war = 1;
-            out->war_step = t;
-            out->war_actor = proximity_actor;
-            say(obs, t, "the clash escalates into armed conflict");
-          }
-        }
-      }
-    }
-
-    /* 5. Diplomacy track: advances when both sides' offers are open, falls back after a
-     * major provocation, breach or incident (section 8). */
-    if ((major_provocation || breach || incident) && s.track > BRINK_TRACK_NONE) {
-      if (brink_rng_uniform32(&s.rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
-        s.track--;
-        s.offer_behavioural_until = s.offer_policy_until = BRINK_NEVER;
-        say(obs, t, "the diplomacy track falls back to %s", track_names[s.track]);
-      }
-    } else if (s.track < BRINK_TRACK_AGREEMENT && offer_open(s.offer_behavioural_until, t) &&
-               offer_open(s.offer_policy_until, t)) {
-      double p = mn[BRINK_MODEL_TRACK_ADVANCE];
-      if (offer_open(s.mediated_until, t)) p *= 1.0 + mn[BRINK_MODEL_MEDIATION_BOOST];
-      if (brink_rng_uniform32(&s.rng) < p) {
-        s.track++;
-        s.offer_behavioural_until = s.offer_policy_until = BRINK_NEVER;
-        say(obs, t, "the diplomacy track moves up to %s", track_names[s.track]);
-        if (s.track == BRINK_TRACK_AGREEMENT) {
-          for (uint32_t k = 0; k < n; k++)
-            s.pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_RELIEF];
-          for (uint32_t c = 0; c < m->n_commitments; c++)
-            if (s.num.commitment[c][BRINK_COMMITMENT_BY_AGREEMENT] > 0.5 &&
-                !(s.commitments & (1u << c))) {
-              s.commitments |= 1u << c;
-              say(obs, t, "the agreement puts '%s' in force", sc->commitments[c].name);
-            }
-        }
-      }
-    }
-    if ((uint32_t)s.track > out->max_track) out->max_track = (uint32_t)s.track;
-    if (s.track >= BRINK_TRACK_TALKS && out->talks_step == BRINK_NEVER) out->talks_step = t;
-
-    /* 6. Readiness stocks, discrete Richardson (models.md 3.1) plus the adversaries' acts. */
-    double next[NA];
-    for (uint32_t i = 0; i < n; i++) {
-      const double *an = s.num.actor[i];
-      double adversary = 0.0, acts = 0.0;
-      for (uint32_t j = 0; j < n; j++) {
-        if (!(m->actors[i].adversaries & (1u << j))) continue;
-        adversary += s.readiness[j];
-        if (s.action[j] >= 0 && m->actors[j].actions[s.action[j]].kind == BRINK_ACTION_MILITARY)
-          acts += action_intensity(&s, j, s.action[j]);
-      }
-      next[i] = s.readiness[i] + an[BRINK_ACTOR_REACTIVITY] * adversary -
-                an[BRINK_ACTOR_FATIGUE] * s.readiness[i] + an[BRINK_ACTOR_GRIEVANCE] +
-                an[BRINK_ACTOR_ACTION_GAIN] * acts;
-    }
-    for (uint32_t i = 0; i < n; i++) s.readiness[i] = next[i];
-
-    /* 7. Sanctions: effective pressure, then decay; severity fades. */
-    for (uint32_t k = 0; k < n; k++) {
-      s.pressure_effective[k] = effective_pressure(m, &s, k);
-      if (m->behavioural & (1u << k)) {
-        out->pressure_nominal_sum += s.pressure_nominal[k];
-        out->pressure_effective_sum += s.pressure_effective[k];
-      }
-      s.pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_DECAY];
-      s.severity[k] *= severity_fade;
-    }
-
-    /* 8. Tension index: the same definition as for observed events (brink/tension.h). */
-    double tension_value = brink_tension_value(&tension);
-    double keep = mn[BRINK_MODEL_TENSION_MEMORY];
-    s.tension_smooth = keep * s.tension_smooth + (1.0 - keep) * tension_value;
-    if (tension_out) tension_out[t] = tension_value;
-    record_view(m, &s, tension_value, incident, clash, war, obs);
-    for (uint32_t i = 0; i < n; i++) s.prev_action[i] = s.action[i];
-    out->steps_run = t + 1;
-    out->commitments_end = s.commitments;
-    if (war) break;
+  brink__model_init(m, &s, policy, seed, run, params);
+  for (uint32_t t = 0; !brink__model_step(&s, tension_out ? &tension_out[t] : NULL, obs); t++) {
   }
+  *out = s.result;
+}
+
+void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
+                            const double *params) {
+  brink__model_init(state->s.model, &state->s, policy, seed, run, params);
+}
+
+void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src) {
+  memcpy(dst, src, sizeof *dst);
+}
+
+void brink_model_state_force(brink_model_state *state, uint32_t actor, int action) {
+  const brink_model *m = state->s.model;
+  if (actor >= m->n_actors) return;
+  if (action >= (int)m->actors[actor].n_actions) action = -1;
+  state->s.forced[actor] = action < -1 ? -1 : action;
+}
+
+int brink_model_state_step(brink_model_state *state, double *tension,
+                           const brink_run_observer *observer) {
+  return brink__model_step(&state->s, tension, observer);
+}
+
+const brink_run_result *brink_model_state_result(const brink_model_state *state) {
+  return &state->s.result;
+}
+
+uint32_t brink_model_state_step_index(const brink_model_state *state) { return state->s.step; }
+
+int brink_model_state_type(const brink_model_state *state, uint32_t actor) {
+  return actor < state->s.model->n_actors ? state->s.type[actor] : 0;
 }

@@ -14,10 +14,11 @@ typedef struct observation {
   int kind;             /* kind of the adversary's most escalatory act last step (-1: none) */
   double belief;        /* mean belief that the adversaries are greedy */
   uint32_t since_major; /* steps since the last major provocation (BRINK_NEVER: none) */
+  uint32_t phase;       /* this run's offset of the actor's periodic schedules */
 } observation;
 
 static observation observe(const brink_model *m, const run_state *s, uint32_t i) {
-  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER};
+  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER, s->memory[i].phase};
   int n_adv = 0;
   double best = -1.0;
   for (uint32_t j = 0; j < m->n_actors; j++) {
@@ -180,7 +181,7 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c,
   case BRINK_COND_BELIEF_GREEDY_BELOW:
     return o->belief < v;
   case BRINK_COND_EVERY:
-    return v >= 1 && s->step % (uint32_t)v == 0;
+    return v >= 1 && (s->step + o->phase) % (uint32_t)v == 0;
   case BRINK_COND_PROBABILITY:
     return 0; /* drawn by the caller, see rules() */
   case BRINK_COND_STEP_AT_LEAST:
@@ -213,6 +214,8 @@ static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, 
   return m->actors[i].hold_action;
 }
 
+/* Periodic schedules run at a phase drawn per run and actor (BRINK_STREAM_PHASE), so runs are
+ * not in lockstep; the phase is the same for every policy of a run (common random numbers). */
 static inline int every(uint32_t step, double period) {
   uint32_t p = period < 1.0 ? 1u : (uint32_t)period;
   return step % p == 0;
@@ -228,6 +231,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
       o.since_major != BRINK_NEVER && o.since_major <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
   policy_memory *mem = &s->memory[i];
   const uint32_t t = s->step;
+  const uint32_t tp = t + mem->phase; /* the step on this run's schedule clock */
   int verb = BRINK_VERB_HOLD;
   double by = 0.0;
 
@@ -244,9 +248,9 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
       mem->answered_major = s->last_major[i] + 1;
       verb = BRINK_VERB_UNSC;
-    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY])) {
+    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
       verb = BRINK_VERB_STRONGEST;
-    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY] / 4.0)) {
+    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY] / 4.0)) {
       verb = BRINK_VERB_ROUTINE;
     }
     break;
@@ -255,9 +259,9 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     /* Reassure at once, keep offering talks, answer nothing with force. */
     if (t == 0)
       verb = BRINK_VERB_RESTRAIN;
-    else if (o.conciliated || every(t, pn[BRINK_POLICY_OFFER_EVERY]))
+    else if (o.conciliated || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
       verb = BRINK_VERB_OFFER_TALKS;
-    else if (every(t, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
+    else if (every(tp, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
       verb = BRINK_VERB_RESTRAIN;
     break;
 
@@ -265,7 +269,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     /* GRIT (Osgood 1962; models.md 3.3): announce; small unilateral steps at a steady pace
      * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
      * to a major provocation; resume after a pause; faster steps when reciprocated. */
-    if (o.intensity >= pn[BRINK_POLICY_GRIT_EPSILON] && o.intensity > 0.0) {
+    /* GRIT's epsilon is the policy's threshold: the provocation it answers precisely. */
+    if (provoked) {
       verb = BRINK_VERB_MATCH;
       mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
     } else if (t < mem->resume_at) {
@@ -320,9 +325,9 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
       mem->answered_major = s->last_major[i] + 1;
       verb = BRINK_VERB_UNSC;
-    } else if (o.conciliated || every(t, pn[BRINK_POLICY_OFFER_EVERY])) {
+    } else if (o.conciliated || every(tp, pn[BRINK_POLICY_OFFER_EVERY])) {
       verb = BRINK_VERB_OFFER_TALKS;
-    } else if (every(t, pn[BRINK_POLICY_EXERCISE_EVERY])) {
+    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
       verb = BRINK_VERB_ROUTINE;
     }
     break;
@@ -331,9 +336,9 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     /* Bring the third party in to mediate, offer talks, answer only major provocations. */
     if (provoked)
       verb = BRINK_VERB_MATCH;
-    else if (every(t, pn[BRINK_POLICY_CONSULT_EVERY]))
+    else if (every(tp, pn[BRINK_POLICY_CONSULT_EVERY]))
       verb = BRINK_VERB_CONSULT;
-    else if (o.conciliated || every(t - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
+    else if (o.conciliated || every(tp - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
       verb = BRINK_VERB_OFFER_TALKS; /* the step after each consultation, while mediated */
     break;
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "brink/cameo.h"
-#include "brink/model.h"
 #include "internal.h"
 #include "scenario_internal.h"
 
@@ -289,6 +288,26 @@ static void value(conv *c, const ynode *n, const brink_key_spec *spec, const cha
     return;
   }
   double v = 0.0;
+  /* Proximity is named by what the act is (one table, brink_proximity_level). */
+  if (!strcmp(spec->name, "proximity") && n->kind == YNODE_SCALAR && !n->quoted &&
+      brink_parse_f64(n->text, n->len, &v)) {
+    const char *level;
+    char names[160];
+    size_t used = 0;
+    names[0] = '\0';
+    for (size_t i = 0; brink_proximity_level(i, &level, &v, NULL); i++) {
+      if (!strcmp(level, n->text)) {
+        out->constant = v;
+        out->param = -1;
+        return;
+      }
+      int w = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", level);
+      if (w > 0 && (size_t)w < sizeof names - used) used += (size_t)w;
+    }
+    err(c, n, "unknown proximity '%s' in %s: expected one of %s, or a number", n->text, where,
+        names);
+    return;
+  }
   if (is_bool && n->kind == YNODE_SCALAR && !n->quoted &&
       (!strcmp(n->text, "true") || !strcmp(n->text, "false"))) {
     out->constant = n->text[0] == 't' ? 1.0 : 0.0;

@@ -44,6 +44,21 @@ const char *brink_scenario_section_name(brink_key_section section) {
   return (unsigned)section < BRINK_SECTION_COUNT ? sections[section].name : "?";
 }
 
+#define PROX_ROW(e, name, units, doc) {name, units, doc},
+static const struct {
+  const char *name;
+  double units;
+  const char *doc;
+} proximity_levels[] = {BRINK_PROXIMITY_LEVELS(PROX_ROW)};
+
+int brink_proximity_level(size_t i, const char **name, double *units, const char **doc) {
+  if (i >= BRINK_ARRAY_LEN(proximity_levels)) return 0;
+  if (name) *name = proximity_levels[i].name;
+  if (units) *units = proximity_levels[i].units;
+  if (doc) *doc = proximity_levels[i].doc;
+  return 1;
+}
+
 #define NAME2(e, name, doc) name,
 #define DOC2(e, name, doc) doc,
 static const char *const builtin_names[] = {BRINK_BUILTIN_POLICIES(NAME2)};

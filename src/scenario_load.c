@@ -360,6 +360,22 @@ static void apply_set(scn_loader *L, ynode *root, const char *text, size_t numbe
     if (cur->kind == YNODE_MAP) {
       size_t at = 0;
       ynode *next = map_value(cur, seg, &at);
+      if (!next && !strcmp(list_key, "params") && cur != root) {
+        /* A typo here would otherwise add an unused parameter and run on the prior. */
+        const char *best = NULL;
+        size_t best_d = 3;
+        for (size_t k = 0; k + 1 < cur->n; k += 2) {
+          size_t d = brink_edit_distance(seg, cur->kids[k]->text, 0);
+          if (d < best_d) {
+            best_d = d;
+            best = cur->kids[k]->text;
+          }
+        }
+        brink__scn_error(L, file, 0, col, "undefined parameter '%s' in '--set %.*s'%s%s%s", seg,
+                         (int)(eq - text), text, best ? ": did you mean '" : "",
+                         best ? best : "", best ? "'?" : " (the scenario defines no such $param)");
+        goto done;
+      }
       if (last) {
         ynode *key = brink__scn_scalar_new(L, seg, len, 0, file, 0, col);
         if (!key) goto done;

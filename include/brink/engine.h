@@ -40,6 +40,13 @@ typedef struct brink_engine_options {
 typedef struct brink_policy_stats {
   uint32_t policy;
   uint64_t wars, clashes_any, talks;
+  uint64_t war_causes[BRINK_WAR_CAUSE_COUNT]; /* runs whose armed conflict began so */
+  uint64_t nuclear, agreements;               /* runs with nuclear use, with an agreement */
+  double incidents_sum, incidents_sq, clashes_sum, clashes_sq; /* per run */
+  /* Per-run count distribution of every ladder action of every actor:
+   * action_hist[(actor * BRINK_MAX_ACTIONS + action) * action_bins + k] = runs that took the
+   * action k times (the last bin: action_bins - 1 times or more). */
+  uint64_t *action_hist;
   uint64_t *war_by_step;   /* [horizon]: runs whose armed conflict began at that step */
   uint64_t *talks_by_step; /* [horizon]: runs that first reached talks at that step */
   double provocations_sum, provocations_sq;
@@ -74,6 +81,7 @@ typedef struct brink_summary {
   brink_pair_stats *pairs;
   size_t tension_bins;
   double tension_origin, tension_width; /* bin i stands for origin + i * width */
+  size_t action_bins;                   /* bins of each action_hist: horizon + 1, at most 1024 */
 } brink_summary;
 
 /* Runs the Monte Carlo. New summary, caller frees with brink_summary_free. BRINK_EINVAL for
@@ -87,6 +95,19 @@ brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);
 /* Cumulative P(armed conflict by the end of step t). */
 brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t);
 brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i);
+brink_estimate brink_summary_p_nuclear(const brink_summary *s, size_t i);
+brink_estimate brink_summary_p_agreement(const brink_summary *s, size_t i);
+/* P(armed conflict began by this cause). */
+brink_estimate brink_summary_p_war_cause(const brink_summary *s, size_t i, brink_war_cause cause);
+/* Mean incidents and armed clashes per run. */
+brink_estimate brink_summary_incidents(const brink_summary *s, size_t i);
+brink_estimate brink_summary_clashes(const brink_summary *s, size_t i);
+/* Mean per-run count of ladder action `action` of `actor`. */
+brink_estimate brink_summary_action(const brink_summary *s, size_t i, uint32_t actor,
+                                    uint32_t action);
+/* Count histogram of an action (s->action_bins entries; see brink_policy_stats). */
+const uint64_t *brink_summary_action_hist(const brink_summary *s, size_t i, uint32_t actor,
+                                          uint32_t action);
 brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i);
 brink_estimate brink_summary_provocations(const brink_summary *s, size_t i);
 /* Median steps to talks among runs that reached talks (NaN when none did). */

@@ -15,13 +15,12 @@
 extern "C" {
 #endif
 
-#define BRINK_MAX_PARAMS 64
 #define BRINK_NEVER UINT32_MAX /* a step that did not happen */
 
 /* Random streams of a run: parameters and hidden types are drawn from stream PARAMS, which
  * does not depend on the policy, so run i of every policy has the same draw (common random
  * numbers). Everything else comes from DYNAMICS. */
-enum { BRINK_STREAM_PARAMS = 0, BRINK_STREAM_DYNAMICS = 1 };
+enum { BRINK_STREAM_PARAMS = 0, BRINK_STREAM_DYNAMICS = 1, BRINK_STREAM_PHASE = 2 };
 
 typedef struct brink_model brink_model;
 
@@ -36,17 +35,26 @@ uint32_t brink_model_horizon(const brink_model *model);
 /* Replaces the horizon (steps, 1..BRINK_MAX_HORIZON) before runs start. Not thread-safe. */
 brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model, uint32_t horizon);
 
-/* How armed conflict began. */
-typedef enum brink_war_cause {
-  BRINK_WAR_NONE,
-  BRINK_WAR_INCIDENT /* incident -> armed clash -> war */
-} brink_war_cause;
+/* How armed conflict began (docs/model.md section 9). X(ENUM, "name") */
+#define BRINK_WAR_CAUSES(X)                                                                        \
+  X(NONE, "none")                                                                                  \
+  X(INCIDENT, "incident")     /* incident -> armed clash -> war (accident) */                      \
+  X(ATTACK, "attack")         /* deliberate attack: weakness invites aggression */                 \
+  X(PREEMPTION, "preemption") /* pre-emptive strike out of fear */
+#define BRINK__WAR_ENUM(e, name) BRINK_WAR_##e,
+typedef enum brink_war_cause { BRINK_WAR_CAUSES(BRINK__WAR_ENUM) BRINK_WAR_CAUSE_COUNT } brink_war_cause;
+#undef BRINK__WAR_ENUM
+/* "incident", "attack", ... ("?" out of range). */
+const char *brink_war_cause_name(brink_war_cause cause);
 
 /* What one run produced. Counts are per run; pressures are sums over the steps run. */
 typedef struct brink_run_result {
   uint32_t steps_run;        /* horizon, or fewer when armed conflict ended the run */
   uint32_t war_step;         /* step armed conflict began, or BRINK_NEVER */
-  uint32_t war_actor;        /* actor whose action caused the fatal incident */
+  uint32_t war_actor;        /* actor whose act or decision began it */
+  uint32_t war_cause;        /* brink_war_cause */
+  uint32_t nuclear_step;     /* step of nuclear use, or BRINK_NEVER */
+  uint32_t agreement_step;   /* first step at agreement, or BRINK_NEVER */
   uint32_t first_clash_step; /* or BRINK_NEVER */
   uint32_t incidents, clashes;
   uint32_t provocations; /* military actions of behavioural actors */
@@ -100,6 +108,44 @@ void brink_model_run_drawn(const brink_model *model, uint32_t policy, uint64_t s
  * Thread-safe. */
 void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t run,
                                double *values);
+
+uint32_t brink_model_n_params(const brink_model *model);
+
+/* ---- The model as a steppable state -------------------------------------------------------
+ * brink_model_run is init + step until the horizon or armed conflict. The same pieces are
+ * public so that a caller can replay history: force some actors' acts from a record, read the
+ * model's probability of another actor's recorded act, copy states (particle filters). */
+typedef struct brink_model_state brink_model_state;
+
+/* New state of `model` (borrowed: it must outlive the state). Caller frees with
+ * brink_model_state_free. */
+brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *model,
+                                   brink_model_state **out);
+void brink_model_state_free(brink_ctx *ctx, brink_model_state *state);
+/* Starts run `run` of policy `policy` (an index, or UINT32_MAX for none: policy actors hold).
+ * params: the run's parameters (n_params values), or NULL to draw them from (seed, run). */
+void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
+                            const double *params);
+/* dst becomes an exact copy of src (same model). */
+void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src);
+/* Fixes actor's act for the next step only: an index into its ladder, or -1 for none. The
+ * actor does not choose (and draws no random number for its choice) in that step. */
+void brink_model_state_force(brink_model_state *state, uint32_t actor, int action);
+/* The model's probability of each ladder action of behavioural actor `actor` in the next step,
+ * from the current state, into probs[n_ladder] (0 for unavailable actions). BRINK_EINVAL if
+ * the actor is not behavioural. Reads the state only; no random number is drawn. */
+brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t actor,
+                                            double *probs);
+/* Runs one step; the run's result accumulates in the state (brink_model_state_result).
+ * tension (may be NULL) receives the step's tension index. Returns 1 when the run has ended
+ * (armed conflict, or the horizon reached); stepping an ended run does nothing. */
+int brink_model_state_step(brink_model_state *state, double *tension,
+                           const brink_run_observer *observer);
+/* The result accumulated so far (valid until the next init). */
+const brink_run_result *brink_model_state_result(const brink_model_state *state);
+uint32_t brink_model_state_step_index(const brink_model_state *state);
+/* The hidden type of actor i in this run (0 security-seeking, 1 greedy). */
+int brink_model_state_type(const brink_model_state *state, uint32_t actor);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@ extern "C" {
 #define BRINK_MAX_COMMITMENTS 16
 #define BRINK_MAX_HORIZON 5000 /* steps */
 #define BRINK_MAX_INCLUDE_DEPTH 16
+#define BRINK_MAX_PARAMS 64 /* uncertain parameters ($name) of one scenario */
 
 /* ---- Numeric keys ---------------------------------------------------------------------
  * Every numeric key of every section is listed once here, with its default, range, unit and
@@ -63,9 +64,12 @@ extern "C" {
     "how much relations with the target raise willingness to mediate")                             \
   X(MEDIATION_BOOST, "mediation_boost", 1.5, 0, 100, "multiplier",                                 \
     "relative increase of the chance that the diplomacy track advances while mediated")            \
-  X(TRACK_ADVANCE, "track_advance", 0.25, 0, 1, "probability/step",                                \
-    "chance that the diplomacy track moves up one level in a step where both sides are "           \
-    "willing")                                                                                     \
+  X(TRACK_ADVANCE, "track_advance", 1.0, 0, 1, "probability/step",                                 \
+    "chance that the diplomacy track moves up one level in a step where both sides' offers for "   \
+    "that level are open (1: mutual offers always meet)")                                          \
+  X(MEDIATION_PULL, "mediation_pull", 1.0, 0, 100, "utility per relation unit",                    \
+    "added to a behavioural actor's value of diplomacy while a third party mediates, times its "   \
+    "relation with the mediator (patrons push clients to the table)")                              \
   X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                    \
     "chance that the track falls one level after a major provocation, breach or incident")         \
   X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                          \
@@ -79,14 +83,30 @@ extern "C" {
     "intensity at or above which a provocation tests the adversaries' resolve (credibility)")      \
   X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                         \
     "steps after a major provocation within which an answer counts as a response")                 \
-  X(INCIDENT_BASE, "incident_base", 0.01, 0, 1, "probability/step per proximity unit",             \
-    "base hazard of a military incident per unit of proximity of forces")                          \
-  X(INCIDENT_TENSION, "incident_tension", 1.0, 0, 100, "per tension unit",                         \
-    "how much normalised tension multiplies the incident hazard")                                  \
-  X(INCIDENT_READINESS, "incident_readiness", 1.0, 0, 100, "per readiness unit",                   \
-    "how much mean readiness multiplies the incident hazard")                                      \
+  X(INCIDENT_BASE, "incident_base", 0.002, 0, 1, "1/proximity unit",                              \
+    "incident hazard per unit of proximity of the step's acts: P(incident) = 1 - exp(-base x "     \
+    "sum of proximity)")                                                                           \
   X(CLASH_PROB, "clash_prob", 0.3, 0, 1, "probability",                                            \
-    "chance that an incident becomes an armed clash")                                              \
+    "chance that an incident becomes an armed clash at middling alert (readiness half its max)")   \
+  X(CLASH_ALERT, "clash_alert", 1.0, 0, 2, "per alert unit",                                       \
+    "how much the forces' alert (readiness / readiness_max, 0..1) moves the clash chance: "        \
+    "clash_prob x (1 + clash_alert x (alert - 1/2))")                                              \
+  X(ATTACK_HAZARD, "attack_hazard", 0.004, 0, 1, "probability/step",                               \
+    "highest weekly chance of a deliberate attack by a behavioural actor (deterrence model: "      \
+    "weakness invites aggression), reached when the attack's gain far exceeds its threshold")      \
+  X(ATTACK_THRESHOLD, "attack_threshold", 0.5, -100, 100, "utility",                               \
+    "gain of attacking (opportunism x (1 - credibility) - deterrence x expected response) at "     \
+    "which the attack hazard is half its highest")                                                 \
+  X(ATTACK_SLOPE, "attack_slope", 3.0, 0, 100, "logit per utility",                                \
+    "steepness of the attack hazard around its threshold")                                         \
+  X(PREEMPT_HAZARD, "preempt_hazard", 0.004, 0, 1, "probability/step",                             \
+    "highest weekly chance of a pre-emptive strike by a behavioural actor (spiral model: fear of " \
+    "being attacked first)")                                                                       \
+  X(PREEMPT_THRESHOLD, "preempt_threshold", 3.0, 0, 1000, "threat units",                          \
+    "fear (security motive x perceived hostility x belief the adversary is greedy) at which the "  \
+    "pre-emption hazard is half its highest")                                                      \
+  X(PREEMPT_SLOPE, "preempt_slope", 2.0, 0, 100, "logit per threat unit",                          \
+    "steepness of the pre-emption hazard around its threshold")                                    \
   X(WAR_PROB, "war_prob", 0.1, 0, 1, "probability",                                                \
     "chance that an armed clash becomes armed conflict (ends the run)")                            \
   X(CHANNEL_REDUCTION, "channel_reduction", 0.5, 0, 1, "fraction",                                 \
@@ -144,7 +164,16 @@ extern "C" {
   X(SANCTIONS, "sanctions", 0, 0, 100, "pressure units",                                           \
     "nominal sanction pressure already on this actor at step 0")                                   \
   X(PERMANENT_MEMBER, "permanent_member", 0, 0, 1, "0/1",                                          \
-    "holds a UN Security Council veto (true/false)")
+    "holds a UN Security Council veto (true/false)")                                               \
+  X(READINESS_MAX, "readiness_max", 2.0, 0.001, 100, "readiness units",                            \
+    "ceiling of the readiness stock (the Richardson growth slows to zero there)")                  \
+  X(THREAT, "threat", 0.0, -100, 100, "threat units",                                              \
+    "perceived hostility from each adversary at step 0 (a crisis already under way)")              \
+  X(TALKS_VALUE, "talks_value", 0.0, -100, 100, "utility",                                         \
+    "value of diplomacy in itself to a behavioural actor (negative: refuses talks on principle)")  \
+  X(NUCLEAR_USE, "nuclear_use", 0.0, 0, 1, "probability",                                          \
+    "chance the actor uses nuclear weapons when armed conflict begins by an attack on it or by "   \
+    "its own pre-emptive strike (declared doctrine; 0: no nuclear weapons)")
 
 /* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
  * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
@@ -164,13 +193,29 @@ extern "C" {
   X(INTENSITY, "intensity", 0, 0, 10, "rung", "escalation rung of a military action (0 = none)")   \
   X(COST, "cost", 0, -100, 100, "utility", "cost of taking the action")                            \
   X(PROXIMITY, "proximity", 0, 0, 10, "proximity units",                                           \
-    "how much the action brings forces near the adversary (incident hazard)")                      \
+    "how close the act brings forces to the other side: none 0, own_area 1, near_line 2, "        \
+    "into_buffer 4, across_line 8 (BRINK_PROXIMITY_LEVELS)")                                       \
   X(MIN_READINESS, "min_readiness", 0, 0, 100, "readiness units",                                  \
     "precondition: the actor's readiness must be at least this")                                   \
   X(PRESSURE, "pressure", 0, 0, 10, "pressure units",                                              \
     "nominal sanction pressure the action adds (sanction kinds; UNSC only if adopted)")            \
   X(GOLDSTEIN, "goldstein", 0, -10, 10, "Goldstein",                                               \
-    "conflict-cooperation weight; default from the CAMEO code's Goldstein weight")
+    "conflict-cooperation weight; default from the CAMEO code's Goldstein weight")                 \
+  X(REFRACTORY, "refractory", 0, 0, 520, "steps",                                                  \
+    "least number of steps between two uses of the action (test-site preparation, test "          \
+    "articles)")                                                                                   \
+  X(CAMPAIGN_START, "campaign_start", 0, 0, 1, "probability/step",                                 \
+    "0: not a development test; otherwise the chance per step that a dormant development "         \
+    "campaign of this system starts (the action is available only while its campaign runs)")       \
+  X(CAMPAIGN_ACTIVE, "campaign_active", 0, 0, 1, "probability",                                    \
+    "chance that the system's development campaign is under way at step 0")                       \
+  X(CAMPAIGN_TESTS, "campaign_tests", 8, 1, 1000, "tests",                                         \
+    "tests a development campaign needs; after the last one the campaign goes dormant")            \
+  X(CAMPAIGN_DRIVE, "campaign_drive", 0.5, 0, 100, "utility",                                      \
+    "programme value of a test while its campaign runs (the schedule's own pull)")                 \
+  X(RELIEF, "relief", 0, 0, 100, "utility",                                                        \
+    "diplomacy offers: what the offer brings the adversary (sanctions relief, suspensions), "      \
+    "added to its value of accepting while the offer is open, times its reciprocity weight")
 
 /* Per relation (`relations: - {between: [A, B], ...}`), symmetric, in [-1, 1]. */
 #define BRINK_RELATION_KEYS(X)                                                                     \
@@ -195,8 +240,6 @@ extern "C" {
     "rungs above the provocation for an escalating answer")                                        \
   X(EXERCISE_EVERY, "exercise_every", 13, 1, 520, "steps", "period of routine exercises")          \
   X(OFFER_EVERY, "offer_every", 8, 1, 520, "steps", "period of renewed offers of talks")           \
-  X(GRIT_EPSILON, "grit_epsilon", 3, 0, 10, "rung",                                                \
-    "GRIT: adversary intensity at or above which a precise retaliation follows")                   \
   X(GRIT_STEP_EVERY, "grit_step_every", 4, 1, 520, "steps",                                        \
     "GRIT: steps between unilateral conciliatory acts")                                            \
   X(GRIT_HOLD, "grit_hold", 4, 0, 520, "steps",                                                    \
@@ -204,6 +247,18 @@ extern "C" {
   X(GRIT_RESUME, "grit_resume", 2, 0, 520, "steps",                                                \
     "GRIT: steps after a precise retaliation before conciliation resumes")                         \
   X(CONSULT_EVERY, "consult_every", 4, 1, 520, "steps", "period of consultations with the mediator")
+
+/* Proximity of an act, named by what the act is (docs/model.md section 9): one rule for every
+ * actor. X(ENUM, "name", proximity units, "what acts it covers") */
+#define BRINK_PROXIMITY_LEVELS(X)                                                                  \
+  X(NONE, "none", 0, "no forces near the other side: lofted or long-range tests, home deployments") \
+  X(OWN_AREA, "own_area", 1,                                                                       \
+    "forces or fire within one's own territory, waters or ranges, away from the line")             \
+  X(NEAR_LINE, "near_line", 2,                                                                     \
+    "live fire or manoeuvres close to the border or maritime line, forces off the other's coast")  \
+  X(INTO_BUFFER, "into_buffer", 4,                                                                 \
+    "fire or flights into a buffer zone or next to the other's forces, overflight near its coast") \
+  X(ACROSS_LINE, "across_line", 8, "fire across the border or line at the other side's forces")
 
 #define BRINK__KEY_ENUM_MODEL(e, ...) BRINK_MODEL_##e,
 #define BRINK__KEY_ENUM_ACTOR(e, ...) BRINK_ACTOR_##e,
@@ -242,6 +297,9 @@ typedef struct brink_key_spec {
 
 /* The key table of a section; *n receives its length. Static data, thread-safe. */
 const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
+/* Level i of BRINK_PROXIMITY_LEVELS: its name, proximity units and doc (each out may be NULL).
+ * Returns 0 past the last level. Static data, thread-safe. */
+int brink_proximity_level(size_t i, const char **name, double *units, const char **doc);
 /* The YAML name of a section ("model", "actor", ...). */
 const char *brink_scenario_section_name(brink_key_section section);
 
