@@ -86,7 +86,9 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
     s->pressure_effective[i] = 0.0;
     s->pending_until[i] = s->pending_from[i] = BRINK_NEVER;
     s->last_major[i] = BRINK_NEVER;
-    s->memory[i] = (policy_memory){0, 0, 0, 0, (uint32_t)(brink_rng_uniform(&phase_rng) * 1040.0)};
+    double phase = brink_rng_uniform(&phase_rng) * 1040.0;
+    s->memory[i] = (policy_memory){0, 0, 0, 0,
+                                   s->num.model[BRINK_MODEL_RANDOM_PHASE] > 0.5 ? (uint32_t)phase : 0};
     s->campaign_on[i] = 0;
     for (uint32_t a = 0; a < NACT; a++) {
       s->last_used[i][a] = BRINK_NEVER;

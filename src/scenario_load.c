@@ -360,8 +360,10 @@ static void apply_set(scn_loader *L, ynode *root, const char *text, size_t numbe
     if (cur->kind == YNODE_MAP) {
       size_t at = 0;
       ynode *next = map_value(cur, seg, &at);
-      if (!next && !strcmp(list_key, "params") && cur != root) {
-        /* A typo here would otherwise add an unused parameter and run on the prior. */
+      if (!next && !strcmp(list_key, "params") && cur != root &&
+          !(last && value->kind == YNODE_MAP)) {
+        /* A typo here would otherwise add an unused parameter and run on the prior. A new
+         * parameter can still be defined with a whole distribution ({dist: ...}). */
         const char *best = NULL;
         size_t best_d = 3;
         for (size_t k = 0; k + 1 < cur->n; k += 2) {

@@ -59,7 +59,7 @@ done
 
 # --keys: the reference table.
 out=$("$brink" check --keys); check "--keys exit" 0 $?
-has "--keys: model key row" '| `incident_base` | 0.01 | 0 .. 1 | probability/step per proximity unit |' "$out"
+has "--keys: model key row" '| `incident_base` | 0.002 | 0 .. 1 | 1/proximity unit |' "$out"
 has "--keys: type table" "default (greedy)" "$out"
 
 # Usage errors: exit 2.

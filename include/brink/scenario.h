@@ -72,6 +72,8 @@ extern "C" {
     "relation with the mediator (patrons push clients to the table)")                              \
   X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                    \
     "chance that the track falls one level after a major provocation, breach or incident")         \
+  X(RANDOM_PHASE, "random_phase", 1, 0, 1, "0/1",                                                 \
+    "policies' periodic schedules start at a phase drawn per run (true) or all at step 0 (false)") \
   X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                          \
     "intensity at or above which an action is a major provocation")                                \
   X(CREDIBILITY_LEARNING, "credibility_learning", 0.2, 0, 1, "fraction",                           \
