@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* The model as a steppable state (brink/model.h): init + step reproduces brink_model_run, a
+ * copy continues exactly as the original, forced acts are taken, and the exposed choice
+ * probabilities are the ones the sampler draws from. */
+#include <math.h>
+#include <string.h>
+
+#include "model_util.h"
+
+#define CRISIS "tests/data/model/crisis.yaml"
+
+static void test_steps_equal_run(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  brink_model_state *st = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  for (uint32_t p = 0; st && p < f.sc->n_policies; p++)
+    for (uint64_t r = 0; r < 50; r++) {
+      brink_run_result direct;
+      double ta[104], tb[104];
+      brink_model_run(f.model, p, 7, r, &direct, ta, NULL);
+      brink_model_state_init(st, p, 7, r, NULL);
+      uint32_t t = 0;
+      while (!brink_model_state_step(st, &tb[t], NULL)) t++;
+      const brink_run_result *stepped = brink_model_state_result(st);
+      CHECK(memcmp(&direct, stepped, sizeof direct) == 0);
+      CHECK(memcmp(ta, tb, direct.steps_run * sizeof(double)) == 0);
+      CHECK_INT(brink_model_state_step_index(st), direct.steps_run);
+      /* Stepping an ended run does nothing. */
+      CHECK_INT(brink_model_state_step(st, NULL, NULL), 1);
+      CHECK_INT(brink_model_state_result(st)->steps_run, direct.steps_run);
+    }
+  brink_model_state_free(f.ctx, st);
+  fixture_close(&f);
+}
+
+static void test_copy_continues_alike(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  brink_model_state *a = NULL, *b = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &a), BRINK_OK);
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &b), BRINK_OK);
+  if (a && b) {
+    brink_model_state_init(a, 1, 3, 11, NULL);
+    for (int t = 0; t < 20; t++) brink_model_state_step(a, NULL, NULL);
+    brink_model_state_copy(b, a);
+    while (!brink_model_state_step(a, NULL, NULL)) {
+    }
+    while (!brink_model_state_step(b, NULL, NULL)) {
+    }
+    CHECK(memcmp(brink_model_state_result(a), brink_model_state_result(b),
+                 sizeof(brink_run_result)) == 0);
+  }
+  brink_model_state_free(f.ctx, a);
+  brink_model_state_free(f.ctx, b);
+  fixture_close(&f);
+}
+
+static void test_forced_acts(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  brink_model_state *st = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  int red = brink_scenario_find_actor(f.sc, "Red"), blue = brink_scenario_find_actor(f.sc, "Blue");
+  int srbm = red >= 0 ? brink_actor_find_action(&f.sc->actors[red], "srbm") : -1;
+  int deploy = blue >= 0 ? brink_actor_find_action(&f.sc->actors[blue], "deploy") : -1;
+  CHECK(srbm >= 0 && deploy >= 0);
+  if (st && srbm >= 0 && deploy >= 0) {
+    brink_model_state_init(st, 0, 1, 0, NULL);
+    for (int t = 0; t < 10; t++) {
+      brink_model_state_force(st, (uint32_t)red, srbm);
+      brink_model_state_force(st, (uint32_t)blue, deploy);
+      brink_model_state_step(st, NULL, NULL);
+    }
+    const brink_run_result *r = brink_model_state_result(st);
+    CHECK_INT(r->action_counts[red][srbm], 10);
+    CHECK_INT(r->action_counts[blue][deploy], 10);
+    CHECK_INT(r->provocations, 10);
+  }
+  brink_model_state_free(f.ctx, st);
+  fixture_close(&f);
+}
+
+/* The first act of many runs that share one starting state (constant parameters, a fixed
+ * type) is drawn from brink_model_state_choice_probs: frequencies within 4.5 standard errors
+ * of the probabilities, and the probabilities sum to 1. */
+static void test_choice_probs(void) {
+  const char *sets[] = {"params.greed=0", "actors.Red.rationality=1.5", "model.noise=0"};
+  fixture f;
+  if (!fixture_open(&f, CRISIS, sets, 3)) return;
+  brink_model_state *st = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  int red = brink_scenario_find_actor(f.sc, "Red"), blue = brink_scenario_find_actor(f.sc, "Blue");
+  if (!st || red < 0 || blue < 0) goto done;
+  uint32_t n_actions = (uint32_t)f.sc->actors[red].n_ladder;
+  double probs[BRINK_MAX_ACTIONS];
+  brink_model_state_init(st, 0, 5, 0, NULL);
+  CHECK_INT(brink_model_state_choice_probs(st, (uint32_t)blue, probs), BRINK_EINVAL);
+  CHECK_INT(brink_model_state_choice_probs(st, (uint32_t)red, probs), BRINK_OK);
+  double total = 0.0;
+  int spread = 0;
+  for (uint32_t a = 0; a < n_actions; a++) {
+    total += probs[a];
+    spread += probs[a] > 0.01;
+  }
+  CHECK_NEAR(total, 1.0, 1e-12);
+  CHECK(spread >= 3); /* a real distribution, not a best response */
+  const uint32_t runs = 20000;
+  uint32_t counts[BRINK_MAX_ACTIONS] = {0};
+  for (uint32_t r = 0; r < runs; r++) {
+    brink_model_state_init(st, 0, 5, r, NULL);
+    double p2[BRINK_MAX_ACTIONS];
+    brink_model_state_choice_probs(st, (uint32_t)red, p2);
+    CHECK(memcmp(p2, probs, n_actions * sizeof *p2) == 0); /* the same starting state */
+    brink_model_state_step(st, NULL, NULL);
+    const brink_run_result *res = brink_model_state_result(st);
+    for (uint32_t a = 0; a < n_actions; a++) counts[a] += res->action_counts[red][a];
+  }
+  for (uint32_t a = 0; a < n_actions; a++) {
+    double se = sqrt(probs[a] * (1.0 - probs[a]) / runs);
+    CHECK(fabs((double)counts[a] / runs - probs[a]) <= 4.5 * se + 1e-12);
+  }
+done:
+  brink_model_state_free(f.ctx, st);
+  fixture_close(&f);
+}
+
+int main(void) {
+  RUN(test_steps_equal_run);
+  RUN(test_copy_continues_alike);
+  RUN(test_forced_acts);
+  RUN(test_choice_probs);
+  return harness_finish("test_model_state");
+}
