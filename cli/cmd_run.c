@@ -57,6 +57,20 @@ static void on_run(void *ud, uint64_t run, uint32_t policy, const brink_run_resu
   fprintf(p->save, "%u,%u,%u,%u,%.17g,%.17g", r->max_track, r->unsc_proposed, r->unsc_adopted,
           r->breaches, r->pressure_nominal_sum / (r->steps_run ? r->steps_run : 1),
           r->pressure_effective_sum / (r->steps_run ? r->steps_run : 1));
+  fprintf(p->save, ",%s", r->war_step == BRINK_NEVER
+                              ? ""
+                              : brink_war_cause_name((brink_war_cause)r->war_cause));
+  if (r->nuclear_step == BRINK_NEVER)
+    fprintf(p->save, ",");
+  else
+    fprintf(p->save, ",%u", r->nuclear_step);
+  if (r->agreement_step == BRINK_NEVER)
+    fprintf(p->save, ",");
+  else
+    fprintf(p->save, ",%u", r->agreement_step);
+  for (size_t i = 0; i < sc->n_actors; i++)
+    for (size_t a = 0; a < sc->actors[i].n_ladder; a++)
+      fprintf(p->save, ",%u", (unsigned)r->action_counts[i][a]);
   for (size_t i = 0; i < sc->n_actors; i++)
     if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
       fprintf(p->save, ",%s", r->types[i] ? "greedy" : "security");
@@ -205,7 +219,11 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
       goto done;
     }
     fprintf(prog.save, "run,policy,war_step,incidents,clashes,provocations,talks_step,max_track,"
-                       "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective");
+                       "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective,"
+                       "war_cause,nuclear_step,agreement_step");
+    for (size_t i = 0; i < sc->n_actors; i++)
+      for (size_t a = 0; a < sc->actors[i].n_ladder; a++)
+        fprintf(prog.save, ",n_%s_%s", sc->actors[i].name, sc->actors[i].ladder[a].name);
     for (size_t i = 0; i < sc->n_actors; i++)
       if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
         fprintf(prog.save, ",type_%s", sc->actors[i].name);

@@ -57,6 +57,26 @@ touch "$tmp/file"
 bad "out is a file" "cannot" run $sc --runs 10 --out "$tmp/file/sub"
 "$brink" run tests/data/scenario/err_unknown_key.yaml --runs 10 >/dev/null 2>&1; ok "bad scenario exit" 1 $?
 
+# per-run counts of every ladder action: the behavioural actor takes exactly one act a step, so
+# its counts add up to the steps run (war_step + 1, or the horizon); the JSON histogram of an
+# action adds up to the run count and its mean equals the mean of the CSV column.
+"$brink" run $sc --policy maximum_pressure --runs 300 --seed 4 --quiet --no-timing --format json \
+  --save-runs "$tmp/counts.csv" > "$tmp/counts.json"; ok "counts exit" 0 $?
+bad_rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i ~ /^n_Red_/) red[i] = 1; if ($i == "war_step") w = i } next }
+  { s = 0; for (i in red) s += $i; steps = ($w == "") ? 104 : $w + 1; if (s != steps) bad++ }
+  END { print bad + 0 }' "$tmp/counts.csv")
+ok "red counts add up to the steps run" 0 "$bad_rows"
+csv_mean=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "n_Red_srbm") c = i; next } { s += $c } END { printf "%.6f", s / (NR - 1) }' "$tmp/counts.csv")
+if command -v python3 >/dev/null; then
+  json_check=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = [x for x in d["policies"][0]["actions"] if x["actor"] == "Red" and x["action"] == "srbm"][0]
+h = a["hist"]
+print(sum(h), "%.6f" % (sum(k * n for k, n in enumerate(h)) / sum(h)), "%.6f" % a["per_run"]["mean"])' "$tmp/counts.json")
+  ok "srbm histogram, histogram mean, JSON mean" "300 $csv_mean $csv_mean" "$json_check"
+fi
+
 # trace
 out=$("$brink" trace $sc --policy maximum_pressure --seed 3); ok "trace exit" 0 $?
 has "trace has ISO weeks" "2024-W" "$out"
