@@ -599,7 +599,7 @@ static int first_anonymous(game_player *self, const game_view *v) {
 
 /* ---- GRIT and the crisis policies (brink; docs/game.md) ------------------------------------- */
 
-/* GRIT (Osgood 1962, reference/models.md 3.3) with two actions. C is a conciliatory step.
+/* GRIT (Osgood 1962, reference/Osgood 1962) with two actions. C is a conciliatory step.
  * - ANNOUNCE/STEP: turn 1 is C; C while the opponent reciprocates (its last move C).
  * - MATCH: when the opponent escalates (D after its own C), answer D now and stay D for
  *   `resume` more turns, then step again.
@@ -882,7 +882,7 @@ const game_strategy_entry brink__game_strategies[] = {
      0},
     /* brink: GRIT and the crisis model's policies in two-action form. */
     {{"GRIT", "Osgood's GRIT: steps (C), holds 2 turns if unanswered, matches escalation",
-      "brink (reference/models.md 3.3)", DET, 0},
+      "brink (reference/Osgood 1962)", DET, 0},
      grit,
      0},
     {{"Reciprocal Restraint", "GRIT with steps 8 turns apart and 2 quiet turns after matching",

@@ -285,7 +285,7 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
 /* ---- Beliefs, votes, pressure ---------------------------------------------------------------- */
 
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
- * models.md 3.2). The observer under-attributes escalation to fear by belief_bias. */
+ * Jervis 1976; Kydd 2005). The observer under-attributes escalation to fear by belief_bias. */
 static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
   const double *mn = s->num.model;
   double bias = s->num.actor[o][BRINK_ACTOR_BELIEF_BIAS];
@@ -329,7 +329,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
 }
 
 /* Effective pressure on k: nominal x (1 - leakage), leakage falling with third parties'
- * enforcement (models.md 3.6). */
+ * enforcement (Arms Control Today 2016). */
 static double effective_pressure(const brink_model *m, const run_state *s, uint32_t k) {
   const double *mn = s->num.model;
   double nominal = s->pressure_nominal[k];
@@ -637,7 +637,7 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
   double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
   *incident = *clash = 0;
   if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
-    double p_incident = 1.0 - exp(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
+    double p_incident = 1.0 - brink__exp_neg(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
     if (brink_rng_uniform32(&s->rng) < p_incident) {
       *incident = 1;
       out->incidents++;
@@ -738,7 +738,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
   if (s->track >= BRINK_TRACK_TALKS && out->talks_step == BRINK_NEVER) out->talks_step = t;
 }
 
-/* 7. Readiness stocks: discrete Richardson (models.md 3.1) plus the adversaries' acts, with
+/* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
  * logistic saturation at readiness_max so the stock stays bounded. */
 static void phase_stocks(run_state *s) {
   const brink_model *m = s->model;

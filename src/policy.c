@@ -266,7 +266,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     break;
 
   case BRINK_POLICY_BUILTIN_RECIPROCAL_RESTRAINT:
-    /* GRIT (Osgood 1962; models.md 3.3): announce; small unilateral steps at a steady pace
+    /* GRIT (Osgood 1962; Osgood 1962): announce; small unilateral steps at a steady pace
      * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
      * to a major provocation; resume after a pause; faster steps when reciprocated. */
     /* GRIT's epsilon is the policy's threshold: the provocation it answers precisely. */

@@ -192,7 +192,7 @@ static void watch_readiness(void *ud, const brink_step_view *v) {
 
 /* With actions off and noise off the readiness stocks follow the discrete Richardson
  * recursion with logistic saturation exactly: x' = x + (s_x y + g_x)(1 - x/R) - f_x x,
- * clamped to [0, R] (models.md 3.1; docs/model.md section 5). A stable system settles at the
+ * clamped to [0, R] (Richardson 1960; docs/model.md section 5). A stable system settles at the
  * fixed point of that map; the explosive one of arms.m's defaults now stays below R = 10. */
 static void richardson_case(double sx, double sy, double fx, double fy, double gx, double gy,
                             int stable) {
@@ -240,7 +240,7 @@ static void richardson_case(double sx, double sy, double fx, double fy, double g
 
 static void test_richardson(void) {
   richardson_case(0.05, 0.04, 0.1, 0.08, 0.2, 0.1, 1);
-  /* arms.m's defaults (models.md 3.1): f_x f_y = 0.0075 < s_x s_y = 0.0108, explosive. */
+  /* arms.m's defaults (Richardson 1960): f_x f_y = 0.0075 < s_x s_y = 0.0108, explosive. */
   richardson_case(0.09, 0.12, 0.15, 0.05, 0.1, 0.1, 0);
 }
 
