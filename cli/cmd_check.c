@@ -36,6 +36,12 @@ static void print_keys(void) {
                keys[k].max, keys[k].unit, keys[k].doc);
     }
   }
+  printf("\n### Proximity levels (`proximity:` of an action)\n\n| level | proximity units | acts |\n"
+         "|---|---|---|\n");
+  const char *level, *what;
+  double units;
+  for (size_t i = 0; brink_proximity_level(i, &level, &units, &what); i++)
+    printf("| `%s` | %g | %s |\n", level, units, what);
   printf("\n### Rule conditions (`if:`)\n\n| condition | range | meaning |\n|---|---|---|\n");
 #define COND_ROW(e, name, lo, hi, doc)                                                             \
   printf("| `%s` | %g .. %g | %s |\n", name, (double)(lo), (double)(hi), doc);
