@@ -90,5 +90,16 @@ has "1 MB of nesting refused at depth 65" "deep1.yaml:1:65: nesting deeper than 
 err=$("$brink" check "$tmp/bomb.yaml" 2>&1); check "alias bomb exit" 1 $?
 has "alias bomb" "alias bomb" "$err"
 
+# --set of an undefined parameter: an error with a suggestion (a typo must not run on the prior);
+# a whole new distribution may still be defined and referenced.
+err=$("$brink" check scenarios/korea/2022.yaml --set params.dprk_gred=0.9 2>&1); check "param typo exit" 1 $?
+has "param typo suggestion" "undefined parameter 'dprk_gred' in '--set params.dprk_gred': did you mean 'dprk_greed'?" "$err"
+"$brink" check $data/include_child.yaml --set 'params.h={dist: uniform, lo: 0, hi: 0.5}' --set 'actors.Blue.greed=$h' >/dev/null 2>&1
+check "new parameter by a whole distribution" 0 $?
+# Proximity is named by what the act is; unknown names list the levels.
+err=$("$brink" check scenarios/korea/2022.yaml --set actors.USA.ladder.strategic_assets.proximity=nearby 2>&1); check "proximity name exit" 1 $?
+has "proximity levels listed" "unknown proximity 'nearby'" "$err"
+has "proximity levels listed" "none, own_area, near_line, into_buffer, across_line" "$err"
+
 echo "cli_check: $pass passed, $fail failed"
 [ $fail -eq 0 ]

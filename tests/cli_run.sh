@@ -77,6 +77,11 @@ print(sum(h), "%.6f" % (sum(k * n for k, n in enumerate(h)) / sum(h)), "%.6f" % 
   ok "srbm histogram, histogram mean, JSON mean" "300 $csv_mean $csv_mean" "$json_check"
 fi
 
+# An action whose intensity is a $param reports the parameter's prior mean and name, not 0.
+out=$("$brink" run $sc --policy maximum_pressure --runs 20 --quiet --no-timing --format json \
+  --set 'params.srbm_rung={dist: uniform, lo: 3, hi: 5}' --set 'actors.Red.ladder.srbm.intensity=$srbm_rung')
+has "intensity of a \$param" '"action": "srbm", "kind": "military", "cameo": "150", "intensity": 4, "intensity_param": "srbm_rung"' "$out"
+
 # trace
 out=$("$brink" trace $sc --policy maximum_pressure --seed 3); ok "trace exit" 0 $?
 has "trace has ISO weeks" "2024-W" "$out"
