@@ -81,6 +81,17 @@ typedef struct policy_memory {
   uint32_t phase; /* this run's offset of the actor's periodic schedules (steps) */
 } policy_memory;
 
+/* What a behavioural actor reads of its adversaries when it decides (docs/model.md section 3):
+ * computed once per step from the state it acts on, used by the ladder choice and by the war
+ * decisions of section 9. */
+typedef struct outlook {
+  double threat;   /* summed perceived hostility */
+  double cred;     /* mean credibility (resolve) of the adversaries */
+  double response; /* summed expected cost of their answer: credibility x response_cost */
+  double benign;   /* mean belief that they are security seekers */
+  double fear;     /* summed max(threat, 0) x belief that the adversary is greedy */
+} outlook;
+
 /* The state of one run (brink_model_state): everything a step reads and writes. */
 typedef struct run_state {
   const brink_model *model;
@@ -89,6 +100,7 @@ typedef struct run_state {
   brink_run_result result;
   int ended;
   int forced[NA]; /* act forced for the next step, or FREE */
+  outlook view[NA]; /* behavioural actors' outlook at this step's decision */
   numbers num;
   uint32_t step;
   int type[NA];

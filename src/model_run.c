@@ -148,15 +148,6 @@ static int available(const brink_model *m, const run_state *s, uint32_t i, uint3
   return 1;
 }
 
-/* What actor i reads of its adversaries, for the ladder choice and the war decisions. */
-typedef struct outlook {
-  double threat;   /* summed perceived hostility */
-  double cred;     /* mean credibility (resolve) of the adversaries */
-  double response; /* summed expected cost of their answer: credibility x response_cost */
-  double benign;   /* mean belief that they are security seekers */
-  double fear;     /* summed max(threat, 0) x belief that the adversary is greedy */
-} outlook;
-
 static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
   outlook v = {0.0, 0.0, 0.0, 0.0, 0.0};
   int n_adv = 0;
@@ -178,12 +169,12 @@ static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
 
 /* Utilities of actor i's available actions (ok[a] = 0 for the others); returns the best
  * action or -1. */
-static int utilities(const brink_model *m, const run_state *s, uint32_t i, double *utility,
-                     int *ok) {
+static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
+                     double *utility, int *ok) {
   const actor_info *info = &m->actors[i];
   const double *an = s->num.actor[i];
   const double *w = s->num.type[i][s->type[i]];
-  outlook v = look(m, s, i);
+  const outlook v = *view;
   /* Utility per rung of a military action: spiral (security motive x perceived threat),
    * opportunism (x perceived weakness), minus the expected cost of the adversaries' credible
    * response (deterrence). Rungs are intensity / 10. */
@@ -245,7 +236,7 @@ static double logit_weights(const run_state *s, uint32_t i, uint32_t n_actions, 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
   int ok[NACT];
-  int best_a = utilities(m, s, i, utility, ok);
+  int best_a = utilities(m, s, i, &s->view[i], utility, ok);
   if (best_a < 0) return -1;
   uint32_t n_actions = m->actors[i].n_actions;
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
@@ -270,7 +261,8 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
   int ok[NACT];
   uint32_t n_actions = m->actors[i].n_actions;
   for (uint32_t a = 0; a < n_actions; a++) probs[a] = 0.0;
-  int best_a = utilities(m, s, i, utility, ok);
+  outlook v = look(m, s, i);
+  int best_a = utilities(m, s, i, &v, utility, ok);
   if (best_a < 0) return BRINK_OK;
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) {
     probs[best_a] = 1.0; /* the sampler takes the first best action */
@@ -408,6 +400,12 @@ static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
 /* 3. Everyone decides at once, from the state left by the previous step. */
 static void phase_decide(run_state *s) {
   const brink_model *m = s->model;
+  /* Behavioural actors read their adversaries once, from the state they act on: the ladder
+   * choice and the war decisions of phase_conflict use the same view. */
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    s->view[i] = look(m, s, i);
+  }
   for (uint32_t i = 0; i < m->n_actors; i++) {
     if (s->forced[i] != FREE_CHOICE) {
       s->action[i] = s->forced[i];
@@ -671,7 +669,7 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
     uint32_t i = (uint32_t)__builtin_ctz(bm);
     if (!m->actors[i].adversaries) continue;
     const double *w = s->num.type[i][s->type[i]];
-    outlook v = look(m, s, i);
+    const outlook v = s->view[i];
     /* Deterrence model: an attack's gain is the opportunity in the adversaries' low resolve
      * less the expected cost of their answer (the same terms as the ladder's military value). */
     double gain = w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
