@@ -41,6 +41,8 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
   return m->scenario->actors[i].name;
 }
 
+static void prepare_decisions(run_state *s, const brink_run_observer *obs);
+
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
 void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
@@ -124,6 +126,7 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
   out->nuclear_step = out->agreement_step = BRINK_NEVER;
   out->war_actor = BRINK_NEVER;
   for (uint32_t i = 0; i < n; i++) out->types[i] = (uint8_t)s->type[i];
+  prepare_decisions(s, NULL);
 }
 
 /* ---- Choice on the ladder (docs/model.md section 3) ---------------------------------------- */
@@ -806,14 +809,21 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
   obs->step(obs->userdata, &v);
 }
 
+/* The phases that prepare a decision (fading, drift, campaigns) run at the end of the previous
+ * step (or at init for step 0), so that between two steps the state is exactly what the next
+ * decisions read: brink_model_state_choice_probs gives the probabilities the next step samples
+ * from. The order of random draws is that of docs/model.md, "One step". */
+static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
+  phase_fade(s);
+  phase_campaigns(s, obs);
+}
+
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   if (s->ended) return 1;
   step_acts acts;
   memset(&acts, 0, sizeof acts);
   brink_tension_reset(&acts.tension);
-  phase_fade(s);
-  phase_campaigns(s, obs);
   phase_decide(s);
   phase_act(s, &acts, obs);
   int incident, clash;
@@ -831,8 +841,12 @@ int brink__model_step(run_state *s, double *tension_out, const brink_run_observe
   s->result.steps_run = s->step + 1;
   s->result.commitments_end = s->commitments;
   s->step++;
-  if (war || s->step >= m->horizon) s->ended = 1;
-  return s->ended;
+  if (war || s->step >= m->horizon) {
+    s->ended = 1;
+    return 1;
+  }
+  prepare_decisions(s, obs);
+  return 0;
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */
@@ -882,3 +896,20 @@ uint32_t brink_model_state_step_index(const brink_model_state *state) { return s
 int brink_model_state_type(const brink_model_state *state, uint32_t actor) {
   return actor < state->s.model->n_actors ? state->s.type[actor] : 0;
 }
+
+void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key) {
+  brink_rng_init(&state->s.rng, seed, key, BRINK_STREAM_DYNAMICS);
+}
+
+void brink_model_state_actor(const brink_model_state *state, uint32_t i, brink_actor_state *out) {
+  const run_state *s = &state->s;
+  memset(out, 0, sizeof *out);
+  if (i >= s->model->n_actors) return;
+  outlook v = look(s->model, s, i);
+  out->type = s->type[i];
+  out->readiness = s->readiness[i];
+  out->threat = v.threat;
+  out->credibility = v.cred;
+  out->fear = v.fear;
+}
+

@@ -146,6 +146,20 @@ const brink_run_result *brink_model_state_result(const brink_model_state *state)
 uint32_t brink_model_state_step_index(const brink_model_state *state);
 /* The hidden type of actor i in this run (0 security-seeking, 1 greedy). */
 int brink_model_state_type(const brink_model_state *state, uint32_t actor);
+/* Gives the state's dynamic random stream a new key (seed, key): copies made by a particle
+ * filter's resampling then continue on different draws. */
+void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key);
+
+/* What an actor holds in a state, for filters and traces. */
+typedef struct brink_actor_state {
+  int type;           /* 0 security-seeking, 1 greedy */
+  double readiness;   /* readiness units */
+  double threat;      /* summed hostility it perceives from its adversaries (threat units) */
+  double credibility; /* mean credibility of its adversaries in its eyes (probability) */
+  double fear;        /* docs/model.md 9c, before the security weight (threat units) */
+} brink_actor_state;
+void brink_model_state_actor(const brink_model_state *state, uint32_t actor,
+                             brink_actor_state *out);
 
 #ifdef __cplusplus
 }
