@@ -98,6 +98,7 @@ typedef struct run_state {
   const brink_policy *policy;
   const struct compiled_policy *compiled;
   brink_run_result result;
+  uint64_t seed, run; /* the run's key (parameters, types, streams) */
   int ended;
   int forced[NA]; /* act forced for the next step, or FREE */
   outlook view[NA]; /* behavioural actors' outlook at this step's decision */

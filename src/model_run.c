@@ -54,6 +54,8 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
   brink__model_draw(m, seed, run, params, given != NULL, types);
 
   s->model = m;
+  s->seed = seed;
+  s->run = run;
   s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
   s->compiled = s->policy ? &m->policies[policy] : NULL;
   s->ended = 0;
@@ -911,5 +913,43 @@ void brink_model_state_actor(const brink_model_state *state, uint32_t i, brink_a
   out->threat = v.threat;
   out->credibility = v.cred;
   out->fear = v.fear;
+}
+
+brink_status brink_model_state_rebind(brink_model_state *state, const brink_model *m,
+                                      uint32_t policy, const double *given) {
+  run_state *s = &state->s;
+  const brink_model *old = s->model;
+  if (m->n_actors != old->n_actors) return BRINK_EINVAL;
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    if (m->actors[i].n_actions != old->actors[i].n_actions ||
+        m->actors[i].driver != old->actors[i].driver)
+      return BRINK_EINVAL;
+  if (m->n_commitments != old->n_commitments) return BRINK_EINVAL;
+  const brink_scenario *sc = m->scenario;
+  double params[BRINK_MAX_PARAMS];
+  int types[NA];
+  if (given) memcpy(params, given, m->n_params * sizeof *params);
+  brink__model_draw(m, s->seed, s->run, params, given != NULL, types);
+  s->model = m;
+  s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
+  s->compiled = s->policy ? &m->policies[policy] : NULL;
+  const brink_policy *pol = s->policy;
+  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
+    s->policy_num[k] = !pol                    ? 0.0
+                       : pol->num[k].param < 0 ? pol->num[k].constant
+                                               : params[pol->num[k].param];
+  /* The new window's numbers and relations (its context); everything the run has built up
+   * (types, beliefs, perceived threat, credibility, readiness, sanctions, commitments, track,
+   * campaigns, the streams) carries over. */
+  memcpy(&s->num, &m->base, sizeof s->num);
+  double *slots = (double *)(void *)&s->num;
+  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    s->readiness[i] = min2(s->readiness[i], s->num.actor[i][BRINK_ACTOR_READINESS_MAX]);
+    for (uint32_t j = 0; j < m->n_actors; j++)
+      if (i != j) s->relation[i][j] = s->num.relation[i][j][BRINK_RELATION_VALUE];
+  }
+  if (s->step >= m->horizon) s->ended = 1;
+  return BRINK_OK;
 }
 

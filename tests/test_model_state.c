@@ -125,7 +125,52 @@ done:
   fixture_close(&f);
 }
 
+/* Rebinding to a model of the same structure: to the same model it changes nothing; to
+ * another window it takes that window's numbers and relations and keeps the run's history;
+ * to a different structure it is refused. */
+static void test_rebind(void) {
+  fixture f, g, h;
+  const char *other[] = {"relations.Grey-Red.value=-0.9", "params.greed=1"};
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  if (!fixture_open(&g, CRISIS, other, 2)) return;
+  if (!fixture_open(&h, "tests/data/model/hazard.yaml", NULL, 0)) return;
+  brink_model_state *a = NULL, *b = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &a), BRINK_OK);
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &b), BRINK_OK);
+  if (a && b) {
+    brink_model_state_init(a, 1, 3, 5, NULL);
+    brink_model_state_init(b, 1, 3, 5, NULL);
+    for (int t = 0; t < 30; t++) {
+      brink_model_state_step(a, NULL, NULL);
+      brink_model_state_step(b, NULL, NULL);
+    }
+    CHECK_INT(brink_model_state_rebind(b, f.model, 1, NULL), BRINK_OK);
+    while (!brink_model_state_step(a, NULL, NULL)) {
+    }
+    while (!brink_model_state_step(b, NULL, NULL)) {
+    }
+    CHECK(memcmp(brink_model_state_result(a), brink_model_state_result(b),
+                 sizeof(brink_run_result)) == 0);
+    /* Another window: its relations now, the run's type and history kept. */
+    brink_model_state_init(b, 1, 3, 5, NULL);
+    for (int t = 0; t < 30; t++) brink_model_state_step(b, NULL, NULL);
+    int red = brink_scenario_find_actor(f.sc, "Red");
+    int type = brink_model_state_type(b, (uint32_t)red);
+    uint32_t steps = brink_model_state_step_index(b);
+    CHECK_INT(brink_model_state_rebind(b, g.model, 1, NULL), BRINK_OK);
+    CHECK_INT(brink_model_state_type(b, (uint32_t)red), type);
+    CHECK_INT(brink_model_state_step_index(b), steps);
+    CHECK_INT(brink_model_state_rebind(b, h.model, 0, NULL), BRINK_EINVAL);
+  }
+  brink_model_state_free(f.ctx, a);
+  brink_model_state_free(f.ctx, b);
+  fixture_close(&f);
+  fixture_close(&g);
+  fixture_close(&h);
+}
+
 int main(void) {
+  RUN(test_rebind);
   RUN(test_steps_equal_run);
   RUN(test_copy_continues_alike);
   RUN(test_forced_acts);

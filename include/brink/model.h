@@ -150,6 +150,15 @@ int brink_model_state_type(const brink_model_state *state, uint32_t actor);
  * filter's resampling then continue on different draws. */
 void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key);
 
+/* Moves a run to another model of the same structure (same actors, drivers, ladder sizes and
+ * commitments: the episode windows of one history), under policy `policy` of that model
+ * (UINT32_MAX: none). The new model's numbers and relations replace the old (drawn for the
+ * run's own key, or given in params); everything the run has accumulated carries over. The
+ * step count continues, so the new model's horizon counts from the run's start.
+ * BRINK_EINVAL (state unchanged) if the structures differ. */
+brink_status brink_model_state_rebind(brink_model_state *state, const brink_model *model,
+                                      uint32_t policy, const double *params);
+
 /* What an actor holds in a state, for filters and traces. */
 typedef struct brink_actor_state {
   int type;           /* 0 security-seeking, 1 greedy */
