@@ -36,8 +36,9 @@ static void print_keys(void) {
                keys[k].max, keys[k].unit, keys[k].doc);
     }
   }
-  printf("\n### Proximity levels (`proximity:` of an action)\n\n| level | proximity units | acts |\n"
-         "|---|---|---|\n");
+  printf(
+      "\n### Proximity levels (`proximity:` of an action)\n\n| level | proximity units | acts |\n"
+      "|---|---|---|\n");
   const char *level, *what;
   double units;
   for (size_t i = 0; brink_proximity_level(i, &level, &units, &what); i++)

@@ -57,9 +57,8 @@ static void on_run(void *ud, uint64_t run, uint32_t policy, const brink_run_resu
   fprintf(p->save, "%u,%u,%u,%u,%.17g,%.17g", r->max_track, r->unsc_proposed, r->unsc_adopted,
           r->breaches, r->pressure_nominal_sum / (r->steps_run ? r->steps_run : 1),
           r->pressure_effective_sum / (r->steps_run ? r->steps_run : 1));
-  fprintf(p->save, ",%s", r->war_step == BRINK_NEVER
-                              ? ""
-                              : brink_war_cause_name((brink_war_cause)r->war_cause));
+  fprintf(p->save, ",%s",
+          r->war_step == BRINK_NEVER ? "" : brink_war_cause_name((brink_war_cause)r->war_cause));
   if (r->nuclear_step == BRINK_NEVER)
     fprintf(p->save, ",");
   else

@@ -78,9 +78,9 @@ static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
     p->talks_by_step = brink_calloc(ctx, s->horizon, sizeof(uint64_t));
     p->provocations_hist = brink_calloc(ctx, BRINK_PROVOCATION_BINS, sizeof(uint64_t));
     p->tension_hist = brink_calloc(ctx, s->horizon * s->tension_bins, sizeof(uint64_t));
-    p->action_hist = brink_calloc(
-        ctx, brink_model_scenario(m)->n_actors * BRINK_MAX_ACTIONS * s->action_bins,
-        sizeof(uint64_t));
+    p->action_hist =
+        brink_calloc(ctx, brink_model_scenario(m)->n_actors * BRINK_MAX_ACTIONS * s->action_bins,
+                     sizeof(uint64_t));
     if (!p->war_by_step || !p->talks_by_step || !p->provocations_hist || !p->tension_hist ||
         !p->action_hist)
       goto nomem;
@@ -125,8 +125,8 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
       double c = r->action_counts[i][a];
       p->action_sum[i][a] += c;
       p->action_sq[i][a] += c * c;
-      size_t bin = r->action_counts[i][a] < s->action_bins - 1 ? r->action_counts[i][a]
-                                                               : s->action_bins - 1;
+      size_t bin =
+          r->action_counts[i][a] < s->action_bins - 1 ? r->action_counts[i][a] : s->action_bins - 1;
       p->action_hist[((size_t)i * BRINK_MAX_ACTIONS + a) * s->action_bins + bin]++;
     }
   }

@@ -24,6 +24,10 @@ void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *r) {
   brink_free(ctx, r->credibility);
   brink_free(ctx, r->fear);
   brink_free(ctx, r->steps_war);
+  if (r->final)
+    for (uint32_t k = 0; k < r->particles; k++) brink_model_state_free(ctx, r->final[k]);
+  brink_free(ctx, r->final);
+  brink_free(ctx, r->final_weight);
   brink_free(ctx, r);
 }
 
@@ -38,7 +42,8 @@ static brink_status check(brink_ctx *ctx, const brink_model *m, const brink_filt
                        o->replicates);
   if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
   if (!(o->ess_fraction >= 0.0 && o->ess_fraction <= 1.0))
-    return brink__fail(ctx, BRINK_EINVAL, "ess_fraction must be in [0, 1], got %g", o->ess_fraction);
+    return brink__fail(ctx, BRINK_EINVAL, "ess_fraction must be in [0, 1], got %g",
+                       o->ess_fraction);
   if (d->n_actors != sc->n_actors)
     return brink__fail(ctx, BRINK_EINVAL, "the record has %u actors, the scenario %zu", d->n_actors,
                        sc->n_actors);
@@ -237,6 +242,19 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
       if (o->progress) o->progress(o->userdata, (uint64_t)rep * d->n_steps + t + 1, total);
     }
     r->loglik_rep[rep] = loglik;
+    if (rep == 0 && o->keep_particles) {
+      /* Hand replicate 0's particles over to the result (the buffers are replaced). */
+      r->final = cur;
+      r->final_weight = weight;
+      cur = NULL;
+      weight = NULL;
+      if ((st = new_states(ctx, m, n, &cur))) goto done;
+      weight = brink_calloc(ctx, n, sizeof *weight);
+      if (!weight) {
+        st = BRINK_ENOMEM;
+        goto done;
+      }
+    }
   }
   double sum = 0.0, sq = 0.0;
   for (uint32_t rep = 0; rep < o->replicates; rep++) sum += r->loglik_rep[rep];

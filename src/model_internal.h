@@ -34,7 +34,7 @@ typedef struct action_info {
 } action_info;
 
 typedef struct actor_info {
-  uint8_t driver; /* brink_driver */
+  uint8_t driver;            /* brink_driver */
   uint32_t military_actions; /* bitmask of ladder actions of kind military */
   uint32_t campaign_actions; /* military actions that are development tests (campaign_start>0) */
   uint32_t allies, adversaries;
@@ -100,7 +100,7 @@ typedef struct run_state {
   brink_run_result result;
   uint64_t seed, run; /* the run's key (parameters, types, streams) */
   int ended;
-  int forced[NA]; /* act forced for the next step, or FREE */
+  int forced[NA];   /* act forced for the next step, or FREE */
   outlook view[NA]; /* behavioural actors' outlook at this step's decision */
   numbers num;
   uint32_t step;
@@ -115,9 +115,9 @@ typedef struct run_state {
   double severity[NA];   /* recent max intensity / 10 */
   double relation[NA][NA];
   double pressure_nominal[NA], pressure_effective[NA];
-  uint32_t pending_until[NA]; /* credibility test open until this step (BRINK_NEVER: none) */
-  uint32_t pending_from[NA];  /* step the test opened: only later acts can answer it */
-  uint32_t last_major[NA];    /* step of the last major provocation against this actor's side */
+  uint32_t pending_until[NA];   /* credibility test open until this step (BRINK_NEVER: none) */
+  uint32_t pending_from[NA];    /* step the test opened: only later acts can answer it */
+  uint32_t last_major[NA];      /* step of the last major provocation against this actor's side */
   uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
   uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */

@@ -91,8 +91,8 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
     s->pending_until[i] = s->pending_from[i] = BRINK_NEVER;
     s->last_major[i] = BRINK_NEVER;
     double phase = brink_rng_uniform(&phase_rng) * 1040.0;
-    s->memory[i] = (policy_memory){0, 0, 0, 0,
-                                   s->num.model[BRINK_MODEL_RANDOM_PHASE] > 0.5 ? (uint32_t)phase : 0};
+    s->memory[i] = (policy_memory){
+        0, 0, 0, 0, s->num.model[BRINK_MODEL_RANDOM_PHASE] > 0.5 ? (uint32_t)phase : 0};
     s->campaign_on[i] = 0;
     for (uint32_t a = 0; a < NACT; a++) {
       s->last_used[i][a] = BRINK_NEVER;
@@ -317,8 +317,8 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
     if (brink_rng_uniform32(&s->rng) < logistic(logit)) {
-      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s",
-          actor_name(m, v), actor_name(m, k));
+      say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
+          actor_name(m, k));
       return 0;
     }
   }
@@ -677,9 +677,11 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
     const outlook v = s->view[i];
     /* Deterrence model: an attack's gain is the opportunity in the adversaries' low resolve
      * less the expected cost of their answer (the same terms as the ladder's military value). */
-    double gain = w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
-    double p_attack = mn[BRINK_MODEL_ATTACK_HAZARD] *
-                      logistic(mn[BRINK_MODEL_ATTACK_SLOPE] * (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
+    double gain =
+        w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
+    double p_attack =
+        mn[BRINK_MODEL_ATTACK_HAZARD] *
+        logistic(mn[BRINK_MODEL_ATTACK_SLOPE] * (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
     /* Spiral model: fear is the security motive times the hostility perceived from
      * adversaries believed greedy (Jervis 1976; Schelling's reciprocal fear of surprise
      * attack). */
@@ -952,4 +954,3 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
   if (s->step >= m->horizon) s->ended = 1;
   return BRINK_OK;
 }
-

@@ -374,8 +374,8 @@ static void apply_set(scn_loader *L, ynode *root, const char *text, size_t numbe
           }
         }
         brink__scn_error(L, file, 0, col, "undefined parameter '%s' in '--set %.*s'%s%s%s", seg,
-                         (int)(eq - text), text, best ? ": did you mean '" : "",
-                         best ? best : "", best ? "'?" : " (the scenario defines no such $param)");
+                         (int)(eq - text), text, best ? ": did you mean '" : "", best ? best : "",
+                         best ? "'?" : " (the scenario defines no such $param)");
         goto done;
       }
       if (last) {

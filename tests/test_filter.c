@@ -34,7 +34,7 @@ static uint32_t simulate(fixture *f, uint32_t p, uint64_t seed, uint64_t run, in
  * the same state, so the filter's log-likelihood is exactly the sum of the log choice
  * probabilities along one replay, and its Monte Carlo error is 0. */
 static void test_exact_when_particles_agree(void) {
-  const char *sets[] = {"params.greed=1",         "model.noise=0",         "model.incident_base=0",
+  const char *sets[] = {"params.greed=1",         "model.noise=0",          "model.incident_base=0",
                         "model.attack_hazard=0",  "model.preempt_hazard=0", "model.veto_base=-20",
                         "model.track_collapse=0", "model.mediate_base=-20"};
   fixture f;
@@ -58,7 +58,7 @@ static void test_exact_when_particles_agree(void) {
   }
   brink_model_state_free(f.ctx, st);
   brink_filter_data d = {steps, na, acts, 1u << red};
-  brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL};
+  brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0};
   brink_filter_result *r = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
   if (r) {
@@ -94,7 +94,7 @@ static void test_type_is_learned(void) {
     if (steps < 40) continue; /* a short record (war) says little */
     records++;
     brink_filter_data d = {steps, na, acts, 1u << red};
-    brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL};
+    brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL, 0};
     brink_filter_result *rp = NULL, *rt = NULL, *rw = NULL;
     CHECK_INT(brink_filter_run(fp.ctx, fp.model, &d, &o, &rp), BRINK_OK);
     CHECK_INT(brink_filter_run(ft.ctx, ft.model, &d, &o, &rt), BRINK_OK);
@@ -131,7 +131,7 @@ static void test_threads_same_bytes(void) {
   brink_filter_data d = {steps, na, acts, 1u << red};
   brink_filter_result *r[3] = {NULL, NULL, NULL};
   for (int k = 0; k < 3; k++) {
-    brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL};
+    brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL, 0};
     CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r[k]), BRINK_OK);
   }
   if (r[0] && r[1] && r[2]) {
@@ -155,7 +155,7 @@ static void test_errors(void) {
   for (size_t k = 0; k < 4 * na; k++) acts[k] = BRINK_FILTER_FREE;
   int blue = brink_scenario_find_actor(f.sc, "Blue"), red = brink_scenario_find_actor(f.sc, "Red");
   brink_filter_result *r = NULL;
-  brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL};
+  brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL, 0};
   brink_filter_data d = {4, na, acts, 1u << blue};
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "is not behavioural");
@@ -182,7 +182,7 @@ static void test_allocation_failures(void) {
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 2, acts);
   brink_filter_data d = {steps < 20 ? steps : 20, na, acts, 1u << red};
-  brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL};
+  brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL, 1};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
   brink_filter_result *r = NULL;

@@ -247,11 +247,11 @@ static void test_richardson(void) {
 /* Zero noise, fixed types, best-response choice and chance events at probability 0 or 1:
  * every run is the same run. With noise on, they differ (the check can fail). */
 static void determinism_case(int noisy) {
-  const char *sets[] = {"params.greed=0",        "actors.Red.rationality=1e9",
-                        "model.track_advance=1", "model.track_collapse=1",
-                        "model.veto_base=-20",   "model.mediate_base=20",
-                        "model.incident_base=0", "model.noise=0",
-                        "model.attack_hazard=0", "model.preempt_hazard=0",
+  const char *sets[] = {"params.greed=0",          "actors.Red.rationality=1e9",
+                        "model.track_advance=1",   "model.track_collapse=1",
+                        "model.veto_base=-20",     "model.mediate_base=20",
+                        "model.incident_base=0",   "model.noise=0",
+                        "model.attack_hazard=0",   "model.preempt_hazard=0",
                         "model.random_phase=false"};
   if (noisy) sets[1] = "actors.Red.rationality=3"; /* control: stochastic choice */
   fixture f;

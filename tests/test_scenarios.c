@@ -125,8 +125,8 @@ static void test_korea_time_to_talks(void) {
   brink_summary *s = fixture_run(&f, names, runs(), 1, 2);
   if (s) {
     brink_estimate a = brink_summary_time_to_talks(s, 0), b = brink_summary_time_to_talks(s, 1);
-    fprintf(stderr, "median steps to talks: %.0f [%.0f, %.0f] vs %.0f [%.0f, %.0f]\n", a.mean,
-            a.lo, a.hi, b.mean, b.lo, b.hi);
+    fprintf(stderr, "median steps to talks: %.0f [%.0f, %.0f] vs %.0f [%.0f, %.0f]\n", a.mean, a.lo,
+            a.hi, b.mean, b.lo, b.hi);
     CHECK(a.lo < a.hi && b.lo < b.hi);
     CHECK(a.hi < b.lo || b.hi < a.lo);
     /* Talks can be refused: not every run gets there. */

@@ -33,8 +33,8 @@ typedef struct brink_filter_data {
 } brink_filter_data;
 
 typedef struct brink_filter_options {
-  uint32_t particles;   /* N >= 1 */
-  uint32_t replicates;  /* independent filters, for the Monte Carlo standard error (>= 1) */
+  uint32_t particles;  /* N >= 1 */
+  uint32_t replicates; /* independent filters, for the Monte Carlo standard error (>= 1) */
   uint64_t seed;
   int threads;          /* >= 1 */
   double ess_fraction;  /* resample when the effective sample size < ess_fraction x N (0..1) */
@@ -42,6 +42,7 @@ typedef struct brink_filter_options {
   /* Called from the calling thread after each step of each replicate (may be NULL). */
   void (*progress)(void *userdata, uint64_t done, uint64_t total);
   void *userdata;
+  int keep_particles; /* 1: the result keeps replicate 0's particles after the last step */
 } brink_filter_options;
 
 typedef struct brink_filter_result {
@@ -57,6 +58,10 @@ typedef struct brink_filter_result {
    * and its fear (docs/model.md 9c). */
   double *p_greedy, *readiness, *credibility, *fear;
   uint32_t *steps_war; /* [n_steps]: particles (of N) in which war began at that step */
+  /* With keep_particles: replicate 0's N particles after the last step and their normalised
+   * weights (owned by the result; a forecast starts from them, brink/forecast.h). */
+  brink_model_state **final;
+  double *final_weight;
 } brink_filter_result;
 
 /* Runs the filter on model (its horizon must cover data->n_steps). New result, caller frees

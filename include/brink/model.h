@@ -42,7 +42,9 @@ brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model, uint32_
   X(ATTACK, "attack")         /* deliberate attack: weakness invites aggression */                 \
   X(PREEMPTION, "preemption") /* pre-emptive strike out of fear */
 #define BRINK__WAR_ENUM(e, name) BRINK_WAR_##e,
-typedef enum brink_war_cause { BRINK_WAR_CAUSES(BRINK__WAR_ENUM) BRINK_WAR_CAUSE_COUNT } brink_war_cause;
+typedef enum brink_war_cause {
+  BRINK_WAR_CAUSES(BRINK__WAR_ENUM) BRINK_WAR_CAUSE_COUNT
+} brink_war_cause;
 #undef BRINK__WAR_ENUM
 /* "incident", "attack", ... ("?" out of range). */
 const char *brink_war_cause_name(brink_war_cause cause);

@@ -72,7 +72,7 @@ extern "C" {
     "relation with the mediator (patrons push clients to the table)")                              \
   X(TRACK_COLLAPSE, "track_collapse", 0.5, 0, 1, "probability",                                    \
     "chance that the track falls one level after a major provocation, breach or incident")         \
-  X(RANDOM_PHASE, "random_phase", 1, 0, 1, "0/1",                                                 \
+  X(RANDOM_PHASE, "random_phase", 1, 0, 1, "0/1",                                                  \
     "policies' periodic schedules start at a phase drawn per run (true) or all at step 0 (false)") \
   X(MAJOR_INTENSITY, "major_intensity", 6, 0, 10, "rung",                                          \
     "intensity at or above which an action is a major provocation")                                \
@@ -85,7 +85,7 @@ extern "C" {
     "intensity at or above which a provocation tests the adversaries' resolve (credibility)")      \
   X(RESPONSE_WINDOW, "response_window", 2, 1, 52, "steps",                                         \
     "steps after a major provocation within which an answer counts as a response")                 \
-  X(INCIDENT_BASE, "incident_base", 0.002, 0, 1, "1/proximity unit",                              \
+  X(INCIDENT_BASE, "incident_base", 0.002, 0, 1, "1/proximity unit",                               \
     "incident hazard per unit of proximity of the step's acts: P(incident) = 1 - exp(-base x "     \
     "sum of proximity)")                                                                           \
   X(CLASH_PROB, "clash_prob", 0.3, 0, 1, "probability",                                            \
@@ -195,7 +195,7 @@ extern "C" {
   X(INTENSITY, "intensity", 0, 0, 10, "rung", "escalation rung of a military action (0 = none)")   \
   X(COST, "cost", 0, -100, 100, "utility", "cost of taking the action")                            \
   X(PROXIMITY, "proximity", 0, 0, 10, "proximity units",                                           \
-    "how close the act brings forces to the other side: none 0, own_area 1, near_line 2, "        \
+    "how close the act brings forces to the other side: none 0, own_area 1, near_line 2, "         \
     "into_buffer 4, across_line 8 (BRINK_PROXIMITY_LEVELS)")                                       \
   X(MIN_READINESS, "min_readiness", 0, 0, 100, "readiness units",                                  \
     "precondition: the actor's readiness must be at least this")                                   \
@@ -204,13 +204,13 @@ extern "C" {
   X(GOLDSTEIN, "goldstein", 0, -10, 10, "Goldstein",                                               \
     "conflict-cooperation weight; default from the CAMEO code's Goldstein weight")                 \
   X(REFRACTORY, "refractory", 0, 0, 520, "steps",                                                  \
-    "least number of steps between two uses of the action (test-site preparation, test "          \
+    "least number of steps between two uses of the action (test-site preparation, test "           \
     "articles)")                                                                                   \
   X(CAMPAIGN_START, "campaign_start", 0, 0, 1, "probability/step",                                 \
     "0: not a development test; otherwise the chance per step that a dormant development "         \
     "campaign of this system starts (the action is available only while its campaign runs)")       \
   X(CAMPAIGN_ACTIVE, "campaign_active", 0, 0, 1, "probability",                                    \
-    "chance that the system's development campaign is under way at step 0")                       \
+    "chance that the system's development campaign is under way at step 0")                        \
   X(CAMPAIGN_TESTS, "campaign_tests", 8, 1, 1000, "tests",                                         \
     "tests a development campaign needs; after the last one the campaign goes dormant")            \
   X(CAMPAIGN_DRIVE, "campaign_drive", 0.5, 0, 100, "utility",                                      \
@@ -253,7 +253,8 @@ extern "C" {
 /* Proximity of an act, named by what the act is (docs/model.md section 9): one rule for every
  * actor. X(ENUM, "name", proximity units, "what acts it covers") */
 #define BRINK_PROXIMITY_LEVELS(X)                                                                  \
-  X(NONE, "none", 0, "no forces near the other side: lofted or long-range tests, home deployments") \
+  X(NONE, "none", 0,                                                                               \
+    "no forces near the other side: lofted or long-range tests, home deployments")                 \
   X(OWN_AREA, "own_area", 1,                                                                       \
     "forces or fire within one's own territory, waters or ranges, away from the line")             \
   X(NEAR_LINE, "near_line", 2,                                                                     \

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* Forecasts of the recorded series: runs of a model simulated forward from an origin (from the
+ * filtered particles of a history, or from the scenario's own start), counted per 52-week
+ * window in the series the record defines (issue "Forecasts from any origin", docs/validation.md):
+ * launch days, ICBM launch days, nuclear tests, clash days, armed conflict. Each window's count
+ * distribution is a histogram over runs, so proper scores (CRPS, log score) can be computed
+ * exactly. Deterministic for a seed, the same bytes for any thread count. */
+#ifndef BRINK_FORECAST_H
+#define BRINK_FORECAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brink/brink.h"
+#include "brink/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* X(ENUM, "name", "what is counted in a window") */
+#define BRINK_SERIES(X)                                                                            \
+  X(BM_LAUNCH_DAYS, "bm_launch_days", "steps with a ballistic-missile launch (CSIS class BM)")     \
+  X(ICBM_LAUNCH_DAYS, "icbm_launch_days", "steps with an ICBM launch (class BM, icbm 1)")          \
+  X(NUCLEAR_TESTS, "nuclear_tests", "nuclear tests (class NUCLEAR)")                               \
+  X(CLASH_DAYS, "clash_days", "steps with an armed clash (class CLASH)")                           \
+  X(ARMED_CONFLICT, "armed_conflict", "1 if armed conflict begins in the window")
+#define BRINK__SERIES_ENUM(e, ...) BRINK_SERIES_##e,
+typedef enum brink_series { BRINK_SERIES(BRINK__SERIES_ENUM) BRINK_SERIES_COUNT } brink_series;
+#undef BRINK__SERIES_ENUM
+const char *brink_series_name(brink_series series);
+/* BRINK_EINVAL (no message) for an unknown name. */
+brink_status brink_series_find(const char *name, brink_series *out);
+
+#define BRINK_FORECAST_WINDOW 52 /* steps (weeks) per window */
+#define BRINK_FORECAST_BINS 64   /* counts 0..62, and 63 or more */
+
+/* Which series each ladder action counts toward: series[actor][action] is a bitmask of
+ * (1 << brink_series). A step with an armed clash counts for CLASH_DAYS whatever the acts. */
+typedef struct brink_forecast_map {
+  uint32_t series[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
+} brink_forecast_map;
+
+typedef struct brink_forecast_options {
+  uint64_t runs; /* >= 1 */
+  uint64_t seed;
+  int threads;     /* >= 1 */
+  uint32_t steps;  /* horizon of the forecast in steps (>= 1, at most the model's horizon) */
+  uint32_t policy; /* index into the model's scenario's policies, or UINT32_MAX for none */
+  void (*progress)(void *userdata, uint64_t done, uint64_t total);
+  void *userdata;
+} brink_forecast_options;
+
+typedef struct brink_forecast {
+  uint64_t runs, seed;
+  uint32_t steps, n_windows;
+  /* hist[(w * BRINK_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
+   * in window w (k = BRINK_FORECAST_BINS - 1: that many or more). */
+  uint64_t *hist;
+  double *sum; /* [w * BRINK_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
+} brink_forecast;
+
+/* Simulates options->runs runs of `model` forward for options->steps steps. Run r starts from
+ * particles[j] (copied, moved to `model` by brink_model_state_rebind, its stream re-keyed by
+ * (seed, r)), j drawn by systematic resampling of `weights` (n_particles of them; NULL: equal);
+ * with particles NULL, run r starts from the model's own step 0 (brink_model_state_init).
+ * New forecast, caller frees with brink_forecast_free. */
+brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *model,
+                                const brink_model_state *const *particles, const double *weights,
+                                size_t n_particles, const brink_forecast_map *map,
+                                const brink_forecast_options *options, brink_forecast **out);
+void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
+
+/* Mean and quantile q (0..1, the smallest count whose cumulative share reaches q) of series s
+ * in window w. */
+double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_series s);
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_series s, double q);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

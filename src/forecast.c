@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* Forecasts of the recorded series (include/brink/forecast.h): runs simulated forward from
+ * filtered particles or from the scenario's start, counted per 52-week window. */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "brink/forecast.h"
+#include "brink/rng.h"
+#include "internal.h"
+
+#define BATCH 1024
+enum { STREAM_PICK = 8 };
+
+#define SERIES_NAME(e, name, doc) name,
+static const char *const series_names[] = {BRINK_SERIES(SERIES_NAME)};
+#undef SERIES_NAME
+
+const char *brink_series_name(brink_series s) {
+  return (unsigned)s < BRINK_SERIES_COUNT ? series_names[s] : "?";
+}
+
+brink_status brink_series_find(const char *name, brink_series *out) {
+  for (int s = 0; s < BRINK_SERIES_COUNT; s++)
+    if (!strcmp(series_names[s], name)) {
+      *out = (brink_series)s;
+      return BRINK_OK;
+    }
+  return BRINK_EINVAL;
+}
+
+void brink_forecast_free(brink_ctx *ctx, brink_forecast *f) {
+  if (!f) return;
+  brink_free(ctx, f->hist);
+  brink_free(ctx, f->sum);
+  brink_free(ctx, f);
+}
+
+/* Counts of one run while it steps (observer of the model). */
+typedef struct counter {
+  const brink_forecast_map *map;
+  uint32_t n_actors, first_step, n_windows;
+  uint16_t *counts; /* [n_windows * BRINK_SERIES_COUNT] */
+} counter;
+
+static void count_step(void *ud, const brink_step_view *v) {
+  counter *c = ud;
+  uint32_t w = (v->step - c->first_step) / BRINK_FORECAST_WINDOW;
+  if (w >= c->n_windows) return;
+  uint32_t mask = 0;
+  for (uint32_t i = 0; i < c->n_actors; i++)
+    if (v->actions[i] >= 0) mask |= c->map->series[i][v->actions[i]];
+  if (v->clash) mask |= 1u << BRINK_SERIES_CLASH_DAYS;
+  if (v->war) mask |= 1u << BRINK_SERIES_ARMED_CONFLICT;
+  uint16_t *row = &c->counts[w * BRINK_SERIES_COUNT];
+  for (int s = 0; s < BRINK_SERIES_COUNT; s++)
+    if ((mask & (1u << s)) && row[s] < UINT16_MAX) row[s]++;
+}
+
+brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
+                                const brink_model_state *const *particles, const double *weights,
+                                size_t n_particles, const brink_forecast_map *map,
+                                const brink_forecast_options *o, brink_forecast **out) {
+  brink_status st = BRINK_OK;
+  brink_forecast *f = NULL;
+  brink_model_state **work = NULL;
+  uint16_t *counts = NULL;
+  uint32_t *pick = NULL;
+  int threads = o->threads;
+  *out = NULL;
+  if (o->runs < 1 || o->runs > ((uint64_t)1 << 40))
+    return brink__fail(ctx, BRINK_EINVAL, "runs must be between 1 and 2^40");
+  if (threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
+  if (o->steps < 1) return brink__fail(ctx, BRINK_EINVAL, "the forecast needs at least one step");
+  if (particles && n_particles < 1)
+    return brink__fail(ctx, BRINK_EINVAL, "no particle to forecast from");
+  uint32_t first = particles ? brink_model_state_step_index(particles[0]) : 0;
+  if ((uint64_t)first + o->steps > brink_model_horizon(m))
+    return brink__fail(ctx, BRINK_EINVAL,
+                       "the forecast runs to step %llu but the model's horizon is %u steps",
+                       (unsigned long long)first + o->steps, brink_model_horizon(m));
+  f = brink_calloc(ctx, 1, sizeof *f);
+  if (!f) return BRINK_ENOMEM;
+  f->runs = o->runs;
+  f->seed = o->seed;
+  f->steps = o->steps;
+  f->n_windows = (o->steps + BRINK_FORECAST_WINDOW - 1) / BRINK_FORECAST_WINDOW;
+  const size_t cells = (size_t)f->n_windows * BRINK_SERIES_COUNT;
+  const uint32_t na = (uint32_t)brink_model_scenario(m)->n_actors;
+  f->hist = brink_calloc(ctx, cells * BRINK_FORECAST_BINS, sizeof *f->hist);
+  f->sum = brink_calloc(ctx, cells, sizeof *f->sum);
+  work = brink_calloc(ctx, (size_t)threads, sizeof *work);
+  counts = brink_calloc(ctx, BATCH * cells, sizeof *counts);
+  pick = brink_calloc(ctx, BATCH, sizeof *pick);
+  if (!f->hist || !f->sum || !work || !counts || !pick) {
+    st = BRINK_ENOMEM;
+    goto done;
+  }
+  for (int k = 0; k < threads; k++)
+    if ((st = brink_model_state_new(ctx, m, &work[k]))) goto done;
+  /* Systematic resampling of the particles over the runs: one uniform for the whole forecast. */
+  double total = 0.0;
+  for (size_t j = 0; particles && j < n_particles; j++) total += weights ? weights[j] : 1.0;
+  if (particles && !(total > 0.0)) {
+    st = brink__fail(ctx, BRINK_EINVAL, "the particles' weights sum to %g", total);
+    goto done;
+  }
+  brink_rng rng;
+  brink_rng_init(&rng, o->seed, 0, STREAM_PICK);
+  const double u0 = brink_rng_uniform(&rng);
+  size_t j = 0;
+  double acc = particles ? (weights ? weights[0] : 1.0) / total : 0.0;
+  for (uint64_t first_run = 0; first_run < o->runs; first_run += BATCH) {
+    const int64_t n = (int64_t)(o->runs - first_run < BATCH ? o->runs - first_run : BATCH);
+    for (int64_t r = 0; particles && r < n; r++) {
+      double point = ((double)(first_run + (uint64_t)r) + u0) / (double)o->runs;
+      while (point > acc && j + 1 < n_particles) acc += (weights ? weights[++j] : 1.0) / total;
+      pick[r] = (uint32_t)j;
+    }
+    memset(counts, 0, BATCH * cells * sizeof *counts);
+    int failed = 0;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 8)
+    for (int64_t r = 0; r < n; r++) {
+      brink_model_state *s = work[omp_get_thread_num()];
+      uint64_t run = first_run + (uint64_t)r;
+      if (particles) {
+        brink_model_state_copy(s, particles[pick[r]]);
+        if (brink_model_state_rebind(s, m, o->policy, NULL)) {
+#pragma omp atomic write
+          failed = 1;
+          continue;
+        }
+        brink_model_state_reseed(s, o->seed, run);
+      } else {
+        brink_model_state_init(s, o->policy, o->seed, run, NULL);
+      }
+      counter c = {map, na, first, f->n_windows, &counts[(size_t)r * cells]};
+      brink_run_observer obs = {NULL, count_step, &c};
+      for (uint32_t t = 0; t < o->steps; t++)
+        if (brink_model_state_step(s, NULL, &obs)) break;
+    }
+    if (failed) {
+      st = brink__fail(ctx, BRINK_EINVAL,
+                       "the particles' scenario and the forecast scenario differ in structure "
+                       "(actors, drivers, ladders or commitments)");
+      goto done;
+    }
+    /* Fold in run order. */
+    for (int64_t r = 0; r < n; r++)
+      for (size_t k = 0; k < cells; k++) {
+        uint16_t c = counts[(size_t)r * cells + k];
+        f->hist[k * BRINK_FORECAST_BINS +
+                (c < BRINK_FORECAST_BINS ? c : BRINK_FORECAST_BINS - 1)]++;
+        f->sum[k] += c;
+      }
+    if (o->progress) o->progress(o->userdata, first_run + (uint64_t)n, o->runs);
+  }
+done:
+  if (work)
+    for (int k = 0; k < threads; k++) brink_model_state_free(ctx, work[k]);
+  brink_free(ctx, work);
+  brink_free(ctx, counts);
+  brink_free(ctx, pick);
+  if (st) {
+    brink_forecast_free(ctx, f);
+    return st;
+  }
+  *out = f;
+  return BRINK_OK;
+}
+
+double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_series s) {
+  return f->sum[(size_t)w * BRINK_SERIES_COUNT + s] / (double)f->runs;
+}
+
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_series s, double q) {
+  const uint64_t *h = &f->hist[((size_t)w * BRINK_SERIES_COUNT + s) * BRINK_FORECAST_BINS];
+  uint64_t acc = 0;
+  double need = q * (double)f->runs;
+  for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) {
+    acc += h[k];
+    if ((double)acc >= need && acc > 0) return k;
+  }
+  return BRINK_FORECAST_BINS - 1;
+}
