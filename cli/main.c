@@ -17,6 +17,7 @@ static const command commands[] = {
     {"run", cmd_run, "Monte Carlo runs of one policy on a scenario"},
     {"compare", cmd_compare, "compare policies on a scenario (common random numbers)"},
     {"trace", cmd_trace, "tell one simulated run step by step"},
+    {"forecast", cmd_forecast, "the recorded series simulated forward, per 52-week window"},
     {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
     {"report", cmd_report, "self-contained HTML report from a saved JSON result"},
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},

@@ -140,3 +140,16 @@ brink_status brink_buf_detach(brink_buf *buf, char **out) {
   buf->len = buf->cap = 0;
   return BRINK_OK;
 }
+
+brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
+  brink_status st = BRINK_OK;
+  char chunk[8192];
+  size_t n;
+  while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0) st = brink_buf_append(out, chunk, n);
+  if (!st && ferror(f)) st = brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
+  fclose(f);
+  if (st == BRINK_ELIMIT) st = brink__fail(ctx, BRINK_ELIMIT, "'%s' is too large", path);
+  return st;
+}

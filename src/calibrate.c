@@ -22,19 +22,6 @@
 
 /* ---- Observed counts ------------------------------------------------------------------ */
 
-static brink_status read_file(brink_ctx *ctx, const char *path, brink_buf *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
-  brink_status st = BRINK_OK;
-  char chunk[8192];
-  size_t n;
-  while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0) st = brink_buf_append(out, chunk, n);
-  if (!st && ferror(f)) st = brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
-  fclose(f);
-  if (st == BRINK_ELIMIT) st = brink__fail(ctx, BRINK_ELIMIT, "'%s' is too large", path);
-  return st;
-}
-
 /* The field'th tab-separated field of line[0..len): start and length. */
 static int field_at(const char *line, size_t len, size_t field, const char **start, size_t *n) {
   size_t f = 0, i = 0, begin = 0;
@@ -67,7 +54,7 @@ brink_status brink_calib_count_rows(brink_ctx *ctx, const char *path, const char
                                     int year, uint64_t *count, int *first_year, int *last_year) {
   brink_buf text;
   brink_buf_init(&text, ctx, MAX_FILE);
-  brink_status st = read_file(ctx, path, &text);
+  brink_status st = brink__read_file(ctx, path, &text);
   uint64_t matched = 0;
   int lo_year = 0, hi_year = 0;
   long date_col = -1, key_col = -1;

@@ -100,6 +100,9 @@ int32_t brink_event_period_next(brink_event_period by, int32_t start) {
   }
 }
 
+int64_t brink_event_date_days(int32_t date) { return to_days(date); }
+int32_t brink_event_date_from_days(int64_t days) { return civil_from_days(days); }
+
 void brink_event_iso_week(int32_t date, int *iso_year, int *week) {
   /* ISO 8601: the week belongs to the year of its Thursday; week 1 holds the first Thursday. */
   int64_t thursday = monday_of(to_days(date)) + 3;

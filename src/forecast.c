@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include "brink/events.h"
 #include "brink/forecast.h"
 #include "brink/rng.h"
 #include "internal.h"
@@ -183,4 +184,149 @@ uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_seri
     if ((double)acc >= need && acc > 0) return k;
   }
   return BRINK_FORECAST_BINS - 1;
+}
+
+/* ---- The series table and the JSON output -------------------------------------------------- */
+
+brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path, const brink_scenario *sc,
+                                     brink_forecast_map *map) {
+  brink_buf text;
+  brink_buf_init(&text, ctx, (size_t)16 << 20);
+  brink_status st = brink__read_file(ctx, path, &text);
+  memset(map, 0, sizeof *map);
+  if (st) goto done;
+  const char *p = text.data, *end = text.data + text.len;
+  for (uint32_t line = 1; p < end; line++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+    if (len && p[len - 1] == '\r') len--;
+    char row[512];
+    if (len >= sizeof row) {
+      st = brink__fail(ctx, BRINK_EPARSE, "%s:%u:1: line too long (expected actor, action, series)",
+                       path, line);
+      goto done;
+    }
+    memcpy(row, p, len);
+    row[len] = '\0';
+    p = eol ? eol + 1 : end;
+    if (line == 1) {
+      if (strcmp(row, "actor\taction\tseries") != 0) {
+        st = brink__fail(ctx, BRINK_EPARSE,
+                         "%s:1:1: expected the header 'actor<TAB>action<TAB>series'", path);
+        goto done;
+      }
+      continue;
+    }
+    if (!len || row[0] == '#') continue;
+    char *actor = row, *action = strchr(actor, '\t'), *series = NULL;
+    if (action) {
+      *action++ = '\0';
+      series = strchr(action, '\t');
+      if (series) *series++ = '\0';
+    }
+    if (!action || !series) {
+      st = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%zu: expected 3 tab-separated fields", path, line,
+                       len + 1);
+      goto done;
+    }
+    int a = brink_scenario_find_actor(sc, actor);
+    if (a < 0) {
+      st = brink__fail(ctx, BRINK_EPARSE, "%s:%u:1: unknown actor '%s' in scenario '%s'", path,
+                       line, actor, sc->name);
+      goto done;
+    }
+    int act = brink_actor_find_action(&sc->actors[a], action);
+    if (act < 0) {
+      st = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%zu: actor '%s' has no action '%s'", path, line,
+                       (size_t)(action - row) + 1, actor, action);
+      goto done;
+    }
+    for (char *tok = series; tok && *tok;) {
+      char *comma = strchr(tok, ',');
+      if (comma) *comma = '\0';
+      brink_series s;
+      if (brink_series_find(tok, &s)) {
+        st = brink__fail(ctx, BRINK_EPARSE,
+                         "%s:%u:%zu: unknown series '%s' (expected bm_launch_days, "
+                         "icbm_launch_days, nuclear_tests, clash_days or armed_conflict)",
+                         path, line, (size_t)(tok - row) + 1, tok);
+        goto done;
+      }
+      map->series[a][act] |= 1u << s;
+      tok = comma ? comma + 1 : NULL;
+    }
+  }
+done:
+  brink_buf_release(&text);
+  return st;
+}
+
+static void put_date(brink_buf *out, brink_status *st, int64_t days) {
+  int32_t d = brink_event_date_from_days(days);
+  if (!*st)
+    *st = brink_buf_printf(out, "\"%04d-%02d-%02d\"", (int)(d / 10000), (int)(d / 100 % 100),
+                           (int)(d % 100));
+}
+
+brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *f, const char *origin,
+                                 const char *policy, const char *scenario_file, brink_buf *out) {
+  brink_status st = BRINK_OK;
+  int64_t origin_days = 0;
+  int32_t od = 0;
+  if (origin) {
+    if (brink_event_date_parse(origin, strlen(origin), &od))
+      return brink__fail(ctx, BRINK_EINVAL, "bad origin date '%s' (expected YYYY-MM-DD)", origin);
+    origin_days = brink_event_date_days(od);
+  }
+  st = brink_buf_puts(out, "{\"forecast\": {\"origin\": ");
+  if (!st) {
+    if (origin)
+      put_date(out, &st, origin_days);
+    else
+      st = brink_buf_puts(out, "null");
+  }
+  if (!st)
+    st =
+        brink_buf_printf(out, ", \"runs\": %llu, \"seed\": %llu, \"steps\": %u, \"step\": \"week\"",
+                         (unsigned long long)f->runs, (unsigned long long)f->seed, f->steps);
+  if (!st) st = brink_buf_puts(out, ", \"rng\": \"" BRINK_RNG_NAME "\", \"policy\": ");
+  if (!st) st = policy ? brink_buf_json_string(out, policy) : brink_buf_puts(out, "null");
+  if (!st) st = brink_buf_puts(out, ", \"scenario_file\": ");
+  if (!st)
+    st = scenario_file ? brink_buf_json_string(out, scenario_file) : brink_buf_puts(out, "null");
+  if (!st) st = brink_buf_puts(out, ",\n  \"windows\": [");
+  for (uint32_t w = 0; w < f->n_windows && !st; w++) {
+    st = brink_buf_puts(out, w ? ",\n    {" : "\n    {");
+    if (!st && origin) {
+      st = brink_buf_puts(out, "\"start\": ");
+      put_date(out, &st, origin_days + 364 * (int64_t)w);
+      if (!st) st = brink_buf_puts(out, ", \"end\": ");
+      put_date(out, &st, origin_days + 364 * (int64_t)(w + 1) - 1);
+      if (!st) st = brink_buf_puts(out, ", ");
+    }
+    uint32_t weeks = f->steps - w * BRINK_FORECAST_WINDOW;
+    if (weeks > BRINK_FORECAST_WINDOW) weeks = BRINK_FORECAST_WINDOW;
+    if (!st) st = brink_buf_printf(out, "\"weeks\": %u, \"series\": {", weeks);
+    for (int s = 0; s < BRINK_SERIES_COUNT && !st; s++) {
+      const uint64_t *h =
+          &f->hist[((size_t)w * BRINK_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
+      size_t top = 0;
+      for (size_t k = 0; k < BRINK_FORECAST_BINS; k++)
+        if (h[k]) top = k;
+      st = brink_buf_printf(out, "%s\n      \"%s\": {\"hist\": [", s ? "," : "",
+                            brink_series_name((brink_series)s));
+      for (size_t k = 0; k <= top && !st; k++)
+        st = brink_buf_printf(out, "%s%llu", k ? ", " : "", (unsigned long long)h[k]);
+      if (!st) st = brink_buf_puts(out, "], \"mean\": ");
+      if (!st) st = brink_buf_json_number(out, brink_forecast_mean(f, w, (brink_series)s));
+      if (!st)
+        st = brink_buf_printf(out, ", \"q05\": %u, \"q50\": %u, \"q95\": %u}",
+                              brink_forecast_quantile(f, w, (brink_series)s, 0.05),
+                              brink_forecast_quantile(f, w, (brink_series)s, 0.5),
+                              brink_forecast_quantile(f, w, (brink_series)s, 0.95));
+    }
+    if (!st) st = brink_buf_puts(out, "}}");
+  }
+  if (!st) st = brink_buf_puts(out, "\n  ]}}\n");
+  return st;
 }

@@ -7,6 +7,10 @@
 
 /* Sets the context's error message and returns code:
  *   return brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: unknown actor '%s'", ...); */
+/* Appends the whole file at path to out (bounded by out's limit: BRINK_ELIMIT with a message);
+ * BRINK_EIO with a message when it cannot be read. */
+brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out);
+
 brink_status brink__fail(brink_ctx *ctx, brink_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void brink__log(brink_ctx *ctx, int level, const char *fmt, ...)

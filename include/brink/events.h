@@ -128,6 +128,10 @@ typedef enum brink_event_period {
 int32_t brink_event_period_start(brink_event_period by, int32_t date);
 /* First day of the next period. */
 int32_t brink_event_period_next(brink_event_period by, int32_t start);
+/* Days since 1970-01-01 of a valid YYYYMMDD date, and back: date arithmetic for every module
+ * (forecast windows, records, scenario calendars). */
+int64_t brink_event_date_days(int32_t date);
+int32_t brink_event_date_from_days(int64_t days);
 /* ISO 8601 week of a date: *iso_year and *week (1..53). */
 void brink_event_iso_week(int32_t date, int *iso_year, int *week);
 

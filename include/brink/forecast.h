@@ -41,6 +41,12 @@ typedef struct brink_forecast_map {
   uint32_t series[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
 } brink_forecast_map;
 
+/* Reads a series table (TSV with the header `actor<TAB>action<TAB>series`; series a comma list
+ * of brink_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name the
+ * file, line and column and what was expected (BRINK_EPARSE), or BRINK_EIO. */
+brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
+                                     const brink_scenario *scenario, brink_forecast_map *map);
+
 typedef struct brink_forecast_options {
   uint64_t runs; /* >= 1 */
   uint64_t seed;
@@ -59,6 +65,12 @@ typedef struct brink_forecast {
   uint64_t *hist;
   double *sum; /* [w * BRINK_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
 } brink_forecast;
+
+/* Writes the forecast as JSON (docs/output.md, "forecast"): origin (ISO date of step 0 of the
+ * forecast, may be NULL), runs, seed, the policy's name, and per 52-week window its start and
+ * end dates (when origin is given) and per series the count histogram, mean, q05, q50, q95. */
+brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *forecast, const char *origin,
+                                 const char *policy, const char *scenario_file, brink_buf *out);
 
 /* Simulates options->runs runs of `model` forward for options->steps steps. Run r starts from
  * particles[j] (copied, moved to `model` by brink_model_state_rebind, its stream re-keyed by
