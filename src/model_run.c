@@ -954,3 +954,13 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
   if (s->step >= m->horizon) s->ended = 1;
   return BRINK_OK;
 }
+
+void brink_model_state_set_params(brink_model_state *state, const double *params) {
+  run_state *s = &state->s;
+  const brink_model *m = s->model;
+  const brink_policy *pol = s->policy;
+  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
+    if (pol && pol->num[k].param >= 0) s->policy_num[k] = params[pol->num[k].param];
+  double *slots = (double *)(void *)&s->num;
+  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+}

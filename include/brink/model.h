@@ -161,6 +161,11 @@ void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t 
 brink_status brink_model_state_rebind(brink_model_state *state, const brink_model *model,
                                       uint32_t policy, const double *params);
 
+/* Replaces the run's parameter values from now on (params[n_params]): every number given as a
+ * $param takes its new value; the state built so far (types, beliefs, relations, stocks) is
+ * kept. Iterated filtering perturbs parameters this way. */
+void brink_model_state_set_params(brink_model_state *state, const double *params);
+
 /* What an actor holds in a state, for filters and traces. */
 typedef struct brink_actor_state {
   int type;           /* 0 security-seeking, 1 greedy */

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/* Iterated filtering, IF2 (include/brink/if2.h; Ionides et al. 2015, algorithm 1). */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "brink/if2.h"
+#include "brink/rng.h"
+#include "internal.h"
+
+enum { STREAM_WALK = 9, STREAM_RESAMPLE = 10 };
+
+void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *r) {
+  if (!r) return;
+  brink_free(ctx, r->estimate);
+  brink_free(ctx, r->spread);
+  brink_free(ctx, r->trace);
+  brink_free(ctx, r->loglik_trace);
+  brink_free(ctx, r);
+}
+
+/* The unbounded scale of a parameter with support [lo, hi] (either may be infinite). */
+static double to_free(const brink_param *p, double x) {
+  int has_lo = isfinite(p->lo), has_hi = isfinite(p->hi);
+  if (has_lo && has_hi) {
+    double u = (x - p->lo) / (p->hi - p->lo);
+    u = fmin(1.0 - 1e-9, fmax(1e-9, u));
+    return log(u / (1.0 - u));
+  }
+  if (has_lo) return log(fmax(1e-300, x - p->lo));
+  if (has_hi) return -log(fmax(1e-300, p->hi - x));
+  return x;
+}
+
+static double to_natural(const brink_param *p, double z) {
+  int has_lo = isfinite(p->lo), has_hi = isfinite(p->hi);
+  if (has_lo && has_hi) return p->lo + (p->hi - p->lo) / (1.0 + exp(-z));
+  if (has_lo) return p->lo + exp(z);
+  if (has_hi) return p->hi - exp(-z);
+  return z;
+}
+
+brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_filter_data *d,
+                           const brink_if2_options *o, brink_if2_result **out) {
+  brink_status st = BRINK_OK;
+  brink_if2_result *r = NULL;
+  brink_model_state **cur = NULL, **next = NULL;
+  double *theta = NULL, *theta_next = NULL, *weight = NULL, *inc = NULL;
+  int *dead = NULL, *dead_next = NULL;
+  uint32_t *parent = NULL;
+  *out = NULL;
+  const brink_scenario *sc = brink_model_scenario(m);
+  const uint32_t np = brink_model_n_params(m);
+  if (o->particles < 2 || o->particles > (1u << 24))
+    return brink__fail(ctx, BRINK_EINVAL, "particles must be between 2 and %u", 1u << 24);
+  if (o->iterations < 1 || o->iterations > 10000)
+    return brink__fail(ctx, BRINK_EINVAL, "iterations must be between 1 and 10000");
+  if (!(o->sd > 0.0 && o->sd < 10.0))
+    return brink__fail(ctx, BRINK_EINVAL, "the random-walk sd must be in (0, 10), got %g", o->sd);
+  if (!(o->cooling > 0.0 && o->cooling <= 1.0))
+    return brink__fail(ctx, BRINK_EINVAL, "cooling must be in (0, 1], got %g", o->cooling);
+  if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
+  if (o->n_free < 1 || o->n_free > np)
+    return brink__fail(ctx, BRINK_EINVAL, "%zu free parameters; the scenario has %u", o->n_free,
+                       np);
+  for (size_t k = 0; k < o->n_free; k++) {
+    if (o->free[k] >= np)
+      return brink__fail(ctx, BRINK_EINVAL, "free parameter index %u out of range", o->free[k]);
+    if (sc->params[o->free[k]].dist == BRINK_DIST_CONSTANT ||
+        sc->params[o->free[k]].dist == BRINK_DIST_CHOICE)
+      return brink__fail(
+          ctx, BRINK_EINVAL, "parameter '%s' is a %s: only continuous priors can be estimated",
+          sc->params[o->free[k]].name,
+          sc->params[o->free[k]].dist == BRINK_DIST_CONSTANT ? "constant" : "choice");
+  }
+  /* The record is checked by the filter's own rules. */
+  brink_filter_options fo = {1, 1, o->seed, o->threads, 0.5, NULL, NULL, NULL, 0};
+  brink_filter_result *probe = NULL;
+  brink_filter_data first = *d;
+  first.n_steps = d->n_steps ? 1 : 0;
+  if ((st = brink_filter_run(ctx, m, &first, &fo, &probe))) return st;
+  brink_filter_result_free(ctx, probe);
+
+  const size_t n = o->particles, nf = o->n_free;
+  r = brink_calloc(ctx, 1, sizeof *r);
+  if (!r) return BRINK_ENOMEM;
+  r->n_free = nf;
+  r->iterations = o->iterations;
+  r->estimate = brink_calloc(ctx, nf, sizeof(double));
+  r->spread = brink_calloc(ctx, nf, sizeof(double));
+  r->trace = brink_calloc(ctx, (size_t)o->iterations * nf, sizeof(double));
+  r->loglik_trace = brink_calloc(ctx, o->iterations, sizeof(double));
+  cur = brink_calloc(ctx, n, sizeof *cur);
+  next = brink_calloc(ctx, n, sizeof *next);
+  theta = brink_calloc(ctx, n * np, sizeof *theta); /* natural scale, all parameters */
+  theta_next = brink_calloc(ctx, n * np, sizeof *theta_next);
+  weight = brink_calloc(ctx, n, sizeof *weight);
+  inc = brink_calloc(ctx, n, sizeof *inc);
+  dead = brink_calloc(ctx, n, sizeof *dead);
+  dead_next = brink_calloc(ctx, n, sizeof *dead_next);
+  parent = brink_calloc(ctx, n, sizeof *parent);
+  if (!r->estimate || !r->spread || !r->trace || !r->loglik_trace || !cur || !next || !theta ||
+      !theta_next || !weight || !inc || !dead || !dead_next || !parent) {
+    st = BRINK_ENOMEM;
+    goto done;
+  }
+  for (size_t k = 0; k < n; k++)
+    if ((st = brink_model_state_new(ctx, m, &cur[k])) ||
+        (st = brink_model_state_new(ctx, m, &next[k])))
+      goto done;
+  /* Iteration 0 starts from the priors: particle k's parameters are run k's draw. */
+  for (size_t k = 0; k < n; k++) brink_model_sample_params(m, o->seed, k, &theta[k * np]);
+
+  double sd = o->sd;
+  for (uint32_t it = 0; it < o->iterations; it++, sd *= o->cooling) {
+    double loglik = 0.0;
+#pragma omp parallel for num_threads(o->threads) schedule(static)
+    for (int64_t k = 0; k < (int64_t)n; k++) {
+      /* Types and streams are new each iteration; free parameters come from the swarm, the
+       * others are redrawn from their priors for this particle and iteration. */
+      uint64_t key = ((uint64_t)(it + 1) << 32) | (uint64_t)k;
+      double drawn[BRINK_MAX_PARAMS];
+      brink_model_sample_params(m, o->seed, key, drawn);
+      double *th = &theta[(size_t)k * np];
+      for (uint32_t q = 0; q < np; q++) {
+        int is_free = 0;
+        for (size_t f = 0; f < nf; f++) is_free |= o->free[f] == q;
+        if (!is_free) th[q] = drawn[q];
+      }
+      brink_model_state_init(cur[k], UINT32_MAX, o->seed, key, th);
+      dead[k] = 0;
+      weight[k] = 1.0 / (double)n;
+    }
+    for (uint32_t t = 0; t < d->n_steps; t++) {
+#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
+      for (int64_t k = 0; k < (int64_t)n; k++) {
+        /* The random walk of the free parameters (on their unbounded scale). */
+        brink_rng walk;
+        brink_rng_init(&walk, o->seed, ((uint64_t)it << 40) | ((uint64_t)t << 20) | (uint64_t)k,
+                       STREAM_WALK);
+        double *th = &theta[(size_t)k * np];
+        for (size_t f = 0; f < nf; f++) {
+          const brink_param *p = &sc->params[o->free[f]];
+          th[o->free[f]] = to_natural(p, to_free(p, th[o->free[f]]) + sd * brink_rng_normal(&walk));
+        }
+        brink_model_state_set_params(cur[k], th);
+        /* The model's probability of the scored acts, then the step with the acts forced. */
+        double w = 1.0, probs[BRINK_MAX_ACTIONS];
+        const int *row = &d->acts[(size_t)t * d->n_actors];
+        if (dead[k]) w = 0.0;
+        for (uint32_t i = 0; i < d->n_actors && !dead[k]; i++) {
+          if (row[i] == BRINK_FILTER_FREE) continue;
+          if (d->scored & (1u << i)) {
+            brink_model_state_choice_probs(cur[k], i, probs);
+            w *= row[i] >= 0 ? probs[row[i]] : 0.0;
+          }
+          brink_model_state_force(cur[k], i, row[i]);
+        }
+        if (!dead[k]) {
+          brink_model_state_step(cur[k], NULL, NULL);
+          if (brink_model_state_result(cur[k])->war_step != BRINK_NEVER) {
+            dead[k] = 1;
+            w = 0.0;
+          }
+        }
+        inc[k] = w;
+      }
+      double mean = 0.0;
+      for (size_t k = 0; k < n; k++) mean += weight[k] * inc[k];
+      if (!(mean > 0.0)) {
+        st = brink__fail(ctx, BRINK_EINVAL,
+                         "iteration %u, step %u: no particle can explain the record (every "
+                         "weight is 0); more particles or wider priors are needed",
+                         it + 1, t);
+        goto done;
+      }
+      loglik += log(mean);
+      for (size_t k = 0; k < n; k++) weight[k] = weight[k] * inc[k] / mean;
+      /* Resample at every step (IF2 carries the parameters with the particles). */
+      brink_rng rng;
+      brink_rng_init(&rng, o->seed, ((uint64_t)it << 32) | t, STREAM_RESAMPLE);
+      double u = brink_rng_uniform(&rng) / (double)n, acc = weight[0];
+      size_t j = 0;
+      for (size_t k = 0; k < n; k++) {
+        double point = u + (double)k / (double)n;
+        while (point > acc && j + 1 < n) acc += weight[++j];
+        parent[k] = (uint32_t)j;
+      }
+#pragma omp parallel for num_threads(o->threads) schedule(static)
+      for (int64_t k = 0; k < (int64_t)n; k++) {
+        brink_model_state_copy(next[k], cur[parent[k]]);
+        brink_model_state_reseed(
+            next[k], o->seed, ((uint64_t)(it + 1) << 48) | ((uint64_t)(t + 1) << 24) | (uint64_t)k);
+        memcpy(&theta_next[(size_t)k * np], &theta[(size_t)parent[k] * np], np * sizeof *theta);
+        dead_next[k] = dead[parent[k]];
+      }
+      brink_model_state **swap = cur;
+      cur = next;
+      next = swap;
+      double *tswap = theta;
+      theta = theta_next;
+      theta_next = tswap;
+      int *dswap = dead;
+      dead = dead_next;
+      dead_next = dswap;
+      for (size_t k = 0; k < n; k++) weight[k] = 1.0 / (double)n;
+    }
+    r->loglik_trace[it] = loglik;
+    for (size_t f = 0; f < nf; f++) {
+      double sum = 0.0;
+      for (size_t k = 0; k < n; k++) sum += theta[k * np + o->free[f]];
+      r->trace[(size_t)it * nf + f] = sum / (double)n;
+    }
+    if (o->progress) o->progress(o->userdata, it + 1, o->iterations, loglik);
+  }
+  for (size_t f = 0; f < nf; f++) {
+    double mean = r->trace[(size_t)(o->iterations - 1) * nf + f], sq = 0.0;
+    for (size_t k = 0; k < n; k++) {
+      double x = theta[k * np + o->free[f]] - mean;
+      sq += x * x;
+    }
+    r->estimate[f] = mean;
+    r->spread[f] = sqrt(sq / (double)(n - 1));
+  }
+done:
+  if (cur)
+    for (size_t k = 0; k < n; k++) brink_model_state_free(ctx, cur[k]);
+  if (next)
+    for (size_t k = 0; k < n; k++) brink_model_state_free(ctx, next[k]);
+  brink_free(ctx, cur);
+  brink_free(ctx, next);
+  brink_free(ctx, theta);
+  brink_free(ctx, theta_next);
+  brink_free(ctx, weight);
+  brink_free(ctx, inc);
+  brink_free(ctx, dead);
+  brink_free(ctx, dead_next);
+  brink_free(ctx, parent);
+  if (st) {
+    brink_if2_result_free(ctx, r);
+    return st;
+  }
+  *out = r;
+  return BRINK_OK;
+}
