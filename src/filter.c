@@ -56,6 +56,14 @@ static brink_status check(brink_ctx *ctx, const brink_model *m, const brink_filt
                          "actor '%s' is scored but is not behavioural (its acts have no model "
                          "probability)",
                          sc->actors[i].name);
+  for (size_t w = 0; w < o->n_windows; w++)
+    if (!o->windows || !o->window_steps || o->window_steps[w] >= d->n_steps ||
+        (w && o->window_steps[w] <= o->window_steps[w - 1]) ||
+        brink_model_horizon(o->windows[w]) < d->n_steps)
+      return brink__fail(ctx, BRINK_EINVAL,
+                         "window %zu: its first step must rise, lie inside the record and its "
+                         "model's horizon cover the record's %u steps",
+                         w + 1, d->n_steps);
   for (size_t k = 0; k < (size_t)d->n_steps * d->n_actors; k++) {
     int a = d->acts[k];
     uint32_t i = (uint32_t)(k % d->n_actors);
@@ -168,7 +176,25 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
       dead[k] = 0;
       weight[k] = 1.0 / (double)n;
     }
+    size_t window = 0;
     for (uint32_t t = 0; t < d->n_steps; t++) {
+      if (window < o->n_windows && t == o->window_steps[window]) {
+        const brink_model *next_model = o->windows[window++];
+        int bad = 0;
+#pragma omp parallel for num_threads(o->threads) schedule(static)
+        for (int64_t k = 0; k < (int64_t)n; k++)
+          if (brink_model_state_rebind(cur[k], next_model, UINT32_MAX, NULL)) {
+#pragma omp atomic write
+            bad = 1;
+          }
+        if (bad) {
+          st = brink__fail(ctx, BRINK_EINVAL,
+                           "window %zu differs in structure from the first (actors, drivers, "
+                           "ladders or commitments)",
+                           window);
+          goto done;
+        }
+      }
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
       for (int64_t k = 0; k < (int64_t)n; k++) inc[k] = advance(cur[k], d, t, &dead[k]);
       /* Sums in particle order: the same bytes for any thread count. */

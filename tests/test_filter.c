@@ -58,7 +58,7 @@ static void test_exact_when_particles_agree(void) {
   }
   brink_model_state_free(f.ctx, st);
   brink_filter_data d = {steps, na, acts, 1u << red};
-  brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0};
+  brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
   brink_filter_result *r = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
   if (r) {
@@ -94,7 +94,7 @@ static void test_type_is_learned(void) {
     if (steps < 40) continue; /* a short record (war) says little */
     records++;
     brink_filter_data d = {steps, na, acts, 1u << red};
-    brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL, 0};
+    brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
     brink_filter_result *rp = NULL, *rt = NULL, *rw = NULL;
     CHECK_INT(brink_filter_run(fp.ctx, fp.model, &d, &o, &rp), BRINK_OK);
     CHECK_INT(brink_filter_run(ft.ctx, ft.model, &d, &o, &rt), BRINK_OK);
@@ -131,7 +131,7 @@ static void test_threads_same_bytes(void) {
   brink_filter_data d = {steps, na, acts, 1u << red};
   brink_filter_result *r[3] = {NULL, NULL, NULL};
   for (int k = 0; k < 3; k++) {
-    brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL, 0};
+    brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
     CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r[k]), BRINK_OK);
   }
   if (r[0] && r[1] && r[2]) {
@@ -155,7 +155,7 @@ static void test_errors(void) {
   for (size_t k = 0; k < 4 * na; k++) acts[k] = BRINK_FILTER_FREE;
   int blue = brink_scenario_find_actor(f.sc, "Blue"), red = brink_scenario_find_actor(f.sc, "Red");
   brink_filter_result *r = NULL;
-  brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL, 0};
+  brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
   brink_filter_data d = {4, na, acts, 1u << blue};
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "is not behavioural");
@@ -182,7 +182,7 @@ static void test_allocation_failures(void) {
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 2, acts);
   brink_filter_data d = {steps < 20 ? steps : 20, na, acts, 1u << red};
-  brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL, 1};
+  brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL, 1, NULL, NULL, 0};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
   brink_filter_result *r = NULL;
@@ -201,7 +201,40 @@ static void test_allocation_failures(void) {
   fixture_close(&f);
 }
 
+/* Windows: particles move to another window's model at its first step; with the same model
+ * nothing changes, and a window of another structure is refused. */
+static void test_windows(void) {
+  fixture f, h;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  if (!fixture_open(&h, "tests/data/model/hazard.yaml", NULL, 0)) return;
+  uint32_t na = (uint32_t)f.sc->n_actors;
+  int red = brink_scenario_find_actor(f.sc, "Red");
+  int acts[STEPS * 8];
+  uint32_t steps = simulate(&f, 0, 5, 3, acts);
+  brink_filter_data d = {steps, na, acts, 1u << red};
+  const brink_model *windows[] = {f.model};
+  const uint32_t at[] = {steps / 2};
+  brink_filter_options plain = {100, 1, 3, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+  brink_filter_options win = {100, 1, 3, 2, 0.5, NULL, NULL, NULL, 0, windows, at, 1};
+  brink_filter_result *a = NULL, *b = NULL;
+  CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &plain, &a), BRINK_OK);
+  CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &win, &b), BRINK_OK);
+  if (a && b) CHECK(a->loglik == b->loglik);
+  brink_filter_result_free(f.ctx, a);
+  brink_filter_result_free(f.ctx, b);
+  const brink_model *other[] = {h.model};
+  CHECK_INT(brink_model_set_horizon(h.ctx, h.model, STEPS), BRINK_OK);
+  win.windows = other;
+  b = NULL;
+  CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &win, &b), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "differs in structure");
+  CHECK(b == NULL);
+  fixture_close(&f);
+  fixture_close(&h);
+}
+
 int main(void) {
+  RUN(test_windows);
   RUN(test_exact_when_particles_agree);
   RUN(test_type_is_learned);
   RUN(test_threads_same_bytes);

@@ -43,6 +43,12 @@ typedef struct brink_filter_options {
   void (*progress)(void *userdata, uint64_t done, uint64_t total);
   void *userdata;
   int keep_particles; /* 1: the result keeps replicate 0's particles after the last step */
+  /* Later windows of the history (may be NULL): at step window_steps[w] every particle moves
+   * to windows[w] (brink_model_state_rebind: that window's numbers and relations, the run's
+   * history kept). window_steps rising; each window's structure the model's. */
+  const brink_model *const *windows;
+  const uint32_t *window_steps;
+  size_t n_windows;
 } brink_filter_options;
 
 typedef struct brink_filter_result {
