@@ -62,6 +62,10 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       {"policy", "NAME", "the policy run forward (default: the scenario's first)", 0, NULL, NULL,
        0},
       {"horizon", "WEEKS", "weeks to forecast (default 104)", 0, NULL, NULL, 0},
+      {"posterior", "FILE",
+       "draw the parameters it names from this sample (TSV: names, then draws) instead of "
+       "their priors",
+       0, NULL, NULL, 0},
       {"runs", "N", "runs (default 20000)", 0, NULL, NULL, 0},
       {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
@@ -122,6 +126,8 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   }
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
+  if (!st && cli_value(&spec, "posterior", NULL))
+    st = brink_model_load_posterior(ctx, model, cli_value(&spec, "posterior", NULL));
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;

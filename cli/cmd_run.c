@@ -130,6 +130,10 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
       {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
       {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
+      {"posterior", "FILE",
+       "draw the parameters it names from this sample (TSV: names, then draws) instead of "
+       "their priors",
+       0, NULL, NULL, 0},
       {"confidence", "C", "confidence level of intervals (default 0.95)", 0, NULL, NULL, 0},
       {"set", "PATH=VALUE", "override a scenario value, e.g. params.dprk_greed=0.9", 1, NULL, NULL,
        0},
@@ -204,6 +208,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   }
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st && horizon) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
+  if (!st && cli_value(&spec, "posterior", NULL))
+    st = brink_model_load_posterior(ctx, model, cli_value(&spec, "posterior", NULL));
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
@@ -251,7 +257,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   }
   const brink_output_meta meta = {
       spec.pos[0], (const char *const *)cli_opt_get(&spec, "set")->values,
-      cli_opt_get(&spec, "set")->n_values, !cli_value(&spec, "no-timing", NULL)};
+      cli_opt_get(&spec, "set")->n_values, !cli_value(&spec, "no-timing", NULL),
+      cli_value(&spec, "posterior", NULL)};
   const char *report = cli_value(&spec, "report", NULL);
   if (out_dir || report) {
     static const char *const names[] = {"result.json", "result.csv", "table.txt"};

@@ -123,6 +123,10 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
       {"run", "I", "which run of that seed (default 0; as numbered by brink run)", 0, NULL, NULL,
        0},
       {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
+      {"posterior", "FILE",
+       "draw the parameters it names from this sample (TSV: names, then draws) instead of "
+       "their priors",
+       0, NULL, NULL, 0},
       {"set", "PATH=VALUE", "override a scenario value", 1, NULL, NULL, 0},
       {"format", "F", "text | csv | json (default text)", 0, NULL, NULL, 0},
   };
@@ -170,6 +174,8 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
   }
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st && horizon) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
+  if (!st && cli_value(&spec, "posterior", NULL))
+    st = brink_model_load_posterior(ctx, model, cli_value(&spec, "posterior", NULL));
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;

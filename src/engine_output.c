@@ -298,6 +298,8 @@ brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
   w_str(&w, sc->start);
   w_raw(&w, ",\n  \"confidence\": ");
   w_num(&w, s->confidence);
+  w_raw(&w, ",\n  \"posterior\": ");
+  w_str(&w, meta ? meta->posterior_file : NULL);
   w_raw(&w, ",\n  \"overrides\": [");
   for (size_t i = 0; meta && i < meta->n_overrides; i++) {
     if (i) w_raw(&w, ", ");

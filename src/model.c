@@ -189,6 +189,7 @@ void brink_model_free(brink_ctx *ctx, brink_model *m) {
     for (size_t p = 0; p < m->n_policies; p++) brink_free(ctx, m->policies[p].rules);
   brink_free(ctx, m->policies);
   brink_free(ctx, m->patches);
+  brink_free(ctx, m->posterior);
   brink_free(ctx, m);
 }
 
@@ -244,6 +245,17 @@ void brink__model_draw(const brink_model *m, uint64_t seed, uint64_t run, double
     else
       values[k] = draw(&m->scenario->params[k], &rng);
   }
+  if (m->n_draws && !params_given) {
+    /* A posterior draw replaces the priors it covers: row chosen by its own stream, so the
+     * prior uniforms above (and the types below) stay aligned with a run without posterior. */
+    brink_rng pick;
+    brink_rng_init(&pick, seed, run, BRINK_STREAM_POSTERIOR);
+    size_t row = (size_t)(brink_rng_uniform(&pick) * (double)m->n_draws);
+    if (row >= m->n_draws) row = m->n_draws - 1;
+    const double *draw = &m->posterior[row * m->n_params];
+    for (uint32_t k = 0; k < m->n_params; k++)
+      if (!isnan(draw[k])) values[k] = draw[k];
+  }
   if (!types) return;
   /* Hidden types (Jervis; Kydd 2005): from each actor's greed prior, read with this run's
    * parameter values. */
@@ -277,3 +289,47 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
 }
 
 void brink_model_state_free(brink_ctx *ctx, brink_model_state *state) { brink_free(ctx, state); }
+
+brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *m, const char *const *names,
+                                       size_t n_cols, const double *rows, size_t n_rows) {
+  if (n_rows == 0) {
+    brink_free(ctx, m->posterior);
+    m->posterior = NULL;
+    m->n_draws = 0;
+    return BRINK_OK;
+  }
+  int col_param[BRINK_MAX_PARAMS];
+  if (n_cols > BRINK_MAX_PARAMS)
+    return brink__fail(ctx, BRINK_EINVAL, "posterior has %zu columns (at most %d)", n_cols,
+                       BRINK_MAX_PARAMS);
+  for (size_t c = 0; c < n_cols; c++) {
+    col_param[c] = brink_scenario_find_param(m->scenario, names[c]);
+    if (col_param[c] < 0)
+      return brink__fail(ctx, BRINK_EINVAL, "posterior column '%s' is not a parameter of '%s'",
+                         names[c], m->scenario->name);
+    const brink_param *p = &m->scenario->params[col_param[c]];
+    if (p->dist == BRINK_DIST_CONSTANT)
+      return brink__fail(ctx, BRINK_EINVAL,
+                         "posterior column '%s' is a constant of '%s', not an uncertain parameter "
+                         "(change it with --set)",
+                         names[c], m->scenario->name);
+    for (size_t r = 0; r < n_rows; r++) {
+      double v = rows[r * n_cols + c];
+      if (!isfinite(v) || v < p->lo || v > p->hi)
+        return brink__fail(ctx, BRINK_EINVAL,
+                           "posterior draw %zu of '%s' is %g, outside its prior's support [%g, %g]",
+                           r + 1, names[c], v, p->lo, p->hi);
+    }
+  }
+  double *post = brink_malloc(ctx, n_rows * (m->n_params ? m->n_params : 1) * sizeof *post);
+  if (!post) return BRINK_ENOMEM;
+  for (size_t r = 0; r < n_rows; r++) {
+    for (uint32_t k = 0; k < m->n_params; k++) post[r * m->n_params + k] = (double)NAN;
+    for (size_t c = 0; c < n_cols; c++)
+      post[r * m->n_params + (size_t)col_param[c]] = rows[r * n_cols + c];
+  }
+  brink_free(ctx, m->posterior);
+  m->posterior = post;
+  m->n_draws = n_rows;
+  return BRINK_OK;
+}

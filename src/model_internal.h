@@ -57,6 +57,10 @@ typedef struct compiled_policy {
 
 struct brink_model {
   const brink_scenario *scenario;
+  /* A posterior sample replacing the priors of some parameters (brink_model_set_posterior):
+   * n_draws rows of n_params values, NAN where the parameter keeps its prior. */
+  double *posterior;
+  size_t n_draws;
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */

@@ -82,6 +82,24 @@ out=$("$brink" run $sc --policy maximum_pressure --runs 20 --quiet --no-timing -
   --set 'params.srbm_rung={dist: uniform, lo: 3, hi: 5}' --set 'actors.Red.ladder.srbm.intensity=$srbm_rung')
 has "intensity of a \$param" '"action": "srbm", "kind": "military", "cameo": "150", "intensity": 4, "intensity_param": "srbm_rung"' "$out"
 
+# --posterior: the parameters it names come from the sample (here every run greedy), the
+# others from their priors; bad samples are refused with their location.
+printf '# a hand-made sample\ngreed\n1\n1\n1\n' > "$tmp/post.tsv"
+"$brink" run $sc --policy maximum_pressure --runs 50 --quiet --set 'params.greed={dist: uniform, lo: 0, hi: 1}' --posterior "$tmp/post.tsv" --save-runs "$tmp/post.csv" --format json --no-timing > "$tmp/post.json"; ok "posterior exit" 0 $?
+ok "posterior: every run greedy" 50 "$(grep -c ',greedy,' "$tmp/post.csv")"
+has "posterior named in the result" "\"posterior\": \"$tmp/post.tsv\"" "$(cat "$tmp/post.json")"
+printf 'greed\n2\n' > "$tmp/post2.tsv"
+err=$("$brink" run $sc --runs 5 --quiet --set 'params.greed={dist: uniform, lo: 0, hi: 1}' --posterior "$tmp/post2.tsv" 2>&1); ok "posterior outside support exit" 1 $?
+err2=$("$brink" run $sc --runs 5 --quiet --posterior "$tmp/post.tsv" 2>&1); ok "posterior of a constant exit" 1 $?
+has "posterior of a constant" "is a constant of" "$err2"
+has "posterior outside support" "outside its prior's support" "$err"
+printf 'gred\n0.5\n' > "$tmp/post3.tsv"
+err=$("$brink" run $sc --runs 5 --quiet --posterior "$tmp/post3.tsv" 2>&1); ok "posterior unknown column exit" 1 $?
+has "posterior unknown column" "posterior column 'gred' is not a parameter" "$err"
+printf 'greed\nhalf\n' > "$tmp/post4.tsv"
+err=$("$brink" run $sc --runs 5 --quiet --posterior "$tmp/post4.tsv" 2>&1); ok "posterior bad number exit" 1 $?
+has "posterior bad number location" "post4.tsv:2:1: expected a number for 'greed', found 'half'" "$err"
+
 # trace
 out=$("$brink" trace $sc --policy maximum_pressure --seed 3); ok "trace exit" 0 $?
 has "trace has ISO weeks" "2024-W" "$out"

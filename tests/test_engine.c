@@ -11,7 +11,7 @@
 static void json_of(fixture *f, int threads, uint64_t runs, brink_buf *out) {
   const char *names[] = {"maximum_pressure", "reciprocal_restraint", "proactive_diplomacy", NULL};
   brink_summary *s = fixture_run(f, names, runs, 42, threads);
-  brink_output_meta meta = {"crisis.yaml", NULL, 0, 0};
+  brink_output_meta meta = {"crisis.yaml", NULL, 0, 0, NULL};
   if (s) CHECK_INT(brink_summary_json(f->ctx, s, &meta, out), BRINK_OK);
   brink_summary_free(f->ctx, s);
 }

@@ -120,7 +120,8 @@ typedef struct brink_output_meta {
   const char *scenario_file;
   const char *const *overrides;
   size_t n_overrides;
-  int with_timing; /* 0 leaves the timing object out */
+  int with_timing;            /* 0 leaves the timing object out */
+  const char *posterior_file; /* the --posterior sample used, or NULL (priors) */
 } brink_output_meta;
 
 /* Writes the result as JSON (docs/output.md), a CSV table (one row per policy), or a

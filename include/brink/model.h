@@ -20,7 +20,12 @@ extern "C" {
 /* Random streams of a run: parameters and hidden types are drawn from stream PARAMS, which
  * does not depend on the policy, so run i of every policy has the same draw (common random
  * numbers). Everything else comes from DYNAMICS. */
-enum { BRINK_STREAM_PARAMS = 0, BRINK_STREAM_DYNAMICS = 1, BRINK_STREAM_PHASE = 2 };
+enum {
+  BRINK_STREAM_PARAMS = 0,
+  BRINK_STREAM_DYNAMICS = 1,
+  BRINK_STREAM_PHASE = 2,
+  BRINK_STREAM_POSTERIOR = 3 /* which posterior draw a run uses */
+};
 
 typedef struct brink_model brink_model;
 
@@ -112,6 +117,18 @@ void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t
                                double *values);
 
 uint32_t brink_model_n_params(const brink_model *model);
+
+/* Replaces the priors of the parameters named in names[0..n_cols) by a sample: rows[r * n_cols
+ * + c] is draw r of parameter names[c]. Run `run` then takes one draw (chosen by the POSTERIOR
+ * stream of (seed, run), the same for every policy) for those parameters and its prior draws
+ * for the others. n_rows = 0 removes the sample. BRINK_EINVAL (message) for an unknown name or
+ * a value outside its prior's support. Not thread-safe: call before runs start. */
+brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *model, const char *const *names,
+                                       size_t n_cols, const double *rows, size_t n_rows);
+/* The same from a TSV file: a header of parameter names, then one draw per line ('#' comments
+ * and blank lines skipped). BRINK_EPARSE with file:line:col, BRINK_EIO, or set_posterior's
+ * errors prefixed with the file name. */
+brink_status brink_model_load_posterior(brink_ctx *ctx, brink_model *model, const char *path);
 
 /* ---- The model as a steppable state -------------------------------------------------------
  * brink_model_run is init + step until the horizon or armed conflict. The same pieces are
