@@ -3,6 +3,7 @@
  * YYYYMMDD integers; day counts use the proleptic Gregorian calendar (Hinnant's algorithms,
  * "chrono-Compatible Low-Level Date Algorithms"). */
 #include "brink/events.h"
+#include "internal.h"
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -63,6 +64,9 @@ static int32_t civil_from_days(int64_t z) {
 static int64_t to_days(int32_t date) {
   return days_from_civil(date / 10000, date / 100 % 100, date % 100);
 }
+
+int64_t brink__date_to_days(int32_t date) { return to_days(date); }
+int32_t brink__date_from_days(int64_t days) { return civil_from_days(days); }
 
 /* Monday of the ISO week holding day z (1970-01-01 was a Thursday: index 3 from Monday). */
 static int64_t monday_of(int64_t z) {

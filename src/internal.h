@@ -16,6 +16,10 @@ brink_status brink__fail(brink_ctx *ctx, brink_status code, const char *fmt, ...
 void brink__log(brink_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Calendar days (src/events_date.c): a valid YYYYMMDD to days since 1970-01-01 and back. */
+int64_t brink__date_to_days(int32_t date);
+int32_t brink__date_from_days(int64_t days);
+
 #define BRINK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

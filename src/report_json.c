@@ -8,24 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_internal.h"
 #include "report_internal.h"
 
-#define JSON_MAX_BYTES ((size_t)256 << 20)
-#define JSON_MAX_DEPTH 64
 #define NO_VALUE ((double)NAN) /* null, or not given */
-
-typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
-
-/* An object holds 2n kids: key, value, key, value... A plain scalar is a number, true, false
- * or null (told apart when it is read). */
-typedef struct jnode {
-  jkind kind;
-  uint32_t line, col;
-  char *text; /* scalars: NUL-terminated */
-  size_t len;
-  struct jnode **kids;
-  size_t n, cap;
-} jnode;
 
 typedef struct reader {
   brink_ctx *ctx;
@@ -34,236 +20,14 @@ typedef struct reader {
   brink_status status;
 } reader;
 
-static void jnode_free(brink_ctx *ctx, jnode *n) {
-  if (!n) return;
-  for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
-  brink_free(ctx, n->kids);
-  brink_free(ctx, n->text);
-  brink_free(ctx, n);
-}
-
-/* ---- Parsing into the tree ----------------------------------------------------------------- */
-
-typedef struct builder {
-  brink_ctx *ctx;
-  const char *name;
-  jnode *stack[JSON_MAX_DEPTH + 1];
-  size_t depth;
-  jnode *root;
-  brink_status status;
-} builder;
-
-static void no_output(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  (void)diag;
-  (void)user;
-  (void)buf;
-  (void)len;
-}
-
-static uint32_t to_u32(int v) { return v < 0 ? 0u : (uint32_t)v; }
-
-static int attach(builder *b, jnode *node) {
-  if (b->depth == 0) {
-    if (b->root) {
-      jnode_free(b->ctx, node);
-      b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a second JSON value: expected one",
-                              b->name, node->line, node->col);
-      return -1;
-    }
-    b->root = node;
-    return 0;
-  }
-  jnode *parent = b->stack[b->depth - 1];
-  if (parent->kind == J_OBJ && parent->n % 2 == 0 && node->kind != J_STR && node->kind != J_PLAIN) {
-    uint32_t line = node->line, col = node->col;
-    jnode_free(b->ctx, node);
-    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: expected a string as object key",
-                            b->name, line, col);
-    return -1;
-  }
-  if (parent->n == parent->cap) {
-    size_t cap = parent->cap ? parent->cap * 2 : 8;
-    jnode **kids = brink_realloc(b->ctx, parent->kids, cap * sizeof *kids);
-    if (!kids) {
-      jnode_free(b->ctx, node);
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    parent->kids = kids;
-    parent->cap = cap;
-  }
-  parent->kids[parent->n++] = node;
-  return 0;
-}
-
-static int on_event(builder *b, struct fy_event *ev) {
-  const struct fy_mark *m = fy_event_start_mark(ev);
-  uint32_t line = m ? to_u32(m->line) + 1 : 0, col = m ? to_u32(m->column) + 1 : 0;
-  jnode *node = NULL;
-  switch (ev->type) {
-  case FYET_MAPPING_START:
-  case FYET_SEQUENCE_START:
-    if (b->depth >= JSON_MAX_DEPTH) {
-      b->status = brink__fail(b->ctx, BRINK_ELIMIT,
-                              "%s:%u:%u: nesting deeper than %d levels: expected a result", b->name,
-                              line, col, JSON_MAX_DEPTH);
-      return -1;
-    }
-    node = brink_calloc(b->ctx, 1, sizeof *node);
-    if (!node) {
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    node->kind = ev->type == FYET_MAPPING_START ? J_OBJ : J_ARR;
-    node->line = line;
-    node->col = col;
-    if (attach(b, node)) return -1;
-    b->stack[b->depth++] = node;
-    return 0;
-  case FYET_MAPPING_END:
-  case FYET_SEQUENCE_END:
-    if (b->depth) b->depth--;
-    return 0;
-  case FYET_SCALAR: {
-    size_t len = 0;
-    const char *text = fy_token_get_text(ev->scalar.value, &len);
-    node = brink_calloc(b->ctx, 1, sizeof *node);
-    if (node) node->text = brink_strndup(b->ctx, text ? text : "", text ? len : 0);
-    if (!node || !node->text) {
-      jnode_free(b->ctx, node);
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    node->len = text ? len : 0;
-    node->kind = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN ? J_PLAIN : J_STR;
-    node->line = line;
-    node->col = col > 1 && node->kind == J_STR ? col - 1 : col; /* libfyaml: after the quote */
-    return attach(b, node);
-  }
-  case FYET_ALIAS:
-    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a YAML alias: expected JSON", b->name,
-                            line, col);
-    return -1;
-  default:
-    return 0;
-  }
-}
-
-/* Line and column of byte offset off. */
-static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
-  uint32_t l = 1, c = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (text[i] == '\n') {
-      l++;
-      c = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  *line = l;
-  *col = c;
-}
-
-static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                               jnode **out) {
-  struct fy_diag *diag = NULL;
-  struct fy_parser *parser = NULL;
-  builder b;
-  memset(&b, 0, sizeof b);
-  b.ctx = ctx;
-  b.name = name;
-  *out = NULL;
-  uint32_t line, col;
-  if (len > JSON_MAX_BYTES) {
-    b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
-                           len, JSON_MAX_BYTES);
-    goto done;
-  }
-  /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
-   * a result always starts with '{', which also rules out YAML directives. */
-  size_t bad = brink__report_utf8_check(text, len);
-  if (bad < len) {
-    locate(text, bad, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
-                           col, (unsigned)(unsigned char)text[bad]);
-    goto done;
-  }
-  size_t first = 0;
-  while (first < len &&
-         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
-    first++;
-  if (first == len || text[first] != '{') {
-    locate(text, first, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name,
-                           line, col, first == len ? "empty input" : "not JSON");
-    goto done;
-  }
-
-  struct fy_diag_cfg dcfg;
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = no_output;
-  dcfg.colorize = false;
-  diag = fy_diag_create(&dcfg);
-  if (!diag) {
-    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON diagnostics)");
-    goto done;
-  }
-  fy_diag_set_collect_errors(diag, true);
-  struct fy_parse_cfg pcfg;
-  memset(&pcfg, 0, sizeof pcfg);
-  pcfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
-  pcfg.diag = diag;
-  parser = fy_parser_create(&pcfg);
-  if (!parser || fy_parser_set_string(parser, text, len)) {
-    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON parser)");
-    goto done;
-  }
-  struct fy_event *ev;
-  while (!b.status && (ev = fy_parser_parse(parser)) != NULL) {
-    on_event(&b, ev);
-    fy_parser_event_free(parser, ev);
-  }
-  if (!b.status && fy_parser_get_stream_error(parser)) {
-    void *iter = NULL;
-    struct fy_diag_error *de;
-    while (!b.status && (de = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-      if (de->type < FYET_ERROR) continue;
-      b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: invalid JSON: %s", name, de->line,
-                             de->column, de->msg ? de->msg : "syntax error");
-    }
-    if (!b.status) b.status = brink__fail(ctx, BRINK_EPARSE, "%s: invalid JSON", name);
-  }
-  if (!b.status && !b.root)
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:1:1: no JSON value", name);
-
-done:
-  if (parser) fy_parser_destroy(parser);
-  if (diag) fy_diag_destroy(diag);
-  if (b.status) {
-    jnode_free(ctx, b.root);
-    return b.status;
-  }
-  *out = b.root;
-  return BRINK_OK;
-}
-
 /* ---- From the tree to the struct ----------------------------------------------------------- */
-
-static const char *kind_word(const jnode *n) {
-  if (n->kind == J_OBJ) return "an object";
-  if (n->kind == J_ARR) return "an array";
-  if (n->kind == J_STR) return "a string";
-  if (!strcmp(n->text, "null")) return "null";
-  if (!strcmp(n->text, "true") || !strcmp(n->text, "false")) return "a boolean";
-  return "a number";
-}
 
 static brink_status wrong(reader *r, const jnode *n, const char *expected) {
   if (r->status) return r->status;
-  r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'",
-                          r->name, n->line, n->col, r->path.data, expected, kind_word(n),
-                          n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
+  r->status =
+      brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'", r->name,
+                  n->line, n->col, r->path.data, expected, brink__json_kind_word(n),
+                  n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
   return r->status;
 }
 
@@ -288,26 +52,18 @@ static void pop(reader *r, size_t at) {
   if (r->path.cap) r->path.data[at] = '\0';
 }
 
-static const jnode *lookup(const jnode *obj, const char *key) {
-  for (size_t i = 0; i + 1 < obj->n; i += 2)
-    if (!strcmp(obj->kids[i]->text, key)) return obj->kids[i + 1];
-  return NULL;
-}
-
 /* The value of key in obj, or NULL after an error when required and missing. */
 static const jnode *member(reader *r, const jnode *obj, const char *key, int required) {
-  const jnode *v = lookup(obj, key);
+  const jnode *v = brink__json_lookup(obj, key);
   if (!v && required && !r->status)
     r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s%smissing key '%s'", r->name,
                             obj->line, obj->col, r->path.data, r->path.len ? ": " : "", key);
   return v;
 }
 
-static int is_null(const jnode *n) { return n->kind == J_PLAIN && !strcmp(n->text, "null"); }
-
 static brink_status number_of(reader *r, const jnode *n, int null_ok, double *out) {
   if (r->status) return r->status;
-  if (null_ok && is_null(n)) {
+  if (null_ok && brink__json_is_null(n)) {
     *out = NO_VALUE;
     return BRINK_OK;
   }
@@ -334,7 +90,7 @@ static void get_string(reader *r, const jnode *obj, const char *key, int require
   if (v && !r->status) {
     if (v->kind == J_STR)
       text = v->text;
-    else if (!is_null(v)) {
+    else if (!brink__json_is_null(v)) {
       size_t at = push_key(r, key);
       wrong(r, v, "a string");
       pop(r, at);
@@ -349,7 +105,7 @@ static const jnode *get_container(reader *r, const jnode *obj, const char *key, 
                                   int required) {
   const jnode *v = member(r, obj, key, required);
   if (!v || r->status) return NULL;
-  if (!required && is_null(v)) return NULL;
+  if (!required && brink__json_is_null(v)) return NULL;
   if (v->kind != kind) {
     size_t at = push_key(r, key);
     wrong(r, v, kind == J_OBJ ? "an object" : "an array");
@@ -483,7 +239,8 @@ static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
   if (!h) return;
   size_t at = push_key(r, "provocations_hist");
   get_number(r, h, "bin_width", 1, 0, NO_VALUE, &p->hist_bin_width);
-  if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(h, "bin_width"), "a width > 0");
+  if (!r->status && !(p->hist_bin_width > 0))
+    wrong(r, brink__json_lookup(h, "bin_width"), "a width > 0");
   const jnode *counts = get_container(r, h, "counts", J_ARR, 1);
   if (counts) {
     size_t at2 = push_key(r, "counts");
@@ -558,7 +315,7 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   read_curve(r, n, p);
   get_estimate(r, n, "p_clash", &p->p_clash);
   get_estimate(r, n, "provocations", &p->provocations);
-  const jnode *prov = lookup(n, "provocations");
+  const jnode *prov = brink__json_lookup(n, "provocations");
   if (prov && !r->status) {
     size_t at = push_key(r, "provocations");
     get_number(r, prov, "sd", 0, 1, NO_VALUE, &p->provocations_sd);
@@ -602,10 +359,11 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
   get_number(r, root, "seed", 1, 0, NO_VALUE, &res->seed);
   get_string(r, root, "rng", 0, &res->rng);
   get_number(r, root, "runs", 1, 0, NO_VALUE, &res->runs);
-  if (!r->status && !(res->runs >= 1)) wrong(r, lookup(root, "runs"), "a number of runs >= 1");
+  if (!r->status && !(res->runs >= 1))
+    wrong(r, brink__json_lookup(root, "runs"), "a number of runs >= 1");
   get_number(r, root, "horizon", 1, 0, NO_VALUE, &res->horizon);
   if (!r->status && !(res->horizon >= 1 && res->horizon <= 1e6))
-    wrong(r, lookup(root, "horizon"), "a number of steps in 1..1000000");
+    wrong(r, brink__json_lookup(root, "horizon"), "a number of steps in 1..1000000");
   get_string(r, root, "step", 0, &res->step);
   get_string(r, root, "start", 0, &res->start);
   get_number(r, root, "confidence", 0, 0, 0.95, &res->confidence);
@@ -687,7 +445,7 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
     r.status = brink__fail(ctx, BRINK_EINVAL, "no text to parse");
     goto done;
   }
-  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root);
+  r.status = brink__json_parse(ctx, text ? text : "", len, r.name, "a result", &root);
   if (r.status) goto done;
   if (root->kind != J_OBJ) {
     wrong(&r, root, "an object");
@@ -703,7 +461,7 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
 
 done:
   brink_buf_release(&r.path);
-  jnode_free(ctx, root);
+  brink__json_free(ctx, root);
   if (r.status) {
     brink_result_free(res);
     if (r.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])
