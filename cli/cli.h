@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "brink/brink.h"
+#include "brink/file.h"
 
 /* Exit codes, the same for every command (documented in `brink --help`). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
@@ -72,9 +73,28 @@ struct brink_scenario;
 int cli_load_scenario(cli_spec *spec, brink_ctx *ctx, const char *path,
                       struct brink_scenario **out);
 
-/* Writes data to path atomically (path.tmp, then rename): nothing half-written is left.
+/* Writes data to path with brink_file (include/brink/file.h: unique temporary, fsync,
+ * rename; devices and FIFOs in place), the temporary registered for removal on a signal.
  * Returns -1 on success, CLI_EXIT_FAIL after printing the error. */
-int cli_write_file(const cli_spec *spec, const char *path, const char *data, size_t len);
+int cli_write_file(const cli_spec *spec, brink_ctx *ctx, const char *path, const char *data,
+                   size_t len);
+
+/* The same in steps, for a file written as a stream: cli_file_open registers the temporary
+ * (slot) for removal on SIGINT/SIGTERM, commit and abort unregister it. -1 on success,
+ * CLI_EXIT_FAIL after printing the error. */
+int cli_file_open(const cli_spec *spec, brink_ctx *ctx, const char *path, brink_file **out,
+                  int *slot);
+int cli_file_commit(const cli_spec *spec, brink_ctx *ctx, brink_file *f, int slot);
+void cli_file_abort(brink_ctx *ctx, brink_file *f, int slot);
+
+/* Signal handling of every command: SIGINT, SIGTERM and SIGHUP remove the registered
+ * temporaries (and empty directories the command created) and end the process by the same
+ * signal; SIGXFSZ is ignored so that a file size limit is a write error. */
+void cli_signals_install(void);
+/* Registers a path to remove on a fatal signal (directory: rmdir, only when empty). Returns
+ * a slot for cli_cleanup_remove, or -1 when none is free (the path is then not removed). */
+int cli_cleanup_add(const char *path, int directory);
+void cli_cleanup_remove(int slot);
 
 /* Commands: each takes argv with argv[0] = its own name and returns an exit code. */
 int cmd_check(brink_ctx *ctx, int argc, char **argv);

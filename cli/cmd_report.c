@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `brink report` (a self-contained HTML report) and `brink plot` (one chart as SVG, PNG or
- * PDF), both from a saved JSON result. Output goes to FILE.tmp, then is renamed to FILE. */
+ * PDF), both from a saved JSON result. Output goes through
+ * cli_write_file (a unique temporary renamed to FILE). */
 #include <stdio.h>
 #include <string.h>
 
@@ -68,12 +69,12 @@ int cmd_report(brink_ctx *ctx, int argc, char **argv) {
   }
   brink_report_options ro = {cli_value(&spec, "title", NULL), path, obs};
   st = brink_report_html(ctx, res, &ro, &html);
-  if (!st) st = brink_report_save(ctx, out, html.data, html.len);
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
-  rc = CLI_EXIT_OK;
+  rc = cli_write_file(&spec, ctx, out, html.data, html.len);
+  if (rc < 0) rc = CLI_EXIT_OK;
 
 done:
   brink_buf_release(&html);
@@ -164,12 +165,12 @@ int cmd_plot(brink_ctx *ctx, int argc, char **argv) {
     rc = CLI_EXIT_USAGE;
     goto done;
   }
-  if (!st) st = brink_report_save(ctx, out, bytes.data, bytes.len);
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
-  rc = CLI_EXIT_OK;
+  rc = cli_write_file(&spec, ctx, out, bytes.data, bytes.len);
+  if (rc < 0) rc = CLI_EXIT_OK;
 
 done:
   brink_buf_release(&bytes);

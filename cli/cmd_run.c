@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -20,7 +21,7 @@
 typedef struct progress {
   int enabled;
   double start;
-  FILE *save; /* --save-runs */
+  FILE *save; /* --save-runs: the stream of save_file */
   const brink_scenario *scenario;
   int save_failed;
 } progress;
@@ -106,17 +107,28 @@ static int split_policies(cli_spec *spec, const brink_scenario *sc, const char *
   return -1;
 }
 
-/* Creates DIR when needed and checks that files can be written there, before any run. */
-static int check_out_dir(cli_spec *spec, const char *dir) {
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return cli_usage_error(spec, "cannot create --out directory '%s': %s", dir, strerror(errno));
+/* Creates DIR when needed and checks that files can be written there, before any run. A
+ * directory made here is registered for removal (when still empty) if a signal ends the run;
+ * *dir_slot is that registration. */
+static int check_out_dir(cli_spec *spec, const char *dir, int *dir_slot) {
+  *dir_slot = -1;
+  if (mkdir(dir, 0777) == 0)
+    *dir_slot = cli_cleanup_add(dir, 1);
+  else if (errno != EEXIST) {
+    fprintf(stderr, "brink %s: cannot create --out directory '%s': %s\n", spec->name, dir,
+            strerror(errno));
+    return CLI_EXIT_FAIL;
+  }
   char probe[4096];
-  snprintf(probe, sizeof probe, "%s/.brink-write-test", dir);
-  FILE *f = fopen(probe, "wb");
-  if (!f)
-    return cli_usage_error(spec, "cannot write in --out directory '%s': %s", dir, strerror(errno));
-  fclose(f);
-  remove(probe);
+  snprintf(probe, sizeof probe, "%s/.brink-write-test-XXXXXX", dir);
+  int fd = mkstemp(probe);
+  if (fd < 0) {
+    fprintf(stderr, "brink %s: cannot write in --out directory '%s': %s\n", spec->name, dir,
+            strerror(errno));
+    return CLI_EXIT_FAIL;
+  }
+  close(fd);
+  unlink(probe);
   return -1;
 }
 
@@ -169,7 +181,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   brink_buf buf;
   brink_buf_init(&buf, ctx, 0);
   progress prog = {0, 0.0, NULL, NULL, 0};
-  char save_tmp[4096] = "";
+  brink_file *save_file = NULL;
+  int save_slot = -1, dir_slot = -1;
   uint32_t policies[64];
   size_t n_policies = 0;
   uint64_t runs, seed, threads, horizon;
@@ -188,7 +201,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   if ((rc = cli_choice(&spec, "format", formats, 3, 0, &format_index)) >= 0) goto done;
   const char *format = formats[format_index];
   const char *out_dir = cli_value(&spec, "out", NULL);
-  if (out_dir && (rc = check_out_dir(&spec, out_dir)) >= 0) goto done;
+  if (out_dir && (rc = check_out_dir(&spec, out_dir, &dir_slot)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
   if (sc->n_policies == 0) {
     fprintf(stderr, "brink %s: scenario '%s' defines no policy\n", spec.name, sc->name);
@@ -216,13 +229,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   }
   const char *save = cli_value(&spec, "save-runs", NULL);
   if (save) {
-    snprintf(save_tmp, sizeof save_tmp, "%s.tmp", save);
-    prog.save = fopen(save_tmp, "w");
-    if (!prog.save) {
-      rc = cli_usage_error(&spec, "cannot write --save-runs file '%s': %s", save, strerror(errno));
-      save_tmp[0] = '\0';
-      goto done;
-    }
+    if ((rc = cli_file_open(&spec, ctx, save, &save_file, &save_slot)) >= 0) goto done;
+    prog.save = brink_file_stream(save_file);
     fprintf(prog.save, "run,policy,war_step,incidents,clashes,provocations,talks_step,max_track,"
                        "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective,"
                        "war_cause,nuclear_step,agreement_step");
@@ -245,15 +253,11 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
-  if (prog.save) {
-    int bad = prog.save_failed | (fclose(prog.save) != 0);
+  if (save_file) {
     prog.save = NULL;
-    if (bad || rename(save_tmp, save) != 0) {
-      fprintf(stderr, "brink %s: cannot write '%s'\n", spec.name, save);
-      rc = CLI_EXIT_FAIL;
-      goto done;
-    }
-    save_tmp[0] = '\0';
+    rc = cli_file_commit(&spec, ctx, save_file, save_slot);
+    save_file = NULL;
+    if (rc >= 0) goto done;
   }
   const brink_output_meta meta = {
       spec.pos[0], (const char *const *)cli_opt_get(&spec, "set")->values,
@@ -272,7 +276,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
                     : brink_summary_table(ctx, summary, &buf);
       char path[4096];
       snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
-      if (!st) rc = cli_write_file(&spec, path, buf.data, buf.len);
+      if (!st) rc = cli_write_file(&spec, ctx, path, buf.data, buf.len);
     }
     if (!st && rc < 0 && (report || out_dir)) {
       char path[4096];
@@ -282,7 +286,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
         snprintf(path, sizeof path, "%s/report.html", out_dir);
       brink_buf_reset(&buf);
       st = brink_report_write_html(ctx, json.data, json.len, NULL, &buf);
-      if (!st) rc = cli_write_file(&spec, path, buf.data, buf.len);
+      if (!st) rc = cli_write_file(&spec, ctx, path, buf.data, buf.len);
     }
     brink_buf_release(&json);
     if (st) {
@@ -309,8 +313,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
            (int)threads);
   rc = CLI_EXIT_OK;
 done:
-  if (prog.save) fclose(prog.save);
-  if (save_tmp[0]) remove(save_tmp);
+  cli_file_abort(ctx, save_file, save_slot);
+  cli_cleanup_remove(dir_slot);
   brink_buf_release(&buf);
   brink_summary_free(ctx, summary);
   brink_model_free(ctx, model);

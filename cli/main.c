@@ -77,6 +77,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "brink: out of memory\n");
     return CLI_EXIT_FAIL;
   }
+  cli_signals_install();
   int rc = cmd->fn(ctx, argc - 1, argv + 1);
   brink_ctx_free(ctx);
   return rc;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "brink/file.h"
 #include "report_internal.h"
 
 #define CSV_MAX_BYTES ((size_t)64 << 20)
@@ -251,35 +252,5 @@ brink_status brink__report_base64(brink_buf *out, const unsigned char *src, size
 }
 
 brink_status brink_report_save(brink_ctx *ctx, const char *path, const char *data, size_t len) {
-  brink_buf tmp;
-  brink_buf_init(&tmp, ctx, 8192);
-  FILE *f = NULL;
-  brink_status st = brink_buf_printf(&tmp, "%s.tmp", path);
-  if (st) goto done;
-  f = fopen(tmp.data, "wb");
-  if (!f) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: cannot create: %s", tmp.data, strerror(errno));
-    goto done;
-  }
-  if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: write error: %s", tmp.data, strerror(errno));
-    goto done;
-  }
-  int rc = fclose(f);
-  f = NULL;
-  if (rc != 0) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: write error: %s", tmp.data, strerror(errno));
-    goto done;
-  }
-  if (rename(tmp.data, path) != 0) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: cannot rename to '%s': %s", tmp.data, path,
-                     strerror(errno));
-    goto done;
-  }
-
-done:
-  if (f) fclose(f);
-  if (st && tmp.len) remove(tmp.data);
-  brink_buf_release(&tmp);
-  return st;
+  return brink_file_write(ctx, path, data, len);
 }

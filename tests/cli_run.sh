@@ -34,13 +34,19 @@ has "csv header" "policy,runs,p_armed_conflict" "$out"
 for f in result.json result.csv table.txt report.html; do [ -s "$tmp/o/$f" ]; ok "out/$f written" 0 $?; done
 ok "save-runs rows" 401 "$(wc -l < "$tmp/runs.csv" | tr -d ' ')"
 has "save-runs header" "run,policy,war_step" "$(head -1 "$tmp/runs.csv")"
-ls "$tmp"/*.tmp "$tmp"/o/*.tmp >/dev/null 2>&1; ok "no temporary files left" 2 $?
+ls "$tmp"/*.tmp* "$tmp"/o/*.tmp* "$tmp"/o/.brink* >/dev/null 2>&1; ok "no temporary files left" 2 $?
 
 # Bad input: exit 2, a clear message, nothing written.
 bad() { # name expected-message args...
   local name=$1 msg=$2; shift 2
   local err; err=$("$brink" "$@" 2>&1 >/dev/null); local rc=$?
   ok "$name exit" 2 $rc; has "$name message" "$msg" "$err"
+}
+# A directory that cannot be written is a runtime failure (exit 1), not a usage error.
+bad1() {
+  local name=$1 msg=$2; shift 2
+  local err; err=$("$brink" "$@" 2>&1 >/dev/null); local rc=$?
+  ok "$name exit" 1 $rc; has "$name message" "$msg" "$err"
 }
 bad "runs 0" "between 1 and" run $sc --runs 0
 bad "runs -5" "between 1 and" run $sc --runs -5
@@ -51,10 +57,10 @@ bad "bad format" "must be one of table|csv|json" run $sc --format xml
 bad "unknown option" "unknown option" run $sc --rums 5
 mkdir -p "$tmp/ro"; chmod a-w "$tmp/ro"
 if [ "$(id -u)" -ne 0 ]; then
-  bad "unwritable out" "cannot" run $sc --runs 10 --out "$tmp/ro/x"
+  bad1 "unwritable out" "cannot" run $sc --runs 10 --out "$tmp/ro/x"
 fi
 touch "$tmp/file"
-bad "out is a file" "cannot" run $sc --runs 10 --out "$tmp/file/sub"
+bad1 "out is a file" "cannot" run $sc --runs 10 --out "$tmp/file/sub"
 "$brink" run tests/data/scenario/err_unknown_key.yaml --runs 10 >/dev/null 2>&1; ok "bad scenario exit" 1 $?
 
 # per-run counts of every ladder action: the behavioural actor takes exactly one act a step, so

@@ -190,8 +190,9 @@ brink_status brink_report_html(brink_ctx *ctx, const brink_result *result,
 brink_status brink_report_write_html(brink_ctx *ctx, const char *result_json, size_t len,
                                      const brink_report_options *opts, brink_buf *out);
 
-/* Writes data[0..len) to path through path.tmp and a rename, so that path is either the old
- * file or the complete new one, never half written. BRINK_EIO with the OS's reason. */
+/* Writes data[0..len) to path with brink_file_write (brink/file.h): a unique temporary, fsync
+ * and rename, so path is the old file or the whole new one; devices and FIFOs are written in
+ * place, never replaced. BRINK_EIO with the OS's reason. */
 brink_status brink_report_save(brink_ctx *ctx, const char *path, const char *data, size_t len);
 
 #ifdef __cplusplus
