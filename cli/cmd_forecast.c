@@ -154,7 +154,7 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   }
   const char *path = cli_value(&spec, "output", NULL);
   if (path) {
-    rc = cli_write_file(&spec, path, out.data, out.len);
+    rc = cli_write_file(&spec, ctx, path, out.data, out.len);
     if (rc >= 0) goto done;
   } else {
     fwrite(out.data, 1, out.len, stdout);
