@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
   }
   double base = omp_get_wtime() - t0;
   printf("%-44s %10.3f s %14.0f steps/s\n", "baseline: free runs, 1T", base, sim_steps / base);
-  brink_filter_data d = {steps, na, acts, 1u << dprk};
+  brink_filter_data d = {steps, na, acts, 1u << dprk, 0.0};
   double one = 0, two = 0;
   for (int threads = 1; threads <= 2; threads++) {
     brink_filter_options o = {particles, 1, 1, threads, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};

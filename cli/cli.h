@@ -107,5 +107,7 @@ int cmd_game(brink_ctx *ctx, int argc, char **argv);
 int cmd_events(brink_ctx *ctx, int argc, char **argv);
 int cmd_calibrate(brink_ctx *ctx, int argc, char **argv);
 int cmd_forecast(brink_ctx *ctx, int argc, char **argv);
+int cmd_replay(brink_ctx *ctx, int argc, char **argv);
+int cmd_filter(brink_ctx *ctx, int argc, char **argv);
 
 #endif

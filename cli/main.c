@@ -18,6 +18,8 @@ static const command commands[] = {
     {"compare", cmd_compare, "compare policies on a scenario (common random numbers)"},
     {"trace", cmd_trace, "tell one simulated run step by step"},
     {"forecast", cmd_forecast, "the recorded series simulated forward, per 52-week window"},
+    {"replay", cmd_replay, "the model over the recorded history, allies' acts forced, year by year"},
+    {"filter", cmd_filter, "particle filter: likelihood of the record, filtered hidden type"},
     {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
     {"report", cmd_report, "self-contained HTML report from a saved JSON result"},
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},

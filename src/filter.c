@@ -41,6 +41,8 @@ static brink_status check(brink_ctx *ctx, const brink_model *m, const brink_filt
     return brink__fail(ctx, BRINK_EINVAL, "replicates must be between 1 and 1000, got %u",
                        o->replicates);
   if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
+  if (!(d->misrecord >= 0.0 && d->misrecord < 1.0))
+    return brink__fail(ctx, BRINK_EINVAL, "misrecord must be in [0, 1), got %g", d->misrecord);
   if (!(o->ess_fraction >= 0.0 && o->ess_fraction <= 1.0))
     return brink__fail(ctx, BRINK_EINVAL, "ess_fraction must be in [0, 1], got %g",
                        o->ess_fraction);
@@ -130,7 +132,10 @@ static double advance(brink_model_state *st, const brink_filter_data *d, uint32_
     if (row[i] == BRINK_FILTER_FREE) continue;
     if (d->scored & (1u << i)) {
       if (brink_model_state_choice_probs(st, i, probs)) return 0.0;
-      w *= row[i] >= 0 ? probs[row[i]] : 0.0;
+      double p = row[i] >= 0 ? probs[row[i]] : 0.0;
+      uint32_t n_ladder =
+          (uint32_t)brink_model_scenario(brink_model_state_model(st))->actors[i].n_ladder;
+      w *= (1.0 - d->misrecord) * p + d->misrecord / (double)(n_ladder ? n_ladder : 1);
     }
     brink_model_state_force(st, i, row[i]);
   }

@@ -153,7 +153,8 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
           if (row[i] == BRINK_FILTER_FREE) continue;
           if (d->scored & (1u << i)) {
             brink_model_state_choice_probs(cur[k], i, probs);
-            w *= row[i] >= 0 ? probs[row[i]] : 0.0;
+            double pr = row[i] >= 0 ? probs[row[i]] : 0.0;
+            w *= (1.0 - d->misrecord) * pr + d->misrecord / (double)sc->actors[i].n_ladder;
           }
           brink_model_state_force(cur[k], i, row[i]);
         }

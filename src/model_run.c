@@ -897,6 +897,10 @@ const brink_run_result *brink_model_state_result(const brink_model_state *state)
 
 uint32_t brink_model_state_step_index(const brink_model_state *state) { return state->s.step; }
 
+const brink_model *brink_model_state_model(const brink_model_state *state) {
+  return state->s.model;
+}
+
 int brink_model_state_type(const brink_model_state *state, uint32_t actor) {
   return actor < state->s.model->n_actors ? state->s.type[actor] : 0;
 }

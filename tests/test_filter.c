@@ -57,7 +57,7 @@ static void test_exact_when_particles_agree(void) {
     brink_model_state_step(st, NULL, NULL);
   }
   brink_model_state_free(f.ctx, st);
-  brink_filter_data d = {steps, na, acts, 1u << red};
+  brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
   brink_filter_result *r = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
@@ -93,7 +93,7 @@ static void test_type_is_learned(void) {
     uint32_t steps = simulate(&ft, (uint32_t)p, 4, run, acts);
     if (steps < 40) continue; /* a short record (war) says little */
     records++;
-    brink_filter_data d = {steps, na, acts, 1u << red};
+    brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
     brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
     brink_filter_result *rp = NULL, *rt = NULL, *rw = NULL;
     CHECK_INT(brink_filter_run(fp.ctx, fp.model, &d, &o, &rp), BRINK_OK);
@@ -128,7 +128,7 @@ static void test_threads_same_bytes(void) {
   int red = brink_scenario_find_actor(f.sc, "Red");
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 1, acts);
-  brink_filter_data d = {steps, na, acts, 1u << red};
+  brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   brink_filter_result *r[3] = {NULL, NULL, NULL};
   for (int k = 0; k < 3; k++) {
     brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
@@ -156,7 +156,7 @@ static void test_errors(void) {
   int blue = brink_scenario_find_actor(f.sc, "Blue"), red = brink_scenario_find_actor(f.sc, "Red");
   brink_filter_result *r = NULL;
   brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
-  brink_filter_data d = {4, na, acts, 1u << blue};
+  brink_filter_data d = {4, na, acts, 1u << blue, 0.0};
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "is not behavioural");
   d.scored = 1u << red;
@@ -181,7 +181,7 @@ static void test_allocation_failures(void) {
   int red = brink_scenario_find_actor(f.sc, "Red");
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 2, acts);
-  brink_filter_data d = {steps < 20 ? steps : 20, na, acts, 1u << red};
+  brink_filter_data d = {steps < 20 ? steps : 20, na, acts, 1u << red, 0.0};
   brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL, 1, NULL, NULL, 0};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
@@ -211,7 +211,7 @@ static void test_windows(void) {
   int red = brink_scenario_find_actor(f.sc, "Red");
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 3, acts);
-  brink_filter_data d = {steps, na, acts, 1u << red};
+  brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   const brink_model *windows[] = {f.model};
   const uint32_t at[] = {steps / 2};
   brink_filter_options plain = {100, 1, 3, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};

@@ -133,7 +133,7 @@ static void test_from_particles(void) {
   brink_run_result res;
   brink_model_run(f.model, 0, 9, 0, &res, NULL, &obs);
   CHECK(res.steps_run >= 40);
-  brink_filter_data d = {40, na, acts, 1u << red};
+  brink_filter_data d = {40, na, acts, 1u << red, 0.0};
   brink_filter_options fo = {200, 1, 2, 2, 0.5, NULL, NULL, NULL, 1, NULL, NULL, 0};
   brink_filter_result *fr = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &fo, &fr), BRINK_OK);

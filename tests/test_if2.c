@@ -51,7 +51,7 @@ static double estimate(double truth, int threads, uint64_t seed) {
   CHECK_INT(res.steps_run, STEPS);
   int red = brink_scenario_find_actor(e.sc, "Red");
   uint32_t rat = (uint32_t)brink_scenario_find_param(e.sc, "rat");
-  brink_filter_data d = {STEPS, na, acts, 1u << red};
+  brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
   brink_if2_options o = {200, 12, 0.3, 0.8, &rat, 1, 3, threads, NULL, NULL};
   brink_if2_result *r = NULL;
   CHECK_INT(brink_if2_run(e.ctx, e.model, &d, &o, &r), BRINK_OK);
@@ -86,7 +86,7 @@ static void test_errors(void) {
   uint32_t na = (uint32_t)f.sc->n_actors;
   int acts[8 * 10];
   for (int k = 0; k < 80; k++) acts[k] = -1;
-  brink_filter_data d = {10, na, acts, 0};
+  brink_filter_data d = {10, na, acts, 0, 0.0};
   uint32_t rat = (uint32_t)brink_scenario_find_param(f.sc, "rat");
   brink_if2_options o = {50, 2, 0.3, 0.9, &rat, 1, 1, 1, NULL, NULL};
   brink_if2_result *r = NULL;

@@ -30,6 +30,11 @@ typedef struct brink_filter_data {
   uint32_t n_steps, n_actors;
   const int *acts;
   uint32_t scored; /* bitmask of actors */
+  /* Observation error: the chance that a recorded act is not the act the model means (a
+   * misclassified entry), spread evenly over the ladder: P(recorded a) = (1 - e) P_model(a) +
+   * e / n_ladder. 0 scores the model's own probabilities; > 0 keeps one act the model deems
+   * impossible (a refractory time, a dormant campaign) from zeroing every particle. */
+  double misrecord;
 } brink_filter_data;
 
 typedef struct brink_filter_options {

@@ -163,6 +163,8 @@ int brink_model_state_step(brink_model_state *state, double *tension,
 /* The result accumulated so far (valid until the next init). */
 const brink_run_result *brink_model_state_result(const brink_model_state *state);
 uint32_t brink_model_state_step_index(const brink_model_state *state);
+/* The model the state runs (after brink_model_state_rebind, the new one). */
+const brink_model *brink_model_state_model(const brink_model_state *state);
 /* The hidden type of actor i in this run (0 security-seeking, 1 greedy). */
 int brink_model_state_type(const brink_model_state *state, uint32_t actor);
 /* Gives the state's dynamic random stream a new key (seed, key): copies made by a particle

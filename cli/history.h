@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* The recorded history for the replay, filter and forecast commands (cli/history.c). */
+#ifndef BRINK_CLI_HISTORY_H
+#define BRINK_CLI_HISTORY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "brink/model.h"
+#include "brink/observe.h"
+#include "cli.h"
+
+#define HISTORY_MAX_WINDOWS 32
+
+typedef struct history {
+  size_t n_windows;
+  brink_scenario *scenarios[HISTORY_MAX_WINDOWS];
+  brink_model *models[HISTORY_MAX_WINDOWS];
+  const char *files[HISTORY_MAX_WINDOWS];
+  int32_t window_start[HISTORY_MAX_WINDOWS]; /* YYYYMMDD */
+  uint32_t window_step[HISTORY_MAX_WINDOWS]; /* first step of each window */
+  int32_t start, end;                        /* YYYYMMDD; end exclusive */
+  uint32_t n_steps, n_actors;
+  uint32_t observed, scored; /* actor bitmasks */
+  int *acts;                 /* [n_steps * n_actors] */
+  brink_observation *obs;
+  brink_observation_report report;
+  size_t n_record_files;
+} history;
+
+/* Loads the windows (scenario files, ordered by time.start), the record (the spec's repeated
+ * --record, or the shipped files) strictly before end_exclusive or --to, and the weekly acts
+ * from --from (default: the first window's start). The spec must have the options record,
+ * from, observation, set (and may have to). Returns -1 on success (release with
+ * history_release), an exit code after printing the error otherwise. */
+int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_t n_files,
+                 int32_t end_exclusive, history *h);
+void history_release(brink_ctx *ctx, history *h);
+/* The weeks, windows and what became of the record's rows, for people. */
+void history_describe(const history *h, FILE *out);
+
+#endif
