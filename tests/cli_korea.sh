@@ -41,6 +41,25 @@ for y in 2013 2017 2018 2022; do
 done
 grep -q 'horizon: 104, start: 2022-11-07' "$dir/2022.yaml"; check "2022.yaml: 104 weeks from 2022-11-07" 0 $?
 
+# The windows of the 2006-2022 history (issue 13; docs/korea.md, "Windows of the 2006-2022
+# history"): each starts in its year, and its horizon counts weeks from 2006-01-02 to the
+# first Monday on or after the next window's start, plus one (the run must still be live
+# when it is moved to the next window).
+weeks_from_2006() { # date -> weeks from 2006-01-02 to the first Monday on or after it
+  local d; d=$(( ( $(date -u -d "$1" +%s) - $(date -u -d 2006-01-02 +%s) ) / 86400 ))
+  echo $(( (d + 6) / 7 ))
+}
+windows=(2006:2009-01-05 2009:2013-01-01 2014:2016-01-04 2016:2017-01-01 2019:2022-01-03 2022_history:2022-11-07)
+for w in "${windows[@]}"; do
+  y=${w%%:*}; next=${w#*:}; f=$dir/$y.yaml
+  grep -q '^include: base.yaml' "$f"; check "$y.yaml includes base.yaml" 0 $?
+  grep -q '^  historical:' "$f"; check "$y.yaml has a historical policy" 0 $?
+  grep -q '^sources:' "$f"; check "$y.yaml has sources" 0 $?
+  grep -q "start: ${y:0:4}-" "$f"; check "$y.yaml starts in ${y:0:4}" 0 $?
+  h=$(( $(weeks_from_2006 "$next") + 1 ))
+  grep -q "horizon: $h, start:" "$f"; check "$y.yaml: horizon $h (cumulative to $next, plus one)" 0 $?
+done
+
 # Broken copies must be refused (the checks the pack relies on are real).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
