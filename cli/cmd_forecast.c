@@ -2,6 +2,7 @@
 /* `brink forecast`: the recorded series (launch days, ICBM days, nuclear tests, clash days,
  * armed conflict) simulated forward from a scenario's start, counted per 52-week window, with
  * their distributions over runs (brink/forecast.h). */
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "brink/forecast.h"
 #include "brink/model.h"
 #include "brink/scenario.h"
+#include "brink/filter.h"
 #include "cli.h"
+#include "history.h"
 
 typedef struct progress {
   int enabled;
@@ -77,6 +80,22 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       {"format", "F", "table | json (default table)", 0, NULL, NULL, 0},
       {"output", "FILE", "write to FILE instead of standard output", 0, NULL, NULL, 0},
       {"quiet", NULL, "no progress", 0, NULL, NULL, 0},
+      {"origin", "DATE",
+       "forecast from this Monday, after filtering the record before it (default: the "
+       "scenario's start, without filtering)",
+       0, NULL, NULL, 0},
+      {"history", "FILE",
+       "a window of the filtered history (repeatable; default: the scenario itself, over the "
+       "year before the origin)",
+       1, NULL, NULL, 0},
+      {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,
+       NULL, 0},
+      {"from", "DATE", "first day of the filtered history (default: the first window's start)", 0,
+       NULL, NULL, 0},
+      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
+       NULL, 0},
+      {"particles", "N", "particles of the filter (default 2000)", 0, NULL, NULL, 0},
+      {"misrecord", "P", "the filter's observation error (default 0.001)", 0, NULL, NULL, 0},
   };
   cli_spec spec = {
       "forecast",
@@ -141,13 +160,82 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   progress prog = {!cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr))};
   brink_forecast_options o = {runs,   seed,        (int)threads, (uint32_t)horizon,
                               policy, on_progress, &prog};
-  if ((st = brink_forecast_run(ctx, model, NULL, NULL, 0, &map, &o, &f))) {
+  const char *origin_text = cli_value(&spec, "origin", NULL);
+  char origin_iso[16] = "";
+  if (origin_text) {
+    /* Filter the record strictly before the origin, then forecast from the particles. */
+    int32_t origin;
+    if (brink_event_date_parse(origin_text, strlen(origin_text), &origin) ||
+        brink_event_date_days(origin) % 7 != 4) { /* 1970-01-01 was a Thursday: Mondays are 4 */
+      rc = cli_usage_error(&spec, "--origin must be a Monday YYYY-MM-DD, got '%s'", origin_text);
+      goto done;
+    }
+    snprintf(origin_iso, sizeof origin_iso, "%04d-%02d-%02d", origin / 10000, origin / 100 % 100,
+             origin % 100);
+    uint64_t particles;
+    double misrecord;
+    if ((rc = cli_u64(&spec, "particles", 1, 1u << 24, 2000, &particles)) >= 0) goto done;
+    if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
+    cli_opt *hist_opt = cli_opt_get(&spec, "history");
+    const char *const self[] = {spec.pos[0]};
+    char from_default[16];
+    if (!hist_opt->n_values && !cli_value(&spec, "from", NULL)) {
+      /* Without windows: the scenario itself over the 52 weeks before the origin. */
+      int32_t from = brink_event_date_from_days(brink_event_date_days(origin) - 364);
+      snprintf(from_default, sizeof from_default, "%04d-%02d-%02d", from / 10000, from / 100 % 100,
+               from % 100);
+      cli_opt_get(&spec, "from")->value = from_default;
+    }
+    history h;
+    if ((rc = history_load(&spec, ctx, hist_opt->n_values ? hist_opt->values : self,
+                           hist_opt->n_values ? hist_opt->n_values : 1, origin, &h)) >= 0)
+      goto done;
+    brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
+    brink_filter_options fo = {(uint32_t)particles,
+                               1,
+                               seed,
+                               (int)threads,
+                               0.5,
+                               NULL,
+                               NULL,
+                               NULL,
+                               1,
+                               (const brink_model *const *)&h.models[1],
+                               &h.window_step[1],
+                               h.n_windows - 1};
+    brink_filter_result *fr = NULL;
+    st = brink_filter_run(ctx, h.models[0], &d, &fo, &fr);
+    if (!st && !isfinite(fr->loglik)) {
+      brink_ctx_clear_error(ctx);
+      st = BRINK_EINVAL; /* message below */
+    }
+    if (!st) st = brink_model_set_horizon(ctx, model, h.n_steps + (uint32_t)horizon);
+    if (!st)
+      st = brink_forecast_run(ctx, model, (const brink_model_state *const *)fr->final,
+                              fr->final_weight, fr->particles, &map, &o, &f);
+    if (!st && prog.enabled)
+      fprintf(stderr, "filtered %u weeks before %s: log-likelihood %.2f nats\n", h.n_steps,
+              origin_iso, fr->loglik);
+    brink_filter_result_free(ctx, fr);
+    history_release(ctx, &h);
+    if (st == BRINK_EINVAL && !brink_ctx_errmsg(ctx)[0]) {
+      fprintf(stderr, "brink forecast: no particle explains the record before the origin (raise "
+                      "--misrecord or --particles)\n");
+      rc = CLI_EXIT_FAIL;
+      goto done;
+    }
+    if (st) {
+      rc = cli_fail(&spec, ctx, st);
+      goto done;
+    }
+  } else if ((st = brink_forecast_run(ctx, model, NULL, NULL, 0, &map, &o, &f))) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
   const char *policy_name = policy != UINT32_MAX ? sc->policies[policy].name : NULL;
-  st = format == 1 ? brink_forecast_json(ctx, f, sc->start, policy_name, spec.pos[0], &out)
-                   : table(f, sc->start, policy_name, sc->name, &out);
+  const char *origin_out = origin_text ? origin_iso : sc->start;
+  st = format == 1 ? brink_forecast_json(ctx, f, origin_out, policy_name, spec.pos[0], &out)
+                   : table(f, origin_out, policy_name, sc->name, &out);
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;

@@ -845,12 +845,15 @@ int brink__model_step(run_state *s, double *tension_out, const brink_run_observe
   s->result.steps_run = s->step + 1;
   s->result.commitments_end = s->commitments;
   s->step++;
-  if (war || s->step >= m->horizon) {
+  if (war) {
     s->ended = 1;
     return 1;
   }
+  /* Ready for the next decisions even at the horizon: a run moved to a longer window
+   * (brink_model_state_rebind) continues from here. */
   prepare_decisions(s, obs);
-  return 0;
+  if (s->step >= m->horizon) s->ended = 1;
+  return s->ended;
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */
@@ -955,7 +958,7 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
     for (uint32_t j = 0; j < m->n_actors; j++)
       if (i != j) s->relation[i][j] = s->num.relation[i][j][BRINK_RELATION_VALUE];
   }
-  if (s->step >= m->horizon) s->ended = 1;
+  s->ended = s->result.war_step != BRINK_NEVER || s->step >= m->horizon;
   return BRINK_OK;
 }
 

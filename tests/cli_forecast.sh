@@ -34,5 +34,23 @@ printf 'actor\taction\tseries\nDPRK\tsrbm\tbm_launch_days\n' > "$tmp/series.tsv"
 err=$("$brink" forecast $sc --runs 10 --series "$tmp/series.tsv" 2>&1); ok "unknown action exit" 1 $?
 has "unknown action" "series.tsv:2:6: actor 'DPRK' has no action 'srbm'" "$err"
 
+# From a filtered origin: the record before the origin only. Rows on or after the origin
+# (here a nuclear test and an ICBM day added to copies of the files) change no byte.
+cp data/csis_provocations_1958_2022.tsv "$tmp/csis.tsv"
+cp data/korea_timeline_2019_2022.tsv "$tmp/tl.tsv"
+args=(forecast $sc --policy historical --origin 2022-05-02 --from 2021-11-01 --runs 300 --particles 200 --format json --quiet)
+"$brink" "${args[@]}" --record "$tmp/csis.tsv" --record "$tmp/tl.tsv" > "$tmp/before.json"; ok "origin exit" 0 $?
+has "origin in the output" '"origin": "2022-05-02"' "$(cat "$tmp/before.json")"
+printf '2022-05-02\tNUCLEAR\t\tNuclear Provocation\tNuclear Test\thttps://example.org/x\n2022-06-01\tBM\t1\tMissile Provocation\tICBM Launch\thttps://example.org/y\n' >> "$tmp/csis.tsv"
+printf '2022-05-03\tUS;ROK\t-\texercise\tlater exercise\thttps://example.org/z\n' >> "$tmp/tl.tsv"
+"$brink" "${args[@]}" --record "$tmp/csis.tsv" --record "$tmp/tl.tsv" > "$tmp/after.json"
+cmp -s "$tmp/before.json" "$tmp/after.json"; ok "rows on or after the origin change nothing" 0 $?
+# A row before the origin does change it (the check above can fail).
+printf '2022-04-20\tNUCLEAR\t\tNuclear Provocation\tNuclear Test\thttps://example.org/w\n' >> "$tmp/csis.tsv"
+"$brink" "${args[@]}" --record "$tmp/csis.tsv" --record "$tmp/tl.tsv" > "$tmp/earlier.json"
+cmp -s "$tmp/before.json" "$tmp/earlier.json"; ok "a row before the origin changes the forecast" 1 $?
+err=$("$brink" forecast $sc --origin 2022-05-03 --runs 10 2>&1); ok "origin not a Monday exit" 2 $?
+has "origin not a Monday" "must be a Monday" "$err"
+
 echo "cli_forecast: $pass passed, $fail failed"
 [ $fail -eq 0 ]
