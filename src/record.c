@@ -223,7 +223,9 @@ static int same_row(const brink_record_row *a, const brink_record_row *b) {
       b_tl = b->format == BRINK_RECORD_FORMAT_TIMELINE;
   if (a_tl != b_tl) return 0;
   if (a_tl) return !strcmp(a->actor, b->actor) && !strcmp(a->target, b->target);
-  return !strcmp(a->label, b->label);
+  /* CSIS lists a few entries twice with the same label and different links (2001-12-22):
+   * they stay two entries; a launch row carries its CSIS entry's first link. */
+  return !strcmp(a->label, b->label) && !strcmp(a->source, b->source);
 }
 
 static int row_order(const void *pa, const void *pb) {
