@@ -34,7 +34,8 @@ double brink_score_crps(const double *pmf, size_t n, uint64_t y) {
 
 double brink_score_log(const double *pmf, size_t n, uint64_t y) {
   double p = y < n ? pmf[y] : 0.0;
-  return -log(p > BRINK_SCORE_LOG_FLOOR ? p : BRINK_SCORE_LOG_FLOOR);
+  return 0.0 -
+         log(p > BRINK_SCORE_LOG_FLOOR ? p : BRINK_SCORE_LOG_FLOOR); /* +0, not -0, at p = 1 */
 }
 
 double brink_score_brier(const double *pmf, size_t n, uint64_t y) {
@@ -322,6 +323,8 @@ brink_status brink_score_run(brink_ctx *ctx, const brink_forecast *fc, const bri
   if (!t) goto nomem;
   t->ctx = ctx;
   t->origin = fc->origin;
+  t->runs = fc->runs;
+  t->seed = fc->seed;
   t->record_end = record_end;
   t->n_windows = fc->n_windows;
   t->n_models = 3 + n_refs;
@@ -386,6 +389,7 @@ brink_status brink_score_run(brink_ctx *ctx, const brink_forecast *fc, const bri
       hist_pmf(&win->series[s], work);
       score_pmf(cell, BRINK_SCORE_MODEL_FORECAST, work, win->series[s].n_hist);
       score_pmf(cell, BRINK_SCORE_MODEL_PERSISTENCE, pois, n_pois);
+      cell->mean[BRINK_SCORE_MODEL_PERSISTENCE] = (double)before; /* exact, not the cut pmf's */
       if (years) score_pmf(cell, BRINK_SCORE_MODEL_CLIMATOLOGY, clim, n_clim);
       for (size_t i = 0; i < n_refs; i++) {
         const brink_forecast *ref = refs[i].forecast;
@@ -455,9 +459,10 @@ static int pair_shown(size_t model, size_t baseline) {
 
 static brink_status write_table(const brink_score_table *t, brink_buf *out) {
   brink_status st = BRINK_OK;
-  PUT("origin ");
+  PUT("forecast from ");
   put_date(out, t->origin, &st);
-  PUT(", record to ");
+  PUT(": %llu runs, seed %llu; record to ", (unsigned long long)t->runs,
+      (unsigned long long)t->seed);
   put_date(out, t->record_end, &st);
   PUT("\npersistence: Poisson, mean = count in ");
   put_date(out, brink_record_date_add(t->origin, -364), &st);
@@ -557,7 +562,9 @@ static brink_status write_json(const brink_score_table *t, brink_buf *out) {
   brink_status st = BRINK_OK;
   PUT("{\"score\": {\"origin\": \"");
   put_date(out, t->origin, &st);
-  PUT("\", \"record_end\": \"");
+  PUT("\", \"runs\": %llu, \"seed\": %llu", (unsigned long long)t->runs,
+      (unsigned long long)t->seed);
+  PUT(", \"record_end\": \"");
   put_date(out, t->record_end, &st);
   PUT("\",\n  \"baselines\": {\"persistence\": {\"from\": \"");
   put_date(out, brink_record_date_add(t->origin, -364), &st);

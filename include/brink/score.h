@@ -92,6 +92,7 @@ typedef struct brink_score_cell {
 
 typedef struct brink_score_table {
   int32_t origin, record_end;
+  uint64_t runs, seed; /* the forecast's */
   size_t n_windows, n_models;
   const char *model_names[BRINK_SCORE_MAX_MODELS]; /* "forecast", "persistence", ... */
   brink_score_cell *cells; /* n_windows x BRINK_RECORD_SERIES_COUNT, window-major */
