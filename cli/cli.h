@@ -109,5 +109,13 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv);
 int cmd_forecast(brink_ctx *ctx, int argc, char **argv);
 int cmd_replay(brink_ctx *ctx, int argc, char **argv);
 int cmd_filter(brink_ctx *ctx, int argc, char **argv);
+int cmd_record(brink_ctx *ctx, int argc, char **argv);
+int cmd_score(brink_ctx *ctx, int argc, char **argv);
+
+/* Loads the spec's repeated --record files (or, without any, the shipped files in data/:
+ * $BRINK_DATA_DIR, ./data, or data/ next to or above the executable) into a new record.
+ * Returns -1 on success (caller frees *out with brink_record_free), an exit code otherwise. */
+struct brink_record;
+int cli_load_record(cli_spec *spec, brink_ctx *ctx, struct brink_record **out);
 
 #endif

@@ -25,6 +25,8 @@ static const command commands[] = {
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},
     {"game", cmd_game, "iterated prisoner's dilemma: strategies, matches, tournaments"},
     {"events", cmd_events, "event data: import GDELT/ICEWS, query, tension index"},
+    {"record", cmd_record, "the Korean record to 2022-11-06: yearly series, event streams"},
+    {"score", cmd_score, "score a forecast against the record and naive baselines"},
 };
 
 static void print_help(void) {

@@ -223,7 +223,9 @@ static int same_row(const brink_record_row *a, const brink_record_row *b) {
       b_tl = b->format == BRINK_RECORD_FORMAT_TIMELINE;
   if (a_tl != b_tl) return 0;
   if (a_tl) return !strcmp(a->actor, b->actor) && !strcmp(a->target, b->target);
-  return !strcmp(a->label, b->label);
+  /* CSIS lists a few entries twice with the same label and different links (2001-12-22):
+   * they stay two entries; a launch row carries its CSIS entry's first link. */
+  return !strcmp(a->label, b->label) && !strcmp(a->source, b->source);
 }
 
 static int row_order(const void *pa, const void *pb) {
@@ -234,8 +236,9 @@ static int row_order(const void *pa, const void *pb) {
   return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* Splits line (NUL-terminated, cut in place) at tabs; returns the field count (at most max). */
-static size_t split(char *line, char **fields, size_t *cols, size_t max, size_t *total) {
+/* Cuts line (NUL-terminated) in place at its first max - 1 tabs into fields[0..max) with their
+ * 1-based columns; *total is the number of tab-separated fields of the whole line. */
+static void split(char *line, char **fields, size_t *cols, size_t max, size_t *total) {
   size_t n = 0;
   char *p = line;
   *total = 1;
@@ -249,7 +252,6 @@ static size_t split(char *line, char **fields, size_t *cols, size_t max, size_t 
     *tab = '\0';
     p = tab + 1;
   }
-  return n;
 }
 
 static size_t lower(const brink_record *rec, int32_t d);
@@ -311,7 +313,7 @@ brink_status brink_record_parse(brink_record *rec, const char *text, size_t len,
     char *f[6];
     size_t col[6], total;
     size_t want = format_fields[format];
-    size_t got = split(p, f, col, want, &total);
+    split(p, f, col, want, &total);
     if (total != want) {
       st = brink__fail(ctx, BRINK_EPARSE,
                        "%s:%u:%zu: found %zu tab-separated fields, expected %zu (%s file)", name,
@@ -319,7 +321,6 @@ brink_status brink_record_parse(brink_record *rec, const char *text, size_t len,
                        want, format_names[format]);
       goto done;
     }
-    (void)got;
     read++;
     brink_record_row r;
     memset(&r, 0, sizeof r);

@@ -164,8 +164,8 @@ void brink_record_free(brink_record *rec);
 
 /* Reads one record file and merges its rows in. The kind comes from the header line (the
  * first line, exactly as in BRINK_RECORD_FORMATS). A row already in the record counts once:
- * CSIS and launch rows are the same row when date, class and CSIS label are equal (a CSIS
- * row's icbm flag then wins over a launch row's, which is read from its label); timeline rows
+ * CSIS and launch rows are the same row when date, class, CSIS label and source link are equal (a
+ * CSIS row's icbm flag then wins over a launch row's, which is read from its label); timeline rows
  * when date, actor, target and event_type are equal. On error (BRINK_EIO, BRINK_EPARSE with
  * "file:line:col: problem, expected ...", BRINK_ENOMEM) nothing from the file is kept.
  * name (parse) or path (load) is copied and used in messages and rows. */
