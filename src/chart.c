@@ -142,11 +142,20 @@ static void text(cairo_t *cr, double x, double y, const char *s, double halign, 
   cairo_new_path(cr);
 }
 
-/* Text with a maximum width: cut with "..." when too long. */
+/* Text with a maximum width: cut with "..." when too long. Names longer than the buffer are
+ * cut first at a character boundary with room left for the "..." and its NUL. */
 static void text_fit(cairo_t *cr, double x, double y, const char *s, double max_w) {
   char tmp[256];
-  snprintf(tmp, sizeof tmp, "%s", s);
-  size_t n = strlen(tmp);
+  size_t len = strlen(s), n = len;
+  if (n > sizeof tmp - 4) {
+    n = sizeof tmp - 4;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  }
+  memcpy(tmp, s, n);
+  if (n < len)
+    memcpy(tmp + n, "...", 4);
+  else
+    tmp[n] = '\0';
   while (n > 3 && text_width(cr, tmp) > max_w) {
     n--;
     while (n > 0 && ((unsigned char)tmp[n] & 0xC0) == 0x80) n--; /* whole UTF-8 characters */

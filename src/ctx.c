@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The context: allocation funnel (with failure injection), last error message, log. */
+/* The context: allocation funnel (with failure injection), last error message, log; creating
+ * one turns GSL's aborting error handler off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_errno.h>
 
 #include "internal.h"
 
@@ -58,6 +61,9 @@ const char *brink_status_str(brink_status status) {
 brink_status brink_ctx_new_with(brink_realloc_fn realloc_fn, void *userdata, brink_ctx **out) {
   *out = NULL;
   if (!realloc_fn) return BRINK_EINVAL;
+  /* GSL's default error handler aborts the process; the library reports failures as statuses
+   * instead (each GSL call's return value or a NaN is checked where it is used). */
+  gsl_set_error_handler_off();
   brink_ctx *ctx = realloc_fn(userdata, NULL, sizeof *ctx);
   if (!ctx) return BRINK_ENOMEM;
   memset(ctx, 0, sizeof *ctx);

@@ -39,14 +39,15 @@ static mode_t new_file_mode(void) {
   return (mode_t)(0666 & ~mask);
 }
 
-/* 1 when sb is the file standard output or standard error already writes to (/dev/stdout
- * after "> file"): replacing it would lose what goes to the stream, so it is appended to. */
-static int is_std_stream(const struct stat *sb) {
+/* The descriptor (1 or 2) when sb is the file standard output or standard error already
+ * writes to (/dev/stdout after "> file"), else -1. Replacing that file would lose what goes to
+ * the stream, so the descriptor is duplicated and shares its offset instead. */
+static int std_stream_fd(const struct stat *sb) {
   for (int fd = 1; fd <= 2; fd++) {
     struct stat o;
-    if (fstat(fd, &o) == 0 && o.st_dev == sb->st_dev && o.st_ino == sb->st_ino) return 1;
+    if (fstat(fd, &o) == 0 && o.st_dev == sb->st_dev && o.st_ino == sb->st_ino) return fd;
   }
-  return 0;
+  return -1;
 }
 
 static brink_status open_temp(brink_ctx *ctx, brink_file *f, const struct stat *existing) {
@@ -82,8 +83,8 @@ done:
   return st;
 }
 
-static brink_status open_in_place(brink_ctx *ctx, brink_file *f) {
-  int fd = open(f->target, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+static brink_status open_in_place(brink_ctx *ctx, brink_file *f, int std_fd) {
+  int fd = std_fd >= 0 ? dup(std_fd) : open(f->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
   if (fd < 0)
     return brink__fail(ctx, BRINK_EIO, "cannot write '%s': %s", f->shown, strerror(errno));
   f->stream = fdopen(fd, "wb");
@@ -99,6 +100,7 @@ brink_status brink_file_open(brink_ctx *ctx, const char *path, brink_file **out)
   brink_file *f = NULL;
   char *resolved = NULL;
   struct stat sb;
+  int std_fd = -1;
   *out = NULL;
   if (!path || !path[0]) return brink__fail(ctx, BRINK_EINVAL, "cannot write '': empty path");
   f = brink_calloc(ctx, 1, sizeof *f);
@@ -126,14 +128,15 @@ brink_status brink_file_open(brink_ctx *ctx, const char *path, brink_file **out)
                : brink__fail(ctx, BRINK_EIO, "cannot write '%s': %s", path, strerror(errno));
       goto done;
     }
-    if (S_ISREG(sb.st_mode) && !is_std_stream(&sb)) {
+    std_fd = S_ISREG(sb.st_mode) ? std_stream_fd(&sb) : -1;
+    if (S_ISREG(sb.st_mode) && std_fd < 0) {
       resolved = realpath(path, NULL);
       if (resolved)
         target = resolved;
       else
         sb.st_mode = S_IFCHR; /* a regular file without a name (/proc/self/fd/N): in place */
     } else if (S_ISREG(sb.st_mode)) {
-      sb.st_mode = S_IFCHR; /* /dev/stdout redirected to a file: append in place */
+      sb.st_mode = S_IFCHR; /* /dev/stdout redirected to a file: through the descriptor */
     }
   }
   f->target = brink_strdup(ctx, target);
@@ -144,7 +147,7 @@ brink_status brink_file_open(brink_ctx *ctx, const char *path, brink_file **out)
   if (!exists || S_ISREG(sb.st_mode))
     st = open_temp(ctx, f, exists ? &sb : NULL);
   else if (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode))
-    st = open_in_place(ctx, f);
+    st = open_in_place(ctx, f, std_fd);
   else
     st = brink__fail(ctx, BRINK_EINVAL, "cannot write '%s': %s (refused)", path,
                      S_ISDIR(sb.st_mode)    ? "is a directory"

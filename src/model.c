@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "brink/cameo.h"
+#include "dist.h"
 #include "internal.h"
 #include "model_internal.h"
 
@@ -207,32 +208,11 @@ brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *m, uint32_t ho
 /* One draw from a parameter's distribution, by inversion of the CDF where possible so each
  * draw uses exactly one uniform (keeps streams aligned across runs and policies). */
 static double draw(const brink_param *p, brink_rng *rng) {
-  double u = brink_rng_uniform(rng);
-  switch (p->dist) {
-  case BRINK_DIST_CONSTANT:
-    return p->value;
-  case BRINK_DIST_UNIFORM:
-    return p->a + (p->b - p->a) * u;
-  case BRINK_DIST_NORMAL:
-    return p->a + p->b * gsl_cdf_ugaussian_Pinv(u);
-  case BRINK_DIST_TRUNCNORMAL: {
-    double lo = gsl_cdf_ugaussian_P((p->lo - p->a) / p->b);
-    double hi = gsl_cdf_ugaussian_P((p->hi - p->a) / p->b);
-    double x = p->a + p->b * gsl_cdf_ugaussian_Pinv(lo + u * (hi - lo));
-    return x < p->lo ? p->lo : x > p->hi ? p->hi : x;
-  }
-  case BRINK_DIST_BETA:
-    return gsl_cdf_beta_Pinv(u, p->a, p->b);
-  case BRINK_DIST_CHOICE: {
-    double acc = 0.0;
-    for (size_t i = 0; i < p->n_choices; i++) {
-      acc += p->weights[i];
-      if (u < acc) return p->choices[i];
-    }
-    return p->n_choices ? p->choices[p->n_choices - 1] : 0.0;
-  }
-  }
-  return p->value;
+  double u = brink_rng_uniform(rng), x = p->value;
+  /* Priors whose quantiles cannot be computed are refused at load (brink__dist_check); the
+   * value is the fallback for a scenario built without the loader. */
+  (void)brink__dist_quantile(p, u, &x);
+  return x;
 }
 
 void brink__model_draw(const brink_model *m, uint64_t seed, uint64_t run, double *values,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dist.h"
 #include "internal.h"
 #include "scenario_internal.h"
 
@@ -432,6 +433,18 @@ done:
 
 /* ---- Entry points ----------------------------------------------------------------------- */
 
+/* Every prior must be drawable across (0, 1): refused here, with its location, rather than
+ * failing inside a run (a beta with a = 0.01 or a = b = 1e8 made GSL abort or never end). */
+static void check_priors(scn_loader *L, const brink_scenario *sc) {
+  for (size_t k = 0; k < sc->n_params && !L->status; k++) {
+    const brink_param *p = &sc->params[k];
+    if (!brink__dist_check(L->ctx, p)) continue;
+    uint32_t file = brink__scn_add_file(L, p->loc.file ? p->loc.file : "");
+    if (file == UINT32_MAX) return;
+    brink__scn_error(L, file, p->loc.line, p->loc.col, "%s", brink_ctx_errmsg(L->ctx));
+  }
+}
+
 static brink_status load_common(brink_ctx *ctx, const char *display, const char *text, size_t len,
                                 int includes_allowed, const char *const *overrides,
                                 size_t n_overrides, brink_diag_list *diags, brink_scenario **out) {
@@ -465,6 +478,7 @@ static brink_status load_common(brink_ctx *ctx, const char *display, const char 
   for (size_t i = 0; i < n_overrides && root && !L.status; i++)
     apply_set(&L, root, overrides[i] ? overrides[i] : "", i + 1);
   if (root && !L.status && files_ok) brink__scn_convert(&L, root, out);
+  if (*out && !L.status) check_priors(&L, *out);
 done:
   brink_buf_release(&norm);
   brink__scn_arena_free(&L);

@@ -312,6 +312,45 @@ static int png_stats_of(const brink_buf *png, png_stats *out) {
   return rc;
 }
 
+/* Policy names of 255 bytes and more once overflowed text_fit's buffer (issue 19, defect 3:
+ * found by ASan, which this test runs under in `make test-asan`). */
+static void test_chart_long_names(void) {
+  brink_ctx *ctx = NULL;
+  brink_result *r = NULL;
+  brink_ctx_new(&ctx);
+  CHECK_INT(brink_result_load(ctx, FIXTURE, &r), BRINK_OK);
+  if (!r) goto done;
+  static const size_t lengths[] = {254, 255, 256, 300, 4000};
+  for (size_t l = 0; l < BRINK_ARRAY_LEN(lengths); l++) {
+    char *name = brink_malloc(ctx, lengths[l] + 1);
+    if (!name) break;
+    for (size_t i = 0; i < lengths[l]; i++)
+      name[i] = (i % 3 == 2) ? '\xa9' : (i % 3) ? '\xc2' : 'w';
+    if (lengths[l] % 3 == 2) name[lengths[l] - 1] = 'x'; /* no lone UTF-8 lead byte */
+    name[lengths[l]] = '\0';
+    char *old = r->policies[0].name;
+    r->policies[0].name = name;
+    brink_chart_kind kinds[] = {BRINK_CHART_CONFLICT, BRINK_CHART_TENSION,
+                                BRINK_CHART_PROVOCATIONS};
+    for (size_t k = 0; k < 3; k++) {
+      brink_buf b;
+      brink_buf_init(&b, ctx, 0);
+      brink_chart_options o;
+      memset(&o, 0, sizeof o);
+      o.kind = kinds[k];
+      o.format = BRINK_CHART_SVG;
+      CHECK_INT(brink_chart_render(ctx, r, &o, &b), BRINK_OK);
+      CHECK(b.len > 100 && strstr(b.data, "<svg") != NULL);
+      brink_buf_release(&b);
+    }
+    r->policies[0].name = old;
+    brink_free(ctx, name);
+  }
+done:
+  brink_result_free(r);
+  brink_ctx_free(ctx);
+}
+
 static void test_charts(void) {
   brink_ctx *ctx = NULL;
   brink_result *r = NULL;
@@ -711,6 +750,7 @@ int main(int argc, char **argv) {
   RUN(test_parse_fixture);
   RUN(test_errors);
   RUN(test_charts);
+  RUN(test_chart_long_names);
   RUN(test_html_numbers);
   RUN(test_html_escaping);
   RUN(test_alloc_failures);

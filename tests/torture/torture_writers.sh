@@ -15,7 +15,8 @@ has() { if grep -q -- "$2" <<<"$3"; then pass=$((pass+1)); else echo "FAILED: $1
 no_temps() { ls -A "$1" | grep -q 'tmp\.\|\.brink'; ok "$2: no temporary left" 1 $?; }
 run() { "$brink" run $sc --runs "${RUNS:-20}" --threads 1 --quiet "$@"; }
 
-# 1. A character device is written in place, not replaced (as root: a private /dev/null).
+# 1. A character device is written in place, not replaced (as root: a private /dev/null; the
+# real one is never a target here, so a broken build cannot replace it).
 if [ "$(id -u)" -eq 0 ] && mknod "$tmp/nul" c 1 3 2>/dev/null; then
   run --save-runs "$tmp/nul" >/dev/null; ok "device exit" 0 $?
   [ -c "$tmp/nul" ]; ok "device still a character device" 0 $?
@@ -23,14 +24,12 @@ if [ "$(id -u)" -eq 0 ] && mknod "$tmp/nul" c 1 3 2>/dev/null; then
   [ -c "$tmp/nul" ]; ok "device kept by report" 0 $?
   rm -f "$tmp/nul"
 fi
-run --save-runs /dev/null >/dev/null; ok "/dev/null exit" 0 $?
-[ -c /dev/null ]; ok "/dev/null kept" 0 $?
 
 # A FIFO is written in place: the reader gets every row, the FIFO stays a FIFO.
 mkfifo "$tmp/fifo"
-cat "$tmp/fifo" > "$tmp/fifo.out" &
+timeout 10 cat "$tmp/fifo" > "$tmp/fifo.out" &
 reader=$!
-run --save-runs "$tmp/fifo" >/dev/null; ok "fifo exit" 0 $?
+timeout 10 bash -c "$(declare -f run); sc=$sc brink=$brink run --save-runs $tmp/fifo" >/dev/null; ok "fifo exit" 0 $?
 wait $reader
 [ -p "$tmp/fifo" ]; ok "fifo still a fifo" 0 $?
 ok "fifo rows" 21 "$(wc -l < "$tmp/fifo.out" | tr -d ' ')"
@@ -42,8 +41,14 @@ ln -s target.csv "$tmp/link.csv"
 run --save-runs "$tmp/link.csv" >/dev/null; ok "symlink exit" 0 $?
 [ -L "$tmp/link.csv" ]; ok "symlink kept" 0 $?
 ok "symlink target written" 21 "$(wc -l < "$tmp/target.csv" | tr -d ' ')"
-# /dev/stdout (a symlink into /proc) redirected to a file: appended, not replaced.
-out=$(run --save-runs /dev/stdout | grep -c '^[0-9]*,'); ok "/dev/stdout rows" 20 "$out"
+# A link like /dev/stdout (into /proc; a private one, so a broken build cannot replace the
+# system's): to a pipe, written in place; to a file stdout already writes, appended.
+ln -s /proc/self/fd/1 "$tmp/stdout"
+out=$(run --save-runs "$tmp/stdout" | grep -c '^[0-9]*,'); ok "stdout link to a pipe" 20 "$out"
+run --save-runs "$tmp/stdout" > "$tmp/both.txt"; ok "stdout link to a file exit" 0 $?
+ok "stdout link to a file: rows and table" "20 1" \
+  "$(grep -c '^[0-9]*,' "$tmp/both.txt") $(grep -c 'runs per policy' "$tmp/both.txt")"
+[ -L "$tmp/stdout" ]; ok "stdout link kept" 0 $?
 # Refused with a message: directories, dangling links.
 err=$(run --save-runs "$tmp" 2>&1 >/dev/null); ok "directory exit" 1 $?
 has "directory message" "is a directory" "$err"
