@@ -5,6 +5,7 @@
 
 #include "brink/brink.h"
 #include "cli.h"
+#include "par.h"
 
 typedef struct command {
   const char *name;
@@ -18,6 +19,8 @@ static const command commands[] = {
     {"compare", cmd_compare, "compare policies on a scenario (common random numbers)"},
     {"trace", cmd_trace, "tell one simulated run step by step"},
     {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
+    {"sweep", cmd_sweep, "outcomes over a design of parameter values (grid, lhs, sobol)"},
+    {"sensitivity", cmd_sensitivity, "Sobol indices: which parameters drive an outcome"},
     {"report", cmd_report, "self-contained HTML report from a saved JSON result"},
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},
     {"game", cmd_game, "iterated prisoner's dilemma: strategies, matches, tournaments"},
@@ -71,12 +74,28 @@ int main(int argc, char **argv) {
     fprintf(stderr, "\nRun 'brink --help' for the list of commands.\n");
     return CLI_EXIT_USAGE;
   }
+  /* Under mpirun or srun: sweep and sensitivity divide their design points among the ranks;
+   * every other command runs on rank 0 alone (the others leave at once). */
+  if (cli_par_init(&argc, &argv) != 0) return CLI_EXIT_FAIL;
+  int divides = cmd->fn == cmd_sweep || cmd->fn == cmd_sensitivity;
+  if (!divides && cli_par_size() > 1) {
+    if (cli_par_rank() != 0) {
+      cli_par_finalize();
+      return CLI_EXIT_OK;
+    }
+    fprintf(stderr,
+            "brink %s: runs on MPI rank 0 only (%d ranks started; only sweep and "
+            "sensitivity divide their work)\n",
+            cmd->name, cli_par_size());
+  }
   brink_ctx *ctx = NULL;
   if (brink_ctx_new(&ctx)) {
     fprintf(stderr, "brink: out of memory\n");
+    cli_par_finalize();
     return CLI_EXIT_FAIL;
   }
   int rc = cmd->fn(ctx, argc - 1, argv + 1);
   brink_ctx_free(ctx);
+  cli_par_finalize();
   return rc;
 }

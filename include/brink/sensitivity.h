@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "brink/brink.h"
+#include "brink/report.h"
 #include "brink/scenario.h"
 #include "brink/stats.h"
 
@@ -81,6 +82,39 @@ typedef double (*brink_sobol_fn)(void *userdata, const double *u, size_t dim);
 brink_status brink_sobol_analyze(brink_ctx *ctx, size_t dim, size_t n_base, uint64_t seed,
                                  brink_sobol_fn fn, void *userdata,
                                  const brink_sobol_options *options, brink_sobol_indices **out);
+
+/* order[0..dim) receives the inputs sorted by decreasing total index (stable). */
+void brink_sobol_indices_order(const brink_sobol_indices *indices, size_t *order);
+
+/* ---- Outputs of `brink sensitivity` ------------------------------------------------------- */
+
+/* What the outputs show; every pointer is borrowed. */
+typedef struct brink_sensitivity_report {
+  const char *scenario_name, *scenario_file;
+  const char *const *overrides;
+  size_t n_overrides;
+  const char *metric;       /* "p_armed_conflict of maximum_pressure", "difference ..." */
+  const char *metric_unit;  /* "probability" */
+  const char *const *names; /* [dim]: the parameters */
+  const char *const *units; /* [dim] (entries may be NULL); may be NULL */
+  uint64_t runs, seed;      /* runs per policy and point; the seed of every point */
+  const brink_sobol_indices *indices;
+} brink_sensitivity_report;
+
+/* JSON (docs/sensitivity.md), CSV (one row per parameter and index: first, total) and a table,
+ * parameters sorted by decreasing total index. */
+brink_status brink_sensitivity_json(brink_ctx *ctx, const brink_sensitivity_report *report,
+                                    brink_buf *out);
+brink_status brink_sensitivity_csv(brink_ctx *ctx, const brink_sensitivity_report *report,
+                                   brink_buf *out);
+brink_status brink_sensitivity_table(brink_ctx *ctx, const brink_sensitivity_report *report,
+                                     brink_buf *out);
+
+/* The tornado chart (src/report_sweep.c): one bar per parameter, sorted by total index, the
+ * total index as a light bar and the first-order index as a dark bar inside it, each with its
+ * bootstrap interval as a whisker. */
+brink_status brink_sensitivity_chart(brink_ctx *ctx, const brink_sensitivity_report *report,
+                                     brink_chart_format format, brink_buf *out);
 
 /* The quantile u in (0, 1) of a parameter's prior (its inverse CDF), in the parameter's unit,
  * computed as the model draws it (docs/model.md): uniform lo + u (hi - lo); normal and
