@@ -132,7 +132,9 @@ static void estimate(const brink_sobol_design *d, const double *y, const size_t 
     for (size_t k = 0; k < n; k++) {
       size_t j = rows ? rows[k] : k;
       double fa = y[j * stride], fb = y[j * stride + 1], fab = y[j * stride + 2 + i];
-      s1 += fb * (fab - fa);         /* Saltelli et al. 2010, table 2 (b) */
+      /* Saltelli et al. 2010, table 2 (b), with f(B) centred on the mean: the expectation is
+       * unchanged (E f(AB) = E f(A)) and the variance a large mean would add is gone. */
+      s1 += (fb - mean) * (fab - fa);
       st += (fa - fab) * (fa - fab); /* Jansen 1999 */
     }
     first[i] = var > 0.0 ? s1 / (double)n / var : 0.0;
