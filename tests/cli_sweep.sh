@@ -75,9 +75,12 @@ if ! command -v mpirun >/dev/null 2>&1; then
 elif ! grep -q 'BRINK_WITH_MPI:BOOL=ON' "$(dirname "$brink")/CMakeCache.txt" 2>/dev/null; then
   echo "SKIP: this build has no MPI (BRINK_WITH_MPI off); MPI byte comparison not run"
 else
+  # Open MPI leaves its own (plugin) allocations at exit: leak checks off for the MPI runs
+  # only; ASan still checks every access.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
   args=(sweep $sc --param h=0.01:0.05:5 --param ghost=0:1:2 --runs 300 --threads 1 --format csv --quiet)
   "$brink" "${args[@]}" > "$tmp/p1.csv"
-  OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${args[@]}" > "$tmp/p2.csv" 2> "$tmp/mpi.err"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${args[@]}" > "$tmp/p2.csv" 2> "$tmp/mpi.err"
   ok "mpirun sweep exit" 0 $?
   cmp -s "$tmp/p1.csv" "$tmp/p2.csv"; ok "sweep: same bytes on 1 and 2 processes" 0 $?
   sargs=(sensitivity $sc --samples 8 --runs 100 --threads 1 --format json --quiet)
