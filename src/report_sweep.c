@@ -460,6 +460,10 @@ static void tornado_chart(cairo_t *cr, double w, double h, const void *data) {
   text(cr, (f.x0 + f.x1) / 2, f.y1 + 26, "share of the output's variance (Sobol index, 0..1)", 0.5,
        1);
   const colour *c = colour_of(0);
+  /* Estimates above 1 (small samples) are cut at the frame, not drawn over the margin. */
+  cairo_save(cr);
+  cairo_rectangle(cr, f.x0, f.y0, f.x1 - f.x0 + 1, f.y1 - f.y0);
+  cairo_clip(cr);
   for (size_t k = 0; k < x->dim; k++) {
     size_t i = order[k];
     double yc = f.y0 + bh * ((double)k + 0.5), t = bh * 0.7;
@@ -475,9 +479,12 @@ static void tornado_chart(cairo_t *cr, double w, double h, const void *data) {
     cairo_move_to(cr, px(&f, lo), yc - t / 2 + 2);
     cairo_line_to(cr, px(&f, hi), yc - t / 2 + 2);
     cairo_stroke(cr);
-    font(cr, 11, 0);
-    text(cr, f.x0 - 6, yc, r->names[i], 1, 0.5);
   }
+  cairo_restore(cr);
+  font(cr, 11, 0);
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+  for (size_t k = 0; k < x->dim; k++)
+    text(cr, f.x0 - 6, f.y0 + bh * ((double)k + 0.5), r->names[order[k]], 1, 0.5);
   cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
   cairo_set_line_width(cr, 1);
   cairo_move_to(cr, f.x0 + 0.5, f.y0);
