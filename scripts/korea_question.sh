@@ -19,7 +19,7 @@ brink=build/brink
 sc=scenarios/korea/2022.yaml
 policies=maximum_pressure,proactive_diplomacy,reciprocal_restraint,pressure_plus_diplomacy,consult_beijing
 
-# Markdown table of P(armed conflict) from `brink sweep --format csv`: one row per value of
+# Markdown table of P(armed conflict) from sweep.csv (point,PATH,policy,metric,mean,lower,upper,..): one row per value of
 # the swept parameter, one column per policy, percent with the Wilson interval.
 sweep_table() { # title, --param value, output directory name
   local title=$1 param=$2 name=$3
@@ -30,9 +30,9 @@ sweep_table() { # title, --param value, output directory name
       --out "$outdir/$name" > /dev/null
   awk -F, -v policies="$policies" '
     NR == 1 { path = $2; next }
-    $5 == "p_armed_conflict" && $4 !~ / - / {
+    $4 == "p_armed_conflict" && $3 !~ / - / {
       if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }
-      cell[$2, $4] = sprintf("%.1f [%.1f, %.1f]", 100 * $6, 100 * $7, 100 * $8)
+      cell[$2, $3] = sprintf("%.1f [%.1f, %.1f]", 100 * $5, 100 * $6, 100 * $7)
     }
     END {
       np = split(policies, p, ",")

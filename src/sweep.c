@@ -2,6 +2,7 @@
 /* Sweeps: designs of parameter values (grid, Latin hypercube, Sobol) and the evaluation of
  * one design point (scenario reloaded with the point's overrides, then the engine). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_qrng.h>
@@ -125,6 +126,13 @@ brink_status brink_sweep_design_values(brink_ctx *ctx, brink_sweep_design design
         v[j * n_axes + k] =
             L == 1 ? axes[k].lo : axes[k].lo + (axes[k].hi - axes[k].lo) * i / (double)(L - 1);
         if (i == L - 1 && L > 1) v[j * n_axes + k] = axes[k].hi; /* exact end point */
+        /* Levels are the decimals a person would type: 0.1 + 0.2 is 0.3, not
+         * 0.30000000000000004 (15 significant digits round-trip through text). */
+        char text[40];
+        int len = snprintf(text, sizeof text, "%.15g", v[j * n_axes + k]);
+        double back;
+        if (len > 0 && brink_parse_f64(text, (size_t)len, &back) == BRINK_OK)
+          v[j * n_axes + k] = back;
       }
     }
     break;

@@ -43,6 +43,10 @@ static void test_designs(void) {
   const double grid[6][2] = {{0, 10}, {0, 20}, {0.5, 10}, {0.5, 20}, {1, 10}, {1, 20}};
   for (size_t j = 0; v && j < 6; j++) CHECK(v[2 * j] == grid[j][0] && v[2 * j + 1] == grid[j][1]);
   brink_free(ctx, v);
+  brink_sweep_axis greed = {pa, 0.1, 0.9, 5};
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_GRID, &greed, 1, 0, 1, &v, &n), BRINK_OK);
+  if (v) CHECK(v[1] == 0.3 && v[3] == 0.7 && v[4] == 0.9);
+  brink_free(ctx, v);
   /* Latin hypercube: each of the n strata of each axis holds exactly one point. */
   CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_LHS, axes, 2, 50, 9, &v, &n), BRINK_OK);
   CHECK_INT(n, 50);

@@ -52,7 +52,8 @@ brink_status brink_sweep_axis_parse(brink_ctx *ctx, const char *text, uint32_t d
 void brink_sweep_axis_release(brink_ctx *ctx, brink_sweep_axis *axis);
 
 /* The design's points: *values is new (caller frees with brink_free), n_points * n_axes values,
- * row-major. grid: the product of the axes' levels (evenly spaced from lo to hi, the last axis
+ * row-major. grid: the product of the axes' levels (evenly spaced from lo to hi and rounded to
+ * 15 significant digits, so 0.1:0.9:5 gives 0.3, not 0.30000000000000004; the last axis
  * varying fastest; `points` is ignored); lhs and sobol: `points` points. BRINK_ELIMIT past
  * BRINK_SWEEP_MAX_POINTS. */
 brink_status brink_sweep_design_values(brink_ctx *ctx, brink_sweep_design design,
