@@ -8,6 +8,7 @@
 
 #include "brink/brink.h"
 #include "brink/file.h"
+#include "brink/report.h"
 
 /* Exit codes, the same for every command (documented in `brink --help`). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
@@ -96,6 +97,26 @@ void cli_signals_install(void);
 int cli_cleanup_add(const char *path, int directory);
 void cli_cleanup_remove(int slot);
 
+/* Runs this rank's block of design points (brink_point_run at values[j * n_paths ..]) into
+ * stats (n_points * brink_point_width rows), with a progress line on a terminal when progress
+ * is set, and gathers every row at rank 0. -1 on success on every rank, CLI_EXIT_FAIL after
+ * printing the failure (any rank's failure fails every rank). */
+struct brink_point_options;
+int cli_points_run(const cli_spec *spec, brink_ctx *ctx, const struct brink_point_options *po,
+                   const double *values, size_t n_points, double *stats, int progress);
+/* Worker threads by default: the cores divided among this machine's ranks. */
+int cli_default_threads(void);
+
+/* Splits "A,B,..." into policy names of sc (pointers into sc), checking each exists and is
+ * listed once. -1 on success, CLI_EXIT_USAGE after printing the problem. */
+struct brink_scenario;
+int cli_policy_names(const cli_spec *spec, const struct brink_scenario *sc, const char *list,
+                     const char **names, size_t max, size_t *n);
+/* The chart format of a file name (.svg, .png, .pdf): 1, or 0 for other names. */
+int cli_chart_format(const char *path, brink_chart_format *out);
+/* Creates dir when missing: -1, or CLI_EXIT_USAGE after printing why not. */
+int cli_make_dir(const cli_spec *spec, const char *dir);
+
 /* Commands: each takes argv with argv[0] = its own name and returns an exit code. */
 int cmd_check(brink_ctx *ctx, int argc, char **argv);
 int cmd_run(brink_ctx *ctx, int argc, char **argv);
@@ -117,5 +138,7 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv);
  * Returns -1 on success (caller frees *out with brink_record_free), an exit code otherwise. */
 struct brink_record;
 int cli_load_record(cli_spec *spec, brink_ctx *ctx, struct brink_record **out);
+int cmd_sweep(brink_ctx *ctx, int argc, char **argv);
+int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv);
 
 #endif

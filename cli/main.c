@@ -5,6 +5,7 @@
 
 #include "brink/brink.h"
 #include "cli.h"
+#include "par.h"
 
 typedef struct command {
   const char *name;
@@ -21,6 +22,8 @@ static const command commands[] = {
     {"replay", cmd_replay, "the model over the recorded history, allies' acts forced, year by year"},
     {"filter", cmd_filter, "particle filter: likelihood of the record, filtered hidden type"},
     {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
+    {"sweep", cmd_sweep, "outcomes over a design of parameter values (grid, lhs, sobol)"},
+    {"sensitivity", cmd_sensitivity, "Sobol indices: which parameters drive an outcome"},
     {"report", cmd_report, "self-contained HTML report from a saved JSON result"},
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},
     {"game", cmd_game, "iterated prisoner's dilemma: strategies, matches, tournaments"},
@@ -76,13 +79,29 @@ int main(int argc, char **argv) {
     fprintf(stderr, "\nRun 'brink --help' for the list of commands.\n");
     return CLI_EXIT_USAGE;
   }
+  /* Under mpirun or srun: sweep and sensitivity divide their design points among the ranks;
+   * every other command runs on rank 0 alone (the others leave at once). */
+  if (cli_par_init(&argc, &argv) != 0) return CLI_EXIT_FAIL;
+  int divides = cmd->fn == cmd_sweep || cmd->fn == cmd_sensitivity;
+  if (!divides && cli_par_size() > 1) {
+    if (cli_par_rank() != 0) {
+      cli_par_finalize();
+      return CLI_EXIT_OK;
+    }
+    fprintf(stderr,
+            "brink %s: runs on MPI rank 0 only (%d ranks started; only sweep and "
+            "sensitivity divide their work)\n",
+            cmd->name, cli_par_size());
+  }
   brink_ctx *ctx = NULL;
   if (brink_ctx_new(&ctx)) {
     fprintf(stderr, "brink: out of memory\n");
+    cli_par_finalize();
     return CLI_EXIT_FAIL;
   }
   cli_signals_install();
   int rc = cmd->fn(ctx, argc - 1, argv + 1);
   brink_ctx_free(ctx);
+  cli_par_finalize();
   return rc;
 }

@@ -14,6 +14,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core        # charts (SVG, PNG, PDF)
   chromium                               # headless check of the HTML report
   zip                                    # test fixtures in .zip packaging
+  openmpi-bin libopenmpi-dev             # optional: mpirun for sweeps across processes
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# brink sweep and brink sensitivity from the outside: outputs, charts, the analytic hazard
+# answer, a parameter nothing reads, byte-identical results across thread counts and (when
+# mpirun is installed) across MPI process counts, and bad input with its exit code.
+set -u
+brink=$1
+sc=tests/data/sweep/hazard.yaml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0; pass=0
+ok() { if [ "$2" = "$3" ]; then pass=$((pass+1)); else echo "FAILED: $1 (got '$3', expected '$2')"; fail=$((fail+1)); fi; }
+has() { if grep -q -- "$2" <<<"$3"; then pass=$((pass+1)); else echo "FAILED: $1: no '$2' in: $3"; fail=$((fail+1)); fi; }
+
+"$brink" sweep --help | grep -q 'PATH=LO:HI'; ok "sweep --help" 0 $?
+"$brink" sensitivity --help | grep -q 'Jansen'; ok "sensitivity --help" 0 $?
+
+# Tidy CSV: 3 points x (2 policies x 4 metrics + 1 pair x 3 metrics) rows + header.
+out=$("$brink" sweep $sc --param h=0.01:0.05:3 --runs 2000 --format csv --quiet); ok "csv exit" 0 $?
+ok "csv rows" 34 "$(wc -l <<<"$out" | tr -d ' ')"
+has "csv header" "point,params.h,policy,metric,mean,lower,upper,runs,seed" "$(head -1 <<<"$out")"
+has "pair rows" "wait - also_wait,p_armed_conflict,0,0,0,2000,1" "$out"
+# The analytic answer 1 - (1 - h)^20 inside each interval.
+bad=$(awk -F, 'NR>1 && $3=="wait" && $4=="p_armed_conflict" { t = 1 - (1-$2)^20; if (t < $6 || t > $7) print $2, t, $6, $7 }' <<<"$out")
+ok "analytic inside every interval" "" "$bad"
+has "last grid value exact" "^2,0.05,wait" "$out"
+
+"$brink" sweep $sc --param h=0.01:0.05 --param ghost=0:1 --design lhs --points 6 --runs 300 --threads 1 --format json --quiet > "$tmp/t1.json"; ok "json t1" 0 $?
+"$brink" sweep $sc --param h=0.01:0.05 --param ghost=0:1 --design lhs --points 6 --runs 300 --threads 2 --format json --quiet > "$tmp/t2.json"; ok "json t2" 0 $?
+cmp -s "$tmp/t1.json" "$tmp/t2.json"; ok "same bytes for 1 and 2 threads" 0 $?
+for key in '"command": "sweep"' '"design": "lhs"' '"rng": "philox4x32-10"' '"seed": 1' '"runs": 300' '"parameters"' '"points"' '"lower"'; do
+  has "json $key" "$key" "$(cat "$tmp/t1.json")"
+done
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["points"]) == 6' "$tmp/t1.json"; ok "json parses, 6 points" 0 $?
+
+"$brink" sweep $sc --param h=0.01:0.05:4 --runs 200 --quiet --out "$tmp/o" > /dev/null; ok "out exit" 0 $?
+for f in sweep.csv sweep.json table.txt sweep.svg report.html; do [ -s "$tmp/o/$f" ]; ok "out/$f" 0 $?; done
+has "svg chart" "<svg" "$(head -c 300 "$tmp/o/sweep.svg")"
+has "html has the chart" "<svg" "$(cat "$tmp/o/report.html")"
+"$brink" sweep $sc --param h=0.01:0.05:2 --param ghost=0:1:2 --runs 100 --quiet --chart "$tmp/heat.png" > /dev/null; ok "heatmap png" 0 $?
+ok "png magic" "PNG" "$(head -c 4 "$tmp/heat.png" | tail -c 3)"
+"$brink" sweep $sc --param h=0.01:0.05:2 --runs 100 --quiet --chart "$tmp/line.pdf" > /dev/null; ok "line pdf" 0 $?
+ok "pdf magic" "%PDF" "$(head -c 4 "$tmp/line.pdf")"
+
+# Sensitivity: h carries all the variance; ghost, never read, exactly none.
+out=$("$brink" sensitivity $sc --samples 32 --runs 300 --format csv --quiet); ok "sensitivity exit" 0 $?
+has "sens header" "parameter,index,mean,lower,upper,metric,samples,runs,seed" "$out"
+has "ghost first 0" "ghost,first,0,0,0," "$out"
+has "ghost total 0" "ghost,total,0,0,0," "$out"
+ok "h sorted first" "h" "$(sed -n 2p <<<"$out" | cut -d, -f1)"
+"$brink" sensitivity $sc --samples 16 --runs 100 --metric difference:wait-also_wait --quiet --out "$tmp/s" > /dev/null; ok "difference exit" 0 $?
+for f in sensitivity.json sensitivity.csv table.txt tornado.svg; do [ -s "$tmp/s/$f" ]; ok "sens/$f" 0 $?; done
+has "difference: no variance" '"output_variance": 0' "$(cat "$tmp/s/sensitivity.json")"
+
+# Bad input: exit 2 and a message naming the problem.
+bad() { # name expected-message args...
+  local name=$1 msg=$2; shift 2
+  local err; err=$("$brink" "$@" 2>&1 >/dev/null); local rc=$?
+  ok "$name exit" 2 "$rc"; has "$name message" "$msg" "$err"
+}
+bad "no --param" "at least one --param" sweep $sc
+bad "bad range" "LO 2 is above HI 1" sweep $sc --param h=2:1
+bad "bad design" "--design must be one of" sweep $sc --param h=0:1 --design random
+bad "bad policy" "unknown policy 'nope'" sweep $sc --param h=0.01:0.02 --policies wait,nope
+bad "bad chart name" "must end in .svg" sweep $sc --param h=0.01:0.02 --chart x.gif
+bad "bad metric" "--metric must be" sensitivity $sc --metric war
+bad "bad difference" "expected difference:A-B" sensitivity $sc --metric difference:wait
+# A value the loader refuses: exit 1 with the loader's message.
+err=$("$brink" sweep $sc --param h=0.5:2:2 --runs 10 --quiet 2>&1 >/dev/null); ok "refused value exit" 1 $?
+has "refused value message" "incident_base" "$err"
+
+# MPI: 2 processes give the bytes of 1 (skipped without mpirun, or in a build without MPI).
+if ! command -v mpirun >/dev/null 2>&1; then
+  echo "SKIP: mpirun not found (install openmpi-bin); MPI byte comparison not run"
+elif ! grep -q 'BRINK_WITH_MPI:BOOL=ON' "$(dirname "$brink")/CMakeCache.txt" 2>/dev/null; then
+  echo "SKIP: this build has no MPI (BRINK_WITH_MPI off); MPI byte comparison not run"
+else
+  # Open MPI leaves its own (plugin) allocations at exit: leak checks off for the MPI runs
+  # only; ASan still checks every access.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  args=(sweep $sc --param h=0.01:0.05:5 --param ghost=0:1:2 --runs 300 --threads 1 --format csv --quiet)
+  "$brink" "${args[@]}" > "$tmp/p1.csv"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${args[@]}" > "$tmp/p2.csv" 2> "$tmp/mpi.err"
+  ok "mpirun sweep exit" 0 $?
+  cmp -s "$tmp/p1.csv" "$tmp/p2.csv"; ok "sweep: same bytes on 1 and 2 processes" 0 $?
+  sargs=(sensitivity $sc --samples 8 --runs 100 --threads 1 --format json --quiet)
+  "$brink" "${sargs[@]}" > "$tmp/q1.json"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${sargs[@]}" > "$tmp/q2.json" 2>> "$tmp/mpi.err"
+  ok "mpirun sensitivity exit" 0 $?
+  cmp -s "$tmp/q1.json" "$tmp/q2.json"; ok "sensitivity: same bytes on 1 and 2 processes" 0 $?
+  [ $fail -eq 0 ] || cat "$tmp/mpi.err"
+fi
+
+echo "cli_sweep: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* Sweeps: parsing of PATH=LO:HI[:N], the grid / Latin hypercube / Sobol designs, one design
+ * point against the analytic hazard answer 1 - (1 - h)^T, thread-count invariance, and the
+ * Sobol indices of a parameter the model never reads (exactly zero). */
+#include "brink/sensitivity.h"
+#include "brink/sweep.h"
+#include "harness.h"
+
+#define HAZARD "tests/data/sweep/hazard.yaml"
+
+static void test_axis_parse(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  brink_sweep_axis a;
+  CHECK_INT(brink_sweep_axis_parse(ctx, "dprk_greed=0.1:0.9:7", 5, &a), BRINK_OK);
+  CHECK_STR(a.path, "params.dprk_greed");
+  CHECK(a.lo == 0.1 && a.hi == 0.9);
+  CHECK_INT(a.levels, 7);
+  brink_sweep_axis_release(ctx, &a);
+  CHECK_INT(brink_sweep_axis_parse(ctx, "actors.DPRK.rationality=-1:3", 5, &a), BRINK_OK);
+  CHECK_STR(a.path, "actors.DPRK.rationality");
+  CHECK(a.lo == -1 && a.hi == 3);
+  CHECK_INT(a.levels, 5);
+  brink_sweep_axis_release(ctx, &a);
+  const char *bad[] = {"x=1", "x=2:1", "x=a:1", "=0:1", "x=0:1:0", "x=0:1:2.5", "noequals"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CHECK_INT(brink_sweep_axis_parse(ctx, bad[i], 5, &a), BRINK_EINVAL);
+    CHECK_CONTAINS(brink_ctx_errmsg(ctx), bad[i]);
+  }
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+static void test_designs(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  char pa[] = "params.a", pb[] = "params.b";
+  brink_sweep_axis axes[2] = {{pa, 0, 1, 3}, {pb, 10, 20, 2}};
+  double *v = NULL;
+  size_t n = 0;
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_GRID, axes, 2, 0, 1, &v, &n), BRINK_OK);
+  CHECK_INT(n, 6);
+  const double grid[6][2] = {{0, 10}, {0, 20}, {0.5, 10}, {0.5, 20}, {1, 10}, {1, 20}};
+  for (size_t j = 0; v && j < 6; j++) CHECK(v[2 * j] == grid[j][0] && v[2 * j + 1] == grid[j][1]);
+  brink_free(ctx, v);
+  brink_sweep_axis greed = {pa, 0.1, 0.9, 5};
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_GRID, &greed, 1, 0, 1, &v, &n), BRINK_OK);
+  if (v) CHECK(v[1] == 0.3 && v[3] == 0.7 && v[4] == 0.9);
+  brink_free(ctx, v);
+  /* Latin hypercube: each of the n strata of each axis holds exactly one point. */
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_LHS, axes, 2, 50, 9, &v, &n), BRINK_OK);
+  CHECK_INT(n, 50);
+  for (size_t k = 0; v && k < 2; k++) {
+    int seen[50] = {0};
+    for (size_t j = 0; j < 50; j++) {
+      double u = (v[2 * j + k] - axes[k].lo) / (axes[k].hi - axes[k].lo);
+      int s = (int)(u * 50);
+      CHECK(s >= 0 && s < 50);
+      if (s >= 0 && s < 50) seen[s]++;
+    }
+    for (int s = 0; s < 50; s++) CHECK_INT(seen[s], 1);
+  }
+  brink_free(ctx, v);
+  /* Sobol: GSL's sequence starts at (0.5, 0.5), then (0.75, 0.25). */
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_SOBOL, axes, 2, 4, 1, &v, &n), BRINK_OK);
+  if (v) {
+    CHECK(v[0] == 0.5 && v[1] == 15);
+    CHECK(v[2] == 0.75 && v[3] == 12.5);
+  }
+  brink_free(ctx, v);
+  CHECK_INT(brink_sweep_design_values(ctx, BRINK_DESIGN_LHS, axes, 2, 0, 1, &v, &n), BRINK_ELIMIT);
+  brink_sweep_design d;
+  CHECK_INT(brink_sweep_design_parse(ctx, "lhs", &d), BRINK_OK);
+  CHECK_INT(d, BRINK_DESIGN_LHS);
+  CHECK_INT(brink_sweep_design_parse(ctx, "random", &d), BRINK_EINVAL);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+static const char *const hazard_paths[] = {"params.h", "params.ghost"};
+static const char *const hazard_policies[] = {"wait", "also_wait"};
+
+static brink_point_options hazard_options(uint64_t runs, int threads) {
+  brink_point_options o = {HAZARD, NULL, 0, hazard_paths, 2,    hazard_policies,
+                           2,      runs, 5, threads,      0.95, 0};
+  return o;
+}
+
+static double at(const double *out, size_t series, brink_sweep_metric m, int field) {
+  return out[(series * BRINK_METRIC_COUNT + m) * BRINK_POINT_FIELDS + (size_t)field];
+}
+
+static void test_point_hazard(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  CHECK_INT(brink_point_series(2), 3);
+  CHECK_INT(brink_point_width(2), 3 * BRINK_METRIC_COUNT * BRINK_POINT_FIELDS);
+  double out1[64], out2[64];
+  brink_point_options o = hazard_options(4000, 1);
+  double values[2] = {0.03, 0.25};
+  CHECK_INT(brink_point_run(ctx, &o, values, NULL, out1), BRINK_OK);
+  double truth = 1 - pow(0.97, 20), se = sqrt(truth * (1 - truth) / 4000);
+  CHECK_NEAR(at(out1, 0, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_POINT_MEAN), truth, 4 * se);
+  CHECK(at(out1, 0, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_POINT_LO) < truth + se);
+  CHECK_NEAR(at(out1, 0, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_POINT_VAR), se * se, se * se * 0.1);
+  /* Two identical policies on common random numbers: a difference of exactly zero. */
+  CHECK(at(out1, 2, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_POINT_MEAN) == 0.0);
+  CHECK(isnan(at(out1, 2, BRINK_METRIC_P_CLASH, BRINK_POINT_MEAN)));
+  /* Same seed, other thread count: the same numbers. */
+  o.threads = 2;
+  CHECK_INT(brink_point_run(ctx, &o, values, NULL, out2), BRINK_OK);
+  CHECK(memcmp(out1, out2, brink_point_width(2) * sizeof(double)) == 0);
+  /* The loader checks the point's values. */
+  double bad[2] = {2.0, 0.5};
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  CHECK_INT(brink_point_run(ctx, &o, bad, &diags, out2), BRINK_EPARSE);
+  CHECK(diags.n >= 1);
+  if (diags.n) CHECK_CONTAINS(diags.items[0].message, "incident_base");
+  brink_diag_list_release(&diags);
+  const char *const nope[] = {"wait", "nope"};
+  o.policies = nope;
+  CHECK_INT(brink_point_run(ctx, &o, values, NULL, out2), BRINK_ENOTFOUND);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "'nope'");
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+typedef struct hazard_fn {
+  brink_ctx *ctx;
+  const brink_scenario *sc;
+  int failed;
+} hazard_fn;
+
+/* P(armed conflict) of policy "wait" with h and ghost drawn from their priors at u. */
+static double hazard_eval(void *ud, const double *u, size_t dim) {
+  hazard_fn *f = ud;
+  double values[2], out[64];
+  for (size_t k = 0; k < dim; k++) values[k] = brink_param_quantile(&f->sc->params[k], u[k]);
+  brink_point_options o = hazard_options(300, 1);
+  if (brink_point_run(f->ctx, &o, values, NULL, out)) f->failed = 1;
+  return at(out, 0, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_POINT_MEAN);
+}
+
+static void test_unread_parameter(void) {
+  brink_ctx *ctx = NULL;
+  brink_scenario *sc = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  CHECK_INT(brink_scenario_load(ctx, HAZARD, NULL, 0, NULL, &sc), BRINK_OK);
+  if (!sc) {
+    brink_ctx_free(ctx);
+    return;
+  }
+  CHECK_INT(sc->n_params, 2);
+  CHECK_STR(sc->params[1].name, "ghost");
+  hazard_fn f = {ctx, sc, 0};
+  brink_sobol_options so = {200, 1, 0.95, -1};
+  brink_sobol_indices *x = NULL;
+  CHECK_INT(brink_sobol_analyze(ctx, 2, 64, 1, hazard_eval, &f, &so, &x), BRINK_OK);
+  CHECK_INT(f.failed, 0);
+  if (x) {
+    /* ghost changes nothing and every point runs the same streams: exactly zero. */
+    CHECK(x->first[1].mean == 0.0 && x->first[1].lo == 0.0 && x->first[1].hi == 0.0);
+    CHECK(x->total[1].mean == 0.0 && x->total[1].hi == 0.0);
+    /* h is everything (the function is smooth in h, the noise small). */
+    CHECK_NEAR(x->total[0].mean, 1.0, 0.15);
+    CHECK_NEAR(x->first[0].mean, 1.0, 0.2);
+    CHECK(x->total[0].lo <= 1.0 && x->total[0].hi >= 0.9);
+  }
+  brink_sobol_indices_free(x);
+  brink_scenario_free(ctx, sc);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+int main(void) {
+  RUN(test_axis_parse);
+  RUN(test_designs);
+  RUN(test_point_hazard);
+  RUN(test_unread_parameter);
+  return harness_finish("sweep");
+}
