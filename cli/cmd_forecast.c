@@ -36,15 +36,15 @@ static brink_status table(const brink_forecast *f, const char *origin, const cha
       "counts per window: mean, median and 90%% interval (5%%-95%% of runs)\n\n%-8s",
       scenario, origin ? origin : "the scenario's start", policy ? policy : "no policy",
       (unsigned long long)f->runs, (unsigned long long)f->seed, f->steps, "window");
-  for (int s = 0; s < BRINK_SERIES_COUNT && !st; s++)
-    st = brink_buf_printf(out, "  %-22s", brink_series_name((brink_series)s));
+  for (int s = 0; s < BRINK_RECORD_SERIES_COUNT && !st; s++)
+    st = brink_buf_printf(out, "  %-22s", brink_record_series_name((brink_record_series)s));
   if (!st) st = brink_buf_puts(out, "\n");
   for (uint32_t w = 0; w < f->n_windows && !st; w++) {
     st = brink_buf_printf(out, "%-8u", w + 1);
-    for (int s = 0; s < BRINK_SERIES_COUNT && !st; s++) {
-      brink_series se = (brink_series)s;
+    for (int s = 0; s < BRINK_RECORD_SERIES_COUNT && !st; s++) {
+      brink_record_series se = (brink_record_series)s;
       char cell[64];
-      if (se == BRINK_SERIES_ARMED_CONFLICT)
+      if (se == BRINK_RECORD_SERIES_ARMED_CONFLICT)
         snprintf(cell, sizeof cell, "P %.4f", brink_forecast_mean(f, w, se));
       else
         snprintf(cell, sizeof cell, "%.2f  %u [%u, %u]", brink_forecast_mean(f, w, se),

@@ -267,8 +267,8 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
   }
   /* The recorded series per period, counted on the DPRK's recorded acts (what the observation
    * model made of the record). */
-  static const brink_series shown[] = {BRINK_SERIES_BM_LAUNCH_DAYS, BRINK_SERIES_ICBM_LAUNCH_DAYS,
-                                       BRINK_SERIES_NUCLEAR_TESTS, BRINK_SERIES_CLASH_DAYS};
+  static const brink_record_series shown[] = {BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS,
+                                       BRINK_RECORD_SERIES_NUCLEAR_TESTS, BRINK_RECORD_SERIES_CLASH_DAYS};
   const size_t n_shown = sizeof shown / sizeof *shown;
   uint32_t inside = 0, cells = 0;
   if (format == 0) {
@@ -276,14 +276,14 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
     printf("\n%llu runs, seed %llu; each cell: recorded weeks | model mean [5%%, 95%% of runs]; "
            "* marks a record outside the 90%% interval\n%-6s",
            (unsigned long long)runs, (unsigned long long)seed, "year");
-    for (size_t s = 0; s < n_shown; s++) printf("  %-28s", brink_series_name(shown[s]));
+    for (size_t s = 0; s < n_shown; s++) printf("  %-28s", brink_record_series_name(shown[s]));
     printf("  %s\n", "mean P(recorded act)");
   } else {
     printf("{\"replay\": {\"runs\": %llu, \"seed\": %llu, \"weeks\": %u, \"years\": [",
            (unsigned long long)runs, (unsigned long long)seed, h.n_steps);
   }
   for (size_t p = 0; p < n_periods; p++) {
-    uint32_t observed[BRINK_SERIES_COUNT] = {0};
+    uint32_t observed[BRINK_RECORD_SERIES_COUNT] = {0};
     double lp = 0.0;
     uint32_t lp_n = 0;
     for (uint32_t t = period[p]; t < period[p + 1]; t++) {
@@ -292,7 +292,7 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
         int a = h.acts[(size_t)t * h.n_actors + i];
         if (a >= 0) mask |= map.series[i][a];
       }
-      for (int s = 0; s < BRINK_SERIES_COUNT; s++) observed[s] += (mask >> s) & 1u;
+      for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) observed[s] += (mask >> s) & 1u;
       if (!isnan(r->p_recorded[t]) && r->p_recorded[t] > 0.0) {
         lp += log(r->p_recorded[t]);
         lp_n++;
@@ -319,7 +319,7 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
         printf("  %-28s", cell);
       } else {
         printf("%s\"%s\": {\"recorded\": %u, \"mean\": %.17g, \"q05\": %u, \"q95\": %u}",
-               s ? ", " : "", brink_series_name(shown[s]), observed[shown[s]], mean, lo, hi);
+               s ? ", " : "", brink_record_series_name(shown[s]), observed[shown[s]], mean, lo, hi);
       }
     }
     if (format == 0)

@@ -240,7 +240,7 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
                     : brink_sensitivity_chart(ctx, &rep, BRINK_CHART_SVG, &buf);
       char path[4096];
       snprintf(path, sizeof path, "%s/%s", out_dir, files[k]);
-      if (!st) rc = cli_write_file(&spec, path, buf.data, buf.len);
+      if (!st) rc = cli_write_file(&spec, ctx, path, buf.data, buf.len);
     }
     if (st) {
       rc = cli_fail(&spec, ctx, st);
@@ -254,7 +254,7 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       rc = cli_fail(&spec, ctx, st);
       goto done;
     }
-    if ((rc = cli_write_file(&spec, chart, buf.data, buf.len)) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, ctx, chart, buf.data, buf.len)) >= 0) goto done;
   }
   brink_buf_reset(&buf);
   st = format == 1   ? brink_sensitivity_csv(ctx, &rep, &buf)

@@ -243,7 +243,7 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
       if (st) break;
       char path[4096];
       snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
-      rc = cli_write_file(&spec, path, buf.data, buf.len);
+      rc = cli_write_file(&spec, ctx, path, buf.data, buf.len);
     }
     if (st) {
       rc = cli_fail(&spec, ctx, st);
@@ -258,7 +258,7 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
       rc = cli_fail(&spec, ctx, st);
       goto done;
     }
-    if ((rc = cli_write_file(&spec, chart, buf.data, buf.len)) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, ctx, chart, buf.data, buf.len)) >= 0) goto done;
   }
   brink_buf_reset(&buf);
   st = format == 1   ? brink_sweep_csv(ctx, &sw, &buf)

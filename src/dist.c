@@ -123,9 +123,21 @@ brink_status brink__dist_quantile(const brink_param *p, double u, double *out) {
 }
 
 brink_status brink__dist_check(brink_ctx *ctx, const brink_param *p) {
-  /* The generator's extremes ((k + 0.5) 2^-53), then a spread across (0, 1). */
-  static const double us[] = {0x1p-54, 1e-12, 1e-6,  1e-3,     0.05,      0.25,       0.5,
-                              0.75,    0.95,  0.999, 1 - 1e-6, 1 - 1e-12, 1 - 0x1p-54};
+  /* The generator's extremes (2^-54 and the largest double below 1, brink_rng_uniform), then
+   * a spread across (0, 1). */
+  static const double us[] = {0x1p-54,
+                              1e-12,
+                              1e-6,
+                              1e-3,
+                              0.05,
+                              0.25,
+                              0.5,
+                              0.75,
+                              0.95,
+                              0.999,
+                              1 - 1e-6,
+                              1 - 1e-12,
+                              0x1.fffffffffffffp-1};
   double last = -HUGE_VAL;
   for (size_t i = 0; i < BRINK_ARRAY_LEN(us); i++) {
     double x;

@@ -14,23 +14,6 @@
 #define BATCH 1024
 enum { STREAM_PICK = 8 };
 
-#define SERIES_NAME(e, name, doc) name,
-static const char *const series_names[] = {BRINK_SERIES(SERIES_NAME)};
-#undef SERIES_NAME
-
-const char *brink_series_name(brink_series s) {
-  return (unsigned)s < BRINK_SERIES_COUNT ? series_names[s] : "?";
-}
-
-brink_status brink_series_find(const char *name, brink_series *out) {
-  for (int s = 0; s < BRINK_SERIES_COUNT; s++)
-    if (!strcmp(series_names[s], name)) {
-      *out = (brink_series)s;
-      return BRINK_OK;
-    }
-  return BRINK_EINVAL;
-}
-
 void brink_forecast_free(brink_ctx *ctx, brink_forecast *f) {
   if (!f) return;
   brink_free(ctx, f->hist);
@@ -42,7 +25,7 @@ void brink_forecast_free(brink_ctx *ctx, brink_forecast *f) {
 typedef struct counter {
   const brink_forecast_map *map;
   uint32_t n_actors, first_step, n_windows;
-  uint16_t *counts; /* [n_windows * BRINK_SERIES_COUNT] */
+  uint16_t *counts; /* [n_windows * BRINK_RECORD_SERIES_COUNT] */
 } counter;
 
 static void count_step(void *ud, const brink_step_view *v) {
@@ -52,10 +35,10 @@ static void count_step(void *ud, const brink_step_view *v) {
   uint32_t mask = 0;
   for (uint32_t i = 0; i < c->n_actors; i++)
     if (v->actions[i] >= 0) mask |= c->map->series[i][v->actions[i]];
-  if (v->clash) mask |= 1u << BRINK_SERIES_CLASH_DAYS;
-  if (v->war) mask |= 1u << BRINK_SERIES_ARMED_CONFLICT;
-  uint16_t *row = &c->counts[w * BRINK_SERIES_COUNT];
-  for (int s = 0; s < BRINK_SERIES_COUNT; s++)
+  if (v->clash) mask |= 1u << BRINK_RECORD_SERIES_CLASH_DAYS;
+  if (v->war) mask |= 1u << BRINK_RECORD_SERIES_ARMED_CONFLICT;
+  uint16_t *row = &c->counts[w * BRINK_RECORD_SERIES_COUNT];
+  for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++)
     if ((mask & (1u << s)) && row[s] < UINT16_MAX) row[s]++;
 }
 
@@ -87,7 +70,7 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
   f->seed = o->seed;
   f->steps = o->steps;
   f->n_windows = (o->steps + BRINK_FORECAST_WINDOW - 1) / BRINK_FORECAST_WINDOW;
-  const size_t cells = (size_t)f->n_windows * BRINK_SERIES_COUNT;
+  const size_t cells = (size_t)f->n_windows * BRINK_RECORD_SERIES_COUNT;
   const uint32_t na = (uint32_t)brink_model_scenario(m)->n_actors;
   f->hist = brink_calloc(ctx, cells * BRINK_FORECAST_BINS, sizeof *f->hist);
   f->sum = brink_calloc(ctx, cells, sizeof *f->sum);
@@ -171,12 +154,12 @@ done:
   return BRINK_OK;
 }
 
-double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_series s) {
-  return f->sum[(size_t)w * BRINK_SERIES_COUNT + s] / (double)f->runs;
+double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_series s) {
+  return f->sum[(size_t)w * BRINK_RECORD_SERIES_COUNT + s] / (double)f->runs;
 }
 
-uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_series s, double q) {
-  const uint64_t *h = &f->hist[((size_t)w * BRINK_SERIES_COUNT + s) * BRINK_FORECAST_BINS];
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s, double q) {
+  const uint64_t *h = &f->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS];
   uint64_t acc = 0;
   double need = q * (double)f->runs;
   for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) {
@@ -244,8 +227,8 @@ brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path, const bri
     for (char *tok = series; tok && *tok;) {
       char *comma = strchr(tok, ',');
       if (comma) *comma = '\0';
-      brink_series s;
-      if (brink_series_find(tok, &s)) {
+      brink_record_series s = brink_record_series_find(tok);
+      if (s == BRINK_RECORD_SERIES_COUNT) {
         st = brink__fail(ctx, BRINK_EPARSE,
                          "%s:%u:%zu: unknown series '%s' (expected bm_launch_days, "
                          "icbm_launch_days, nuclear_tests, clash_days or armed_conflict)",
@@ -307,23 +290,23 @@ brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *f, const 
     uint32_t weeks = f->steps - w * BRINK_FORECAST_WINDOW;
     if (weeks > BRINK_FORECAST_WINDOW) weeks = BRINK_FORECAST_WINDOW;
     if (!st) st = brink_buf_printf(out, "\"weeks\": %u, \"series\": {", weeks);
-    for (int s = 0; s < BRINK_SERIES_COUNT && !st; s++) {
+    for (int s = 0; s < BRINK_RECORD_SERIES_COUNT && !st; s++) {
       const uint64_t *h =
-          &f->hist[((size_t)w * BRINK_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
+          &f->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
       size_t top = 0;
       for (size_t k = 0; k < BRINK_FORECAST_BINS; k++)
         if (h[k]) top = k;
       st = brink_buf_printf(out, "%s\n      \"%s\": {\"hist\": [", s ? "," : "",
-                            brink_series_name((brink_series)s));
+                            brink_record_series_name((brink_record_series)s));
       for (size_t k = 0; k <= top && !st; k++)
         st = brink_buf_printf(out, "%s%llu", k ? ", " : "", (unsigned long long)h[k]);
       if (!st) st = brink_buf_puts(out, "], \"mean\": ");
-      if (!st) st = brink_buf_json_number(out, brink_forecast_mean(f, w, (brink_series)s));
+      if (!st) st = brink_buf_json_number(out, brink_forecast_mean(f, w, (brink_record_series)s));
       if (!st)
         st = brink_buf_printf(out, ", \"q05\": %u, \"q50\": %u, \"q95\": %u}",
-                              brink_forecast_quantile(f, w, (brink_series)s, 0.05),
-                              brink_forecast_quantile(f, w, (brink_series)s, 0.5),
-                              brink_forecast_quantile(f, w, (brink_series)s, 0.95));
+                              brink_forecast_quantile(f, w, (brink_record_series)s, 0.05),
+                              brink_forecast_quantile(f, w, (brink_record_series)s, 0.5),
+                              brink_forecast_quantile(f, w, (brink_record_series)s, 0.95));
     }
     if (!st) st = brink_buf_puts(out, "}}");
   }

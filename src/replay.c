@@ -25,7 +25,7 @@ typedef struct run_counts {
   size_t n_periods;
   uint32_t n_actors;
   size_t period;
-  uint16_t *counts; /* [n_periods * BRINK_SERIES_COUNT] */
+  uint16_t *counts; /* [n_periods * BRINK_RECORD_SERIES_COUNT] */
 } run_counts;
 
 static void count_step(void *ud, const brink_step_view *v) {
@@ -35,10 +35,10 @@ static void count_step(void *ud, const brink_step_view *v) {
   uint32_t mask = 0;
   for (uint32_t i = 0; i < c->n_actors; i++)
     if (v->actions[i] >= 0) mask |= c->map->series[i][v->actions[i]];
-  if (v->clash) mask |= 1u << BRINK_SERIES_CLASH_DAYS;
-  if (v->war) mask |= 1u << BRINK_SERIES_ARMED_CONFLICT;
-  uint16_t *row = &c->counts[c->period * BRINK_SERIES_COUNT];
-  for (int s = 0; s < BRINK_SERIES_COUNT; s++)
+  if (v->clash) mask |= 1u << BRINK_RECORD_SERIES_CLASH_DAYS;
+  if (v->war) mask |= 1u << BRINK_RECORD_SERIES_ARMED_CONFLICT;
+  uint16_t *row = &c->counts[c->period * BRINK_RECORD_SERIES_COUNT];
+  for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++)
     if ((mask & (1u << s)) && row[s] < UINT16_MAX) row[s]++;
 }
 
@@ -68,7 +68,7 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_
   for (size_t p = 0; p < o->n_periods; p++)
     if (o->period_start[p] >= o->period_start[p + 1])
       return brink__fail(ctx, BRINK_EINVAL, "periods must be in rising order");
-  const size_t cells = o->n_periods * BRINK_SERIES_COUNT;
+  const size_t cells = o->n_periods * BRINK_RECORD_SERIES_COUNT;
   r = brink_calloc(ctx, 1, sizeof *r);
   if (!r) return BRINK_ENOMEM;
   r->runs = o->runs;
@@ -166,8 +166,8 @@ done:
   return BRINK_OK;
 }
 
-uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_series s, double q) {
-  const uint64_t *h = &r->hist[(p * BRINK_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
+uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s, double q) {
+  const uint64_t *h = &r->hist[(p * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
   uint64_t acc = 0;
   double need = q * (double)r->runs;
   for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) {
@@ -177,8 +177,8 @@ uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_series s, 
   return BRINK_FORECAST_BINS - 1;
 }
 
-double brink_replay_mean(const brink_replay *r, size_t p, brink_series s) {
-  const uint64_t *h = &r->hist[(p * BRINK_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
+double brink_replay_mean(const brink_replay *r, size_t p, brink_record_series s) {
+  const uint64_t *h = &r->hist[(p * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
   double sum = 0.0;
   for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) sum += (double)k * (double)h[k];
   return sum / (double)r->runs;

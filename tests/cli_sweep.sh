@@ -20,8 +20,8 @@ out=$("$brink" sweep $sc --param h=0.01:0.05:3 --runs 2000 --format csv --quiet)
 ok "csv rows" 34 "$(wc -l <<<"$out" | tr -d ' ')"
 has "csv header" "point,params.h,policy,metric,mean,lower,upper,runs,seed" "$(head -1 <<<"$out")"
 has "pair rows" "wait - also_wait,p_armed_conflict,0,0,0,2000,1" "$out"
-# The analytic answer 1 - (1 - h)^20 inside each interval.
-bad=$(awk -F, 'NR>1 && $3=="wait" && $4=="p_armed_conflict" { t = 1 - (1-$2)^20; if (t < $6 || t > $7) print $2, t, $6, $7 }' <<<"$out")
+# The analytic answer 1 - exp(-20 h) inside each interval (docs/model.md 9a).
+bad=$(awk -F, 'NR>1 && $3=="wait" && $4=="p_armed_conflict" { t = 1 - exp(-20 * $2); if (t < $6 || t > $7) print $2, t, $6, $7 }' <<<"$out")
 ok "analytic inside every interval" "" "$bad"
 has "last grid value exact" "^2,0.05,wait" "$out"
 

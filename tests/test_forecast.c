@@ -16,16 +16,16 @@ static brink_forecast_map crisis_map(const brink_scenario *sc) {
   memset(&map, 0, sizeof map);
   int red = brink_scenario_find_actor(sc, "Red");
   const brink_actor *a = &sc->actors[red];
-  map.series[red][brink_actor_find_action(a, "srbm")] = 1u << BRINK_SERIES_BM_LAUNCH_DAYS;
+  map.series[red][brink_actor_find_action(a, "srbm")] = 1u << BRINK_RECORD_SERIES_BM_LAUNCH_DAYS;
   map.series[red][brink_actor_find_action(a, "icbm")] =
-      (1u << BRINK_SERIES_BM_LAUNCH_DAYS) | (1u << BRINK_SERIES_ICBM_LAUNCH_DAYS);
-  map.series[red][brink_actor_find_action(a, "nuke")] = 1u << BRINK_SERIES_NUCLEAR_TESTS;
+      (1u << BRINK_RECORD_SERIES_BM_LAUNCH_DAYS) | (1u << BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS);
+  map.series[red][brink_actor_find_action(a, "nuke")] = 1u << BRINK_RECORD_SERIES_NUCLEAR_TESTS;
   return map;
 }
 
 typedef struct tally {
   int red, srbm, icbm, nuke;
-  uint32_t counts[2][BRINK_SERIES_COUNT];
+  uint32_t counts[2][BRINK_RECORD_SERIES_COUNT];
 } tally;
 
 static void tally_step(void *ud, const brink_step_view *v) {
@@ -33,11 +33,11 @@ static void tally_step(void *ud, const brink_step_view *v) {
   uint32_t w = v->step / 52;
   if (w > 1) return;
   int a = v->actions[t->red];
-  t->counts[w][BRINK_SERIES_BM_LAUNCH_DAYS] += a == t->srbm || a == t->icbm;
-  t->counts[w][BRINK_SERIES_ICBM_LAUNCH_DAYS] += a == t->icbm;
-  t->counts[w][BRINK_SERIES_NUCLEAR_TESTS] += a == t->nuke;
-  t->counts[w][BRINK_SERIES_CLASH_DAYS] += v->clash != 0;
-  t->counts[w][BRINK_SERIES_ARMED_CONFLICT] += v->war != 0;
+  t->counts[w][BRINK_RECORD_SERIES_BM_LAUNCH_DAYS] += a == t->srbm || a == t->icbm;
+  t->counts[w][BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS] += a == t->icbm;
+  t->counts[w][BRINK_RECORD_SERIES_NUCLEAR_TESTS] += a == t->nuke;
+  t->counts[w][BRINK_RECORD_SERIES_CLASH_DAYS] += v->clash != 0;
+  t->counts[w][BRINK_RECORD_SERIES_ARMED_CONFLICT] += v->war != 0;
 }
 
 static void test_matches_direct_runs(void) {
@@ -51,7 +51,7 @@ static void test_matches_direct_runs(void) {
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &fc), BRINK_OK);
   if (!fc) goto done;
   CHECK_INT(fc->n_windows, 2);
-  static uint64_t hist[2][BRINK_SERIES_COUNT][BRINK_FORECAST_BINS];
+  static uint64_t hist[2][BRINK_RECORD_SERIES_COUNT][BRINK_FORECAST_BINS];
   memset(hist, 0, sizeof hist);
   const brink_actor *red = &f.sc->actors[brink_scenario_find_actor(f.sc, "Red")];
   for (uint64_t r = 0; r < runs; r++) {
@@ -64,7 +64,7 @@ static void test_matches_direct_runs(void) {
     brink_run_result res;
     brink_model_run(f.model, (uint32_t)p, 17, r, &res, NULL, &obs);
     for (int w = 0; w < 2; w++)
-      for (int s = 0; s < BRINK_SERIES_COUNT; s++) {
+      for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) {
         uint32_t c =
             t.counts[w][s] < BRINK_FORECAST_BINS ? t.counts[w][s] : BRINK_FORECAST_BINS - 1;
         hist[w][s][c]++;
@@ -72,18 +72,18 @@ static void test_matches_direct_runs(void) {
   }
   int nonzero = 0;
   for (uint32_t w = 0; w < 2; w++)
-    for (int s = 0; s < BRINK_SERIES_COUNT; s++) {
+    for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) {
       const uint64_t *h =
-          &fc->hist[((size_t)w * BRINK_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
+          &fc->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
       CHECK(memcmp(h, hist[w][s], sizeof hist[w][s]) == 0);
       uint64_t total = 0;
       for (int k = 0; k < BRINK_FORECAST_BINS; k++) total += h[k];
       CHECK_INT(total, runs);
-      nonzero += brink_forecast_mean(fc, w, (brink_series)s) > 0.0;
+      nonzero += brink_forecast_mean(fc, w, (brink_record_series)s) > 0.0;
     }
   CHECK(nonzero >= 6); /* the series are not all empty */
-  CHECK(brink_forecast_quantile(fc, 0, BRINK_SERIES_BM_LAUNCH_DAYS, 0.05) <=
-        brink_forecast_quantile(fc, 0, BRINK_SERIES_BM_LAUNCH_DAYS, 0.95));
+  CHECK(brink_forecast_quantile(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.05) <=
+        brink_forecast_quantile(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.95));
 done:
   brink_forecast_free(f.ctx, fc);
   fixture_close(&f);
@@ -99,7 +99,7 @@ static void test_threads_same_bytes(void) {
   o.threads = 2;
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &b), BRINK_OK);
   if (a && b) {
-    size_t cells = (size_t)a->n_windows * BRINK_SERIES_COUNT;
+    size_t cells = (size_t)a->n_windows * BRINK_RECORD_SERIES_COUNT;
     CHECK(memcmp(a->hist, b->hist, cells * BRINK_FORECAST_BINS * sizeof *a->hist) == 0);
     CHECK(memcmp(a->sum, b->sum, cells * sizeof *a->sum) == 0);
   }
@@ -155,7 +155,7 @@ static void test_from_particles(void) {
       CHECK_INT(fc->n_windows, 2);
       uint64_t total = 0;
       for (int k = 0; k < BRINK_FORECAST_BINS; k++)
-        total += fc->hist[(size_t)BRINK_SERIES_BM_LAUNCH_DAYS * BRINK_FORECAST_BINS + (size_t)k];
+        total += fc->hist[(size_t)BRINK_RECORD_SERIES_BM_LAUNCH_DAYS * BRINK_FORECAST_BINS + (size_t)k];
       CHECK_INT(total, 300);
     }
     brink_forecast *bad = NULL;

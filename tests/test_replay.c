@@ -34,8 +34,8 @@ static void test_forced_record_is_retold(void) {
   const brink_actor *ra = &f.sc->actors[red];
   brink_forecast_map map;
   memset(&map, 0, sizeof map);
-  map.series[red][brink_actor_find_action(ra, "srbm")] = 1u << BRINK_SERIES_BM_LAUNCH_DAYS;
-  map.series[red][brink_actor_find_action(ra, "icbm")] = 1u << BRINK_SERIES_BM_LAUNCH_DAYS;
+  map.series[red][brink_actor_find_action(ra, "srbm")] = 1u << BRINK_RECORD_SERIES_BM_LAUNCH_DAYS;
+  map.series[red][brink_actor_find_action(ra, "icbm")] = 1u << BRINK_RECORD_SERIES_BM_LAUNCH_DAYS;
   int acts[STEPS * 8];
   recorder rec = {acts, na};
   brink_run_observer obs = {NULL, record_step, &rec};
@@ -54,8 +54,8 @@ static void test_forced_record_is_retold(void) {
   CHECK_INT(brink_replay_run(f.ctx, f.model, &map, &o, &r), BRINK_OK);
   if (r) {
     for (size_t p = 0; p < 2; p++) {
-      CHECK_INT(brink_replay_quantile(r, p, BRINK_SERIES_BM_LAUNCH_DAYS, 0.0001), observed[p]);
-      CHECK_INT(brink_replay_quantile(r, p, BRINK_SERIES_BM_LAUNCH_DAYS, 1.0), observed[p]);
+      CHECK_INT(brink_replay_quantile(r, p, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.0001), observed[p]);
+      CHECK_INT(brink_replay_quantile(r, p, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 1.0), observed[p]);
     }
     CHECK(observed[0] + observed[1] > 5);
     /* The direct replay's probability of each recorded act. */
@@ -83,7 +83,7 @@ static void test_free_challenger_spreads_and_threads(void) {
   brink_forecast_map map;
   memset(&map, 0, sizeof map);
   map.series[red][brink_actor_find_action(&f.sc->actors[red], "srbm")] =
-      1u << BRINK_SERIES_BM_LAUNCH_DAYS;
+      1u << BRINK_RECORD_SERIES_BM_LAUNCH_DAYS;
   int acts[STEPS * 8];
   recorder rec = {acts, na};
   brink_run_observer obs = {NULL, record_step, &rec};
@@ -98,11 +98,11 @@ static void test_free_challenger_spreads_and_threads(void) {
   o.threads = 2;
   CHECK_INT(brink_replay_run(f.ctx, f.model, &map, &o, &b), BRINK_OK);
   if (a && b) {
-    CHECK(memcmp(a->hist, b->hist, BRINK_SERIES_COUNT * BRINK_FORECAST_BINS * sizeof *a->hist) ==
+    CHECK(memcmp(a->hist, b->hist, BRINK_RECORD_SERIES_COUNT * BRINK_FORECAST_BINS * sizeof *a->hist) ==
           0);
     CHECK(memcmp(a->going, b->going, res.steps_run * sizeof *a->going) == 0);
-    CHECK(brink_replay_quantile(a, 0, BRINK_SERIES_BM_LAUNCH_DAYS, 0.05) <
-          brink_replay_quantile(a, 0, BRINK_SERIES_BM_LAUNCH_DAYS, 0.95));
+    CHECK(brink_replay_quantile(a, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.05) <
+          brink_replay_quantile(a, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.95));
     CHECK(a->p_recorded[0] > 0.0 && a->p_recorded[0] < 1.0);
   }
   brink_replay_free(f.ctx, a);

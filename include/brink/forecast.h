@@ -13,36 +13,24 @@
 
 #include "brink/brink.h"
 #include "brink/model.h"
+#include "brink/record.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* X(ENUM, "name", "what is counted in a window") */
-#define BRINK_SERIES(X)                                                                            \
-  X(BM_LAUNCH_DAYS, "bm_launch_days", "steps with a ballistic-missile launch (CSIS class BM)")     \
-  X(ICBM_LAUNCH_DAYS, "icbm_launch_days", "steps with an ICBM launch (class BM, icbm 1)")          \
-  X(NUCLEAR_TESTS, "nuclear_tests", "nuclear tests (class NUCLEAR)")                               \
-  X(CLASH_DAYS, "clash_days", "steps with an armed clash (class CLASH)")                           \
-  X(ARMED_CONFLICT, "armed_conflict", "1 if armed conflict begins in the window")
-#define BRINK__SERIES_ENUM(e, ...) BRINK_SERIES_##e,
-typedef enum brink_series { BRINK_SERIES(BRINK__SERIES_ENUM) BRINK_SERIES_COUNT } brink_series;
-#undef BRINK__SERIES_ENUM
-const char *brink_series_name(brink_series series);
-/* BRINK_EINVAL (no message) for an unknown name. */
-brink_status brink_series_find(const char *name, brink_series *out);
-
+/* The series are the record's (brink_record_series, include/brink/record.h): one table. */
 #define BRINK_FORECAST_WINDOW 52 /* steps (weeks) per window */
 #define BRINK_FORECAST_BINS 64   /* counts 0..62, and 63 or more */
 
 /* Which series each ladder action counts toward: series[actor][action] is a bitmask of
- * (1 << brink_series). A step with an armed clash counts for CLASH_DAYS whatever the acts. */
+ * (1 << brink_record_series). A step with an armed clash counts for CLASH_DAYS whatever the acts. */
 typedef struct brink_forecast_map {
   uint32_t series[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
 } brink_forecast_map;
 
 /* Reads a series table (TSV with the header `actor<TAB>action<TAB>series`; series a comma list
- * of brink_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name the
+ * of brink_record_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name the
  * file, line and column and what was expected (BRINK_EPARSE), or BRINK_EIO. */
 brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
                                      const brink_scenario *scenario, brink_forecast_map *map);
@@ -60,10 +48,10 @@ typedef struct brink_forecast_options {
 typedef struct brink_forecast {
   uint64_t runs, seed;
   uint32_t steps, n_windows;
-  /* hist[(w * BRINK_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
+  /* hist[(w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
    * in window w (k = BRINK_FORECAST_BINS - 1: that many or more). */
   uint64_t *hist;
-  double *sum; /* [w * BRINK_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
+  double *sum; /* [w * BRINK_RECORD_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
 } brink_forecast;
 
 /* Writes the forecast as JSON (docs/output.md, "forecast"): origin (ISO date of step 0 of the
@@ -85,8 +73,8 @@ void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
 
 /* Mean and quantile q (0..1, the smallest count whose cumulative share reaches q) of series s
  * in window w. */
-double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_series s);
-uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_series s, double q);
+double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_series s);
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s, double q);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,7 @@ typedef struct brink_replay {
   uint64_t runs;
   uint32_t n_steps;
   size_t n_periods;
-  /* hist[(p * BRINK_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
+  /* hist[(p * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
    * in period p (runs ended by war count up to their end). */
   uint64_t *hist;
   /* p_recorded[t]: mean over runs still going of the model's probability of the scored
@@ -55,8 +55,8 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *model,
                               brink_replay **out);
 void brink_replay_free(brink_ctx *ctx, brink_replay *replay);
 /* Quantile q of series s in period p (as brink_forecast_quantile) and its mean. */
-uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_series s, double q);
-double brink_replay_mean(const brink_replay *r, size_t p, brink_series s);
+uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s, double q);
+double brink_replay_mean(const brink_replay *r, size_t p, brink_record_series s);
 
 #ifdef __cplusplus
 }

@@ -48,7 +48,10 @@ __attribute__((always_inline)) static inline uint32_t brink_rng_u32(brink_rng *r
 __attribute__((always_inline)) static inline double brink_rng_uniform(brink_rng *rng) {
   uint64_t hi = brink_rng_u32(rng), lo = brink_rng_u32(rng);
   uint64_t bits = ((hi << 32) | lo) >> 11;
-  return ((double)bits + 0.5) * 0x1p-53;
+  /* (bits + 0.5) 2^-53 rounds to exactly 1 for the largest bits; keep the result below 1 so
+   * that inverting an unbounded CDF never gives infinity. */
+  double u = ((double)bits + 0.5) * 0x1p-53;
+  return u < 1.0 ? u : 0x1.fffffffffffffp-1;
 }
 
 /* Uniform on (0, 1) with 32 bits of resolution, from one 32-bit draw: for the many draws of

@@ -37,37 +37,37 @@ double brink_score_brier(const double *pmf, size_t n, uint64_t y);
 
 /* One series in one window: hist[k] = runs whose count was k (the last bin is exactly k, not
  * "k or more"). */
-typedef struct brink_forecast_cell {
+typedef struct brink_forecast_doc_cell {
   int present;    /* 0: the forecast has no such series in this window */
   uint64_t *hist; /* n_hist bins */
   size_t n_hist;
   uint64_t total;             /* sum of hist */
   double mean, q05, q50, q95; /* as written; NAN when absent */
-} brink_forecast_cell;
+} brink_forecast_doc_cell;
 
-typedef struct brink_forecast_window {
+typedef struct brink_forecast_doc_window {
   int32_t start, end; /* YYYYMMDD, end inclusive (start + 363) */
-  brink_forecast_cell series[BRINK_RECORD_SERIES_COUNT];
-} brink_forecast_window;
+  brink_forecast_doc_cell series[BRINK_RECORD_SERIES_COUNT];
+} brink_forecast_doc_window;
 
-typedef struct brink_forecast {
+typedef struct brink_forecast_doc {
   int32_t origin;
   uint64_t runs, seed;
   size_t n_windows;
-  brink_forecast_window *windows; /* window k starts at origin + 364k */
+  brink_forecast_doc_window *windows; /* window k starts at origin + 364k */
   brink_ctx *ctx;
-} brink_forecast;
+} brink_forecast_doc;
 
 /* Reads {"forecast": {"origin", "runs", "seed", "windows": [{"start", "end", "series":
  * {NAME: {"hist": [...], "mean", "q05", "q50", "q95"}}}]}}. Series names other than the
  * record's (brink_record_series_name) are ignored; other keys too. Checks: dates, window k
  * starting at origin + 364k and ending 363 days later, every hist summing to runs.
  * BRINK_EPARSE with "name:line:col: path: problem, expected ..." on error. New object, caller
- * frees with brink_forecast_free. */
-brink_status brink_forecast_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                  brink_forecast **out);
-brink_status brink_forecast_load(brink_ctx *ctx, const char *path, brink_forecast **out);
-void brink_forecast_free(brink_forecast *fc);
+ * frees with brink_forecast_doc_free. */
+brink_status brink_forecast_doc_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                                  brink_forecast_doc **out);
+brink_status brink_forecast_doc_load(brink_ctx *ctx, const char *path, brink_forecast_doc **out);
+void brink_forecast_doc_free(brink_forecast_doc *fc);
 
 /* ---- Scoring against the record --------------------------------------------------------- */
 
@@ -107,7 +107,7 @@ typedef struct brink_score_table {
  * used as a baseline. name and fc are borrowed for the call. */
 typedef struct brink_score_reference {
   const char *name;
-  const brink_forecast *forecast;
+  const brink_forecast_doc *forecast;
 } brink_score_reference;
 
 /* Scores fc against rec. Observed counts: the record's rows in each window. Baselines use only
@@ -119,7 +119,7 @@ typedef struct brink_score_reference {
  * Windows ending after record_end (YYYYMMDD; BRINK_RECORD_END for the shipped data) are not
  * scored. References must have fc's origin (BRINK_EINVAL otherwise); at most
  * BRINK_SCORE_MAX_MODELS - 3. New table, caller frees with brink_score_table_free. */
-brink_status brink_score_run(brink_ctx *ctx, const brink_forecast *fc, const brink_record *rec,
+brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const brink_record *rec,
                              int32_t record_end, const brink_score_reference *refs, size_t n_refs,
                              brink_score_table **out);
 void brink_score_table_free(brink_score_table *table);

@@ -17,10 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   brink_ctx *ctx = NULL;
   if (brink_ctx_new(&ctx)) return 0;
-  brink_forecast *fc = NULL;
+  brink_forecast_doc *fc = NULL;
   brink_record *rec = NULL;
   brink_score_table *t = NULL;
-  if (brink_forecast_parse(ctx, (const char *)data, size, "fuzz", &fc) == BRINK_OK &&
+  if (brink_forecast_doc_parse(ctx, (const char *)data, size, "fuzz", &fc) == BRINK_OK &&
       fc->n_windows <= 64 && brink_record_new(ctx, &rec) == BRINK_OK &&
       brink_record_parse(rec, record_text, strlen(record_text), "r") == BRINK_OK) {
     brink_score_reference ref = {"self", fc};
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   brink_score_table_free(t);
   brink_record_free(rec);
-  brink_forecast_free(fc);
+  brink_forecast_doc_free(fc);
   if (brink_ctx_bytes_in_use(ctx) != 0) __builtin_trap();
   brink_ctx_free(ctx);
   return 0;
