@@ -651,3 +651,109 @@ brink_status brink_score_table_write(const brink_score_table *t, const char *for
   return brink__fail(out->ctx, BRINK_EINVAL, "unknown format '%s': expected table, csv or json",
                      format);
 }
+
+/* ---- Building and writing forecasts ------------------------------------------------------ */
+
+brink_status brink_forecast_new(brink_ctx *ctx, int32_t origin, uint64_t runs, uint64_t seed,
+                                size_t n_windows, brink_forecast **out) {
+  *out = NULL;
+  if (runs == 0) return brink__fail(ctx, BRINK_EINVAL, "forecast: 0 runs, expected at least 1");
+  brink_forecast *fc = brink_calloc(ctx, 1, sizeof *fc);
+  if (fc) fc->windows = brink_calloc(ctx, n_windows ? n_windows : 1, sizeof *fc->windows);
+  if (!fc || !fc->windows) {
+    brink_free(ctx, fc);
+    return brink__fail(ctx, BRINK_ENOMEM, "forecast: out of memory");
+  }
+  fc->ctx = ctx;
+  fc->origin = origin;
+  fc->runs = runs;
+  fc->seed = seed;
+  fc->n_windows = n_windows;
+  for (size_t w = 0; w < n_windows; w++) {
+    fc->windows[w].start = brink_record_date_add(origin, 364 * (int64_t)w);
+    fc->windows[w].end = brink_record_date_add(fc->windows[w].start, 363);
+  }
+  *out = fc;
+  return BRINK_OK;
+}
+
+/* The smallest k with F(k) >= p, F from the histogram. */
+static double hist_quantile(const uint64_t *hist, size_t n, uint64_t total, double p) {
+  uint64_t cum = 0;
+  for (size_t k = 0; k < n; k++) {
+    cum += hist[k];
+    if ((double)cum >= p * (double)total) return (double)k;
+  }
+  return (double)(n - 1);
+}
+
+brink_status brink_forecast_set_hist(brink_forecast *fc, size_t window, brink_record_series series,
+                                     const uint64_t *hist, size_t n) {
+  brink_ctx *ctx = fc->ctx;
+  if (window >= fc->n_windows || (unsigned)series >= BRINK_RECORD_SERIES_COUNT || !hist || !n)
+    return brink__fail(ctx, BRINK_EINVAL, "forecast: window %zu or series %d out of range", window,
+                       (int)series);
+  uint64_t total = 0;
+  double sum = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    total += hist[k];
+    sum += (double)k * (double)hist[k];
+  }
+  if (total != fc->runs)
+    return brink__fail(ctx, BRINK_EINVAL, "forecast: %s histogram sums to %llu, expected %llu",
+                       brink_record_series_name(series), (unsigned long long)total,
+                       (unsigned long long)fc->runs);
+  while (n > 1 && hist[n - 1] == 0) n--;
+  uint64_t *copy = brink_malloc(ctx, n * sizeof *copy);
+  if (!copy) return brink__fail(ctx, BRINK_ENOMEM, "forecast: out of memory");
+  memcpy(copy, hist, n * sizeof *copy);
+  brink_forecast_cell *c = &fc->windows[window].series[series];
+  brink_free(ctx, c->hist);
+  c->hist = copy;
+  c->n_hist = n;
+  c->total = total;
+  c->present = 1;
+  c->mean = sum / (double)total;
+  c->q05 = hist_quantile(copy, n, total, 0.05);
+  c->q50 = hist_quantile(copy, n, total, 0.5);
+  c->q95 = hist_quantile(copy, n, total, 0.95);
+  return BRINK_OK;
+}
+
+brink_status brink_forecast_write_json(const brink_forecast *fc, brink_buf *out) {
+  brink_status st = BRINK_OK;
+  PUT("{\"forecast\": {\"origin\": \"");
+  put_date(out, fc->origin, &st);
+  PUT("\", \"runs\": %llu, \"seed\": %llu,\n  \"windows\": [", (unsigned long long)fc->runs,
+      (unsigned long long)fc->seed);
+  for (size_t w = 0; w < fc->n_windows; w++) {
+    const brink_forecast_window *win = &fc->windows[w];
+    PUT("%s\n    {\"start\": \"", w ? "," : "");
+    put_date(out, win->start, &st);
+    PUT("\", \"end\": \"");
+    put_date(out, win->end, &st);
+    PUT("\", \"series\": {");
+    int first = 1;
+    for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) {
+      const brink_forecast_cell *c = &win->series[s];
+      if (!c->present) continue;
+      PUT("%s\n      \"%s\": {\"hist\": [", first ? "" : ",",
+          brink_record_series_name((brink_record_series)s));
+      first = 0;
+      for (size_t k = 0; k < c->n_hist; k++)
+        PUT("%s%llu", k ? ", " : "", (unsigned long long)c->hist[k]);
+      PUT("], \"mean\": ");
+      put_num(out, c->mean, &st);
+      PUT(", \"q05\": ");
+      put_num(out, c->q05, &st);
+      PUT(", \"q50\": ");
+      put_num(out, c->q50, &st);
+      PUT(", \"q95\": ");
+      put_num(out, c->q95, &st);
+      PUT("}");
+    }
+    PUT("}}");
+  }
+  PUT("]}}\n");
+  return st;
+}

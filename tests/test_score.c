@@ -316,6 +316,82 @@ static void test_leakage(void) {
   brink_ctx_free(ctx);
 }
 
+/* A forecast built with brink_forecast_new / _set_hist and written as JSON reads back as the
+ * same forecast, and scores exactly like tests/data/record/forecast.json (same histograms).
+ * Summaries by hand: hist (1, 2, 1): mean (0 + 2 + 2)/4 = 1; F = 0.25, 0.75, 1, so q05 = 0,
+ * q50 = 1, q95 = 2. hist (3, 1): mean 0.25, q05 = q50 = 0 (F(0) = 0.75), q95 = 1. */
+static void test_forecast_build(void) {
+  brink_ctx *ctx = NULL;
+  brink_ctx_new(&ctx);
+  brink_forecast *fc = NULL, *back = NULL, *file = NULL;
+  CHECK_INT(brink_forecast_new(ctx, 20080107, 0, 1, 2, &fc), BRINK_EINVAL);
+  CHECK_INT(brink_forecast_new(ctx, 20080107, 4, 1, 2, &fc), BRINK_OK);
+  const uint64_t bm0[] = {1, 2, 1, 0, 0}, bm1[] = {4}, clash0[] = {3, 1}, bad[] = {1, 1};
+  CHECK_INT(brink_forecast_set_hist(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm0, 5), BRINK_OK);
+  CHECK_INT(brink_forecast_set_hist(fc, 1, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm1, 1), BRINK_OK);
+  CHECK_INT(brink_forecast_set_hist(fc, 0, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2), BRINK_OK);
+  CHECK_INT(brink_forecast_set_hist(fc, 0, BRINK_RECORD_SERIES_NUCLEAR_TESTS, bad, 2),
+            BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "nuclear_tests histogram sums to 2, expected 4");
+  CHECK_INT(brink_forecast_set_hist(fc, 2, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2),
+            BRINK_EINVAL);
+  const brink_forecast_cell *c = &fc->windows[0].series[BRINK_RECORD_SERIES_BM_LAUNCH_DAYS];
+  CHECK_INT(c->n_hist, 3);
+  CHECK_NEAR(c->mean, 1.0, TOL);
+  CHECK_NEAR(c->q05, 0.0, 0);
+  CHECK_NEAR(c->q50, 1.0, 0);
+  CHECK_NEAR(c->q95, 2.0, 0);
+  c = &fc->windows[0].series[BRINK_RECORD_SERIES_CLASH_DAYS];
+  CHECK_NEAR(c->mean, 0.25, TOL);
+  CHECK_NEAR(c->q50, 0.0, 0);
+  CHECK_NEAR(c->q95, 1.0, 0);
+  CHECK_INT(fc->windows[1].end, 20100103);
+
+  brink_buf json;
+  brink_buf_init(&json, ctx, 0);
+  CHECK_INT(brink_forecast_write_json(fc, &json), BRINK_OK);
+  CHECK_INT(brink_forecast_parse(ctx, json.data, json.len, "written", &back), BRINK_OK);
+  CHECK_INT(brink_forecast_load(ctx, DIR "forecast.json", &file), BRINK_OK);
+  if (back && file) {
+    CHECK_INT(back->origin, 20080107);
+    CHECK_INT(back->runs, 4);
+    const brink_forecast_cell *b = &back->windows[0].series[BRINK_RECORD_SERIES_CLASH_DAYS];
+    CHECK_INT(b->n_hist, 2);
+    CHECK_NEAR(b->q95, 1.0, 0);
+    CHECK_INT(back->windows[0].series[BRINK_RECORD_SERIES_NUCLEAR_TESTS].present, 0);
+    brink_record *rec = load(ctx, DIR "csis_hand.tsv", NULL);
+    brink_buf a, f;
+    brink_buf_init(&a, ctx, 0);
+    brink_buf_init(&f, ctx, 0);
+    CHECK_INT(render(ctx, back, rec, "json", &a), BRINK_OK);
+    CHECK_INT(render(ctx, file, rec, "json", &f), BRINK_OK);
+    CHECK(a.len > 100 && !strcmp(a.data, f.data));
+    brink_buf_release(&a);
+    brink_buf_release(&f);
+    brink_record_free(rec);
+  }
+  brink_buf_release(&json);
+  brink_forecast_free(back);
+  brink_forecast_free(file);
+
+  /* Allocation failures while building. */
+  brink_forecast_free(fc);
+  int failures = 0;
+  for (uint64_t k = 1; k <= 4; k++) {
+    brink_ctx_fail_after(ctx, k);
+    fc = NULL;
+    brink_status st = brink_forecast_new(ctx, 20080107, 4, 1, 2, &fc);
+    if (!st) st = brink_forecast_set_hist(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm0, 5);
+    if (!st) st = brink_forecast_set_hist(fc, 0, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2);
+    if (st != BRINK_ENOMEM) failures++;
+    brink_forecast_free(fc);
+    brink_ctx_fail_after(ctx, 0);
+  }
+  CHECK_INT(failures, 0);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
 static void test_alloc_failures(void) {
   brink_ctx *ctx = NULL;
   brink_ctx_new(&ctx);
@@ -359,6 +435,7 @@ int main(void) {
   RUN(test_baselines_by_hand);
   RUN(test_no_climatology);
   RUN(test_leakage);
+  RUN(test_forecast_build);
   RUN(test_alloc_failures);
   return harness_finish("test_score");
 }

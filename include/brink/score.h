@@ -69,6 +69,20 @@ brink_status brink_forecast_parse(brink_ctx *ctx, const char *text, size_t len, 
 brink_status brink_forecast_load(brink_ctx *ctx, const char *path, brink_forecast **out);
 void brink_forecast_free(brink_forecast *fc);
 
+/* Building a forecast (for `brink forecast`): a new forecast with n_windows empty windows, window
+ * k starting at origin + 364k and ending 363 days later; runs >= 1 (BRINK_EINVAL otherwise).
+ * Caller frees with brink_forecast_free. */
+brink_status brink_forecast_new(brink_ctx *ctx, int32_t origin, uint64_t runs, uint64_t seed,
+                                size_t n_windows, brink_forecast **out);
+/* Sets one series of one window from a histogram (hist[k] = runs with count k, copied; trailing
+ * zero bins are dropped, one bin is kept). The histogram must sum to fc->runs (BRINK_EINVAL).
+ * mean = sum k hist[k] / runs; qP = the smallest k with F(k) >= P (P = 0.05, 0.5, 0.95). */
+brink_status brink_forecast_set_hist(brink_forecast *fc, size_t window, brink_record_series series,
+                                     const uint64_t *hist, size_t n);
+/* Appends the forecast as issue 14's JSON (docs/validation.md, "Forecast JSON"); series absent
+ * from a window are left out. brink_forecast_parse reads it back. */
+brink_status brink_forecast_write_json(const brink_forecast *fc, brink_buf *out);
+
 /* ---- Scoring against the record --------------------------------------------------------- */
 
 enum { BRINK_SCORE_CRPS, BRINK_SCORE_LOG, BRINK_SCORE_BRIER, BRINK_SCORE_METRIC_COUNT };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the forecast JSON reader, then scoring against a small fixed record and
- * writing the table in every format. */
+/* libFuzzer target: the forecast JSON reader, the writer read back, then scoring against a small
+ * fixed record and writing the table in every format. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,6 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (brink_forecast_parse(ctx, (const char *)data, size, "fuzz", &fc) == BRINK_OK &&
       fc->n_windows <= 64 && brink_record_new(ctx, &rec) == BRINK_OK &&
       brink_record_parse(rec, record_text, strlen(record_text), "r") == BRINK_OK) {
+    /* What is read can be written and read back. */
+    brink_buf json;
+    brink_buf_init(&json, ctx, 0);
+    brink_forecast *back = NULL;
+    if (brink_forecast_write_json(fc, &json) == BRINK_OK &&
+        brink_forecast_parse(ctx, json.data, json.len, "back", &back) != BRINK_OK)
+      __builtin_trap();
+    brink_forecast_free(back);
+    brink_buf_release(&json);
     brink_score_reference ref = {"self", fc};
     if (brink_score_run(ctx, fc, rec, BRINK_RECORD_END, &ref, 1, &t) == BRINK_OK) {
       static const char *const formats[] = {"table", "csv", "json"};
