@@ -18,6 +18,8 @@ extern "C" {
 
 /* ---- Scores of one predictive distribution ---------------------------------------------- */
 
+/* The three score functions are pure (no allocation, no state): safe from any thread. */
+
 /* The log score's floor on a probability: -log(max(p, floor)), the same for every model, so a
  * zero-probability outcome costs -log(1e-4) = 9.21 nats instead of infinity. */
 #define BRINK_SCORE_LOG_FLOOR 1e-4
