@@ -47,8 +47,8 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv) {
           "example:\n  brink score forecast.json --reference hawkes=hawkes.json --format json"};
   static const char *const formats[] = {"table", "json", "csv"};
   int rc = cli_parse(&spec, argc, argv);
-  brink_forecast_doc *fc = NULL;
-  brink_forecast_doc *ref_fc[MAX_REFS] = {NULL};
+  brink_prediction *fc = NULL;
+  brink_prediction *ref_fc[MAX_REFS] = {NULL};
   brink_score_reference refs[MAX_REFS];
   char ref_names[MAX_REFS][64];
   size_t n_refs = 0;
@@ -87,7 +87,7 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv) {
         rc = cli_usage_error(&spec, "--reference name '%s' is taken: choose another", taken[t]);
         goto done;
       }
-    if ((st = brink_forecast_doc_load(ctx, eq + 1, &ref_fc[i])) != BRINK_OK) {
+    if ((st = brink_prediction_load(ctx, eq + 1, &ref_fc[i])) != BRINK_OK) {
       rc = cli_fail(&spec, ctx, st);
       goto done;
     }
@@ -95,7 +95,7 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv) {
     refs[i].forecast = ref_fc[i];
     n_refs++;
   }
-  if ((st = brink_forecast_doc_load(ctx, spec.pos[0], &fc)) != BRINK_OK) {
+  if ((st = brink_prediction_load(ctx, spec.pos[0], &fc)) != BRINK_OK) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
@@ -108,7 +108,7 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv) {
   }
   const char *path = cli_value(&spec, "output", NULL);
   if (path) {
-    if ((rc = cli_write_file(&spec, ctx, path, out.data, out.len)) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, path, out.data, out.len)) >= 0) goto done;
   } else {
     fwrite(out.data, 1, out.len, stdout);
   }
@@ -118,8 +118,8 @@ done:
   brink_buf_release(&out);
   brink_score_table_free(table);
   brink_record_free(rec);
-  brink_forecast_doc_free(fc);
-  for (size_t i = 0; i < MAX_REFS; i++) brink_forecast_doc_free(ref_fc[i]);
+  brink_prediction_free(fc);
+  for (size_t i = 0; i < MAX_REFS; i++) brink_prediction_free(ref_fc[i]);
   cli_spec_release(&spec);
   return rc;
 }

@@ -117,7 +117,7 @@ static double get_opt_number(reader *r, const jnode *obj, const char *key) {
 }
 
 static void read_cell(reader *r, const jnode *n, uint64_t runs, const char *series,
-                      brink_forecast_doc_cell *c) {
+                      brink_prediction_cell *c) {
   if (n->kind != J_OBJ) {
     wrong(r, n, series, "an object");
     return;
@@ -155,7 +155,7 @@ static void read_cell(reader *r, const jnode *n, uint64_t runs, const char *seri
   c->present = !r->status;
 }
 
-void brink_forecast_doc_free(brink_forecast_doc *fc) {
+void brink_prediction_free(brink_prediction *fc) {
   if (!fc) return;
   for (size_t w = 0; w < fc->n_windows; w++)
     for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++)
@@ -164,10 +164,10 @@ void brink_forecast_doc_free(brink_forecast_doc *fc) {
   brink_free(fc->ctx, fc);
 }
 
-brink_status brink_forecast_doc_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                  brink_forecast_doc **out) {
+brink_status brink_prediction_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                                    brink_prediction **out) {
   jnode *root = NULL;
-  brink_forecast_doc *fc = NULL;
+  brink_prediction *fc = NULL;
   reader r = {ctx, name ? name : "forecast", BRINK_OK};
   *out = NULL;
   if (!text && len) return brink__fail(ctx, BRINK_EINVAL, "no text to parse");
@@ -199,7 +199,7 @@ brink_status brink_forecast_doc_parse(brink_ctx *ctx, const char *text, size_t l
   fc->n_windows = ws->n;
   for (size_t w = 0; w < ws->n && !r.status; w++) {
     const jnode *wn = ws->kids[w];
-    brink_forecast_doc_window *win = &fc->windows[w];
+    brink_prediction_window *win = &fc->windows[w];
     if (wn->kind != J_OBJ) {
       wrong(&r, wn, "windows[]", "an object");
       break;
@@ -228,7 +228,7 @@ brink_status brink_forecast_doc_parse(brink_ctx *ctx, const char *text, size_t l
 done:
   brink__json_free(ctx, root);
   if (r.status) {
-    brink_forecast_doc_free(fc);
+    brink_prediction_free(fc);
     if (r.status == BRINK_ENOMEM) brink__fail(ctx, BRINK_ENOMEM, "%s: out of memory", r.name);
     return r.status;
   }
@@ -236,12 +236,12 @@ done:
   return BRINK_OK;
 }
 
-brink_status brink_forecast_doc_load(brink_ctx *ctx, const char *path, brink_forecast_doc **out) {
+brink_status brink_prediction_load(brink_ctx *ctx, const char *path, brink_prediction **out) {
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
   brink_status st = brink__report_read_file(ctx, path, JSON_MAX_BYTES, &text, &len);
-  if (!st) st = brink_forecast_doc_parse(ctx, text, len, path, out);
+  if (!st) st = brink_prediction_parse(ctx, text, len, path, out);
   brink_free(ctx, text);
   return st;
 }
@@ -296,11 +296,11 @@ static void score_pmf(brink_score_cell *c, size_t model, const double *pmf, size
 }
 
 /* A histogram as a pmf in work (at least n_hist long). */
-static void hist_pmf(const brink_forecast_doc_cell *fc, double *work) {
+static void hist_pmf(const brink_prediction_cell *fc, double *work) {
   for (size_t k = 0; k < fc->n_hist; k++) work[k] = (double)fc->hist[k] / (double)fc->total;
 }
 
-brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const brink_record *rec,
+brink_status brink_score_run(brink_ctx *ctx, const brink_prediction *fc, const brink_record *rec,
                              int32_t record_end, const brink_score_reference *refs, size_t n_refs,
                              brink_score_table **out) {
   brink_score_table *t = NULL;
@@ -341,7 +341,7 @@ brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const
   if (st) goto done;
   for (size_t w = 0; w < fc->n_windows; w++)
     for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) {
-      const brink_forecast_doc_cell *c = &fc->windows[w].series[s];
+      const brink_prediction_cell *c = &fc->windows[w].series[s];
       if (c->n_hist > n_work) n_work = c->n_hist;
       for (size_t i = 0; i < n_refs; i++)
         if (w < refs[i].forecast->n_windows &&
@@ -379,7 +379,7 @@ brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const
     if (!clim) goto nomem;
     for (size_t j = 0; j < years; j++) clim[clim_counts[j]] += 1.0 / (double)years;
     for (size_t w = 0; w < fc->n_windows; w++) {
-      const brink_forecast_doc_window *win = &fc->windows[w];
+      const brink_prediction_window *win = &fc->windows[w];
       brink_score_cell *cell = &t->cells[w * BRINK_RECORD_SERIES_COUNT + (size_t)s];
       cell->observed = brink_record_series_count(rec, series, win->start,
                                                  brink_record_date_add(win->start, 364));
@@ -392,7 +392,7 @@ brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const
       cell->mean[BRINK_SCORE_MODEL_PERSISTENCE] = (double)before; /* exact, not the cut pmf's */
       if (years) score_pmf(cell, BRINK_SCORE_MODEL_CLIMATOLOGY, clim, n_clim);
       for (size_t i = 0; i < n_refs; i++) {
-        const brink_forecast_doc *ref = refs[i].forecast;
+        const brink_prediction *ref = refs[i].forecast;
         if (w >= ref->n_windows || !ref->windows[w].series[s].present) continue;
         memset(work, 0, (n_work + 1) * sizeof *work);
         hist_pmf(&ref->windows[w].series[s], work);
@@ -650,4 +650,110 @@ brink_status brink_score_table_write(const brink_score_table *t, const char *for
   if (!strcmp(format, "json")) return write_json(t, out);
   return brink__fail(out->ctx, BRINK_EINVAL, "unknown format '%s': expected table, csv or json",
                      format);
+}
+
+/* ---- Building and writing forecasts ------------------------------------------------------ */
+
+brink_status brink_prediction_new(brink_ctx *ctx, int32_t origin, uint64_t runs, uint64_t seed,
+                                  size_t n_windows, brink_prediction **out) {
+  *out = NULL;
+  if (runs == 0) return brink__fail(ctx, BRINK_EINVAL, "forecast: 0 runs, expected at least 1");
+  brink_prediction *fc = brink_calloc(ctx, 1, sizeof *fc);
+  if (fc) fc->windows = brink_calloc(ctx, n_windows ? n_windows : 1, sizeof *fc->windows);
+  if (!fc || !fc->windows) {
+    brink_free(ctx, fc);
+    return brink__fail(ctx, BRINK_ENOMEM, "forecast: out of memory");
+  }
+  fc->ctx = ctx;
+  fc->origin = origin;
+  fc->runs = runs;
+  fc->seed = seed;
+  fc->n_windows = n_windows;
+  for (size_t w = 0; w < n_windows; w++) {
+    fc->windows[w].start = brink_record_date_add(origin, 364 * (int64_t)w);
+    fc->windows[w].end = brink_record_date_add(fc->windows[w].start, 363);
+  }
+  *out = fc;
+  return BRINK_OK;
+}
+
+/* The smallest k with F(k) >= p, F from the histogram. */
+static double hist_quantile(const uint64_t *hist, size_t n, uint64_t total, double p) {
+  uint64_t cum = 0;
+  for (size_t k = 0; k < n; k++) {
+    cum += hist[k];
+    if ((double)cum >= p * (double)total) return (double)k;
+  }
+  return (double)(n - 1);
+}
+
+brink_status brink_prediction_set_hist(brink_prediction *fc, size_t window,
+                                       brink_record_series series, const uint64_t *hist, size_t n) {
+  brink_ctx *ctx = fc->ctx;
+  if (window >= fc->n_windows || (unsigned)series >= BRINK_RECORD_SERIES_COUNT || !hist || !n)
+    return brink__fail(ctx, BRINK_EINVAL, "forecast: window %zu or series %d out of range", window,
+                       (int)series);
+  uint64_t total = 0;
+  double sum = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    total += hist[k];
+    sum += (double)k * (double)hist[k];
+  }
+  if (total != fc->runs)
+    return brink__fail(ctx, BRINK_EINVAL, "forecast: %s histogram sums to %llu, expected %llu",
+                       brink_record_series_name(series), (unsigned long long)total,
+                       (unsigned long long)fc->runs);
+  while (n > 1 && hist[n - 1] == 0) n--;
+  uint64_t *copy = brink_malloc(ctx, n * sizeof *copy);
+  if (!copy) return brink__fail(ctx, BRINK_ENOMEM, "forecast: out of memory");
+  memcpy(copy, hist, n * sizeof *copy);
+  brink_prediction_cell *c = &fc->windows[window].series[series];
+  brink_free(ctx, c->hist);
+  c->hist = copy;
+  c->n_hist = n;
+  c->total = total;
+  c->present = 1;
+  c->mean = sum / (double)total;
+  c->q05 = hist_quantile(copy, n, total, 0.05);
+  c->q50 = hist_quantile(copy, n, total, 0.5);
+  c->q95 = hist_quantile(copy, n, total, 0.95);
+  return BRINK_OK;
+}
+
+brink_status brink_prediction_write_json(const brink_prediction *fc, brink_buf *out) {
+  brink_status st = BRINK_OK;
+  PUT("{\"forecast\": {\"origin\": \"");
+  put_date(out, fc->origin, &st);
+  PUT("\", \"runs\": %llu, \"seed\": %llu,\n  \"windows\": [", (unsigned long long)fc->runs,
+      (unsigned long long)fc->seed);
+  for (size_t w = 0; w < fc->n_windows; w++) {
+    const brink_prediction_window *win = &fc->windows[w];
+    PUT("%s\n    {\"start\": \"", w ? "," : "");
+    put_date(out, win->start, &st);
+    PUT("\", \"end\": \"");
+    put_date(out, win->end, &st);
+    PUT("\", \"series\": {");
+    int first = 1;
+    for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++) {
+      const brink_prediction_cell *c = &win->series[s];
+      if (!c->present) continue;
+      PUT("%s\n      \"%s\": {\"hist\": [", first ? "" : ",",
+          brink_record_series_name((brink_record_series)s));
+      first = 0;
+      for (size_t k = 0; k < c->n_hist; k++)
+        PUT("%s%llu", k ? ", " : "", (unsigned long long)c->hist[k]);
+      PUT("], \"mean\": ");
+      put_num(out, c->mean, &st);
+      PUT(", \"q05\": ");
+      put_num(out, c->q05, &st);
+      PUT(", \"q50\": ");
+      put_num(out, c->q50, &st);
+      PUT(", \"q95\": ");
+      put_num(out, c->q95, &st);
+      PUT("}");
+    }
+    PUT("}}");
+  }
+  PUT("]}}\n");
+  return st;
 }

@@ -50,14 +50,14 @@ static void test_log_brier_by_hand(void) {
 static void test_forecast_parse(void) {
   brink_ctx *ctx = NULL;
   brink_ctx_new(&ctx);
-  brink_forecast_doc *fc = NULL;
-  CHECK_INT(brink_forecast_doc_load(ctx, DIR "forecast.json", &fc), BRINK_OK);
+  brink_prediction *fc = NULL;
+  CHECK_INT(brink_prediction_load(ctx, DIR "forecast.json", &fc), BRINK_OK);
   if (fc) {
     CHECK_INT(fc->origin, 20080107);
     CHECK_INT(fc->runs, 4);
     CHECK_INT(fc->seed, 1);
     CHECK_INT(fc->n_windows, 2);
-    const brink_forecast_doc_cell *c = &fc->windows[0].series[BRINK_RECORD_SERIES_BM_LAUNCH_DAYS];
+    const brink_prediction_cell *c = &fc->windows[0].series[BRINK_RECORD_SERIES_BM_LAUNCH_DAYS];
     CHECK_INT(c->present, 1);
     CHECK_INT(c->n_hist, 3);
     CHECK_INT(c->hist[1], 2);
@@ -65,7 +65,7 @@ static void test_forecast_parse(void) {
     CHECK_INT(fc->windows[0].series[BRINK_RECORD_SERIES_NUCLEAR_TESTS].present, 0);
     CHECK_INT(fc->windows[1].end, 20100103);
   }
-  brink_forecast_doc_free(fc);
+  brink_prediction_free(fc);
 
   struct {
     const char *text, *msg;
@@ -91,7 +91,7 @@ static void test_forecast_parse(void) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     fc = NULL;
-    CHECK_INT(brink_forecast_doc_parse(ctx, bad[i].text, strlen(bad[i].text), "t.json", &fc),
+    CHECK_INT(brink_prediction_parse(ctx, bad[i].text, strlen(bad[i].text), "t.json", &fc),
               BRINK_EPARSE);
     CHECK(fc == NULL);
     CHECK_CONTAINS(brink_ctx_errmsg(ctx), bad[i].msg);
@@ -140,9 +140,9 @@ static double poisson_crps_alt(double mean, int y) {
 static void test_baselines_by_hand(void) {
   brink_ctx *ctx = NULL;
   brink_ctx_new(&ctx);
-  brink_forecast_doc *fc = NULL, *ref = NULL;
-  brink_forecast_doc_load(ctx, DIR "forecast.json", &fc);
-  brink_forecast_doc_load(ctx, DIR "reference.json", &ref);
+  brink_prediction *fc = NULL, *ref = NULL;
+  brink_prediction_load(ctx, DIR "forecast.json", &fc);
+  brink_prediction_load(ctx, DIR "reference.json", &ref);
   brink_record *rec = load(ctx, DIR "csis_hand.tsv", NULL);
   brink_score_table *t = NULL;
   brink_score_reference refs[] = {{"hawkes", ref}};
@@ -228,8 +228,8 @@ static void test_baselines_by_hand(void) {
 done:
   brink_score_table_free(t);
   brink_record_free(rec);
-  brink_forecast_doc_free(fc);
-  brink_forecast_doc_free(ref);
+  brink_prediction_free(fc);
+  brink_prediction_free(ref);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -241,8 +241,8 @@ static void test_no_climatology(void) {
   const char *text = "{\"forecast\": {\"origin\": \"2006-06-05\", \"runs\": 1, \"seed\": 1, "
                      "\"windows\": [{\"start\": \"2006-06-05\", \"end\": \"2007-06-03\", "
                      "\"series\": {\"bm_launch_days\": {\"hist\": [0, 1]}}}]}}";
-  brink_forecast_doc *fc = NULL;
-  CHECK_INT(brink_forecast_doc_parse(ctx, text, strlen(text), "early", &fc), BRINK_OK);
+  brink_prediction *fc = NULL;
+  CHECK_INT(brink_prediction_parse(ctx, text, strlen(text), "early", &fc), BRINK_OK);
   brink_record *rec = load(ctx, DIR "csis_hand.tsv", NULL);
   brink_score_table *t = NULL;
   CHECK_INT(brink_score_run(ctx, fc, rec, BRINK_RECORD_END, NULL, 0, &t), BRINK_OK);
@@ -255,11 +255,11 @@ static void test_no_climatology(void) {
   }
   brink_score_table_free(t);
   brink_record_free(rec);
-  brink_forecast_doc_free(fc);
+  brink_prediction_free(fc);
   brink_ctx_free(ctx);
 }
 
-static brink_status render(brink_ctx *ctx, const brink_forecast_doc *fc, const brink_record *rec,
+static brink_status render(brink_ctx *ctx, const brink_prediction *fc, const brink_record *rec,
                            const char *format, brink_buf *out) {
   brink_score_table *t = NULL;
   brink_status st = brink_score_run(ctx, fc, rec, BRINK_RECORD_END, NULL, 0, &t);
@@ -274,8 +274,8 @@ static brink_status render(brink_ctx *ctx, const brink_forecast_doc *fc, const b
 static void test_leakage(void) {
   brink_ctx *ctx = NULL;
   brink_ctx_new(&ctx);
-  brink_forecast_doc *fc = NULL;
-  brink_forecast_doc_load(ctx, DIR "forecast.json", &fc);
+  brink_prediction *fc = NULL;
+  brink_prediction_load(ctx, DIR "forecast.json", &fc);
   brink_record *plain = load(ctx, DIR "csis_hand.tsv", NULL);
   brink_record *after = load(ctx, DIR "csis_hand.tsv", DIR "csis_after.tsv");
   brink_record *origin = load(ctx, DIR "csis_hand.tsv", DIR "csis_on_origin.tsv");
@@ -311,7 +311,83 @@ static void test_leakage(void) {
   brink_record_free(plain);
   brink_record_free(after);
   brink_record_free(origin);
-  brink_forecast_doc_free(fc);
+  brink_prediction_free(fc);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+/* A forecast built with brink_prediction_new / _set_hist and written as JSON reads back as the
+ * same forecast, and scores exactly like tests/data/record/forecast.json (same histograms).
+ * Summaries by hand: hist (1, 2, 1): mean (0 + 2 + 2)/4 = 1; F = 0.25, 0.75, 1, so q05 = 0,
+ * q50 = 1, q95 = 2. hist (3, 1): mean 0.25, q05 = q50 = 0 (F(0) = 0.75), q95 = 1. */
+static void test_forecast_build(void) {
+  brink_ctx *ctx = NULL;
+  brink_ctx_new(&ctx);
+  brink_prediction *fc = NULL, *back = NULL, *file = NULL;
+  CHECK_INT(brink_prediction_new(ctx, 20080107, 0, 1, 2, &fc), BRINK_EINVAL);
+  CHECK_INT(brink_prediction_new(ctx, 20080107, 4, 1, 2, &fc), BRINK_OK);
+  const uint64_t bm0[] = {1, 2, 1, 0, 0}, bm1[] = {4}, clash0[] = {3, 1}, bad[] = {1, 1};
+  CHECK_INT(brink_prediction_set_hist(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm0, 5), BRINK_OK);
+  CHECK_INT(brink_prediction_set_hist(fc, 1, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm1, 1), BRINK_OK);
+  CHECK_INT(brink_prediction_set_hist(fc, 0, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2), BRINK_OK);
+  CHECK_INT(brink_prediction_set_hist(fc, 0, BRINK_RECORD_SERIES_NUCLEAR_TESTS, bad, 2),
+            BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "nuclear_tests histogram sums to 2, expected 4");
+  CHECK_INT(brink_prediction_set_hist(fc, 2, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2),
+            BRINK_EINVAL);
+  const brink_prediction_cell *c = &fc->windows[0].series[BRINK_RECORD_SERIES_BM_LAUNCH_DAYS];
+  CHECK_INT(c->n_hist, 3);
+  CHECK_NEAR(c->mean, 1.0, TOL);
+  CHECK_NEAR(c->q05, 0.0, 0);
+  CHECK_NEAR(c->q50, 1.0, 0);
+  CHECK_NEAR(c->q95, 2.0, 0);
+  c = &fc->windows[0].series[BRINK_RECORD_SERIES_CLASH_DAYS];
+  CHECK_NEAR(c->mean, 0.25, TOL);
+  CHECK_NEAR(c->q50, 0.0, 0);
+  CHECK_NEAR(c->q95, 1.0, 0);
+  CHECK_INT(fc->windows[1].end, 20100103);
+
+  brink_buf json;
+  brink_buf_init(&json, ctx, 0);
+  CHECK_INT(brink_prediction_write_json(fc, &json), BRINK_OK);
+  CHECK_INT(brink_prediction_parse(ctx, json.data, json.len, "written", &back), BRINK_OK);
+  CHECK_INT(brink_prediction_load(ctx, DIR "forecast.json", &file), BRINK_OK);
+  if (back && file) {
+    CHECK_INT(back->origin, 20080107);
+    CHECK_INT(back->runs, 4);
+    const brink_prediction_cell *b = &back->windows[0].series[BRINK_RECORD_SERIES_CLASH_DAYS];
+    CHECK_INT(b->n_hist, 2);
+    CHECK_NEAR(b->q95, 1.0, 0);
+    CHECK_INT(back->windows[0].series[BRINK_RECORD_SERIES_NUCLEAR_TESTS].present, 0);
+    brink_record *rec = load(ctx, DIR "csis_hand.tsv", NULL);
+    brink_buf a, f;
+    brink_buf_init(&a, ctx, 0);
+    brink_buf_init(&f, ctx, 0);
+    CHECK_INT(render(ctx, back, rec, "json", &a), BRINK_OK);
+    CHECK_INT(render(ctx, file, rec, "json", &f), BRINK_OK);
+    CHECK(a.len > 100 && !strcmp(a.data, f.data));
+    brink_buf_release(&a);
+    brink_buf_release(&f);
+    brink_record_free(rec);
+  }
+  brink_buf_release(&json);
+  brink_prediction_free(back);
+  brink_prediction_free(file);
+
+  /* Allocation failures while building. */
+  brink_prediction_free(fc);
+  int failures = 0;
+  for (uint64_t k = 1; k <= 4; k++) {
+    brink_ctx_fail_after(ctx, k);
+    fc = NULL;
+    brink_status st = brink_prediction_new(ctx, 20080107, 4, 1, 2, &fc);
+    if (!st) st = brink_prediction_set_hist(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, bm0, 5);
+    if (!st) st = brink_prediction_set_hist(fc, 0, BRINK_RECORD_SERIES_CLASH_DAYS, clash0, 2);
+    if (st != BRINK_ENOMEM) failures++;
+    brink_prediction_free(fc);
+    brink_ctx_fail_after(ctx, 0);
+  }
+  CHECK_INT(failures, 0);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -322,13 +398,13 @@ static void test_alloc_failures(void) {
   brink_record *rec = load(ctx, DIR "csis_hand.tsv", NULL);
   size_t record_bytes = brink_ctx_bytes_in_use(ctx);
   uint64_t before = brink_ctx_alloc_count(ctx);
-  brink_forecast_doc *fc = NULL;
+  brink_prediction *fc = NULL;
   brink_buf out;
   brink_buf_init(&out, ctx, 0);
-  CHECK_INT(brink_forecast_doc_load(ctx, DIR "forecast.json", &fc), BRINK_OK);
+  CHECK_INT(brink_prediction_load(ctx, DIR "forecast.json", &fc), BRINK_OK);
   CHECK_INT(render(ctx, fc, rec, "json", &out), BRINK_OK);
   brink_buf_release(&out);
-  brink_forecast_doc_free(fc);
+  brink_prediction_free(fc);
   uint64_t n = brink_ctx_alloc_count(ctx) - before;
   CHECK(n > 20);
   int failures = 0;
@@ -336,11 +412,11 @@ static void test_alloc_failures(void) {
     brink_ctx_fail_after(ctx, k);
     fc = NULL;
     brink_buf_init(&out, ctx, 0);
-    brink_status st = brink_forecast_doc_load(ctx, DIR "forecast.json", &fc);
+    brink_status st = brink_prediction_load(ctx, DIR "forecast.json", &fc);
     if (!st) st = render(ctx, fc, rec, "json", &out);
     if (st != BRINK_ENOMEM) failures++;
     brink_buf_release(&out);
-    brink_forecast_doc_free(fc);
+    brink_prediction_free(fc);
     brink_ctx_fail_after(ctx, 0);
     /* the record's own memory stays; everything else is gone */
     if (brink_ctx_bytes_in_use(ctx) != record_bytes) failures++;
@@ -359,6 +435,7 @@ int main(void) {
   RUN(test_baselines_by_hand);
   RUN(test_no_climatology);
   RUN(test_leakage);
+  RUN(test_forecast_build);
   RUN(test_alloc_failures);
   return harness_finish("test_score");
 }

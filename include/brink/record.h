@@ -156,6 +156,8 @@ typedef struct brink_record_row {
 
 /* ---- The record ------------------------------------------------------------------------- */
 
+/* Threads: loading changes the record; the counting functions below only read it, so once the
+ * files are loaded any number of threads may count on it at once. */
 typedef struct brink_record brink_record;
 
 /* New empty record. Caller frees with brink_record_free. */
@@ -176,7 +178,8 @@ brink_status brink_record_parse(brink_record *rec, const char *text, size_t len,
  * kept. A forecast from origin D may use only this. Caller frees with brink_record_free. */
 brink_status brink_record_before(const brink_record *rec, int32_t origin, brink_record **out);
 
-/* Rows, ordered by date, then the order they were read. Owned by rec. */
+/* Rows, ordered by date, then the order they were read. Owned by rec; a row pointer is valid
+ * until the next load into rec (which may move and reorder the rows) or brink_record_free. */
 size_t brink_record_count(const brink_record *rec);
 const brink_record_row *brink_record_row_at(const brink_record *rec, size_t i);
 

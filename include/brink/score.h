@@ -18,6 +18,8 @@ extern "C" {
 
 /* ---- Scores of one predictive distribution ---------------------------------------------- */
 
+/* The three score functions are pure (no allocation, no state): safe from any thread. */
+
 /* The log score's floor on a probability: -log(max(p, floor)), the same for every model, so a
  * zero-probability outcome costs -log(1e-4) = 9.21 nats instead of infinity. */
 #define BRINK_SCORE_LOG_FLOOR 1e-4
@@ -33,41 +35,59 @@ double brink_score_log(const double *pmf, size_t n, uint64_t y);
 /* (P(count >= 1) - 1{y >= 1})^2. */
 double brink_score_brier(const double *pmf, size_t n, uint64_t y);
 
-/* ---- Forecasts -------------------------------------------------------------------------- */
+/* ---- Predictions: a forecast JSON as read for scoring ------------------------------------ */
+
+/* brink_prediction is the forecast JSON of issue 14 (the output of `brink forecast`, or of any
+ * other model) as a predictive distribution per window and series. It is named apart from
+ * brink/forecast.h's brink_forecast (the simulation that produces such a file). */
 
 /* One series in one window: hist[k] = runs whose count was k (the last bin is exactly k, not
  * "k or more"). */
-typedef struct brink_forecast_doc_cell {
+typedef struct brink_prediction_cell {
   int present;    /* 0: the forecast has no such series in this window */
   uint64_t *hist; /* n_hist bins */
   size_t n_hist;
   uint64_t total;             /* sum of hist */
   double mean, q05, q50, q95; /* as written; NAN when absent */
-} brink_forecast_doc_cell;
+} brink_prediction_cell;
 
-typedef struct brink_forecast_doc_window {
+typedef struct brink_prediction_window {
   int32_t start, end; /* YYYYMMDD, end inclusive (start + 363) */
-  brink_forecast_doc_cell series[BRINK_RECORD_SERIES_COUNT];
-} brink_forecast_doc_window;
+  brink_prediction_cell series[BRINK_RECORD_SERIES_COUNT];
+} brink_prediction_window;
 
-typedef struct brink_forecast_doc {
+typedef struct brink_prediction {
   int32_t origin;
   uint64_t runs, seed;
   size_t n_windows;
-  brink_forecast_doc_window *windows; /* window k starts at origin + 364k */
+  brink_prediction_window *windows; /* window k starts at origin + 364k */
   brink_ctx *ctx;
-} brink_forecast_doc;
+} brink_prediction;
 
 /* Reads {"forecast": {"origin", "runs", "seed", "windows": [{"start", "end", "series":
  * {NAME: {"hist": [...], "mean", "q05", "q50", "q95"}}}]}}. Series names other than the
  * record's (brink_record_series_name) are ignored; other keys too. Checks: dates, window k
  * starting at origin + 364k and ending 363 days later, every hist summing to runs.
  * BRINK_EPARSE with "name:line:col: path: problem, expected ..." on error. New object, caller
- * frees with brink_forecast_doc_free. */
-brink_status brink_forecast_doc_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                  brink_forecast_doc **out);
-brink_status brink_forecast_doc_load(brink_ctx *ctx, const char *path, brink_forecast_doc **out);
-void brink_forecast_doc_free(brink_forecast_doc *fc);
+ * frees with brink_prediction_free. */
+brink_status brink_prediction_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                                    brink_prediction **out);
+brink_status brink_prediction_load(brink_ctx *ctx, const char *path, brink_prediction **out);
+void brink_prediction_free(brink_prediction *fc);
+
+/* Building a forecast (for `brink forecast`): a new forecast with n_windows empty windows, window
+ * k starting at origin + 364k and ending 363 days later; runs >= 1 (BRINK_EINVAL otherwise).
+ * Caller frees with brink_prediction_free. */
+brink_status brink_prediction_new(brink_ctx *ctx, int32_t origin, uint64_t runs, uint64_t seed,
+                                  size_t n_windows, brink_prediction **out);
+/* Sets one series of one window from a histogram (hist[k] = runs with count k, copied; trailing
+ * zero bins are dropped, one bin is kept). The histogram must sum to fc->runs (BRINK_EINVAL).
+ * mean = sum k hist[k] / runs; qP = the smallest k with F(k) >= P (P = 0.05, 0.5, 0.95). */
+brink_status brink_prediction_set_hist(brink_prediction *fc, size_t window,
+                                       brink_record_series series, const uint64_t *hist, size_t n);
+/* Appends the forecast as issue 14's JSON (docs/validation.md, "Forecast JSON"); series absent
+ * from a window are left out. brink_prediction_parse reads it back. */
+brink_status brink_prediction_write_json(const brink_prediction *fc, brink_buf *out);
 
 /* ---- Scoring against the record --------------------------------------------------------- */
 
@@ -107,7 +127,7 @@ typedef struct brink_score_table {
  * used as a baseline. name and fc are borrowed for the call. */
 typedef struct brink_score_reference {
   const char *name;
-  const brink_forecast_doc *forecast;
+  const brink_prediction *forecast;
 } brink_score_reference;
 
 /* Scores fc against rec. Observed counts: the record's rows in each window. Baselines use only
@@ -119,7 +139,7 @@ typedef struct brink_score_reference {
  * Windows ending after record_end (YYYYMMDD; BRINK_RECORD_END for the shipped data) are not
  * scored. References must have fc's origin (BRINK_EINVAL otherwise); at most
  * BRINK_SCORE_MAX_MODELS - 3. New table, caller frees with brink_score_table_free. */
-brink_status brink_score_run(brink_ctx *ctx, const brink_forecast_doc *fc, const brink_record *rec,
+brink_status brink_score_run(brink_ctx *ctx, const brink_prediction *fc, const brink_record *rec,
                              int32_t record_end, const brink_score_reference *refs, size_t n_refs,
                              brink_score_table **out);
 void brink_score_table_free(brink_score_table *table);
