@@ -108,7 +108,7 @@ int cmd_score(brink_ctx *ctx, int argc, char **argv) {
   }
   const char *path = cli_value(&spec, "output", NULL);
   if (path) {
-    if ((rc = cli_write_file(&spec, path, out.data, out.len)) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, ctx, path, out.data, out.len)) >= 0) goto done;
   } else {
     fwrite(out.data, 1, out.len, stdout);
   }

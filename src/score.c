@@ -433,7 +433,8 @@ void brink_score_skill(const brink_score_table *t, brink_record_series s, int me
   *n_windows = n;
   *mean_model = n ? a / (double)n : NO_VALUE;
   *mean_baseline = n ? b / (double)n : NO_VALUE;
-  *skill = n && b > 0.0 ? 1.0 - a / b : NO_VALUE;
+  /* A baseline that scores (up to rounding) perfectly leaves no room for skill: no value. */
+  *skill = n && b > 1e-12 * (double)n ? 1.0 - a / b : NO_VALUE;
 }
 
 /* ---- Output ----------------------------------------------------------------------------- */

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Rolling-origin backtest (issue "Forecasts from any origin"): origins on the first Monday of
+# November 2008-2020, each forecast 104 weeks ahead from the particles of a filter over the
+# record before the origin only (brink forecast --origin cuts every row on or after it), over
+# the Korean windows that start before the origin, under the `historical` policy of the window
+# holding the origin; then scored by brink score against persistence and climatology. The
+# parameters are the windows' priors (no fit is reused across origins: there is none yet).
+#   scripts/backtest.sh [RUNS] [PARTICLES]     (defaults 2000, 1000)
+# Prints a table per origin and series, and the mean CRPS skill of every series against both
+# baselines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+brink=${BRINK:-build/brink}
+runs=${1:-2000}
+particles=${2:-1000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+windows=(2006 2009 2013 2014 2016 2017 2018 2019 2022_history)
+first_monday_of_november() { # year -> YYYY-MM-DD
+  local d=$1-11-01
+  while [ "$(date -u -d "$d" +%u)" != 1 ]; do d=$(date -u -d "$d + 1 day" +%F); done
+  echo "$d"
+}
+echo "# Rolling-origin backtest: $runs runs, $particles particles, seed 1 (scripts/backtest.sh)"
+printf '%-11s %-17s %5s %9s %9s %9s %9s\n' origin series obs model persist. climat. "crps(m)"
+for year in $(seq 2008 2020); do
+  origin=$(first_monday_of_november "$year")
+  hist=()
+  last=""
+  for w in "${windows[@]}"; do
+    start=$(sed -n 's/^time: {.*start: \([0-9-]*\)}.*/\1/p' "scenarios/korea/$w.yaml")
+    if [[ "$start" < "$origin" ]]; then hist+=(--history "scenarios/korea/$w.yaml"); last=$w; fi
+  done
+  "$brink" forecast "scenarios/korea/$last.yaml" --policy historical "${hist[@]}" \
+    --origin "$origin" --horizon 104 --runs "$runs" --particles "$particles" --format json \
+    --quiet > "$tmp/f$year.json"
+  "$brink" score "$tmp/f$year.json" --format csv > "$tmp/s$year.csv"
+  awk -F, -v origin="$origin" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $col["window_start"] == origin {
+      key = $col["series"]; m[key, $col["model"]] = $col["mean"]; s[key, $col["model"]] = $col["crps"]; obs[key] = $col["observed"] }
+    END { n = split("bm_launch_days icbm_launch_days nuclear_tests clash_days", ser, " ")
+      for (k = 1; k <= n; k++) { x = ser[k]
+        printf "%-11s %-17s %5s %9.2f %9.2f %9.2f %9.3f\n", origin, x, obs[x], m[x, "forecast"], m[x, "persistence"], m[x, "climatology"], s[x, "forecast"] } }' \
+    "$tmp/s$year.csv" 2>/dev/null || true
+done
+echo
+echo "# Mean CRPS skill over every scored origin-window: 1 - mean CRPS / mean CRPS of the baseline"
+for x in bm_launch_days icbm_launch_days nuclear_tests clash_days; do
+  for b in persistence climatology; do
+    cat "$tmp"/s*.csv | awk -F, -v x="$x" -v b="$b" '
+      /^window_start,/ { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      $col["series"] == x && $col["model"] == "forecast" { f += $col["crps"]; nf++ }
+      $col["series"] == x && $col["model"] == b { g += $col["crps"]; ng++ }
+      END { if (ng && g > 1e-12) printf "%-17s vs %-12s CRPS skill %+.3f (%d origin-windows)\n", x, b, 1 - (f / nf) / (g / ng), nf
+            else printf "%-17s vs %-12s n/a\n", x, b }'
+  done
+done
