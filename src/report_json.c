@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads the JSON result of `brink run`/`brink compare` (docs/output.md) into a brink_result.
- * libfyaml's event parser (JSON mode) builds a small tree that keeps line:column of every
- * value, so that a wrong value is reported where it is. */
+ * A one-pass scanner builds a small tree (one node per value, text in the same block) that
+ * keeps line:column of every value, so that a wrong value is reported where it is; memory is a
+ * small multiple of the file and nesting is limited as it opens. */
 #include <errno.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,8 +38,7 @@ static void jnode_free(brink_ctx *ctx, jnode *n) {
   if (!n) return;
   for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
   brink_free(ctx, n->kids);
-  brink_free(ctx, n->text);
-  brink_free(ctx, n);
+  brink_free(ctx, n); /* a scalar's text lives in the same block */
 }
 
 /* ---- Parsing into the tree ----------------------------------------------------------------- */
@@ -52,15 +51,6 @@ typedef struct builder {
   jnode *root;
   brink_status status;
 } builder;
-
-static void no_output(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  (void)diag;
-  (void)user;
-  (void)buf;
-  (void)len;
-}
-
-static uint32_t to_u32(int v) { return v < 0 ? 0u : (uint32_t)v; }
 
 static int attach(builder *b, jnode *node) {
   if (b->depth == 0) {
@@ -96,56 +86,284 @@ static int attach(builder *b, jnode *node) {
   return 0;
 }
 
-static int on_event(builder *b, struct fy_event *ev) {
-  const struct fy_mark *m = fy_event_start_mark(ev);
-  uint32_t line = m ? to_u32(m->line) + 1 : 0, col = m ? to_u32(m->column) + 1 : 0;
-  jnode *node = NULL;
-  switch (ev->type) {
-  case FYET_MAPPING_START:
-  case FYET_SEQUENCE_START:
-    if (b->depth >= JSON_MAX_DEPTH) {
-      b->status = brink__fail(b->ctx, BRINK_ELIMIT,
-                              "%s:%u:%u: nesting deeper than %d levels: expected a result", b->name,
-                              line, col, JSON_MAX_DEPTH);
-      return -1;
+/* ---- The JSON scanner: one pass, no copy of the input, a node per value ------------------ */
+
+typedef struct scanner {
+  const char *s;
+  size_t len, pos;
+  uint32_t line, col; /* of s[pos]; columns count characters, not bytes */
+} scanner;
+
+static void advance(scanner *sc, size_t n) {
+  for (size_t end = sc->pos + n; sc->pos < end; sc->pos++) {
+    unsigned char c = (unsigned char)sc->s[sc->pos];
+    if (c == '\n') {
+      sc->line++;
+      sc->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      sc->col++;
     }
-    node = brink_calloc(b->ctx, 1, sizeof *node);
-    if (!node) {
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    node->kind = ev->type == FYET_MAPPING_START ? J_OBJ : J_ARR;
-    node->line = line;
-    node->col = col;
-    if (attach(b, node)) return -1;
-    b->stack[b->depth++] = node;
-    return 0;
-  case FYET_MAPPING_END:
-  case FYET_SEQUENCE_END:
-    if (b->depth) b->depth--;
-    return 0;
-  case FYET_SCALAR: {
-    size_t len = 0;
-    const char *text = fy_token_get_text(ev->scalar.value, &len);
-    node = brink_calloc(b->ctx, 1, sizeof *node);
-    if (node) node->text = brink_strndup(b->ctx, text ? text : "", text ? len : 0);
-    if (!node || !node->text) {
-      jnode_free(b->ctx, node);
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    node->len = text ? len : 0;
-    node->kind = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN ? J_PLAIN : J_STR;
-    node->line = line;
-    node->col = col > 1 && node->kind == J_STR ? col - 1 : col; /* libfyaml: after the quote */
-    return attach(b, node);
   }
-  case FYET_ALIAS:
-    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a YAML alias: expected JSON", b->name,
-                            line, col);
-    return -1;
-  default:
-    return 0;
+}
+
+static void skip_space(scanner *sc) {
+  while (sc->pos < sc->len) {
+    char c = sc->s[sc->pos];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+    advance(sc, 1);
+  }
+}
+
+static brink_status syntax(builder *b, const scanner *sc, const char *what) {
+  if (b->status) return b->status;
+  if (sc->pos >= sc->len)
+    return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s (at the end)",
+                                   b->name, sc->line, sc->col, what);
+  unsigned char c = (unsigned char)sc->s[sc->pos];
+  if (c >= 0x20 && c < 0x7f)
+    return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s, found '%c'",
+                                   b->name, sc->line, sc->col, what, c);
+  return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s", b->name,
+                                 sc->line, sc->col, what);
+}
+
+static jnode *scalar_node(builder *b, jkind kind, size_t cap, uint32_t line, uint32_t col) {
+  jnode *n = brink_malloc(b->ctx, sizeof *n + cap + 1);
+  if (!n) {
+    b->status = BRINK_ENOMEM;
+    return NULL;
+  }
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  n->line = line;
+  n->col = col;
+  n->text = (char *)(n + 1);
+  return n;
+}
+
+static int hex4(const char *p, uint32_t *out) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9')
+      v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= (uint32_t)(c - 'A' + 10);
+    else
+      return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static size_t put_utf8(char *d, uint32_t cp) {
+  if (cp < 0x80) {
+    d[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    d[0] = (char)(0xC0 | cp >> 6);
+    d[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    d[0] = (char)(0xE0 | cp >> 12);
+    d[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    d[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  d[0] = (char)(0xF0 | cp >> 18);
+  d[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+  d[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+  d[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* A string at s[pos] == '"': its decoded text (never longer than the raw text) in a node. */
+static jnode *scan_string(builder *b, scanner *sc) {
+  uint32_t line = sc->line, col = sc->col;
+  size_t end = sc->pos + 1;
+  while (end < sc->len && sc->s[end] != '"') end += sc->s[end] == '\\' ? 2 : 1;
+  if (end >= sc->len) {
+    syntax(b, sc, "unterminated string");
+    return NULL;
+  }
+  jnode *n = scalar_node(b, J_STR, end - sc->pos - 1, line, col);
+  if (!n) return NULL;
+  size_t k = 0;
+  advance(sc, 1);
+  while (sc->s[sc->pos] != '"') {
+    unsigned char c = (unsigned char)sc->s[sc->pos];
+    if (c < 0x20) {
+      syntax(b, sc, "control character in a string");
+      goto fail;
+    }
+    if (c != '\\') {
+      n->text[k++] = (char)c;
+      advance(sc, 1);
+      continue;
+    }
+    char e = sc->s[sc->pos + 1];
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *hit = e ? strchr(from, e) : NULL;
+    if (hit) {
+      n->text[k++] = to[hit - from];
+      advance(sc, 2);
+      continue;
+    }
+    uint32_t cp, lo;
+    if (e != 'u' || sc->pos + 6 > end || hex4(sc->s + sc->pos + 2, &cp)) {
+      syntax(b, sc, "bad escape in a string");
+      goto fail;
+    }
+    size_t used = 6;
+    if (cp >= 0xD800 && cp < 0xDC00 && sc->pos + 12 <= end && sc->s[sc->pos + 6] == '\\' &&
+        sc->s[sc->pos + 7] == 'u' && !hex4(sc->s + sc->pos + 8, &lo) && lo >= 0xDC00 &&
+        lo < 0xE000) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      used = 12;
+    }
+    if (cp == 0 || (cp >= 0xD800 && cp < 0xE000)) {
+      syntax(b, sc, cp ? "lone UTF-16 surrogate in a string" : "NUL (\\u0000) in a string");
+      goto fail;
+    }
+    k += put_utf8(n->text + k, cp);
+    advance(sc, used);
+  }
+  advance(sc, 1);
+  n->text[k] = '\0';
+  n->len = k;
+  return n;
+fail:
+  brink_free(b->ctx, n);
+  return NULL;
+}
+
+/* A number, true, false or null (told apart when read; checked here against JSON's grammar). */
+static jnode *scan_plain(builder *b, scanner *sc) {
+  const char *p = sc->s + sc->pos, *end = sc->s + sc->len, *q = p;
+  size_t n;
+  if ((n = (size_t)(end - p)) >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
+    q = p + 4;
+  else if (n >= 5 && !memcmp(p, "false", 5))
+    q = p + 5;
+  else {
+    if (q < end && *q == '-') q++;
+    if (q < end && *q == '0')
+      q++;
+    else if (q < end && *q >= '1' && *q <= '9')
+      while (q < end && *q >= '0' && *q <= '9') q++;
+    else
+      q = p;
+    if (q > p && q < end && *q == '.') {
+      const char *digits = ++q;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q == digits) q = p;
+    }
+    if (q > p && q < end && (*q == 'e' || *q == 'E')) {
+      q++;
+      if (q < end && (*q == '+' || *q == '-')) q++;
+      const char *digits = q;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q == digits) q = p;
+    }
+  }
+  if (q == p || (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                             (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' || *q == '+'))) {
+    syntax(b, sc, "expected a value");
+    return NULL;
+  }
+  jnode *node = scalar_node(b, J_PLAIN, (size_t)(q - p), sc->line, sc->col);
+  if (!node) return NULL;
+  memcpy(node->text, p, (size_t)(q - p));
+  node->text[q - p] = '\0';
+  node->len = (size_t)(q - p);
+  advance(sc, (size_t)(q - p));
+  return node;
+}
+
+/* Builds the tree in one pass. Nesting is checked as it opens (64 levels), so a hostile file
+ * costs at most one node per value it really holds: memory stays a small multiple of the
+ * file (it was about 280 times with libfyaml's parser). */
+static void scan_json(builder *b, const char *text, size_t len) {
+  scanner sc = {text, len, 0, 1, 1};
+  enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, AFTER } want = VALUE;
+  for (;;) {
+    skip_space(&sc);
+    if (want == AFTER) {
+      if (b->depth == 0) {
+        if (sc.pos < sc.len) syntax(b, &sc, "expected the end after the JSON value");
+        return;
+      }
+      jnode *top = b->stack[b->depth - 1];
+      char close = top->kind == J_OBJ ? '}' : ']';
+      if (sc.pos < sc.len && sc.s[sc.pos] == ',') {
+        advance(&sc, 1);
+        want = top->kind == J_OBJ ? KEY : VALUE;
+      } else if (sc.pos < sc.len && sc.s[sc.pos] == close) {
+        advance(&sc, 1);
+        b->depth--;
+      } else {
+        syntax(b, &sc, top->kind == J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+        return;
+      }
+      continue;
+    }
+    if (sc.pos >= sc.len) {
+      syntax(b, &sc, want == KEY || want == KEY_OR_END ? "expected a key" : "expected a value");
+      return;
+    }
+    char c = sc.s[sc.pos];
+    if ((want == KEY_OR_END && c == '}') || (want == VALUE_OR_END && c == ']')) {
+      advance(&sc, 1);
+      b->depth--;
+      want = AFTER;
+      continue;
+    }
+    if (want == KEY || want == KEY_OR_END) {
+      if (c != '"') {
+        syntax(b, &sc, "expected a string as object key");
+        return;
+      }
+      jnode *key = scan_string(b, &sc);
+      if (!key || attach(b, key)) return;
+      skip_space(&sc);
+      if (sc.pos >= sc.len || sc.s[sc.pos] != ':') {
+        syntax(b, &sc, "expected ':' after the key");
+        return;
+      }
+      advance(&sc, 1);
+      want = VALUE;
+      continue;
+    }
+    jnode *node = NULL;
+    if (c == '{' || c == '[') {
+      if (b->depth >= JSON_MAX_DEPTH) {
+        b->status = brink__fail(b->ctx, BRINK_ELIMIT,
+                                "%s:%u:%u: nesting deeper than %d levels: expected a result",
+                                b->name, sc.line, sc.col, JSON_MAX_DEPTH);
+        return;
+      }
+      node = brink_calloc(b->ctx, 1, sizeof *node);
+      if (!node) {
+        b->status = BRINK_ENOMEM;
+        return;
+      }
+      node->kind = c == '{' ? J_OBJ : J_ARR;
+      node->line = sc.line;
+      node->col = sc.col;
+      advance(&sc, 1);
+      if (attach(b, node)) return;
+      b->stack[b->depth++] = node;
+      want = c == '{' ? KEY_OR_END : VALUE_OR_END;
+      continue;
+    }
+    node = c == '"' ? scan_string(b, &sc) : scan_plain(b, &sc);
+    if (!node || attach(b, node)) return;
+    want = AFTER;
   }
 }
 
@@ -166,8 +384,6 @@ static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) 
 
 static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                jnode **out) {
-  struct fy_diag *diag = NULL;
-  struct fy_parser *parser = NULL;
   builder b;
   memset(&b, 0, sizeof b);
   b.ctx = ctx;
@@ -199,47 +415,11 @@ static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, con
     goto done;
   }
 
-  struct fy_diag_cfg dcfg;
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = no_output;
-  dcfg.colorize = false;
-  diag = fy_diag_create(&dcfg);
-  if (!diag) {
-    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON diagnostics)");
-    goto done;
-  }
-  fy_diag_set_collect_errors(diag, true);
-  struct fy_parse_cfg pcfg;
-  memset(&pcfg, 0, sizeof pcfg);
-  pcfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
-  pcfg.diag = diag;
-  parser = fy_parser_create(&pcfg);
-  if (!parser || fy_parser_set_string(parser, text, len)) {
-    b.status = brink__fail(ctx, BRINK_ENOMEM, "out of memory (JSON parser)");
-    goto done;
-  }
-  struct fy_event *ev;
-  while (!b.status && (ev = fy_parser_parse(parser)) != NULL) {
-    on_event(&b, ev);
-    fy_parser_event_free(parser, ev);
-  }
-  if (!b.status && fy_parser_get_stream_error(parser)) {
-    void *iter = NULL;
-    struct fy_diag_error *de;
-    while (!b.status && (de = fy_diag_errors_iterate(diag, &iter)) != NULL) {
-      if (de->type < FYET_ERROR) continue;
-      b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: invalid JSON: %s", name, de->line,
-                             de->column, de->msg ? de->msg : "syntax error");
-    }
-    if (!b.status) b.status = brink__fail(ctx, BRINK_EPARSE, "%s: invalid JSON", name);
-  }
+  scan_json(&b, text, len);
   if (!b.status && !b.root)
     b.status = brink__fail(ctx, BRINK_EPARSE, "%s:1:1: no JSON value", name);
 
 done:
-  if (parser) fy_parser_destroy(parser);
-  if (diag) fy_diag_destroy(diag);
   if (b.status) {
     jnode_free(ctx, b.root);
     return b.status;
