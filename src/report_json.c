@@ -34,11 +34,28 @@ typedef struct reader {
   brink_status status;
 } reader;
 
+/* Nodes live in an arena of large blocks (no allocator overhead per value); only the kids
+ * arrays of containers are separate allocations. */
+typedef struct jblock {
+  struct jblock *next;
+  size_t used, cap;
+  max_align_t data[];
+} jblock;
+
+#define JBLOCK_BYTES ((size_t)1 << 20)
+
 static void jnode_free(brink_ctx *ctx, jnode *n) {
   if (!n) return;
   for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
   brink_free(ctx, n->kids);
-  brink_free(ctx, n); /* a scalar's text lives in the same block */
+}
+
+static void arena_free(brink_ctx *ctx, jblock *blocks) {
+  while (blocks) {
+    jblock *next = blocks->next;
+    brink_free(ctx, blocks);
+    blocks = next;
+  }
 }
 
 /* ---- Parsing into the tree ----------------------------------------------------------------- */
@@ -49,8 +66,31 @@ typedef struct builder {
   jnode *stack[JSON_MAX_DEPTH + 1];
   size_t depth;
   jnode *root;
+  jblock *arena;
   brink_status status;
 } builder;
+
+/* n bytes, zeroed, aligned for a jnode, from the arena. */
+static void *arena_alloc(builder *b, size_t n) {
+  n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+  jblock *top = b->arena;
+  if (!top || top->cap - top->used < n) {
+    size_t cap = n > JBLOCK_BYTES ? n : JBLOCK_BYTES;
+    top = brink_malloc(b->ctx, sizeof *top + cap);
+    if (!top) {
+      b->status = BRINK_ENOMEM;
+      return NULL;
+    }
+    top->next = b->arena;
+    top->used = 0;
+    top->cap = cap;
+    b->arena = top;
+  }
+  void *p = (char *)top->data + top->used;
+  top->used += n;
+  memset(p, 0, n);
+  return p;
+}
 
 static int attach(builder *b, jnode *node) {
   if (b->depth == 0) {
@@ -128,12 +168,8 @@ static brink_status syntax(builder *b, const scanner *sc, const char *what) {
 }
 
 static jnode *scalar_node(builder *b, jkind kind, size_t cap, uint32_t line, uint32_t col) {
-  jnode *n = brink_malloc(b->ctx, sizeof *n + cap + 1);
-  if (!n) {
-    b->status = BRINK_ENOMEM;
-    return NULL;
-  }
-  memset(n, 0, sizeof *n);
+  jnode *n = arena_alloc(b, sizeof *n + cap + 1);
+  if (!n) return NULL;
   n->kind = kind;
   n->line = line;
   n->col = col;
@@ -238,8 +274,7 @@ static jnode *scan_string(builder *b, scanner *sc) {
   n->len = k;
   return n;
 fail:
-  brink_free(b->ctx, n);
-  return NULL;
+  return NULL; /* the node stays in the arena, freed with it */
 }
 
 /* A number, true, false or null (told apart when read; checked here against JSON's grammar). */
@@ -347,11 +382,8 @@ static void scan_json(builder *b, const char *text, size_t len) {
                                 b->name, sc.line, sc.col, JSON_MAX_DEPTH);
         return;
       }
-      node = brink_calloc(b->ctx, 1, sizeof *node);
-      if (!node) {
-        b->status = BRINK_ENOMEM;
-        return;
-      }
+      node = arena_alloc(b, sizeof *node);
+      if (!node) return;
       node->kind = c == '{' ? J_OBJ : J_ARR;
       node->line = sc.line;
       node->col = sc.col;
@@ -382,8 +414,9 @@ static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) 
   *col = c;
 }
 
+/* *out: the tree, in *arena (free with jnode_free, then arena_free). */
 static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                               jnode **out) {
+                               jnode **out, jblock **arena) {
   builder b;
   memset(&b, 0, sizeof b);
   b.ctx = ctx;
@@ -422,9 +455,11 @@ static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, con
 done:
   if (b.status) {
     jnode_free(ctx, b.root);
+    arena_free(ctx, b.arena);
     return b.status;
   }
   *out = b.root;
+  *arena = b.arena;
   return BRINK_OK;
 }
 
@@ -856,6 +891,7 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
 brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                 brink_result **out) {
   jnode *root = NULL;
+  jblock *arena = NULL;
   brink_result *res = NULL;
   reader r;
   memset(&r, 0, sizeof r);
@@ -867,7 +903,7 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
     r.status = brink__fail(ctx, BRINK_EINVAL, "no text to parse");
     goto done;
   }
-  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root);
+  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root, &arena);
   if (r.status) goto done;
   if (root->kind != J_OBJ) {
     wrong(&r, root, "an object");
@@ -884,6 +920,7 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
 done:
   brink_buf_release(&r.path);
   jnode_free(ctx, root);
+  arena_free(ctx, arena);
   if (r.status) {
     brink_result_free(res);
     if (r.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])
