@@ -12,6 +12,19 @@
 
 #define MAX_BAD_SHOWN 20
 
+/* SQLite reads '', ':memory:' and 'file:' URIs as databases that live in memory (or as URIs):
+ * an import would print "8 added" and keep nothing. -1 when --db names a file, else
+ * CLI_EXIT_FAIL after the message. */
+static int check_db_path(cli_spec *spec) {
+  const char *db = cli_value(spec, "db", "events.db");
+  if (db[0] && strcmp(db, ":memory:") != 0 && strncmp(db, "file:", 5) != 0) return -1;
+  fprintf(stderr,
+          "brink %s: --db '%s' refused: an empty path, ':memory:' or a 'file:' URI keeps "
+          "nothing on disk; give a file name (./%s for a file so named)\n",
+          spec->name, db, db[0] ? db : "NAME");
+  return CLI_EXIT_FAIL;
+}
+
 static void print_events_help(void) {
   printf("usage: brink events SUBCOMMAND [options]\n"
          "       brink events SUBCOMMAND --help\n\n"
@@ -163,6 +176,7 @@ static int events_import(brink_ctx *ctx, int argc, char **argv) {
   ro.csv_columns = cli_value(&spec, "columns", NULL);
   int quiet = cli_value(&spec, "quiet", NULL) != NULL;
   int tty = isatty(fileno(stderr));
+  if ((rc = check_db_path(&spec)) >= 0) goto done;
   brink_status st = brink_event_store_new(ctx, cli_value(&spec, "db", "events.db"),
                                           BRINK_EVENT_STORE_CREATE, &store);
   if (st) {
@@ -350,6 +364,7 @@ static int events_index(brink_ctx *ctx, int argc, char **argv) {
   o.by = (brink_event_period)by;
   o.dedupe = (brink_event_dedupe)dedupe;
   o.normalise = cli_value(&spec, "normalise", NULL) != NULL;
+  if ((rc = check_db_path(&spec)) >= 0) goto done;
   brink_status st = brink_event_store_new(ctx, cli_value(&spec, "db", "events.db"), 0, &store);
   if (!st) st = brink_events_index(store, &o, &series);
   if (!st)
@@ -473,6 +488,7 @@ static int events_query(brink_ctx *ctx, int argc, char **argv) {
       (rc = cli_u64(&spec, "limit", 0, UINT64_MAX >> 2, 0, &limit)) >= 0)
     goto done;
   f.code = cli_value(&spec, "code", NULL);
+  if ((rc = check_db_path(&spec)) >= 0) goto done;
   brink_status st = brink_event_store_new(ctx, cli_value(&spec, "db", "events.db"), 0, &store);
   query_state q = {.out = &out, .format = format};
   if (!st) {

@@ -47,6 +47,12 @@ static void print_help(void) {
          "exit status: 0 success, 1 runtime failure (bad file, failed run), 2 usage error\n");
 }
 
+/* Warnings of the library (a missing index, a partial result) on stderr. */
+static void on_log(void *userdata, int level, const char *message) {
+  (void)userdata;
+  if (level >= BRINK_LOG_WARN) fprintf(stderr, "brink: warning: %s\n", message);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     print_help();
@@ -99,6 +105,7 @@ int main(int argc, char **argv) {
     cli_par_finalize();
     return CLI_EXIT_FAIL;
   }
+  brink_ctx_set_log(ctx, on_log, NULL);
   cli_signals_install();
   int rc = cmd->fn(ctx, argc - 1, argv + 1);
   brink_ctx_free(ctx);

@@ -142,6 +142,17 @@ static void text(cairo_t *cr, double x, double y, const char *s, double halign, 
   cairo_new_path(cr);
 }
 
+/* Removes an incomplete UTF-8 sequence that snprintf's cut left at the end of s (cairo
+ * refuses the whole string otherwise). */
+static void trim_utf8(char *s) {
+  size_t n = strlen(s), start = n;
+  while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80) start--;
+  if (start == 0) return;
+  unsigned char lead = (unsigned char)s[start - 1];
+  size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (n - (start - 1) < need) s[start - 1] = '\0';
+}
+
 /* Text with a maximum width: cut with "..." when too long. Names longer than the buffer are
  * cut first at a character boundary with room left for the "..." and its NUL. */
 static void text_fit(cairo_t *cr, double x, double y, const char *s, double max_w) {
@@ -333,6 +344,7 @@ static void conflict_chart(chart *c) {
   char sub[512], label[128];
   snprintf(sub, sizeof sub, "%s: %.0f runs per policy; shaded bands: %g%% confidence intervals",
            res->scenario, res->runs, res->confidence * 100);
+  trim_utf8(sub);
   titles(cr, c->w, c->opts->title ? c->opts->title : "Cumulative probability of armed conflict",
          sub);
   legend_row rows[64];
@@ -408,6 +420,7 @@ static void tension_chart(chart *c) {
   snprintf(sub, sizeof sub, "%s: %.0f runs per policy; line: median, bands: %g%% and %g%% of runs",
            res->scenario, res->runs, (p0->quantiles[q75] - p0->quantiles[q25]) * 100,
            (p0->quantiles[q95] - p0->quantiles[q05]) * 100);
+  trim_utf8(sub);
   titles(cr, c->w, c->opts->title ? c->opts->title : "Tension index: simulated fan chart", sub);
 
   /* Key, in one row under the titles. */
@@ -546,6 +559,7 @@ static void provocations_chart(chart *c) {
   snprintf(sub, sizeof sub,
            "%s: share of the %.0f runs per policy with each number of provocations over %.0f %ss",
            res->scenario, res->runs, res->horizon, res->step[0] ? res->step : "step");
+  trim_utf8(sub);
   titles(cr, c->w, c->opts->title ? c->opts->title : "Distribution of provocations per run", sub);
   legend_row rows[64];
   char labels[64][160];
@@ -555,6 +569,7 @@ static void provocations_chart(chart *c) {
     char mean[32];
     brink__report_fixed(p->provocations.mean, 1, 1, 0, mean, sizeof mean);
     snprintf(labels[k], sizeof labels[k], "%s (mean %s)", p->name, mean);
+    trim_utf8(labels[k]);
     rows[k] = (legend_row){style_of(c->sel[k]), labels[k], 0};
     double total = 0;
     for (size_t i = 0; i < p->n_hist; i++) total += p->hist_counts[i];

@@ -43,6 +43,18 @@ static brink_status beta_normal(double a, double b, double u, double *out) {
   return BRINK_OK;
 }
 
+/* I_x(a, b) - u (upper = 0) or (1 - u) - I_{1-x}(b, a) (upper = 1): increasing in x, zero at
+ * the quantile. The second form is the complement computed directly, which keeps relative
+ * precision when u is near 1 (I_x near 1 has only absolute precision). 1 on failure. */
+static int gap(double a, double b, double x, double u, int upper, double *out) {
+  gsl_sf_result r;
+  int status = upper ? gsl_sf_beta_inc_e(b, a, 1.0 - x, &r) : gsl_sf_beta_inc_e(a, b, x, &r);
+  if (status == GSL_EUNDRFLW) r.val = 0.0, status = GSL_SUCCESS; /* far in a tail */
+  if (status != GSL_SUCCESS || !isfinite(r.val)) return 1;
+  *out = upper ? (1.0 - u) - r.val : r.val - u;
+  return 0;
+}
+
 static brink_status beta_quantile(double a, double b, double u, double *out) {
   if (!(a > 0.0 && b > 0.0) || !isfinite(a) || !isfinite(b) || isnan(u)) return BRINK_ERANGE;
   if (u <= 0.0) {
@@ -53,35 +65,43 @@ static brink_status beta_quantile(double a, double b, double u, double *out) {
     *out = 1.0;
     return BRINK_OK;
   }
-  /* Invariant: I(lo) < u <= I(hi), as bit patterns of doubles in [0, 1] (monotone there). */
+  /* The complement for u above 1/2 (1 - u is then exact, Sterbenz), unless the quantile is
+   * below 1e-6, where 1 - x would lose x's digits. */
+  double g_small;
+  int upper = u > 0.5 && !gap(a, b, 1e-6, u, 1, &g_small) && g_small < 0.0;
+  /* Invariant: gap(lo) < 0 <= gap(hi), lo and hi as bit patterns of doubles in [0, 1]
+   * (monotone there), so bisecting the patterns reaches one ulp in at most 64 steps. */
   uint64_t lo = 0, hi = to_bits(1.0);
   double x = a / (a + b);
   for (int it = 0; it < MAX_ITER && hi - lo > 1; it++) {
     /* A Newton point outside the bracket, or every fourth step, bisects the bracket's bits. */
     if (!(x > from_bits(lo) && x < from_bits(hi)) || it % 4 == 3) x = from_bits(lo + (hi - lo) / 2);
-    gsl_sf_result r;
-    int status = gsl_sf_beta_inc_e(a, b, x, &r);
-    if (status == GSL_EUNDRFLW) r.val = 0.0, status = GSL_SUCCESS; /* far in the lower tail */
-    if (status != GSL_SUCCESS || !isfinite(r.val)) return beta_normal(a, b, u, out);
-    if (r.val >= u)
+    double g;
+    if (gap(a, b, x, u, upper, &g)) return beta_normal(a, b, u, out);
+    if (g >= 0.0)
       hi = to_bits(x);
     else
       lo = to_bits(x);
     double density = gsl_ran_beta_pdf(x, a, b);
-    double next = density > 0.0 && isfinite(density) ? x - (r.val - u) / density : -1.0;
+
+    double next = density > 0.0 && isfinite(density) ? x - g / density : -1.0;
     if (next > 0.0 && fabs(next - x) <= 4.0 * 0x1p-53 * x) {
       x = next;
       break; /* converged to a few ulps */
     }
     x = next;
   }
-  if (!(x > from_bits(lo) && x <= from_bits(hi))) x = from_bits(hi);
+  if (!(x >= from_bits(lo) && x <= from_bits(hi))) x = from_bits(hi);
   *out = x;
   return BRINK_OK;
 }
 
 brink_status brink__dist_quantile(const brink_param *p, double u, double *out) {
   double x;
+  /* The generator's (k + 0.5) 2^-53 rounds to exactly 1 for the largest k: keep u inside
+   * (0, 1) so that a normal draw stays finite. */
+  if (u > 1.0 - 0x1p-53) u = 1.0 - 0x1p-53;
+  if (u < 0x1p-54) u = 0x1p-54;
   switch (p->dist) {
   case BRINK_DIST_CONSTANT:
     x = p->value;

@@ -16,6 +16,9 @@
 
 #define CHUNK_BYTES ((size_t)256 * 1024)
 #define LINE_MAX_BYTES ((size_t)1024 * 1024)
+/* The buffer holds a whole line of the limit plus its CR LF, so a line of exactly
+ * LINE_MAX_BYTES is accepted (it was rejected). */
+#define BUF_MAX_BYTES (LINE_MAX_BYTES + 2)
 #define MAX_FIELDS 64
 #define DETECT_LINES 16
 
@@ -140,7 +143,8 @@ static brink_status source_read(brink_event_reader *r, char *dst, size_t n, size
   if (r->zfile) {
     zip_int64_t k = zip_fread(r->zfile, dst, n);
     if (k < 0)
-      return brink__fail(r->ctx, BRINK_EIO, "cannot read '%s': %s", r->where, zip_strerror(r->zip));
+      return brink__fail(r->ctx, BRINK_EIO, "cannot read '%s': %s", r->where,
+                         zip_file_strerror(r->zfile)); /* the file's error: a CRC mismatch */
     *got = (size_t)k;
   } else if (r->fp) {
     *got = fread(dst, 1, n, r->fp);
@@ -163,8 +167,8 @@ static brink_status fill(brink_event_reader *r) {
     r->end -= r->pos;
     r->pos = 0;
   }
-  if (r->end == r->cap && r->cap < LINE_MAX_BYTES) {
-    size_t cap = r->cap * 2 > LINE_MAX_BYTES ? LINE_MAX_BYTES : r->cap * 2;
+  if (r->end == r->cap && r->cap < BUF_MAX_BYTES) {
+    size_t cap = r->cap * 2 > BUF_MAX_BYTES ? BUF_MAX_BYTES : r->cap * 2;
     char *b = brink_realloc(r->ctx, r->buf, cap + 1);
     if (!b) return BRINK_ENOMEM;
     r->buf = b;
@@ -212,12 +216,22 @@ static brink_status next_line(brink_event_reader *r, char **line, size_t *len) {
       r->stats.bytes += nl ? n + 1 : n;
       r->stats.lines++;
       if (n > 0 && start[n - 1] == '\r') start[--n] = '\0';
+      if (n > LINE_MAX_BYTES) {
+        if ((st = report_bad(r, "line longer than %zu bytes", LINE_MAX_BYTES))) goto done;
+        continue;
+      }
+      const char *nul = memchr(start, '\0', n);
+      if (nul) {
+        /* C strings would end at the NUL: "19\0 0" would be stored as "19". */
+        if ((st = report_bad(r, "NUL byte at column %zu", (size_t)(nul - start) + 1))) goto done;
+        continue;
+      }
       *line = start;
       *len = n;
       goto done;
     }
     if (r->eof) goto done;
-    if (r->pos == 0 && r->end == r->cap && r->cap >= LINE_MAX_BYTES) {
+    if (r->pos == 0 && r->end == r->cap && r->cap >= BUF_MAX_BYTES) {
       /* Overlong line: drop it up to its newline, then report it. */
       r->stats.lines++;
       int found = 0;
@@ -573,6 +587,17 @@ static brink_status read_header(brink_event_reader *r, const char *mapping) {
         break;
       }
   }
+  for (int i = 0; i < F_COUNT; i++) {
+    if (r->col[i] < 0) continue;
+    for (size_t c = (size_t)r->col[i] + 1; c < nf; c++)
+      if (strlen(r->fields[c]) == want_len[i] && memcmp(r->fields[c], want[i], want_len[i]) == 0) {
+        st = brink__fail(r->ctx, BRINK_EPARSE,
+                         "%s:1: header column '%.*s' appears twice (columns %d and %zu): "
+                         "expected each column once",
+                         r->where, (int)want_len[i], want[i], r->col[i] + 1, c + 1);
+        goto done;
+      }
+  }
   static const int required[] = {F_DATE, F_A1COUNTRY, F_A2COUNTRY, F_CODE};
   for (size_t i = 0; i < BRINK_ARRAY_LEN(required); i++) {
     int f = required[i];
@@ -723,6 +748,12 @@ static brink_status reader_alloc(brink_ctx *ctx, const char *name,
 static brink_status reader_start(brink_event_reader *r, const brink_event_read_opts *opts) {
   brink_status st = BRINK_OK;
   if ((st = fill(r))) goto done;
+  /* A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name. */
+  if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+    memmove(r->buf, r->buf + 3, r->end - 3);
+    r->end -= 3;
+    r->stats.bytes += 3;
+  }
   if (r->format == BRINK_EVENT_FORMAT_AUTO && (st = detect(r))) goto done;
   if (r->format == BRINK_EVENT_FORMAT_ICEWS || r->format == BRINK_EVENT_FORMAT_CSV)
     st = read_header(r, opts ? opts->csv_columns : NULL);

@@ -19,8 +19,23 @@ struct brink_event_store {
   brink_ctx *ctx;
   sqlite3 *db;
   char *path;
-  int version; /* schema version (user_version): 1 or 2 */
+  int version;         /* schema version (user_version): 1 or 2 */
+  int indexes_missing; /* secondary indexes left out by an interrupted or failed build */
 };
+
+/* 1 when both secondary indexes exist (a read: opening a store never writes). */
+static int indexes_present(sqlite3 *db) {
+  sqlite3_stmt *q = NULL;
+  int n = 0;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                         "('events_by_date', 'events_by_dyad')",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    n = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  return n == 2;
+}
 
 /* Schema 2 keys each event by one integer, the table's INTEGER PRIMARY KEY, derived exactly
  * from (source, event_id, date):
@@ -100,9 +115,10 @@ brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned fl
   }
   sqlite3_busy_timeout(s->db, 5000);
   if ((st = exec(s, "PRAGMA cache_size=-65536;"))) goto done;
-  /* Create the schema once (user_version 0 = new file); later opens only make sure the
-   * secondary indexes exist (an interrupted bulk import may have left them out), which is a
-   * read when they do: opening for a query takes no write lock. */
+  /* Create the schema once (user_version 0 = new file). Later opens only read: secondary
+   * indexes that an interrupted or failed build left out are reported and rebuilt by the next
+   * import (brink_events_import), never on open, so opening works on a full disk or a
+   * read-only file and queries run on the committed rows (more slowly). */
   sqlite3_stmt *version = NULL;
   int user_version = 0;
   if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &version, NULL) == SQLITE_OK &&
@@ -118,11 +134,16 @@ brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned fl
     goto done;
   }
   s->version = user_version ? user_version : 2;
-  if (user_version == 0)
+  if (user_version == 0) {
     st = exec(s, "BEGIN IMMEDIATE;" SCHEMA_SQL "PRAGMA user_version=2; COMMIT;");
-  else
-    st = exec(s, INDEX_SQL);
-  if (st) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  } else if (!indexes_present(s->db)) {
+    s->indexes_missing = 1;
+    brink__log(ctx, BRINK_LOG_WARN,
+               "event store '%s': secondary indexes are missing (an index build was "
+               "interrupted); queries are slower until the next import rebuilds them",
+               path);
+  }
 done:
   if (st) {
     brink_event_store_free(s);
@@ -399,6 +420,11 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
   sync_ok = 1;
   /* Speed over durability while importing: a crash loses at most this import, which is one
    * transaction and can simply be run again (duplicates are refused). */
+  /* Resume an index build that an earlier import could not finish. */
+  if (s->indexes_missing) {
+    if ((st = exec(s, INDEX_SQL))) goto done;
+    s->indexes_missing = 0;
+  }
   if ((st = exec(s, "PRAGMA synchronous=OFF; BEGIN IMMEDIATE"))) goto done;
   in_tx = 1;
   if (sqlite3_prepare_v2(s->db, "INSERT INTO files(path, format) VALUES(?1, ?2)", -1, &file,
@@ -492,15 +518,24 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
   if ((st = exec(s, "COMMIT"))) goto done;
   in_tx = 0;
   /* After the commit: building inside the big transaction is several times slower (its pages
-   * have spilled from the cache). Should this fail, brink_event_store_new rebuilds them. */
+   * have spilled from the cache). */
   if (bulk) {
     /* A small page cache makes SQLite's sorter merge cache-sized runs, about twice as fast
      * here as one large in-memory sort (1 M rows: 1.7 s against 3 s); a second sorter thread
      * saves about 0.3 s more. (A memory map for the table scans did not help.) */
+    /* The rows are committed whatever happens here: a failure (a full disk) is reported as a
+     * warning and the build resumed by the next import, not as a failed import. */
     st = exec(s, "PRAGMA cache_size=-2000; PRAGMA threads=2;");
     if (!st) st = exec(s, INDEX_SQL);
     sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA threads=0", NULL, NULL, NULL);
-    if (st) goto done;
+    if (st) {
+      brink__log(s->ctx, BRINK_LOG_WARN,
+                 "%s: rows committed, but the secondary indexes could not be built (%s); the "
+                 "next import rebuilds them",
+                 where, brink_ctx_errmsg(s->ctx));
+      s->indexes_missing = 1;
+      st = BRINK_OK;
+    }
   }
 done:
   if (thread_started) thrd_join(thread, NULL); /* not reached with the thread running */

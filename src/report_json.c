@@ -1,17 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads the JSON result of `brink run`/`brink compare` (docs/output.md) into a brink_result.
- * libfyaml's event parser (JSON mode) builds a small tree that keeps line:column of every
- * value, so that a wrong value is reported where it is. */
+ * A one-pass scanner builds a small tree (one node per value, text in the same block) that
+ * keeps line:column of every value, so that a wrong value is reported where it is; memory is a
+ * small multiple of the file and nesting is limited as it opens. */
 #include <errno.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "json_internal.h"
 #include "report_internal.h"
 
+#define JSON_MAX_BYTES ((size_t)256 << 20)
+#define JSON_MAX_DEPTH 64
 #define NO_VALUE ((double)NAN) /* null, or not given */
+
+typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
+
+/* An object holds 2n kids: key, value, key, value... A plain scalar is a number, true, false
+ * or null (told apart when it is read). */
+typedef struct jnode {
+  jkind kind;
+  uint32_t line, col;
+  char *text; /* scalars: NUL-terminated */
+  size_t len;
+  struct jnode **kids;
+  size_t n, cap;
+} jnode;
 
 typedef struct reader {
   brink_ctx *ctx;
@@ -20,14 +34,451 @@ typedef struct reader {
   brink_status status;
 } reader;
 
+/* Nodes live in an arena of large blocks (no allocator overhead per value); only the kids
+ * arrays of containers are separate allocations. */
+typedef struct jblock {
+  struct jblock *next;
+  size_t used, cap;
+  max_align_t data[];
+} jblock;
+
+#define JBLOCK_BYTES ((size_t)1 << 20)
+
+static void jnode_free(brink_ctx *ctx, jnode *n) {
+  if (!n) return;
+  for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
+  brink_free(ctx, n->kids);
+}
+
+static void arena_free(brink_ctx *ctx, jblock *blocks) {
+  while (blocks) {
+    jblock *next = blocks->next;
+    brink_free(ctx, blocks);
+    blocks = next;
+  }
+}
+
+/* ---- Parsing into the tree ----------------------------------------------------------------- */
+
+typedef struct builder {
+  brink_ctx *ctx;
+  const char *name;
+  jnode *stack[JSON_MAX_DEPTH + 1];
+  size_t depth;
+  jnode *root;
+  jblock *arena;
+  brink_status status;
+} builder;
+
+/* n bytes, zeroed, aligned for a jnode, from the arena. */
+static void *arena_alloc(builder *b, size_t n) {
+  n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+  jblock *top = b->arena;
+  if (!top || top->cap - top->used < n) {
+    size_t cap = n > JBLOCK_BYTES ? n : JBLOCK_BYTES;
+    top = brink_malloc(b->ctx, sizeof *top + cap);
+    if (!top) {
+      b->status = BRINK_ENOMEM;
+      return NULL;
+    }
+    top->next = b->arena;
+    top->used = 0;
+    top->cap = cap;
+    b->arena = top;
+  }
+  void *p = (char *)top->data + top->used;
+  top->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+static int attach(builder *b, jnode *node) {
+  if (b->depth == 0) {
+    if (b->root) {
+      jnode_free(b->ctx, node);
+      b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a second JSON value: expected one",
+                              b->name, node->line, node->col);
+      return -1;
+    }
+    b->root = node;
+    return 0;
+  }
+  jnode *parent = b->stack[b->depth - 1];
+  if (parent->kind == J_OBJ && parent->n % 2 == 0 && node->kind != J_STR && node->kind != J_PLAIN) {
+    uint32_t line = node->line, col = node->col;
+    jnode_free(b->ctx, node);
+    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: expected a string as object key",
+                            b->name, line, col);
+    return -1;
+  }
+  if (parent->n == parent->cap) {
+    size_t cap = parent->cap ? parent->cap * 2 : 8;
+    jnode **kids = brink_realloc(b->ctx, parent->kids, cap * sizeof *kids);
+    if (!kids) {
+      jnode_free(b->ctx, node);
+      b->status = BRINK_ENOMEM;
+      return -1;
+    }
+    parent->kids = kids;
+    parent->cap = cap;
+  }
+  parent->kids[parent->n++] = node;
+  return 0;
+}
+
+/* ---- The JSON scanner: one pass, no copy of the input, a node per value ------------------ */
+
+typedef struct scanner {
+  const char *s;
+  size_t len, pos;
+  uint32_t line, col; /* of s[pos]; columns count characters, not bytes */
+} scanner;
+
+static void advance(scanner *sc, size_t n) {
+  for (size_t end = sc->pos + n; sc->pos < end; sc->pos++) {
+    unsigned char c = (unsigned char)sc->s[sc->pos];
+    if (c == '\n') {
+      sc->line++;
+      sc->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      sc->col++;
+    }
+  }
+}
+
+static void skip_space(scanner *sc) {
+  while (sc->pos < sc->len) {
+    char c = sc->s[sc->pos];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+    advance(sc, 1);
+  }
+}
+
+static brink_status syntax(builder *b, const scanner *sc, const char *what) {
+  if (b->status) return b->status;
+  if (sc->pos >= sc->len)
+    return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s (at the end)",
+                                   b->name, sc->line, sc->col, what);
+  unsigned char c = (unsigned char)sc->s[sc->pos];
+  if (c >= 0x20 && c < 0x7f)
+    return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s, found '%c'",
+                                   b->name, sc->line, sc->col, what, c);
+  return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s", b->name,
+                                 sc->line, sc->col, what);
+}
+
+static jnode *scalar_node(builder *b, jkind kind, size_t cap, uint32_t line, uint32_t col) {
+  jnode *n = arena_alloc(b, sizeof *n + cap + 1);
+  if (!n) return NULL;
+  n->kind = kind;
+  n->line = line;
+  n->col = col;
+  n->text = (char *)(n + 1);
+  return n;
+}
+
+static int hex4(const char *p, uint32_t *out) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9')
+      v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= (uint32_t)(c - 'A' + 10);
+    else
+      return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static size_t put_utf8(char *d, uint32_t cp) {
+  if (cp < 0x80) {
+    d[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    d[0] = (char)(0xC0 | cp >> 6);
+    d[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    d[0] = (char)(0xE0 | cp >> 12);
+    d[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    d[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  d[0] = (char)(0xF0 | cp >> 18);
+  d[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+  d[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+  d[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* A string at s[pos] == '"': its decoded text (never longer than the raw text) in a node. */
+static jnode *scan_string(builder *b, scanner *sc) {
+  uint32_t line = sc->line, col = sc->col;
+  size_t end = sc->pos + 1;
+  while (end < sc->len && sc->s[end] != '"') end += sc->s[end] == '\\' ? 2 : 1;
+  if (end >= sc->len) {
+    syntax(b, sc, "unterminated string");
+    return NULL;
+  }
+  jnode *n = scalar_node(b, J_STR, end - sc->pos - 1, line, col);
+  if (!n) return NULL;
+  size_t k = 0;
+  advance(sc, 1);
+  while (sc->s[sc->pos] != '"') {
+    unsigned char c = (unsigned char)sc->s[sc->pos];
+    if (c < 0x20) {
+      syntax(b, sc, "control character in a string");
+      goto fail;
+    }
+    if (c != '\\') {
+      n->text[k++] = (char)c;
+      advance(sc, 1);
+      continue;
+    }
+    char e = sc->s[sc->pos + 1];
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *hit = e ? strchr(from, e) : NULL;
+    if (hit) {
+      n->text[k++] = to[hit - from];
+      advance(sc, 2);
+      continue;
+    }
+    uint32_t cp, lo;
+    if (e != 'u' || sc->pos + 6 > end || hex4(sc->s + sc->pos + 2, &cp)) {
+      syntax(b, sc, "bad escape in a string");
+      goto fail;
+    }
+    size_t used = 6;
+    if (cp >= 0xD800 && cp < 0xDC00 && sc->pos + 12 <= end && sc->s[sc->pos + 6] == '\\' &&
+        sc->s[sc->pos + 7] == 'u' && !hex4(sc->s + sc->pos + 8, &lo) && lo >= 0xDC00 &&
+        lo < 0xE000) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      used = 12;
+    }
+    if (cp == 0 || (cp >= 0xD800 && cp < 0xE000)) {
+      syntax(b, sc, cp ? "lone UTF-16 surrogate in a string" : "NUL (\\u0000) in a string");
+      goto fail;
+    }
+    k += put_utf8(n->text + k, cp);
+    advance(sc, used);
+  }
+  advance(sc, 1);
+  n->text[k] = '\0';
+  n->len = k;
+  return n;
+fail:
+  return NULL; /* the node stays in the arena, freed with it */
+}
+
+/* A number, true, false or null (told apart when read; checked here against JSON's grammar). */
+static jnode *scan_plain(builder *b, scanner *sc) {
+  const char *p = sc->s + sc->pos, *end = sc->s + sc->len, *q = p;
+  size_t n;
+  if ((n = (size_t)(end - p)) >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
+    q = p + 4;
+  else if (n >= 5 && !memcmp(p, "false", 5))
+    q = p + 5;
+  else {
+    if (q < end && *q == '-') q++;
+    if (q < end && *q == '0')
+      q++;
+    else if (q < end && *q >= '1' && *q <= '9')
+      while (q < end && *q >= '0' && *q <= '9') q++;
+    else
+      q = p;
+    if (q > p && q < end && *q == '.') {
+      const char *digits = ++q;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q == digits) q = p;
+    }
+    if (q > p && q < end && (*q == 'e' || *q == 'E')) {
+      q++;
+      if (q < end && (*q == '+' || *q == '-')) q++;
+      const char *digits = q;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q == digits) q = p;
+    }
+  }
+  if (q == p || (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                             (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' || *q == '+'))) {
+    syntax(b, sc, "expected a value");
+    return NULL;
+  }
+  jnode *node = scalar_node(b, J_PLAIN, (size_t)(q - p), sc->line, sc->col);
+  if (!node) return NULL;
+  memcpy(node->text, p, (size_t)(q - p));
+  node->text[q - p] = '\0';
+  node->len = (size_t)(q - p);
+  advance(sc, (size_t)(q - p));
+  return node;
+}
+
+/* Builds the tree in one pass. Nesting is checked as it opens (64 levels), so a hostile file
+ * costs at most one node per value it really holds: memory stays a small multiple of the
+ * file (it was about 280 times with libfyaml's parser). */
+static void scan_json(builder *b, const char *text, size_t len) {
+  scanner sc = {text, len, 0, 1, 1};
+  enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, AFTER } want = VALUE;
+  for (;;) {
+    skip_space(&sc);
+    if (want == AFTER) {
+      if (b->depth == 0) {
+        if (sc.pos < sc.len) syntax(b, &sc, "expected the end after the JSON value");
+        return;
+      }
+      jnode *top = b->stack[b->depth - 1];
+      char close = top->kind == J_OBJ ? '}' : ']';
+      if (sc.pos < sc.len && sc.s[sc.pos] == ',') {
+        advance(&sc, 1);
+        want = top->kind == J_OBJ ? KEY : VALUE;
+      } else if (sc.pos < sc.len && sc.s[sc.pos] == close) {
+        advance(&sc, 1);
+        b->depth--;
+      } else {
+        syntax(b, &sc, top->kind == J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+        return;
+      }
+      continue;
+    }
+    if (sc.pos >= sc.len) {
+      syntax(b, &sc, want == KEY || want == KEY_OR_END ? "expected a key" : "expected a value");
+      return;
+    }
+    char c = sc.s[sc.pos];
+    if ((want == KEY_OR_END && c == '}') || (want == VALUE_OR_END && c == ']')) {
+      advance(&sc, 1);
+      b->depth--;
+      want = AFTER;
+      continue;
+    }
+    if (want == KEY || want == KEY_OR_END) {
+      if (c != '"') {
+        syntax(b, &sc, "expected a string as object key");
+        return;
+      }
+      jnode *key = scan_string(b, &sc);
+      if (!key || attach(b, key)) return;
+      skip_space(&sc);
+      if (sc.pos >= sc.len || sc.s[sc.pos] != ':') {
+        syntax(b, &sc, "expected ':' after the key");
+        return;
+      }
+      advance(&sc, 1);
+      want = VALUE;
+      continue;
+    }
+    jnode *node = NULL;
+    if (c == '{' || c == '[') {
+      if (b->depth >= JSON_MAX_DEPTH) {
+        b->status = brink__fail(b->ctx, BRINK_ELIMIT,
+                                "%s:%u:%u: nesting deeper than %d levels: expected a result",
+                                b->name, sc.line, sc.col, JSON_MAX_DEPTH);
+        return;
+      }
+      node = arena_alloc(b, sizeof *node);
+      if (!node) return;
+      node->kind = c == '{' ? J_OBJ : J_ARR;
+      node->line = sc.line;
+      node->col = sc.col;
+      advance(&sc, 1);
+      if (attach(b, node)) return;
+      b->stack[b->depth++] = node;
+      want = c == '{' ? KEY_OR_END : VALUE_OR_END;
+      continue;
+    }
+    node = c == '"' ? scan_string(b, &sc) : scan_plain(b, &sc);
+    if (!node || attach(b, node)) return;
+    want = AFTER;
+  }
+}
+
+/* Line and column of byte offset off. */
+static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
+  uint32_t l = 1, c = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      l++;
+      c = 1;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      c++;
+    }
+  }
+  *line = l;
+  *col = c;
+}
+
+/* *out: the tree, in *arena (free with jnode_free, then arena_free). */
+static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                               jnode **out, jblock **arena) {
+  builder b;
+  memset(&b, 0, sizeof b);
+  b.ctx = ctx;
+  b.name = name;
+  *out = NULL;
+  uint32_t line, col;
+  if (len > JSON_MAX_BYTES) {
+    b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
+                           len, JSON_MAX_BYTES);
+    goto done;
+  }
+  /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
+   * a result always starts with '{', which also rules out YAML directives. */
+  size_t bad = brink__report_utf8_check(text, len);
+  if (bad < len) {
+    locate(text, bad, &line, &col);
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
+                           col, (unsigned)(unsigned char)text[bad]);
+    goto done;
+  }
+  size_t first = 0;
+  while (first < len &&
+         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
+    first++;
+  if (first == len || text[first] != '{') {
+    locate(text, first, &line, &col);
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name,
+                           line, col, first == len ? "empty input" : "not JSON");
+    goto done;
+  }
+
+  scan_json(&b, text, len);
+  if (!b.status && !b.root)
+    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:1:1: no JSON value", name);
+
+done:
+  if (b.status) {
+    jnode_free(ctx, b.root);
+    arena_free(ctx, b.arena);
+    return b.status;
+  }
+  *out = b.root;
+  *arena = b.arena;
+  return BRINK_OK;
+}
+
 /* ---- From the tree to the struct ----------------------------------------------------------- */
+
+static const char *kind_word(const jnode *n) {
+  if (n->kind == J_OBJ) return "an object";
+  if (n->kind == J_ARR) return "an array";
+  if (n->kind == J_STR) return "a string";
+  if (!strcmp(n->text, "null")) return "null";
+  if (!strcmp(n->text, "true") || !strcmp(n->text, "false")) return "a boolean";
+  return "a number";
+}
 
 static brink_status wrong(reader *r, const jnode *n, const char *expected) {
   if (r->status) return r->status;
-  r->status =
-      brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'", r->name,
-                  n->line, n->col, r->path.data, expected, brink__json_kind_word(n),
-                  n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
+  r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'",
+                          r->name, n->line, n->col, r->path.data, expected, kind_word(n),
+                          n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
   return r->status;
 }
 
@@ -52,18 +503,26 @@ static void pop(reader *r, size_t at) {
   if (r->path.cap) r->path.data[at] = '\0';
 }
 
+static const jnode *lookup(const jnode *obj, const char *key) {
+  for (size_t i = 0; i + 1 < obj->n; i += 2)
+    if (!strcmp(obj->kids[i]->text, key)) return obj->kids[i + 1];
+  return NULL;
+}
+
 /* The value of key in obj, or NULL after an error when required and missing. */
 static const jnode *member(reader *r, const jnode *obj, const char *key, int required) {
-  const jnode *v = brink__json_lookup(obj, key);
+  const jnode *v = lookup(obj, key);
   if (!v && required && !r->status)
     r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s%smissing key '%s'", r->name,
                             obj->line, obj->col, r->path.data, r->path.len ? ": " : "", key);
   return v;
 }
 
+static int is_null(const jnode *n) { return n->kind == J_PLAIN && !strcmp(n->text, "null"); }
+
 static brink_status number_of(reader *r, const jnode *n, int null_ok, double *out) {
   if (r->status) return r->status;
-  if (null_ok && brink__json_is_null(n)) {
+  if (null_ok && is_null(n)) {
     *out = NO_VALUE;
     return BRINK_OK;
   }
@@ -90,7 +549,7 @@ static void get_string(reader *r, const jnode *obj, const char *key, int require
   if (v && !r->status) {
     if (v->kind == J_STR)
       text = v->text;
-    else if (!brink__json_is_null(v)) {
+    else if (!is_null(v)) {
       size_t at = push_key(r, key);
       wrong(r, v, "a string");
       pop(r, at);
@@ -105,7 +564,7 @@ static const jnode *get_container(reader *r, const jnode *obj, const char *key, 
                                   int required) {
   const jnode *v = member(r, obj, key, required);
   if (!v || r->status) return NULL;
-  if (!required && brink__json_is_null(v)) return NULL;
+  if (!required && is_null(v)) return NULL;
   if (v->kind != kind) {
     size_t at = push_key(r, key);
     wrong(r, v, kind == J_OBJ ? "an object" : "an array");
@@ -239,8 +698,7 @@ static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
   if (!h) return;
   size_t at = push_key(r, "provocations_hist");
   get_number(r, h, "bin_width", 1, 0, NO_VALUE, &p->hist_bin_width);
-  if (!r->status && !(p->hist_bin_width > 0))
-    wrong(r, brink__json_lookup(h, "bin_width"), "a width > 0");
+  if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(h, "bin_width"), "a width > 0");
   const jnode *counts = get_container(r, h, "counts", J_ARR, 1);
   if (counts) {
     size_t at2 = push_key(r, "counts");
@@ -315,7 +773,7 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   read_curve(r, n, p);
   get_estimate(r, n, "p_clash", &p->p_clash);
   get_estimate(r, n, "provocations", &p->provocations);
-  const jnode *prov = brink__json_lookup(n, "provocations");
+  const jnode *prov = lookup(n, "provocations");
   if (prov && !r->status) {
     size_t at = push_key(r, "provocations");
     get_number(r, prov, "sd", 0, 1, NO_VALUE, &p->provocations_sd);
@@ -359,11 +817,10 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
   get_number(r, root, "seed", 1, 0, NO_VALUE, &res->seed);
   get_string(r, root, "rng", 0, &res->rng);
   get_number(r, root, "runs", 1, 0, NO_VALUE, &res->runs);
-  if (!r->status && !(res->runs >= 1))
-    wrong(r, brink__json_lookup(root, "runs"), "a number of runs >= 1");
+  if (!r->status && !(res->runs >= 1)) wrong(r, lookup(root, "runs"), "a number of runs >= 1");
   get_number(r, root, "horizon", 1, 0, NO_VALUE, &res->horizon);
   if (!r->status && !(res->horizon >= 1 && res->horizon <= 1e6))
-    wrong(r, brink__json_lookup(root, "horizon"), "a number of steps in 1..1000000");
+    wrong(r, lookup(root, "horizon"), "a number of steps in 1..1000000");
   get_string(r, root, "step", 0, &res->step);
   get_string(r, root, "start", 0, &res->start);
   get_number(r, root, "confidence", 0, 0, 0.95, &res->confidence);
@@ -434,6 +891,7 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
 brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                 brink_result **out) {
   jnode *root = NULL;
+  jblock *arena = NULL;
   brink_result *res = NULL;
   reader r;
   memset(&r, 0, sizeof r);
@@ -445,7 +903,7 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
     r.status = brink__fail(ctx, BRINK_EINVAL, "no text to parse");
     goto done;
   }
-  r.status = brink__json_parse(ctx, text ? text : "", len, r.name, "a result", &root);
+  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root, &arena);
   if (r.status) goto done;
   if (root->kind != J_OBJ) {
     wrong(&r, root, "an object");
@@ -461,7 +919,8 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
 
 done:
   brink_buf_release(&r.path);
-  brink__json_free(ctx, root);
+  jnode_free(ctx, root);
+  arena_free(ctx, arena);
   if (r.status) {
     brink_result_free(res);
     if (r.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])

@@ -2,9 +2,13 @@
 /* Scenario loading: reads the file and its includes (cycles and depth checked), merges the
  * including file over the included ones, applies --set overrides, then hands the one merged
  * tree to the validator (scenario.c). */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dist.h"
 #include "internal.h"
@@ -17,13 +21,34 @@ typedef struct chain {
 
 /* ---- Files and paths -------------------------------------------------------------------- */
 
-/* Reads a whole file, refusing more than SCN_MAX_FILE_BYTES. On failure *why says why. */
-static brink_status read_file(const char *path, brink_buf *out, const char **why) {
+/* Reads a whole file, refusing more than SCN_MAX_FILE_BYTES. regular_only refuses anything
+ * but a regular file (includes: a FIFO would block the load forever); it is opened without
+ * blocking and checked with fstat, so nothing can be swapped in between. On failure *why
+ * says why. */
+static brink_status read_file(const char *path, int regular_only, brink_buf *out,
+                              const char **why) {
   brink_status st = BRINK_OK;
-  FILE *f = fopen(path, "rb");
+  FILE *f = NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
   *why = NULL;
-  if (!f) {
+  if (fd < 0) {
     *why = errno == ENOENT ? "no such file" : errno == EACCES ? "permission denied" : "cannot open";
+    st = BRINK_EIO;
+    goto done;
+  }
+  struct stat sb;
+  if (regular_only && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+    *why = S_ISDIR(sb.st_mode) ? "is a directory"
+                               : "not a regular file (only regular files can be included)";
+    close(fd);
+    st = BRINK_EIO;
+    goto done;
+  }
+  if (regular_only) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    *why = "cannot open";
     st = BRINK_EIO;
     goto done;
   }
@@ -199,7 +224,7 @@ static ynode *load_include(scn_loader *L, const char *including, const ynode *it
                      item->text);
     goto done;
   }
-  brink_status st = read_file(joined.data, &text, &why);
+  brink_status st = read_file(joined.data, 1, &text, &why);
   if (st == BRINK_ENOMEM) {
     L->status = st;
     goto done;
@@ -522,7 +547,7 @@ brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *c
   const char *why = NULL;
   *out = NULL;
   brink_buf_init(&text, ctx, SCN_MAX_FILE_BYTES + 1);
-  st = read_file(path, &text, &why);
+  st = read_file(path, 0, &text, &why);
   if (st == BRINK_ENOMEM) goto done;
   if (st) {
     st = st == BRINK_ELIMIT ? BRINK_ELIMIT : BRINK_EIO;

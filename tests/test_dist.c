@@ -23,7 +23,7 @@ static brink_param beta(double a, double b) {
   return p;
 }
 
-static const double us[] = {0x1p-54, 1e-12, 1e-6, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 1e-9, 1 - 0x1p-54};
+static const double us[] = {0x1p-54, 1e-12, 1e-6, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 1e-9, 1 - 0x1p-53};
 
 /* beta(a, 1) has CDF x^a, so its quantile is u^(1/a); beta(1, b): 1 - (1 - u)^(1/b). */
 static void test_beta_closed_forms(void) {
