@@ -134,7 +134,8 @@ void brink_hawkes_data_sort(brink_hawkes_data *data) {
     double t = data->time[i];
     uint32_t s = data->stream[i];
     size_t j = i;
-    while (j > 0 && (data->time[j - 1] > t || (data->time[j - 1] == t && data->stream[j - 1] > s))) {
+    while (j > 0 &&
+           (data->time[j - 1] > t || (data->time[j - 1] == t && data->stream[j - 1] > s))) {
       data->time[j] = data->time[j - 1];
       data->stream[j] = data->stream[j - 1];
       j--;
@@ -263,8 +264,8 @@ typedef struct target_eval {
  * events, ga = sum alpha_j G_j at the start), with its gradient added into grad (-1 times:
  * grad is of the log-likelihood). The unfloored set is an interval because the excitation is
  * monotone between events (one decay per target): solve mu + beta ga e^{-beta s} = floor. */
-static double piece(double mu, double beta, size_t n, const double *G,
-                    double ga, double ha, double floor, double h, double *grad) {
+static double piece(double mu, double beta, size_t n, const double *G, double ga, double ha,
+                    double floor, double h, double *grad) {
   double e0 = beta * ga, a = 0.0, b = h;
   if (e0 >= 0.0) {
     if (mu < floor) {
@@ -399,8 +400,8 @@ brink_status brink_hawkes_loglik(brink_ctx *ctx, const brink_hawkes_params *para
   if (!work) return BRINK_ENOMEM;
   double sum = 0.0;
   for (size_t k = 0; k < params->n_targets; k++) {
-    target_eval te = {data, params->targets[k], t0, t1, floor_of(params), work,
-                      work + data->n_streams};
+    target_eval te = {data, params->targets[k],    t0, t1, floor_of(params),
+                      work, work + data->n_streams};
     double ll = target_loglik(&te, params->mu[k], params->beta[k],
                               params->alpha + k * params->n_streams, NULL, NULL, NULL);
     if (ll_target) ll_target[k] = ll;
@@ -501,8 +502,8 @@ brink_status brink_hawkes_rescale(brink_ctx *ctx, const brink_hawkes_params *par
   double *work = brink_calloc(ctx, 2 * data->n_streams + n_max, sizeof *work);
   if (!work) return BRINK_ENOMEM;
   double *tau = work + 2 * data->n_streams;
-  target_eval te = {data, params->targets[target], t0, t1, floor_of(params), work,
-                    work + data->n_streams};
+  target_eval te = {data, params->targets[target], t0, t1, floor_of(params),
+                    work, work + data->n_streams};
   size_t nt = 0;
   target_loglik(&te, params->mu[target], params->beta[target],
                 params->alpha + target * params->n_streams, NULL, tau, &nt);
@@ -775,8 +776,8 @@ brink_status brink_hawkes_fit_run(brink_ctx *ctx, const brink_hawkes_data *data,
   fit->aic = 2.0 * (double)fit->n_params - 2.0 * fit->loglik_total;
   fit->t0 = t0;
   fit->t1 = t1;
-  fit->params = (brink_hawkes_params){n, n_targets, fit->targets, fit->mu, fit->beta, fit->alpha,
-                                      fl};
+  fit->params =
+      (brink_hawkes_params){n, n_targets, fit->targets, fit->mu, fit->beta, fit->alpha, fl};
   *out = fit;
   fit = NULL;
 done:
@@ -944,8 +945,9 @@ brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params
   *out = NULL;
   double t0 = (double)origin, t1 = t0 + (double)(BRINK_HAWKES_WINDOW_DAYS * n_windows);
   if (n_windows == 0 || n_windows > 100 || runs == 0)
-    return brink__fail(ctx, BRINK_EINVAL, "hawkes forecast: %zu windows and %llu runs (1-100 "
-                                          "windows and at least one run needed)",
+    return brink__fail(ctx, BRINK_EINVAL,
+                       "hawkes forecast: %zu windows and %llu runs (1-100 "
+                       "windows and at least one run needed)",
                        n_windows, (unsigned long long)runs);
   brink_status st = check_params(ctx, params, data, t0, t1);
   if (st) return st;

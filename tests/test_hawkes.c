@@ -205,8 +205,7 @@ static void test_rescaling(void) {
   double pmu[] = {(double)n / 20000.0}, palpha[] = {0.0}, ks = 0.0, pv = 1.0;
   brink_hawkes_params poisson = {1, 1, tg, pmu, beta, palpha, 0.0};
   size_t nt = 0;
-  CHECK_INT(brink_hawkes_rescale(ctx, &poisson, d, 0.0, 20000.0, 0, NULL, &nt, &ks, &pv),
-            BRINK_OK);
+  CHECK_INT(brink_hawkes_rescale(ctx, &poisson, d, 0.0, 20000.0, 0, NULL, &nt, &ks, &pv), BRINK_OK);
   CHECK_INT(nt, n);
   CHECK(pv < 1e-4);
   brink_hawkes_fit *fit = NULL;
@@ -241,8 +240,7 @@ static void test_determinism(void) {
   brink_hawkes_data *c = simulate_truth(ctx, 10);
   CHECK_INT(a->n_events, b->n_events);
   CHECK(memcmp(a->time, b->time, a->n_events * sizeof *a->time) == 0);
-  CHECK(a->n_events != c->n_events ||
-        memcmp(a->time, c->time, a->n_events * sizeof *a->time) != 0);
+  CHECK(a->n_events != c->n_events || memcmp(a->time, c->time, a->n_events * sizeof *a->time) != 0);
   /* History is kept, targets in the window replaced, inputs kept. */
   brink_hawkes_params p = {3, 2, sim_targets, sim_mu, sim_beta, sim_alpha, 0.0};
   brink_hawkes_data *e = NULL;

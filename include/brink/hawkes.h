@@ -38,10 +38,10 @@ brink_status brink_hawkes_parse_day(const char *s, size_t n, int64_t *day);
  * with brink_hawkes_data_new / _add, or brink_hawkes_data_read. */
 typedef struct brink_hawkes_data {
   size_t n_streams;
-  char **names;      /* [n_streams], owned */
-  size_t n_events;   /* all streams */
-  double *time;      /* [n_events] days, non-decreasing */
-  uint32_t *stream;  /* [n_events] stream index of each event */
+  char **names;       /* [n_streams], owned */
+  size_t n_events;    /* all streams */
+  double *time;       /* [n_events] days, non-decreasing */
+  uint32_t *stream;   /* [n_events] stream index of each event */
   size_t *per_stream; /* [n_streams] number of events of each stream */
   size_t cap;
   int sorted;
@@ -180,10 +180,10 @@ brink_status brink_hawkes_simulate(brink_ctx *ctx, const brink_hawkes_params *pa
 typedef struct brink_hawkes_forecast {
   size_t n_targets, n_windows;
   uint64_t runs, seed;
-  int64_t origin;   /* day number */
+  int64_t origin;     /* day number */
   uint32_t max_count; /* histograms have max_count + 1 bins (the last holds >= max_count) */
-  uint64_t *hist;   /* [n_targets][n_windows][max_count + 1] runs per count of event days */
-  double *mean;     /* [n_targets][n_windows] mean count of event days per run */
+  uint64_t *hist;     /* [n_targets][n_windows][max_count + 1] runs per count of event days */
+  double *mean;       /* [n_targets][n_windows] mean count of event days per run */
 } brink_hawkes_forecast;
 
 /* Forecast from origin (a day number): runs simulations of n_windows 52-week windows
