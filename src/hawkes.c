@@ -177,12 +177,24 @@ brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char
                                     size_t n_streams, brink_hawkes_data **out) {
   brink_buf text;
   brink_buf_init(&text, ctx, MAX_FILE);
+  *out = NULL;
+  brink_status st = read_file(ctx, path, &text);
+  if (!st)
+    st = brink_hawkes_data_read_string(ctx, path, text.data, text.len, names, n_streams, out);
+  brink_buf_release(&text);
+  return st;
+}
+
+brink_status brink_hawkes_data_read_string(brink_ctx *ctx, const char *name_for_errors,
+                                           const char *text, size_t len_text,
+                                           const char *const *names, size_t n_streams,
+                                           brink_hawkes_data **out) {
+  const char *path = name_for_errors ? name_for_errors : "(string)";
   brink_hawkes_data *d = NULL;
   *out = NULL;
   brink_status st = brink_hawkes_data_new(ctx, names, n_streams, &d);
-  if (!st) st = read_file(ctx, path, &text);
   if (st) goto done;
-  const char *p = text.data, *end = text.data + text.len;
+  const char *p = text, *end = text + len_text;
   for (unsigned line_no = 1; p < end; line_no++) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -222,6 +234,11 @@ brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char
         break;
       }
   }
+  if (text == end) {
+    st = brink__fail(ctx, BRINK_EPARSE,
+                     "%s:1:1: empty file (expected the header 'date<TAB>stream')", path);
+    goto done;
+  }
   brink_hawkes_data_sort(d);
   /* Several rows of one stream on one date are one event (a launch day). */
   size_t w = 0;
@@ -242,7 +259,6 @@ brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char
   d = NULL;
 done:
   brink_hawkes_data_free(ctx, d);
-  brink_buf_release(&text);
   return st;
 }
 

@@ -331,6 +331,13 @@ static void test_reader(void) {
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "no_stream.tsv:3:11: no stream name");
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "none.tsv", names, 3, &d), BRINK_EIO);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot read");
+  CHECK_INT(brink_hawkes_data_read_string(ctx, NULL, "", 0, names, 3, &d), BRINK_EPARSE);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "(string):1:1: empty file");
+  const char text[] = "date\tstream\n2021-03-04\tx\n2021-03-04\tunused\n";
+  CHECK_INT(brink_hawkes_data_read_string(ctx, "mem", text, sizeof text - 1, names, 3, &d),
+            BRINK_OK);
+  if (d) CHECK_INT(d->per_stream[2], 1);
+  brink_hawkes_data_free(ctx, d);
   const char *dup[] = {"a", "a"};
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "streams.tsv", dup, 2, &d), BRINK_EINVAL);
   CHECK(d == NULL);

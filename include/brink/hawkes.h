@@ -71,6 +71,11 @@ size_t brink_hawkes_data_count(const brink_hawkes_data *data, uint32_t stream, d
  * header, a bad date or a missing column. New data, caller frees with brink_hawkes_data_free. */
 brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char *const *names,
                                     size_t n_streams, brink_hawkes_data **out);
+/* The same from text[0..len) in memory (NUL bytes are data, not an end); name_for_errors (may
+ * be NULL: "(string)") stands for the path in messages. */
+brink_status brink_hawkes_data_read_string(brink_ctx *ctx, const char *name_for_errors,
+                                           const char *text, size_t len, const char *const *names,
+                                           size_t n_streams, brink_hawkes_data **out);
 
 /* ---- The model ------------------------------------------------------------------------- */
 
