@@ -391,8 +391,8 @@ static int hawkes_forecast(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   int64_t days = (int64_t)horizon * 7;
-  size_t windows = (size_t)((days + BRINK_HAWKES_WINDOW_DAYS - 1) / BRINK_HAWKES_WINDOW_DAYS);
-  if ((st = brink_hawkes_forecast_run(ctx, &fit->params, d, origin, windows, runs, seed, &fc)) ||
+  if ((st = brink_hawkes_forecast_run(ctx, &fit->params, d, origin, (uint32_t)days, runs, seed,
+                                      &fc)) ||
       (st = forecast_json(&out, d, fit, fc, days))) {
     rc = cli_fail(&spec, ctx, st);
     goto done;

@@ -956,15 +956,16 @@ static brink_status emit_count(void *ud, uint32_t stream, double time) {
 
 brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params *params,
                                        const brink_hawkes_data *data, int64_t origin,
-                                       size_t n_windows, uint64_t runs, uint64_t seed,
+                                       uint32_t horizon_days, uint64_t runs, uint64_t seed,
                                        brink_hawkes_forecast **out) {
   *out = NULL;
-  double t0 = (double)origin, t1 = t0 + (double)(BRINK_HAWKES_WINDOW_DAYS * n_windows);
-  if (n_windows == 0 || n_windows > 100 || runs == 0)
+  if (horizon_days == 0 || horizon_days > 100 * BRINK_HAWKES_WINDOW_DAYS || runs == 0)
     return brink__fail(ctx, BRINK_EINVAL,
-                       "hawkes forecast: %zu windows and %llu runs (1-100 "
-                       "windows and at least one run needed)",
-                       n_windows, (unsigned long long)runs);
+                       "hawkes forecast: horizon %u days and %llu runs (1 to 36400 days and at "
+                       "least one run needed)",
+                       horizon_days, (unsigned long long)runs);
+  size_t n_windows = (horizon_days + BRINK_HAWKES_WINDOW_DAYS - 1) / BRINK_HAWKES_WINDOW_DAYS;
+  double t0 = (double)origin, t1 = t0 + (double)horizon_days;
   brink_status st = check_params(ctx, params, data, t0, t1);
   if (st) return st;
   size_t nk = params->n_targets, bins = BRINK_HAWKES_WINDOW_DAYS + 1;
@@ -989,6 +990,7 @@ brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params
   fc->runs = runs;
   fc->seed = seed;
   fc->origin = origin;
+  fc->horizon_days = horizon_days;
   fc->max_count = BRINK_HAWKES_WINDOW_DAYS;
   /* The conditioning set: every event before the origin, plus the inputs' last 364 days
    * repeated in each future window. Nothing at or after the origin is read. */
@@ -1005,7 +1007,7 @@ brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params
   brink_hawkes_data_sort(base);
   day_counter dc = {params, t0, n_windows, last_day, count};
   emitter em = {emit_count, &dc};
-  size_t max_events = (size_t)BRINK_HAWKES_WINDOW_DAYS * n_windows * 50;
+  size_t max_events = (size_t)horizon_days * 50;
   for (uint64_t r = 0; r < runs; r++) {
     for (size_t k = 0; k < nk; k++) last_day[k] = INT64_MIN;
     memset(count, 0, nk * n_windows * sizeof *count);

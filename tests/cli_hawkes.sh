@@ -53,6 +53,11 @@ cmp -s "$tmp/a.json" "$tmp/c.json"; ok "later rows are ignored" 0 $?
 "$brink" "${args[@]:0:11}" --runs 300 --seed 6 > "$tmp/d.json"
 cmp -s "$tmp/a.json" "$tmp/d.json"; ok "another seed differs" 1 $?
 
+# A horizon that is not whole years: the last window is shorter.
+out=$("$brink" "${args[@]:0:9}" --horizon 60 --runs 50 --seed 1); ok "60-week forecast" 0 $?
+python3 -c 'import json,sys; w=json.loads(sys.stdin.read())["forecast"]["windows"]; assert [(x["start"], x["end"]) for x in w] == [("2016-11-07", "2017-11-05"), ("2017-11-06", "2017-12-31")], w' <<<"$out"
+ok "60 weeks end on day 420" 0 $?
+
 bad() { # name expected-rc expected-message args...
   local name=$1 rc=$2 msg=$3; shift 3
   err=$("$brink" "$@" 2>&1 >/dev/null); ok "$name exit" "$rc" $?

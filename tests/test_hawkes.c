@@ -172,6 +172,23 @@ static void test_recovery(void) {
       CHECK(c->lo < c->estimate && c->estimate < c->hi);
     }
   }
+  /* The optimum is a stationary point of the likelihood computed without the analytic
+   * gradient: central differences of brink_hawkes_loglik in every parameter are ~0 (a wrong
+   * gradient would have stopped BFGS elsewhere). */
+  double *coords[] = {fit->mu,        fit->mu + 1,    fit->beta,      fit->beta + 1,
+                      fit->alpha,     fit->alpha + 1, fit->alpha + 2, fit->alpha + 3,
+                      fit->alpha + 4, fit->alpha + 5};
+  for (size_t c = 0; c < sizeof coords / sizeof coords[0]; c++) {
+    double v = *coords[c], h = 1e-5 * (fabs(v) > 1e-3 ? fabs(v) : 1e-3), up = 0.0, dn = 0.0;
+    *coords[c] = v + h;
+    brink_hawkes_loglik(ctx, &fit->params, d, 0.0, T_END, NULL, &up);
+    *coords[c] = v - h;
+    brink_hawkes_loglik(ctx, &fit->params, d, 0.0, T_END, NULL, &dn);
+    *coords[c] = v;
+    /* |dlogL/dtheta| * scale of theta, small against the ~1000 events */
+    double slope = (up - dn) / (2.0 * h) * (fabs(v) > 1e-3 ? fabs(v) : 1e-3);
+    CHECK(fabs(slope) < 1e-2);
+  }
   /* The inhibition is found: the 95% interval of ex -> bm lies below zero. */
   CHECK(fit->alpha_coef[0].hi < 0.0);
   /* The fit is a maximum: the true parameters have a lower likelihood. */
@@ -251,8 +268,8 @@ static void test_determinism(void) {
               brink_hawkes_data_count(a, 1, 0.0, 10000.0));
   }
   brink_hawkes_forecast *f1 = NULL, *f2 = NULL;
-  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 2, 200, 3, &f1), BRINK_OK);
-  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 2, 200, 3, &f2), BRINK_OK);
+  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 728, 200, 3, &f1), BRINK_OK);
+  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 728, 200, 3, &f2), BRINK_OK);
   if (f1 && f2) {
     size_t bins = f1->max_count + 1;
     CHECK(memcmp(f1->hist, f2->hist, 2 * 2 * bins * sizeof *f1->hist) == 0);
@@ -267,7 +284,7 @@ static void test_determinism(void) {
   brink_hawkes_data_add(ctx, a, 1, 15100.5);
   brink_hawkes_data_add(ctx, a, 0, 15001.5);
   brink_hawkes_data_sort(a);
-  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 2, 200, 3, &f3), BRINK_OK);
+  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 728, 200, 3, &f3), BRINK_OK);
   if (f1 && f3) CHECK(memcmp(f1->hist, f3->hist, 4 * (f1->max_count + 1) * sizeof *f1->hist) == 0);
   brink_hawkes_forecast_free(ctx, f1);
   brink_hawkes_forecast_free(ctx, f2);
@@ -294,7 +311,7 @@ static void test_forecast_poisson(void) {
   brink_hawkes_params p = {2, 1, tg, mu, beta, alpha, 0.0};
   brink_hawkes_forecast *f = NULL;
   uint64_t runs = 4000;
-  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, d, 100, 2, runs, 1, &f), BRINK_OK);
+  CHECK_INT(brink_hawkes_forecast_run(ctx, &p, d, 100, 728, runs, 1, &f), BRINK_OK);
   double q = 1.0 - exp(-0.02), mean = 364.0 * q, sd = sqrt(364.0 * q * (1.0 - q));
   if (f) {
     CHECK_NEAR(f->mean[0], mean, 4.0 * sd / sqrt((double)runs));
@@ -373,7 +390,7 @@ static void test_alloc_failures(void) {
     double t0 = (double)brink_hawkes_day(20200101);
     if (!st) st = brink_hawkes_fit_run(ctx, d, tg, 1, t0, t0 + 20.0, NULL, &fit);
     if (!st) st = brink_hawkes_simulate(ctx, &fit->params, d, t0 + 5, t0 + 20.0, 1, 0, 1000, &s);
-    if (!st) st = brink_hawkes_forecast_run(ctx, &fit->params, d, (int64_t)t0 + 10, 1, 3, 1, &fc);
+    if (!st) st = brink_hawkes_forecast_run(ctx, &fit->params, d, (int64_t)t0 + 10, 364, 3, 1, &fc);
     CHECK(st == BRINK_OK || st == BRINK_ENOMEM);
     if (st == BRINK_OK) done = 1;
     brink_hawkes_forecast_free(ctx, fc);

@@ -185,21 +185,23 @@ brink_status brink_hawkes_simulate(brink_ctx *ctx, const brink_hawkes_params *pa
 typedef struct brink_hawkes_forecast {
   size_t n_targets, n_windows;
   uint64_t runs, seed;
-  int64_t origin;     /* day number */
-  uint32_t max_count; /* histograms have max_count + 1 bins (the last holds >= max_count) */
-  uint64_t *hist;     /* [n_targets][n_windows][max_count + 1] runs per count of event days */
-  double *mean;       /* [n_targets][n_windows] mean count of event days per run */
+  int64_t origin;        /* day number */
+  uint32_t horizon_days; /* the last window ends at origin + horizon_days (exclusive) */
+  uint32_t max_count;    /* histograms have max_count + 1 bins (the last holds >= max_count) */
+  uint64_t *hist;        /* [n_targets][n_windows][max_count + 1] runs per count of event days */
+  double *mean;          /* [n_targets][n_windows] mean count of event days per run */
 } brink_hawkes_forecast;
 
-/* Forecast from origin (a day number): runs simulations of n_windows 52-week windows
- * (window w holds days origin + 364 w <= d < origin + 364 (w + 1)), conditioned on the
- * data's events before origin only. Input streams repeat their last 364 days before origin
- * in every future window (the exercise calendar's season kept; no future data used). Counts
- * are distinct days with an event (a launch day), per target and window. Run i draws from
- * (seed, i). New forecast, caller frees with brink_hawkes_forecast_free. */
+/* Forecast from origin (a day number) over horizon_days (1..36400) days: runs simulations,
+ * counted in 52-week windows (window w holds days origin + 364 w <= d < origin + 364 (w + 1);
+ * the last one stops at origin + horizon_days), conditioned on the data's events before
+ * origin only. Input streams repeat their last 364 days before origin in every future
+ * window (the exercise calendar's season kept; no future data used). Counts are distinct
+ * days with an event (a launch day), per target and window. Run i draws from (seed, i). New
+ * forecast, caller frees with brink_hawkes_forecast_free. */
 brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params *params,
                                        const brink_hawkes_data *data, int64_t origin,
-                                       size_t n_windows, uint64_t runs, uint64_t seed,
+                                       uint32_t horizon_days, uint64_t runs, uint64_t seed,
                                        brink_hawkes_forecast **out);
 void brink_hawkes_forecast_free(brink_ctx *ctx, brink_hawkes_forecast *forecast);
 
