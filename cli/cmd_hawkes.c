@@ -190,6 +190,31 @@ static int read_common(cli_spec *spec, common *c) {
   return -1;
 }
 
+/* Inputs without any event in [t0, t1) carry no information on their effect (the likelihood
+ * is flat in their alpha): they are left out with a note, and the file read again without
+ * them. Targets are kept (the library refuses an empty target). Returns -1 or an exit code. */
+static int drop_empty_inputs(cli_spec *spec, brink_ctx *ctx, common *c, brink_hawkes_data **d,
+                             double t0, double t1) {
+  size_t w = c->s.n_targets, dropped = 0;
+  for (size_t j = c->s.n_targets; j < c->s.n; j++) {
+    if (brink_hawkes_data_count(*d, (uint32_t)j, t0, t1) == 0) {
+      fprintf(stderr, "brink %s: input '%s' has no event in the window; left out\n", spec->name,
+              c->s.names[j]);
+      dropped++;
+      continue;
+    }
+    if (w != j) memcpy(c->s.names[w], c->s.names[j], NAME_MAX_LEN);
+    c->s.ptr[w] = c->s.names[w];
+    w++;
+  }
+  if (!dropped) return -1;
+  c->s.n = w;
+  brink_hawkes_data_free(ctx, *d);
+  *d = NULL;
+  brink_status st = brink_hawkes_data_read(ctx, spec->pos[0], c->s.ptr, c->s.n, d);
+  return st ? cli_fail(spec, ctx, st) : -1;
+}
+
 static int hawkes_fit(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
       {"targets", "S,S,...", "target streams whose intensity is modelled (required)", 0, NULL, NULL,
@@ -249,6 +274,7 @@ static int hawkes_fit(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_usage_error(&spec, "--from must be before --to");
     goto done;
   }
+  if ((rc = drop_empty_inputs(&spec, ctx, &c, &d, t0, t1)) >= 0) goto done;
   brink_hawkes_fit_options o = {(unsigned)starts, 0, 0.0};
   if ((st = brink_hawkes_fit_run(ctx, d, c.s.ptr, c.s.n_targets, t0, t1, &o, &fit))) {
     rc = cli_fail(&spec, ctx, st);
@@ -283,7 +309,12 @@ static brink_status forecast_json(brink_buf *b, const brink_hawkes_data *d,
   put_date(b, (int64_t)fit->t1 - 1);
   brink_buf_puts(b, "\", \"loglik\": ");
   brink_buf_json_number(b, fit->loglik_total);
-  brink_buf_puts(b, ", \"inputs\": \"last 364 days before the origin, repeated\"},"
+  brink_buf_puts(b, ", \"streams\": [");
+  for (size_t j = 0; j < d->n_streams; j++) {
+    if (j) brink_buf_puts(b, ", ");
+    brink_buf_json_string(b, d->names[j]);
+  }
+  brink_buf_puts(b, "], \"future_inputs\": \"last 364 days before the origin, repeated\"},"
                     "\n  \"windows\": [");
   size_t bins = fc->max_count + 1;
   for (size_t w = 0; w < fc->n_windows && !st; w++) {
@@ -386,6 +417,7 @@ static int hawkes_forecast(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_usage_error(&spec, "--from must be before --origin");
     goto done;
   }
+  if ((rc = drop_empty_inputs(&spec, ctx, &c, &d, t0, (double)origin)) >= 0) goto done;
   if ((st = brink_hawkes_fit_run(ctx, d, c.s.ptr, c.s.n_targets, t0, (double)origin, NULL, &fit))) {
     rc = cli_fail(&spec, ctx, st);
     goto done;

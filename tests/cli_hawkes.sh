@@ -58,6 +58,12 @@ out=$("$brink" "${args[@]:0:9}" --horizon 60 --runs 50 --seed 1); ok "60-week fo
 python3 -c 'import json,sys; w=json.loads(sys.stdin.read())["forecast"]["windows"]; assert [(x["start"], x["end"]) for x in w] == [("2016-11-07", "2017-11-05"), ("2017-11-06", "2017-12-31")], w' <<<"$out"
 ok "60 weeks end on day 420" 0 $?
 
+# An input with no event before the origin is left out, with a note.
+err=$("$brink" hawkes forecast $streams --targets dprk_bm --inputs allied_exercise,allied_sanctions \
+      --origin 2009-11-09 --runs 20 2>&1 >"$tmp/e.json"); ok "early origin" 0 $?
+has "empty input noted" "input 'allied_exercise' has no event in the window; left out" "$err"
+has "streams used" '"streams": \["dprk_bm", "allied_sanctions"\]' "$(cat "$tmp/e.json")"
+
 bad() { # name expected-rc expected-message args...
   local name=$1 rc=$2 msg=$3; shift 3
   err=$("$brink" "$@" 2>&1 >/dev/null); ok "$name exit" "$rc" $?
