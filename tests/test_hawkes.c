@@ -112,6 +112,10 @@ static void test_recursion_vs_direct(void) {
   CHECK_NEAR(a[0], b[0], 1e-9 * fabs(b[0]));
   CHECK_NEAR(a[1], b[1], 1e-9 * fabs(b[1]));
   CHECK_NEAR(ta, a[0] + a[1], 1e-9);
+  /* Unsorted data are refused. */
+  brink_hawkes_data_add(ctx, d, 0, 1.0);
+  CHECK_INT(brink_hawkes_loglik(ctx, &p, d, 50.0, 390.5, a, &ta), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "not sorted");
   /* Continuous times too. */
   brink_hawkes_data_free(ctx, d);
   CHECK_INT(brink_hawkes_data_new(ctx, names, 3, &d), BRINK_OK);

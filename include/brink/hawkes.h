@@ -40,7 +40,7 @@ typedef struct brink_hawkes_data {
   size_t n_streams;
   char **names;       /* [n_streams], owned */
   size_t n_events;    /* all streams */
-  double *time;       /* [n_events] days, non-decreasing */
+  double *time;       /* [n_events] days, non-decreasing once sorted */
   uint32_t *stream;   /* [n_events] stream index of each event */
   size_t *per_stream; /* [n_streams] number of events of each stream */
   size_t cap;
@@ -52,10 +52,13 @@ typedef struct brink_hawkes_data {
 brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names, size_t n_streams,
                                    brink_hawkes_data **out);
 void brink_hawkes_data_free(brink_ctx *ctx, brink_hawkes_data *data);
-/* Adds one event (time finite). Events may come in any order; the functions below sort. */
+/* Adds one event (time finite). Events may come in any order; call brink_hawkes_data_sort
+ * before handing the data to the functions below. */
 brink_status brink_hawkes_data_add(brink_ctx *ctx, brink_hawkes_data *data, uint32_t stream,
                                    double time);
-/* Sorts by time (stable in stream index for ties); called by every reader of the data. */
+/* Sorts by (time, stream). An insertion sort: linear for the nearly sorted data the reader
+ * and the simulator produce, quadratic for data added in random order. The likelihood,
+ * fit, simulation and forecast functions refuse unsorted data (BRINK_EINVAL). */
 void brink_hawkes_data_sort(brink_hawkes_data *data);
 /* Index of the stream called name, or -1. */
 int brink_hawkes_data_find(const brink_hawkes_data *data, const char *name);
