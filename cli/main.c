@@ -30,6 +30,7 @@ static const command commands[] = {
     {"events", cmd_events, "event data: import GDELT/ICEWS, query, tension index"},
     {"record", cmd_record, "the Korean record to 2022-11-06: yearly series, event streams"},
     {"score", cmd_score, "score a forecast against the record and naive baselines"},
+    {"hawkes", cmd_hawkes, "Hawkes process reference model: fit, intervals, forecasts"},
 };
 
 static void print_help(void) {

@@ -17,7 +17,7 @@ grep -q "unknown command 'nosuchcommand'" <<<"$err"; check "unknown command mess
 err=$("$brink" chek 2>&1 >/dev/null); check "typo exit" 2 $?
 grep -q "did you mean 'check'" <<<"$err"; check "typo suggestion" 0 $?
 "$brink" >/dev/null 2>&1; check "no command exit" 2 $?
-for c in check run compare trace calibrate report plot game events; do
+for c in check run compare trace calibrate report plot game events hawkes; do
   out=$("$brink" $c --help 2>&1); check "$c --help exit" 0 $?
   grep -q "usage: brink $c" <<<"$out"; check "$c --help usage line" 0 $?
 done
