@@ -41,7 +41,7 @@ static void print_help(void) {
          "intervals, and event data (CAMEO/Goldstein) to check the model against.\n\n"
          "commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+    printf("  %-12s %s\n", commands[i].name, commands[i].summary);
   printf("\noptions:\n"
          "  --help     show this help and exit\n"
          "  --version  show the version and exit\n\n"

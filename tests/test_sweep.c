@@ -173,10 +173,89 @@ static void test_unread_parameter(void) {
   brink_ctx_free(ctx);
 }
 
+/* Outputs from fixed numbers: the exact CSV text, JSON that names every value, the table. */
+static void test_outputs(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  char pa[] = "params.h";
+  brink_sweep_axis axis = {pa, 0, 1, 2};
+  const char *const policies[] = {"p", "q"};
+  const double values[2] = {0, 1};
+  double stats[2 * 3 * BRINK_METRIC_COUNT * BRINK_POINT_FIELDS];
+  const size_t width = brink_point_width(2);
+  for (size_t j = 0; j < 2; j++)
+    for (size_t s = 0; s < 3; s++)
+      for (size_t m = 0; m < BRINK_METRIC_COUNT; m++) {
+        double *f = &stats[j * width + (s * BRINK_METRIC_COUNT + m) * BRINK_POINT_FIELDS];
+        double mean = (double)(j * 100 + s * 10 + m) / 1000;
+        f[BRINK_POINT_MEAN] = s == 2 && m == BRINK_METRIC_P_CLASH ? (double)NAN : mean;
+        f[BRINK_POINT_LO] = mean - 0.0005;
+        f[BRINK_POINT_HI] = mean + 0.0005;
+        f[BRINK_POINT_VAR] = 1e-6;
+      }
+  brink_sweep sw = {
+      "toy",  "toy.yaml", NULL,   0,    BRINK_DESIGN_GRID, &axis, 1, policies, 2, 100, 7, 0.95, 20,
+      "week", 2,          values, stats};
+  brink_buf buf;
+  brink_buf_init(&buf, ctx, 0);
+  CHECK_INT(brink_sweep_csv(ctx, &sw, &buf), BRINK_OK);
+  /* 2 points x (2 policies x 4 metrics + 1 pair x 3) + header */
+  size_t lines = 0;
+  for (size_t i = 0; i < buf.len; i++) lines += buf.data[i] == '\n';
+  CHECK_INT(lines, 23);
+  CHECK(strncmp(buf.data,
+                "point,params.h,policy,metric,mean,lower,upper,runs,seed\n"
+                "0,0,p,p_armed_conflict,0,-0.0005,0.0005,100,7\n"
+                "0,0,p,p_clash,0.001,0.0005,0.0015,100,7\n",
+                109) == 0);
+  CHECK_CONTAINS(buf.data, "1,1,p - q,p_talks,0.123,0.1225,0.1235,100,7\n");
+  CHECK(strstr(buf.data, "p - q,p_clash") == NULL);
+  brink_buf_reset(&buf);
+  CHECK_INT(brink_sweep_json(ctx, &sw, &buf), BRINK_OK);
+  CHECK_CONTAINS(buf.data, "\"design\": \"grid\"");
+  CHECK_CONTAINS(buf.data, "{\"path\": \"params.h\", \"lo\": 0, \"hi\": 1, \"levels\": 2}");
+  CHECK_CONTAINS(buf.data, "\"p - q\": {\"p_armed_conflict\": {\"mean\": 0.12, \"lower\": 0.1195");
+  brink_buf_reset(&buf);
+  CHECK_INT(brink_sweep_table(ctx, &sw, &buf), BRINK_OK);
+  CHECK_CONTAINS(buf.data, "2 points, 100 runs per policy and point, seed 7");
+  CHECK_CONTAINS(buf.data, "10.0 [ 10.0,  10.1]");
+  CHECK_CONTAINS(buf.data, "11.0 [ 10.9,  11.1]");
+  /* A full buffer: BRINK_ELIMIT and the buffer as it was. */
+  brink_buf small;
+  brink_buf_init(&small, ctx, 64);
+  CHECK_INT(brink_sweep_csv(ctx, &sw, &small), BRINK_ELIMIT);
+  CHECK_INT(small.len, 0);
+  brink_buf_release(&small);
+  brink_buf_release(&buf);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
+/* Every allocation of a design point can fail: a status, never a crash or a leak. */
+static void test_point_alloc_failures(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  brink_point_options o = hazard_options(20, 1);
+  double values[2] = {0.03, 0.5}, out[64];
+  int succeeded = 0;
+  for (uint64_t n = 1; n < 5000 && !succeeded; n++) {
+    brink_ctx_fail_after(ctx, n);
+    brink_status st = brink_point_run(ctx, &o, values, NULL, out);
+    brink_ctx_fail_after(ctx, 0);
+    CHECK(st == BRINK_OK || st == BRINK_ENOMEM || st == BRINK_EPARSE || st == BRINK_EIO);
+    succeeded = st == BRINK_OK;
+    CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  }
+  CHECK(succeeded);
+  brink_ctx_free(ctx);
+}
+
 int main(void) {
   RUN(test_axis_parse);
   RUN(test_designs);
   RUN(test_point_hazard);
   RUN(test_unread_parameter);
+  RUN(test_outputs);
+  RUN(test_point_alloc_failures);
   return harness_finish("sweep");
 }
