@@ -86,5 +86,6 @@ int cmd_plot(brink_ctx *ctx, int argc, char **argv);
 int cmd_game(brink_ctx *ctx, int argc, char **argv);
 int cmd_events(brink_ctx *ctx, int argc, char **argv);
 int cmd_calibrate(brink_ctx *ctx, int argc, char **argv);
+int cmd_serve(brink_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const command commands[] = {
     {"plot", cmd_plot, "one chart from a saved JSON result (svg, png, pdf)"},
     {"game", cmd_game, "iterated prisoner's dilemma: strategies, matches, tournaments"},
     {"events", cmd_events, "event data: import GDELT/ICEWS, query, tension index"},
+    {"serve", cmd_serve, "interactive dashboard in the browser (loopback HTTP server)"},
 };
 
 static void print_help(void) {
