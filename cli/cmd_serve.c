@@ -384,12 +384,15 @@ typedef struct conn {
   int sse, finished, registered;
   uint64_t last_done;
   job_state last_state;
+  char *out; /* POST /api/run: a copy of the result being sent, from out_pos */
+  size_t out_len, out_pos;
 } conn;
 
 static void conn_free(conn *c) {
   if (!c) return;
   brink_buf_release(&c->body);
   brink_ctx_free(c->ctx);
+  free(c->out);
   free(c);
 }
 
@@ -505,6 +508,17 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
   conn *c = cls;
   server *s = c->s;
   (void)pos;
+  if (c->out) { /* the result, in pieces of at most max bytes */
+    size_t n = c->out_len - c->out_pos < max ? c->out_len - c->out_pos : max;
+    memcpy(buf, c->out + c->out_pos, n);
+    c->out_pos += n;
+    if (c->out_pos == c->out_len) {
+      free(c->out);
+      c->out = NULL;
+      c->finished = 1;
+    }
+    return (ssize_t)n;
+  }
   if (c->finished) return MHD_CONTENT_READER_END_OF_STREAM;
   pthread_mutex_lock(&s->lock);
   job *j = job_find(s, c->key);
@@ -530,15 +544,19 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
   }
   ssize_t n = 0;
   if (r) {
-    if (c->sse)
+    if (c->sse) {
       n = snprintf(buf, max, "event: done\ndata: {\"key\": \"%s\"}\n\n", c->key);
-    else if (r->json_len <= max) {
-      memcpy(buf, r->json, r->json_len);
-      n = (ssize_t)r->json_len;
+      c->finished = 1;
+    } else if ((c->out = malloc(r->json_len + 1))) {
+      memcpy(c->out, r->json, r->json_len);
+      c->out_len = r->json_len;
+      c->out_pos = 0;
+      buf[0] = ' ';
+      n = 1;
     } else {
-      n = snprintf(buf, max, "{\"error\": \"result larger than the stream buffer\"}\n");
+      n = snprintf(buf, max, "{\"error\": \"out of memory\"}\n");
+      c->finished = 1;
     }
-    c->finished = 1;
   } else if (!j || j->state >= JOB_DONE || s->stopping) {
     const char *why = !j ? "job unknown or expired" : s->stopping ? "server stopping" : j->error;
     brink_buf b;
