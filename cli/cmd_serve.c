@@ -31,9 +31,9 @@
 #include "cli.h"
 #include "web_assets.h"
 
-#define CACHE_SIZE 64   /* results kept */
-#define MAX_JOBS 128    /* job records (queued, running, finished) */
-#define QUEUE_FACTOR 2  /* queued jobs allowed per worker before 429 */
+#define CACHE_SIZE 64     /* results kept */
+#define MAX_JOBS 128      /* job records (queued, running, finished) */
+#define QUEUE_FACTOR 2    /* queued jobs allowed per worker before 429 */
 #define ORPHAN_SECONDS 10 /* a job nobody watched for this long is cancelled */
 
 typedef enum { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } job_state;
@@ -110,18 +110,22 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, brink
                                   const char *message, const brink_diag_list *diags) {
   brink_buf b;
   brink_buf_init(&b, ctx, 0);
-  brink_buf_puts(&b, "{\"error\": ");
-  brink_buf_json_string(&b, message);
-  brink_buf_puts(&b, ", \"errors\": [");
-  for (size_t i = 0; diags && i < diags->n; i++)
-    brink_buf_printf(&b, "%s{\"line\": %u, \"col\": %u, \"file\": ", i ? ", " : "",
-                     diags->items[i].line, diags->items[i].col),
-        brink_buf_json_string(&b, diags->items[i].file),
-        brink_buf_puts(&b, ", \"message\": "), brink_buf_json_string(&b, diags->items[i].message),
-        brink_buf_puts(&b, "}");
-  brink_buf_puts(&b, "]}\n");
-  enum MHD_Result ret = b.data ? send_bytes(c, code, "application/json", b.data, b.len, NULL)
-                               : send_bytes(c, 500, "text/plain", "out of memory\n", 14, NULL);
+  brink_status st = brink_buf_puts(&b, "{\"error\": ");
+  if (!st) st = brink_buf_json_string(&b, message);
+  if (!st) st = brink_buf_puts(&b, ", \"errors\": [");
+  for (size_t i = 0; diags && i < diags->n && i < 100 && !st; i++) {
+    const brink_diag *d = &diags->items[i];
+    st = brink_buf_printf(&b, "%s{\"line\": %u, \"col\": %u, \"file\": ", i ? ", " : "", d->line,
+                          d->col);
+    if (!st) st = brink_buf_json_string(&b, d->file);
+    if (!st) st = brink_buf_puts(&b, ", \"message\": ");
+    if (!st) st = brink_buf_json_string(&b, d->message);
+    if (!st) st = brink_buf_puts(&b, "}");
+  }
+  if (!st) st = brink_buf_puts(&b, "]}\n");
+  if (st) brink_buf_reset(&b);
+  enum MHD_Result ret = b.len ? send_bytes(c, code, "application/json", b.data, b.len, NULL)
+                              : send_bytes(c, 500, "text/plain", "out of memory\n", 14, NULL);
   brink_buf_release(&b);
   return ret;
 }
@@ -156,8 +160,8 @@ static brink_status load_request(const server *s, brink_ctx *ctx, const brink_se
                                  brink_diag_list *diags, brink_scenario **out) {
   if (req->yaml)
     return brink_scenario_load_string(ctx, NULL, req->yaml, req->yaml_len,
-                                      (const char *const *)req->overrides, req->n_overrides,
-                                      diags, out);
+                                      (const char *const *)req->overrides, req->n_overrides, diags,
+                                      out);
   char path[PATH_MAX + 300];
   if (!scenario_path(s, req->scenario, path, sizeof path)) return BRINK_ENOTFOUND;
   brink_status st = brink_scenario_load(ctx, path, (const char *const *)req->overrides,
@@ -167,8 +171,8 @@ static brink_status load_request(const server *s, brink_ctx *ctx, const brink_se
 }
 
 /* Resolves the request's policies to indices; 0 on success, else writes a message. */
-static int resolve_policies(const brink_scenario *sc, const brink_serve_request *req,
-                            uint32_t *out, size_t *n, char *msg, size_t size) {
+static int resolve_policies(const brink_scenario *sc, const brink_serve_request *req, uint32_t *out,
+                            size_t *n, char *msg, size_t size) {
   *n = 0;
   if (req->n_policies == 0) {
     *n = sc->n_policies < 64 ? sc->n_policies : 64;
@@ -247,9 +251,7 @@ static job *job_slot(server *s) {
   return best;
 }
 
-static void char_copy(char *dst, size_t size, const char *src) {
-  snprintf(dst, size, "%s", src);
-}
+static void char_copy(char *dst, size_t size, const char *src) { snprintf(dst, size, "%s", src); }
 
 typedef struct run_progress {
   server *s;
@@ -407,8 +409,8 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
   brink_diag_list_init(&diags, ctx);
   unsigned code = 200;
   char msg[600] = "";
-  brink_status st = brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len,
-                                              &req);
+  brink_status st =
+      brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len, &req);
   if (st) {
     code = st == BRINK_ELIMIT ? 413 : 400;
     char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
@@ -529,8 +531,8 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
     c->registered = 1;
     pthread_cond_broadcast(&s->changed);
   }
-  if (!r && j && (j->state == JOB_QUEUED || j->state == JOB_RUNNING) &&
-      j->done == c->last_done && !s->stopping) {
+  if (!r && j && (j->state == JOB_QUEUED || j->state == JOB_RUNNING) && j->done == c->last_done &&
+      !s->stopping) {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_nsec += 250000000L;
@@ -562,14 +564,16 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
     brink_buf b;
     brink_buf_init(&b, c->ctx, max > 64 ? max - 64 : max);
     brink_buf_json_string(&b, why);
-    n = snprintf(buf, max, c->sse ? "event: failed\ndata: {\"error\": %s}\n\n" : "{\"error\": %s}\n",
+    n = snprintf(buf, max,
+                 c->sse ? "event: failed\ndata: {\"error\": %s}\n\n" : "{\"error\": %s}\n",
                  b.data ? b.data : "\"error\"");
     brink_buf_release(&b);
     c->finished = 1;
   } else if (c->sse) {
     if (j->done != c->last_done || c->last_state != j->state)
-      n = snprintf(buf, max, "event: progress\ndata: {\"done\": %llu, \"total\": %llu, "
-                             "\"state\": \"%s\"}\n\n",
+      n = snprintf(buf, max,
+                   "event: progress\ndata: {\"done\": %llu, \"total\": %llu, "
+                   "\"state\": \"%s\"}\n\n",
                    (unsigned long long)j->done, (unsigned long long)j->total,
                    j->state == JOB_QUEUED ? "queued" : "running");
     else
@@ -640,17 +644,21 @@ static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brin
   return ret;
 }
 
-static const char *const dist_names[] = {"constant", "uniform", "normal",
-                                         "truncnormal", "beta", "choice"};
+static const char *const dist_names[] = {"constant",    "uniform", "normal",
+                                         "truncnormal", "beta",    "choice"};
 
 /* The prior's mean, the value an override starts from in the page. */
 static double prior_mean(const brink_param *p) {
   switch (p->dist) {
-  case BRINK_DIST_CONSTANT: return p->value;
-  case BRINK_DIST_UNIFORM: return 0.5 * (p->a + p->b);
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return 0.5 * (p->a + p->b);
   case BRINK_DIST_NORMAL:
-  case BRINK_DIST_TRUNCNORMAL: return p->a;
-  case BRINK_DIST_BETA: return p->a / (p->a + p->b);
+  case BRINK_DIST_TRUNCNORMAL:
+    return p->a;
+  case BRINK_DIST_BETA:
+    return p->a / (p->a + p->b);
   default: {
     double m = 0;
     for (size_t i = 0; i < p->n_choices; i++) m += p->choices[i] * p->weights[i];
@@ -739,15 +747,18 @@ static enum MHD_Result check_request(server *s, struct MHD_Connection *mc, conn 
   brink_diag_list diags;
   brink_diag_list_init(&diags, ctx);
   enum MHD_Result ret;
-  brink_status st = brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len,
-                                              &req);
+  brink_status st =
+      brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len, &req);
   if (!st) st = load_request(s, ctx, req, &diags, &sc);
   if (st) {
     char msg[600];
     char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
     strip_dir(s, msg);
-    ret = send_error(mc, st == BRINK_ELIMIT ? 413 : st == BRINK_ENOTFOUND ? 404 : 400, ctx,
-                     st == BRINK_ENOTFOUND ? "no such scenario" : msg, &diags);
+    ret = send_error(mc,
+                     st == BRINK_ELIMIT      ? 413
+                     : st == BRINK_ENOTFOUND ? 404
+                                             : 400,
+                     ctx, st == BRINK_ENOTFOUND ? "no such scenario" : msg, &diags);
   } else {
     char text[300];
     snprintf(text, sizeof text, "{\"ok\": true, \"policies\": %zu, \"params\": %zu}\n",
@@ -986,8 +997,9 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
   socklen_t addr_len = 0;
   int loopback = 0;
   if (!parse_listen(listen, &addr, &addr_len, &loopback)) {
-    rc = cli_usage_error(&spec, "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), "
-                                "got '%s'",
+    rc = cli_usage_error(&spec,
+                         "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), "
+                         "got '%s'",
                          listen);
     goto done;
   }
@@ -1030,11 +1042,13 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   unsigned port = info ? info->port : 0;
   if (!loopback)
-    fprintf(stderr, "brink serve: WARNING: listening on %s, not on loopback: anyone who can reach "
-                    "this address can run simulations on this machine\n",
+    fprintf(stderr,
+            "brink serve: WARNING: listening on %s, not on loopback: anyone who can reach "
+            "this address can run simulations on this machine\n",
             listen);
-  fprintf(stderr, "brink serve: %s on port %u, scenarios from %s, at most %llu runs per policy, "
-                  "%llu job(s) at once\n",
+  fprintf(stderr,
+          "brink serve: %s on port %u, scenarios from %s, at most %llu runs per policy, "
+          "%llu job(s) at once\n",
           listen, port, s->dir, (unsigned long long)max_runs, (unsigned long long)jobs);
   const char *port_file = cli_value(&spec, "port-file", NULL);
   if (port_file) {

@@ -33,8 +33,7 @@ static brink_status fail_at(reader *r, brink_status code, const char *what) {
 }
 
 static void skip_ws(reader *r) {
-  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
-    r->p++;
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')) r->p++;
 }
 
 static int hex4(const char *p, unsigned *out) {
@@ -194,7 +193,8 @@ void brink_serve_request_free(brink_serve_request *req) {
   brink_ctx *ctx = req->ctx;
   brink_free(ctx, req->scenario);
   brink_free(ctx, req->yaml);
-  for (size_t i = 0; req->overrides && i < req->n_overrides; i++) brink_free(ctx, req->overrides[i]);
+  for (size_t i = 0; req->overrides && i < req->n_overrides; i++)
+    brink_free(ctx, req->overrides[i]);
   for (size_t i = 0; req->policies && i < req->n_policies; i++) brink_free(ctx, req->policies[i]);
   brink_free(ctx, req->overrides);
   brink_free(ctx, req->policies);
@@ -206,15 +206,15 @@ int brink_serve_name_ok(const char *name) {
   if (n == 0 || n > 255 || name[0] == '.') return 0;
   for (size_t i = 0; i < n; i++) {
     char c = name[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '.' || c == '_' || c == '-'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
       return 0;
   }
   return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
 enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_COUNT };
-static const char *const key_names[K_COUNT] = {"scenario", "yaml",  "overrides",
+static const char *const key_names[K_COUNT] = {"scenario", "yaml", "overrides",
                                                "policies", "runs", "seed"};
 
 brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,

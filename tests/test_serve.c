@@ -111,7 +111,8 @@ static void serve_request_limits(void) {
   CHECK_INT(brink_serve_request_parse(ctx, b.data, b.len, &req), BRINK_ELIMIT);
   brink_buf_release(&b);
   /* Allocation failure at every step: an error, never a crash or a leak. */
-  const char *text = "{\"scenario\":\"a.yaml\",\"overrides\":[\"a=1\",\"b=2\"],\"policies\":[\"p\"]}";
+  const char *text =
+      "{\"scenario\":\"a.yaml\",\"overrides\":[\"a=1\",\"b=2\"],\"policies\":[\"p\"]}";
   int failures = 0;
   for (uint64_t n = 1; n < 40; n++) {
     brink_ctx_fail_after(ctx, n);
