@@ -10,12 +10,17 @@ else
   WERROR ?= ON
 endif
 
-.PHONY: all build deps run test test-release test-asan bench fuzz fuzz-long format clean
+.PHONY: all build deps run serve test test-release test-asan bench fuzz fuzz-long format clean
 
 all: build
 
 deps:
 	@bash scripts/deps.sh
+	@bash scripts/browser_deps.sh
+
+# The dashboard on the Korean scenarios: http://127.0.0.1:8080/ (docs/serve.md).
+serve: build
+	./build/brink serve --scenarios scenarios/korea --listen 127.0.0.1:8080
 
 build/Makefile:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)

@@ -141,5 +141,6 @@ int cli_load_record(cli_spec *spec, brink_ctx *ctx, struct brink_record **out);
 int cmd_sweep(brink_ctx *ctx, int argc, char **argv);
 int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv);
 int cmd_hawkes(brink_ctx *ctx, int argc, char **argv);
+int cmd_serve(brink_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -31,6 +31,7 @@ static const command commands[] = {
     {"record", cmd_record, "the Korean record to 2022-11-06: yearly series, event streams"},
     {"score", cmd_score, "score a forecast against the record and naive baselines"},
     {"hawkes", cmd_hawkes, "Hawkes process reference model: fit, intervals, forecasts"},
+    {"serve", cmd_serve, "interactive dashboard in the browser (loopback HTTP server)"},
 };
 
 static void print_help(void) {

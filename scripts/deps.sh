@@ -12,12 +12,17 @@ packages=(
   libsqlite3-dev sqlite3                 # event store; sqlite3 shell for the import baseline
   libzip-dev                             # GDELT .zip exports
   libcairo2-dev fonts-dejavu-core        # charts (SVG, PNG, PDF)
-  chromium                               # headless check of the HTML report
+  chromium                               # headless check of the HTML report, browser tests
+  libmicrohttpd-dev                      # brink serve (HTTP)
+  curl                                   # brink serve tests and load test
+  nodejs npm                             # browser tests (puppeteer-core from tests/browser)
   zip                                    # test fixtures in .zip packaging
   openmpi-bin libopenmpi-dev             # optional: mpirun for sweeps across processes
 )
 missing=()
 for p in "${packages[@]}"; do
+  # Node.js builds that bundle npm (e.g. NodeSource's nodejs) conflict with Debian's npm.
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then

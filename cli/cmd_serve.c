@@ -1,0 +1,1093 @@
+/* SPDX-License-Identifier: MIT */
+/* `brink serve`: an interactive dashboard on GNU libmicrohttpd. A JSON API (docs/serve.md) and
+ * one self-contained page embedded in the binary; runs go through the same loader and checks
+ * as `brink compare`, a bounded queue of jobs, results cached by a hash of their inputs. */
+#define _XOPEN_SOURCE 700
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <omp.h>
+
+#include "brink/engine.h"
+#include "brink/model.h"
+#include "brink/report.h"
+#include "brink/scenario.h"
+#include "brink/serve.h"
+#include "cli.h"
+#include "web_assets.h"
+
+#define CACHE_SIZE 64     /* results kept */
+#define MAX_JOBS 128      /* job records (queued, running, finished) */
+#define QUEUE_FACTOR 2    /* queued jobs allowed per worker before 429 */
+#define ORPHAN_SECONDS 10 /* a job nobody watched for this long is cancelled */
+
+typedef enum { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } job_state;
+
+typedef struct result {
+  char key[17];
+  char *json, *csv; /* malloc'd; json without timing, so the same inputs give the same bytes */
+  size_t json_len, csv_len;
+  uint64_t used; /* LRU clock */
+} result;
+
+typedef struct job {
+  char key[17];
+  job_state state;
+  brink_serve_request *request; /* owned by the job's ctx */
+  brink_ctx *ctx;
+  uint64_t runs;
+  uint64_t done, total; /* runs done of all policies */
+  int watchers, watched;
+  time_t created;
+  char error[512];
+  uint64_t order; /* queue order */
+} job;
+
+typedef struct server {
+  char dir[PATH_MAX]; /* realpath of --scenarios */
+  uint64_t max_runs;
+  int jobs, threads;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  job table[MAX_JOBS];
+  result cache[CACHE_SIZE];
+  uint64_t clock, next_order;
+  int stopping, running, queued;
+  pthread_t *workers;
+} server;
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_signal = 1;
+}
+
+/* ---- Responses ------------------------------------------------------------------------ */
+
+static void security_headers(struct MHD_Response *r, const char *type) {
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned code, const char *type,
+                                  const void *data, size_t len, const char *filename) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
+  if (!r) return MHD_NO;
+  security_headers(r, type);
+  if (code == 429) MHD_add_response_header(r, "Retry-After", "2");
+  if (filename) {
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", filename);
+    MHD_add_response_header(r, "Content-Disposition", disp);
+  }
+  enum MHD_Result ret = MHD_queue_response(c, code, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* {"error": message, "errors": [{line, col, message}]} */
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, brink_ctx *ctx,
+                                  const char *message, const brink_diag_list *diags) {
+  brink_buf b;
+  brink_buf_init(&b, ctx, 0);
+  brink_status st = brink_buf_puts(&b, "{\"error\": ");
+  if (!st) st = brink_buf_json_string(&b, message);
+  if (!st) st = brink_buf_puts(&b, ", \"errors\": [");
+  for (size_t i = 0; diags && i < diags->n && i < 100 && !st; i++) {
+    const brink_diag *d = &diags->items[i];
+    st = brink_buf_printf(&b, "%s{\"line\": %u, \"col\": %u, \"file\": ", i ? ", " : "", d->line,
+                          d->col);
+    if (!st) st = brink_buf_json_string(&b, d->file);
+    if (!st) st = brink_buf_puts(&b, ", \"message\": ");
+    if (!st) st = brink_buf_json_string(&b, d->message);
+    if (!st) st = brink_buf_puts(&b, "}");
+  }
+  if (!st) st = brink_buf_puts(&b, "]}\n");
+  if (st) brink_buf_reset(&b);
+  enum MHD_Result ret = b.len ? send_bytes(c, code, "application/json", b.data, b.len, NULL)
+                              : send_bytes(c, 500, "text/plain", "out of memory\n", 14, NULL);
+  brink_buf_release(&b);
+  return ret;
+}
+
+/* ---- Scenarios: only regular files named by brink_serve_name_ok, in --scenarios ------------ */
+
+static int scenario_path(const server *s, const char *name, char *path, size_t size) {
+  if (!brink_serve_name_ok(name)) return 0;
+  int n = snprintf(path, size, "%s/%s", s->dir, name);
+  if (n < 0 || (size_t)n >= size) return 0;
+  struct stat st;
+  if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0; /* symlinks refused */
+  return 1;
+}
+
+/* Messages name files relative to the served directory: the client never sees its path. */
+static void strip_dir(const server *s, char *text) {
+  size_t n = strlen(s->dir);
+  char *p;
+  while ((p = strstr(text, s->dir)) && p[n] == '/') memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+}
+
+static void strip_diags(const server *s, brink_diag_list *diags) {
+  for (size_t i = 0; diags && i < diags->n; i++) {
+    strip_dir(s, diags->items[i].file);
+    strip_dir(s, diags->items[i].message);
+  }
+}
+
+/* Loads the request's scenario with its overrides through the CLI's loader. */
+static brink_status load_request(const server *s, brink_ctx *ctx, const brink_serve_request *req,
+                                 brink_diag_list *diags, brink_scenario **out) {
+  if (req->yaml)
+    return brink_scenario_load_string(ctx, NULL, req->yaml, req->yaml_len,
+                                      (const char *const *)req->overrides, req->n_overrides, diags,
+                                      out);
+  char path[PATH_MAX + 300];
+  if (!scenario_path(s, req->scenario, path, sizeof path)) return BRINK_ENOTFOUND;
+  brink_status st = brink_scenario_load(ctx, path, (const char *const *)req->overrides,
+                                        req->n_overrides, diags, out);
+  strip_diags(s, diags);
+  return st;
+}
+
+/* Resolves the request's policies to indices; 0 on success, else writes a message. */
+static int resolve_policies(const brink_scenario *sc, const brink_serve_request *req, uint32_t *out,
+                            size_t *n, char *msg, size_t size) {
+  *n = 0;
+  if (req->n_policies == 0) {
+    *n = sc->n_policies < 64 ? sc->n_policies : 64;
+    for (size_t i = 0; i < *n; i++) out[i] = (uint32_t)i;
+    if (*n == 0) snprintf(msg, size, "scenario '%s' defines no policy", sc->name);
+    return *n == 0;
+  }
+  for (size_t i = 0; i < req->n_policies; i++) {
+    int idx = brink_scenario_find_policy(sc, req->policies[i]);
+    if (idx < 0) {
+      snprintf(msg, size, "unknown policy '%.200s'", req->policies[i]);
+      return 1;
+    }
+    for (size_t j = 0; j < *n; j++)
+      if (out[j] == (uint32_t)idx) {
+        snprintf(msg, size, "policy '%.200s' listed twice", req->policies[i]);
+        return 1;
+      }
+    out[(*n)++] = (uint32_t)idx;
+  }
+  return 0;
+}
+
+/* ---- Cache and jobs (under s->lock) ------------------------------------------------------ */
+
+static result *cache_find(server *s, const char *key) {
+  for (int i = 0; i < CACHE_SIZE; i++)
+    if (s->cache[i].json && !strcmp(s->cache[i].key, key)) {
+      s->cache[i].used = ++s->clock;
+      return &s->cache[i];
+    }
+  return NULL;
+}
+
+static void cache_put(server *s, const char *key, char *json, size_t json_len, char *csv,
+                      size_t csv_len) {
+  result *slot = &s->cache[0];
+  for (int i = 0; i < CACHE_SIZE; i++) {
+    if (!s->cache[i].json) {
+      slot = &s->cache[i];
+      break;
+    }
+    if (s->cache[i].used < slot->used) slot = &s->cache[i];
+  }
+  free(slot->json);
+  free(slot->csv);
+  memcpy(slot->key, key, 17);
+  slot->json = json;
+  slot->json_len = json_len;
+  slot->csv = csv;
+  slot->csv_len = csv_len;
+  slot->used = ++s->clock;
+}
+
+static job *job_find(server *s, const char *key) {
+  for (int i = 0; i < MAX_JOBS; i++)
+    if (s->table[i].state != JOB_FREE && !strcmp(s->table[i].key, key)) return &s->table[i];
+  return NULL;
+}
+
+static void job_clear(job *j) {
+  brink_serve_request_free(j->request);
+  brink_ctx_free(j->ctx);
+  memset(j, 0, sizeof *j);
+}
+
+/* A free record, or the oldest finished one; NULL when every record is queued or running. */
+static job *job_slot(server *s) {
+  job *best = NULL;
+  for (int i = 0; i < MAX_JOBS; i++) {
+    job *j = &s->table[i];
+    if (j->state == JOB_FREE) return j;
+    if (j->state >= JOB_DONE && (!best || j->order < best->order)) best = j;
+  }
+  if (best) job_clear(best);
+  return best;
+}
+
+static void char_copy(char *dst, size_t size, const char *src) { snprintf(dst, size, "%s", src); }
+
+typedef struct run_progress {
+  server *s;
+  job *j;
+  uint64_t base, n_policies;
+} run_progress;
+
+static void on_progress(void *ud, uint64_t done, uint64_t total) {
+  run_progress *p = ud;
+  (void)total;
+  pthread_mutex_lock(&p->s->lock);
+  p->j->done = done * p->n_policies;
+  pthread_cond_broadcast(&p->s->changed);
+  pthread_mutex_unlock(&p->s->lock);
+}
+
+/* Runs one job outside the lock; its request and ctx belong to the worker meanwhile. */
+static void run_job(server *s, job *j) {
+  brink_ctx *ctx = j->ctx;
+  brink_scenario *sc = NULL;
+  brink_model *model = NULL;
+  brink_summary *summary = NULL;
+  brink_buf json, csv;
+  brink_buf_init(&json, ctx, 0);
+  brink_buf_init(&csv, ctx, 0);
+  char msg[512] = "";
+  uint32_t policies[64];
+  size_t n_policies = 0;
+  const brink_serve_request *req = j->request;
+  brink_status st = load_request(s, ctx, req, NULL, &sc);
+  if (st) goto done;
+  if (resolve_policies(sc, req, policies, &n_policies, msg, sizeof msg)) {
+    st = BRINK_EINVAL;
+    goto done;
+  }
+  if ((st = brink_model_new(ctx, sc, &model))) goto done;
+  run_progress prog = {s, j, 0, n_policies};
+  pthread_mutex_lock(&s->lock);
+  j->total = j->runs * n_policies;
+  pthread_mutex_unlock(&s->lock);
+  brink_engine_options eo = {j->runs,    req->seed,   s->threads, 0.95, policies,
+                             n_policies, on_progress, NULL,       &prog};
+  if ((st = brink_engine_run(ctx, model, &eo, &summary))) goto done;
+  const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
+                                  (const char *const *)req->overrides, req->n_overrides, 0};
+  if ((st = brink_summary_json(ctx, summary, &meta, &json))) goto done;
+  st = brink_summary_csv(ctx, summary, &csv);
+done:
+  if (st && !msg[0]) char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
+  if (st && !msg[0]) char_copy(msg, sizeof msg, brink_status_str(st));
+  strip_dir(s, msg);
+  char *json_copy = NULL, *csv_copy = NULL;
+  if (!st) {
+    json_copy = malloc(json.len + 1);
+    csv_copy = malloc(csv.len + 1);
+    if (json_copy && csv_copy) {
+      memcpy(json_copy, json.data, json.len + 1);
+      memcpy(csv_copy, csv.data, csv.len + 1);
+    } else {
+      st = BRINK_ENOMEM;
+      char_copy(msg, sizeof msg, "out of memory");
+    }
+  }
+  pthread_mutex_lock(&s->lock);
+  if (!st) {
+    cache_put(s, j->key, json_copy, json.len, csv_copy, csv.len);
+    json_copy = csv_copy = NULL;
+    j->state = JOB_DONE;
+  } else {
+    j->state = JOB_FAILED;
+    char_copy(j->error, sizeof j->error, msg);
+  }
+  pthread_cond_broadcast(&s->changed);
+  pthread_mutex_unlock(&s->lock);
+  free(json_copy);
+  free(csv_copy);
+  brink_buf_release(&json);
+  brink_buf_release(&csv);
+  brink_summary_free(ctx, summary);
+  brink_model_free(ctx, model);
+  brink_scenario_free(ctx, sc);
+}
+
+static void *worker(void *arg) {
+  server *s = arg;
+  pthread_mutex_lock(&s->lock);
+  for (;;) {
+    job *next = NULL;
+    time_t now = time(NULL);
+    for (int i = 0; i < MAX_JOBS; i++) {
+      job *j = &s->table[i];
+      if (j->state != JOB_QUEUED) continue;
+      /* Cancelled when its client has gone away, or never came to watch it. */
+      if (j->watchers == 0 && (j->watched || now - j->created > ORPHAN_SECONDS)) {
+        j->state = JOB_CANCELLED;
+        char_copy(j->error, sizeof j->error, "cancelled: the client went away");
+        s->queued--;
+        pthread_cond_broadcast(&s->changed);
+        continue;
+      }
+      if (!next || j->order < next->order) next = j;
+    }
+    if (s->stopping) break;
+    if (!next) {
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      until.tv_sec += 1;
+      pthread_cond_timedwait(&s->changed, &s->lock, &until);
+      continue;
+    }
+    next->state = JOB_RUNNING;
+    s->queued--;
+    s->running++;
+    pthread_mutex_unlock(&s->lock);
+    run_job(s, next);
+    pthread_mutex_lock(&s->lock);
+    s->running--;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return NULL;
+}
+
+/* ---- Connections ---------------------------------------------------------------------- */
+
+typedef struct conn {
+  brink_buf body;
+  int too_big;
+  brink_ctx *ctx;
+  /* A streamed response (events or a waited-for result): */
+  server *s;
+  char key[17];
+  int sse, finished, registered;
+  uint64_t last_done;
+  job_state last_state;
+  char *out; /* POST /api/run: a copy of the result being sent, from out_pos */
+  size_t out_len, out_pos;
+} conn;
+
+static void conn_free(conn *c) {
+  if (!c) return;
+  brink_buf_release(&c->body);
+  brink_ctx_free(c->ctx);
+  free(c->out);
+  free(c);
+}
+
+/* Validates a request and finds or queues its job. Returns the HTTP status; *key is set on
+ * 200, *cached when the result is ready. Messages and diagnostics go to the error response. */
+static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cached,
+                       enum MHD_Result *ret) {
+  brink_ctx *ctx = c->ctx;
+  brink_serve_request *req = NULL;
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  unsigned code = 200;
+  char msg[600] = "";
+  brink_status st =
+      brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len, &req);
+  if (st) {
+    code = st == BRINK_ELIMIT ? 413 : 400;
+    char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
+    goto done;
+  }
+  uint64_t runs = req->runs ? req->runs : (s->max_runs < 10000 ? s->max_runs : 10000);
+  if (runs > s->max_runs) {
+    code = 400;
+    snprintf(msg, sizeof msg, "runs must be between 1 and %llu (--max-runs), got %llu",
+             (unsigned long long)s->max_runs, (unsigned long long)runs);
+    goto done;
+  }
+  if (req->seed > (UINT64_MAX >> 1)) {
+    code = 400;
+    char_copy(msg, sizeof msg, "seed out of range");
+    goto done;
+  }
+  brink_serve_request_key(req, runs, c->key);
+  pthread_mutex_lock(&s->lock);
+  int have = cache_find(s, c->key) != NULL;
+  job *existing = job_find(s, c->key);
+  int live = existing && (existing->state == JOB_QUEUED || existing->state == JOB_RUNNING);
+  pthread_mutex_unlock(&s->lock);
+  *cached = have;
+  if (have || live) goto done;
+  /* The same loader and checks as `brink compare`, before anything is queued. */
+  st = load_request(s, ctx, req, &diags, &sc);
+  if (st) {
+    code = st == BRINK_ENOTFOUND ? 404 : 400;
+    if (st == BRINK_ENOTFOUND)
+      snprintf(msg, sizeof msg, "no scenario '%s' in the served directory", req->scenario);
+    else
+      char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
+    strip_dir(s, msg);
+    goto done;
+  }
+  uint32_t policies[64];
+  size_t n_policies;
+  if (resolve_policies(sc, req, policies, &n_policies, msg, sizeof msg)) {
+    code = 400;
+    goto done;
+  }
+  brink_ctx *job_ctx = NULL;
+  if (brink_ctx_new(&job_ctx)) {
+    code = 500;
+    char_copy(msg, sizeof msg, "out of memory");
+    goto done;
+  }
+  pthread_mutex_lock(&s->lock);
+  existing = job_find(s, c->key);
+  if (existing && (existing->state == JOB_QUEUED || existing->state == JOB_RUNNING)) {
+    pthread_mutex_unlock(&s->lock);
+    brink_ctx_free(job_ctx);
+    goto done;
+  }
+  if (existing) job_clear(existing);
+  job *j = s->queued < s->jobs * QUEUE_FACTOR ? job_slot(s) : NULL;
+  if (!j) {
+    pthread_mutex_unlock(&s->lock);
+    brink_ctx_free(job_ctx);
+    code = 429;
+    char_copy(msg, sizeof msg, "the job queue is full; retry in 2 s");
+    goto done;
+  }
+  /* The job takes the request: re-read it into the job's own context. */
+  brink_serve_request *copy = NULL;
+  if (brink_serve_request_parse(job_ctx, c->body.data, c->body.len, &copy)) {
+    pthread_mutex_unlock(&s->lock);
+    brink_ctx_free(job_ctx);
+    code = 500;
+    char_copy(msg, sizeof msg, "out of memory");
+    goto done;
+  }
+  memcpy(j->key, c->key, 17);
+  j->request = copy;
+  j->ctx = job_ctx;
+  j->runs = runs;
+  j->total = runs * n_policies;
+  j->created = time(NULL);
+  j->order = ++s->next_order;
+  j->state = JOB_QUEUED;
+  s->queued++;
+  pthread_cond_broadcast(&s->changed);
+  pthread_mutex_unlock(&s->lock);
+done:
+  if (code != 200) *ret = send_error(mc, code, ctx, msg, &diags);
+  brink_diag_list_release(&diags);
+  brink_scenario_free(ctx, sc);
+  brink_serve_request_free(req);
+  return code;
+}
+
+/* Streams a job: server-sent events (progress, then done or failed), or, for POST /api/run,
+ * spaces while waiting and then the result JSON (leading spaces are valid JSON). Writing
+ * while waiting is how a client that went away is noticed. */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
+  conn *c = cls;
+  server *s = c->s;
+  (void)pos;
+  if (c->out) { /* the result, in pieces of at most max bytes */
+    size_t n = c->out_len - c->out_pos < max ? c->out_len - c->out_pos : max;
+    memcpy(buf, c->out + c->out_pos, n);
+    c->out_pos += n;
+    if (c->out_pos == c->out_len) {
+      free(c->out);
+      c->out = NULL;
+      c->finished = 1;
+    }
+    return (ssize_t)n;
+  }
+  if (c->finished) return MHD_CONTENT_READER_END_OF_STREAM;
+  pthread_mutex_lock(&s->lock);
+  job *j = job_find(s, c->key);
+  result *r = cache_find(s, c->key);
+  if (!c->registered && j) {
+    j->watchers++;
+    j->watched = 1;
+    c->registered = 1;
+    pthread_cond_broadcast(&s->changed);
+  }
+  if (!r && j && (j->state == JOB_QUEUED || j->state == JOB_RUNNING) && j->done == c->last_done &&
+      !s->stopping) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 250000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->changed, &s->lock, &until);
+    j = job_find(s, c->key);
+    r = cache_find(s, c->key);
+  }
+  ssize_t n = 0;
+  if (r) {
+    if (c->sse) {
+      n = snprintf(buf, max, "event: done\ndata: {\"key\": \"%s\"}\n\n", c->key);
+      c->finished = 1;
+    } else if ((c->out = malloc(r->json_len + 1))) {
+      memcpy(c->out, r->json, r->json_len);
+      c->out_len = r->json_len;
+      c->out_pos = 0;
+      buf[0] = ' ';
+      n = 1;
+    } else {
+      n = snprintf(buf, max, "{\"error\": \"out of memory\"}\n");
+      c->finished = 1;
+    }
+  } else if (!j || j->state >= JOB_DONE || s->stopping) {
+    const char *why = !j ? "job unknown or expired" : s->stopping ? "server stopping" : j->error;
+    brink_buf b;
+    brink_buf_init(&b, c->ctx, max > 64 ? max - 64 : max);
+    brink_buf_json_string(&b, why);
+    n = snprintf(buf, max,
+                 c->sse ? "event: failed\ndata: {\"error\": %s}\n\n" : "{\"error\": %s}\n",
+                 b.data ? b.data : "\"error\"");
+    brink_buf_release(&b);
+    c->finished = 1;
+  } else if (c->sse) {
+    if (j->done != c->last_done || c->last_state != j->state)
+      n = snprintf(buf, max,
+                   "event: progress\ndata: {\"done\": %llu, \"total\": %llu, "
+                   "\"state\": \"%s\"}\n\n",
+                   (unsigned long long)j->done, (unsigned long long)j->total,
+                   j->state == JOB_QUEUED ? "queued" : "running");
+    else
+      n = snprintf(buf, max, ": waiting\n\n");
+    c->last_done = j->done;
+    c->last_state = j->state;
+  } else {
+    buf[0] = ' ';
+    n = 1;
+  }
+  pthread_mutex_unlock(&s->lock);
+  if (n < 0 || (size_t)n >= max) n = (ssize_t)(max > 0 ? max - 1 : 0);
+  return n;
+}
+
+static void stream_free(void *cls) {
+  conn *c = cls;
+  pthread_mutex_lock(&c->s->lock);
+  job *j = c->registered ? job_find(c->s, c->key) : NULL;
+  if (j && j->watchers > 0) j->watchers--;
+  pthread_cond_broadcast(&c->s->changed);
+  pthread_mutex_unlock(&c->s->lock);
+  conn_free(c);
+}
+
+static enum MHD_Result send_stream(struct MHD_Connection *mc, conn **cp, int sse) {
+  conn *c = *cp;
+  c->sse = sse;
+  struct MHD_Response *r =
+      MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader, c, stream_free);
+  if (!r) return MHD_NO;
+  *cp = NULL; /* the response owns the connection state now */
+  security_headers(r, sse ? "text/event-stream" : "application/json");
+  enum MHD_Result ret = MHD_queue_response(mc, 200, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* ---- Read-only endpoints ------------------------------------------------------------------ */
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brink_ctx *ctx) {
+  brink_buf b;
+  brink_buf_init(&b, ctx, 0);
+  char *names[256];
+  size_t n = 0;
+  DIR *d = opendir(s->dir);
+  struct dirent *e;
+  char path[PATH_MAX + 300];
+  while (d && n < 256 && (e = readdir(d)))
+    if (scenario_path(s, e->d_name, path, sizeof path)) names[n++] = strdup(e->d_name);
+  if (d) closedir(d);
+  qsort(names, n, sizeof names[0], name_cmp);
+  brink_buf_printf(&b, "{\"version\": \"%s\", \"scenarios\": [", BRINK_VERSION_STRING);
+  for (size_t i = 0; i < n; i++) {
+    if (names[i]) {
+      if (i) brink_buf_puts(&b, ", ");
+      brink_buf_json_string(&b, names[i]);
+    }
+    free(names[i]);
+  }
+  brink_buf_puts(&b, "]}\n");
+  enum MHD_Result ret = send_bytes(mc, 200, "application/json", b.data, b.len, NULL);
+  brink_buf_release(&b);
+  return ret;
+}
+
+static const char *const dist_names[] = {"constant",    "uniform", "normal",
+                                         "truncnormal", "beta",    "choice"};
+
+/* The prior's mean, the value an override starts from in the page. */
+static double prior_mean(const brink_param *p) {
+  switch (p->dist) {
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return 0.5 * (p->a + p->b);
+  case BRINK_DIST_NORMAL:
+  case BRINK_DIST_TRUNCNORMAL:
+    return p->a;
+  case BRINK_DIST_BETA:
+    return p->a / (p->a + p->b);
+  default: {
+    double m = 0;
+    for (size_t i = 0; i < p->n_choices; i++) m += p->choices[i] * p->weights[i];
+    return m;
+  }
+  }
+}
+
+static void put_num(brink_buf *b, double v) {
+  if (v == v && v < HUGE_VAL && v > -HUGE_VAL)
+    brink_buf_json_number(b, v);
+  else
+    brink_buf_puts(b, "null");
+}
+
+static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, brink_ctx *ctx,
+                                         const char *name) {
+  brink_scenario *sc = NULL;
+  brink_serve_request req = {0};
+  req.scenario = (char *)(uintptr_t)(name ? name : "");
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  enum MHD_Result ret;
+  brink_status st = load_request(s, ctx, &req, &diags, &sc);
+  if (st) {
+    char msg[600];
+    char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
+    strip_dir(s, msg);
+    ret = send_error(mc, st == BRINK_ENOTFOUND ? 404 : 400, ctx,
+                     st == BRINK_ENOTFOUND ? "no such scenario in the served directory" : msg,
+                     &diags);
+    brink_diag_list_release(&diags);
+    return ret;
+  }
+  brink_buf b;
+  brink_buf_init(&b, ctx, 0);
+  brink_buf_puts(&b, "{\"file\": ");
+  brink_buf_json_string(&b, name);
+  brink_buf_puts(&b, ", \"name\": ");
+  brink_buf_json_string(&b, sc->name);
+  brink_buf_printf(&b, ", \"version\": \"%s\", \"max_runs\": %llu, \"params\": [",
+                   BRINK_VERSION_STRING, (unsigned long long)s->max_runs);
+  for (size_t i = 0; i < sc->n_params; i++) {
+    const brink_param *p = &sc->params[i];
+    brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
+    brink_buf_json_string(&b, p->name);
+    brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", dist_names[p->dist]);
+    put_num(&b, p->dist == BRINK_DIST_CONSTANT ? p->value : p->a);
+    brink_buf_puts(&b, ", \"b\": ");
+    put_num(&b, p->b);
+    brink_buf_puts(&b, ", \"lo\": ");
+    put_num(&b, p->lo);
+    brink_buf_puts(&b, ", \"hi\": ");
+    put_num(&b, p->hi);
+    brink_buf_puts(&b, ", \"mean\": ");
+    put_num(&b, prior_mean(p));
+    brink_buf_puts(&b, ", \"unit\": ");
+    brink_buf_json_string(&b, p->unit ? p->unit : "");
+    brink_buf_puts(&b, ", \"doc\": ");
+    brink_buf_json_string(&b, p->doc ? p->doc : "");
+    brink_buf_puts(&b, "}");
+  }
+  brink_buf_puts(&b, "], \"policies\": [");
+  for (size_t i = 0; i < sc->n_policies; i++) {
+    brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
+    brink_buf_json_string(&b, sc->policies[i].name);
+    brink_buf_puts(&b, ", \"description\": ");
+    brink_buf_json_string(&b, sc->policies[i].description ? sc->policies[i].description : "");
+    brink_buf_puts(&b, "}");
+  }
+  brink_buf_puts(&b, "]}\n");
+  ret = b.data ? send_bytes(mc, 200, "application/json", b.data, b.len, NULL)
+               : send_error(mc, 500, ctx, "out of memory", NULL);
+  brink_buf_release(&b);
+  brink_scenario_free(ctx, sc);
+  brink_diag_list_release(&diags);
+  return ret;
+}
+
+/* POST /api/check: loads the request's scenario and overrides; 200 or 400 with every
+ * diagnostic at its line and column. */
+static enum MHD_Result check_request(server *s, struct MHD_Connection *mc, conn *c) {
+  brink_ctx *ctx = c->ctx;
+  brink_serve_request *req = NULL;
+  brink_scenario *sc = NULL;
+  brink_diag_list diags;
+  brink_diag_list_init(&diags, ctx);
+  enum MHD_Result ret;
+  brink_status st =
+      brink_serve_request_parse(ctx, c->body.data ? c->body.data : "", c->body.len, &req);
+  if (!st) st = load_request(s, ctx, req, &diags, &sc);
+  if (st) {
+    char msg[600];
+    char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
+    strip_dir(s, msg);
+    ret = send_error(mc,
+                     st == BRINK_ELIMIT      ? 413
+                     : st == BRINK_ENOTFOUND ? 404
+                                             : 400,
+                     ctx, st == BRINK_ENOTFOUND ? "no such scenario" : msg, &diags);
+  } else {
+    char text[300];
+    snprintf(text, sizeof text, "{\"ok\": true, \"policies\": %zu, \"params\": %zu}\n",
+             sc->n_policies, sc->n_params);
+    ret = send_bytes(mc, 200, "application/json", text, strlen(text), NULL);
+  }
+  brink_scenario_free(ctx, sc);
+  brink_serve_request_free(req);
+  brink_diag_list_release(&diags);
+  return ret;
+}
+
+static int is_key(const char *p, size_t n) {
+  if (n != 16) return 0;
+  for (size_t i = 0; i < 16; i++)
+    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) return 0;
+  return 1;
+}
+
+/* GET /api/results/KEY.{json,csv,html} and /api/results/KEY/{conflict,tension,provocations}.svg */
+static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ctx *ctx,
+                                  const char *rest) {
+  if (strlen(rest) < 17 || !is_key(rest, 16))
+    return send_error(mc, 404, ctx, "no such result", NULL);
+  char key[17];
+  memcpy(key, rest, 16);
+  key[16] = '\0';
+  const char *what = rest + 16;
+  pthread_mutex_lock(&s->lock);
+  result *r = cache_find(s, key);
+  char *json = NULL, *csv = NULL;
+  size_t json_len = 0, csv_len = 0;
+  if (r) {
+    json = malloc(r->json_len + 1);
+    csv = malloc(r->csv_len + 1);
+    if (json && csv) {
+      memcpy(json, r->json, r->json_len + 1);
+      memcpy(csv, r->csv, r->csv_len + 1);
+      json_len = r->json_len;
+      csv_len = r->csv_len;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  enum MHD_Result ret;
+  char filename[64];
+  if (!r) {
+    ret = send_error(mc, 404, ctx, "no such result (not run yet, or evicted from the cache)", NULL);
+  } else if (!json || !csv) {
+    ret = send_error(mc, 500, ctx, "out of memory", NULL);
+  } else if (!strcmp(what, ".json")) {
+    snprintf(filename, sizeof filename, "brink-%s.json", key);
+    ret = send_bytes(mc, 200, "application/json", json, json_len, filename);
+  } else if (!strcmp(what, ".csv")) {
+    snprintf(filename, sizeof filename, "brink-%s.csv", key);
+    ret = send_bytes(mc, 200, "text/csv; charset=utf-8", csv, csv_len, filename);
+  } else {
+    brink_buf out;
+    brink_buf_init(&out, ctx, 0);
+    brink_status st;
+    const char *type = "image/svg+xml";
+    if (!strcmp(what, ".html")) {
+      type = "text/html; charset=utf-8";
+      snprintf(filename, sizeof filename, "brink-%s.html", key);
+      st = brink_report_write_html(ctx, json, json_len, NULL, &out);
+    } else {
+      filename[0] = '\0';
+      brink_chart_kind kind;
+      char kind_name[32] = "";
+      size_t wl = strlen(what);
+      if (wl > 5 && wl < 36 && what[0] == '/' && !strcmp(what + wl - 4, ".svg")) {
+        memcpy(kind_name, what + 1, wl - 5);
+        kind_name[wl - 5] = '\0';
+      }
+      st = brink_chart_kind_parse(ctx, kind_name, &kind);
+      brink_result *res = NULL;
+      if (!st) st = brink_result_parse(ctx, json, json_len, "result", &res);
+      if (!st) {
+        brink_chart_options co = {kind, BRINK_CHART_SVG, 0, 0, NULL, NULL, NULL};
+        st = brink_chart_render(ctx, res, &co, &out);
+      }
+      brink_result_free(res);
+    }
+    ret = st ? send_error(mc, st == BRINK_EINVAL ? 404 : 500, ctx, brink_ctx_errmsg(ctx), NULL)
+             : send_bytes(mc, 200, type, out.data, out.len, filename[0] ? filename : NULL);
+    brink_buf_release(&out);
+  }
+  free(json);
+  free(csv);
+  return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char *url,
+                               const char *method, const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls) {
+  server *s = cls;
+  (void)version;
+  conn *c = *con_cls;
+  if (!c) {
+    c = calloc(1, sizeof *c);
+    if (!c || brink_ctx_new(&c->ctx)) {
+      free(c);
+      return MHD_NO;
+    }
+    c->s = s;
+    brink_buf_init(&c->body, c->ctx, BRINK_SERVE_MAX_BODY);
+    *con_cls = c;
+    return MHD_YES;
+  }
+  int post = !strcmp(method, "POST");
+  if (*upload_size) {
+    if (!post || brink_buf_append(&c->body, upload, *upload_size)) c->too_big = 1;
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (c->too_big)
+    return send_error(mc, post ? 413 : 400, c->ctx,
+                      post ? "request body over the limit of 1 MiB" : "unexpected body", NULL);
+  if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
+    return send_error(mc, 405, c->ctx, "method not allowed", NULL);
+  for (size_t i = 0; i < sizeof web_assets / sizeof web_assets[0]; i++)
+    if (!post && !strcmp(url, web_assets[i].url))
+      return send_bytes(mc, 200, web_assets[i].type, web_assets[i].data, web_assets[i].len, NULL);
+  if (!post && !strcmp(url, "/api/scenarios")) return list_scenarios(s, mc, c->ctx);
+  if (!post && !strcmp(url, "/api/scenario"))
+    return describe_scenario(s, mc, c->ctx,
+                             MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "name"));
+  if (post && !strcmp(url, "/api/check")) return check_request(s, mc, c);
+  if (post && (!strcmp(url, "/api/jobs") || !strcmp(url, "/api/run"))) {
+    int cached = 0;
+    enum MHD_Result ret = MHD_NO;
+    unsigned code = submit(s, mc, c, &cached, &ret);
+    if (code != 200) return ret;
+    if (!strcmp(url, "/api/run")) return send_stream(mc, (conn **)con_cls, 0);
+    char text[128];
+    snprintf(text, sizeof text, "{\"key\": \"%s\", \"cached\": %s}\n", c->key,
+             cached ? "true" : "false");
+    return send_bytes(mc, 200, "application/json", text, strlen(text), NULL);
+  }
+  if (!post && !strncmp(url, "/api/jobs/", 10) && strlen(url) == 10 + 16 + 7 &&
+      is_key(url + 10, 16) && !strcmp(url + 26, "/events")) {
+    memcpy(c->key, url + 10, 16);
+    c->key[16] = '\0';
+    return send_stream(mc, (conn **)con_cls, 1);
+  }
+  if (!post && !strncmp(url, "/api/results/", 13)) return get_result(s, mc, c->ctx, url + 13);
+  return send_error(mc, 404, c->ctx, "not found", NULL);
+}
+
+static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+                      enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)mc;
+  (void)toe;
+  conn_free(*con_cls);
+  *con_cls = NULL;
+}
+
+/* ---- The command ------------------------------------------------------------------------ */
+
+static int parse_listen(const char *text, struct sockaddr_storage *addr, socklen_t *len,
+                        int *loopback) {
+  char host[256];
+  const char *colon = strrchr(text, ':');
+  if (!colon || (size_t)(colon - text) >= sizeof host) return 0;
+  size_t hl = (size_t)(colon - text);
+  memcpy(host, text, hl);
+  host[hl] = '\0';
+  if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+    memmove(host, host + 1, hl - 2);
+    host[hl - 2] = '\0';
+  }
+  int64_t port;
+  if (brink_parse_i64(colon + 1, strlen(colon + 1), &port) || port < 0 || port > 65535) return 0;
+  memset(addr, 0, sizeof *addr);
+  struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    *len = sizeof *v4;
+    *loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    return 1;
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    *len = sizeof *v6;
+    *loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
+  (void)ctx;
+  cli_opt opts[] = {
+      {"listen", "ADDR:PORT",
+       "address and port (default 127.0.0.1:8080; port 0 picks a free one; a non-loopback "
+       "address is served with a warning)",
+       0, NULL, NULL, 0},
+      {"scenarios", "DIR", "directory of scenario files served (default scenarios/korea)", 0, NULL,
+       NULL, 0},
+      {"max-runs", "N", "most runs per policy a request may ask for (default 100000)", 0, NULL,
+       NULL, 0},
+      {"jobs", "K", "jobs run at once (default 1); 2*K more may wait, then 429", 0, NULL, NULL, 0},
+      {"threads", "T", "worker threads per job (default: the number of cores)", 0, NULL, NULL, 0},
+      {"port-file", "FILE", "write the port listened on to FILE once ready (for scripts)", 0, NULL,
+       NULL, 0},
+  };
+  cli_spec spec = {"serve",
+                   "[options]",
+                   "Serves an interactive dashboard: pick a scenario, change an assumption, run,\n"
+                   "compare with the previous result on the same seed, share a link that\n"
+                   "reproduces it. A JSON API and one self-contained page (docs/serve.md).\n"
+                   "Stops on SIGINT or SIGTERM.",
+                   opts,
+                   sizeof opts / sizeof opts[0],
+                   0,
+                   0,
+                   "example:\n  brink serve --scenarios scenarios/korea --listen 127.0.0.1:8080",
+                   NULL,
+                   0};
+  server *s = NULL;
+  struct MHD_Daemon *d = NULL;
+  int workers_started = 0;
+  uint64_t max_runs, jobs, threads;
+  int rc = cli_parse(&spec, argc, argv);
+  if (rc >= 0) goto done;
+  int procs = omp_get_num_procs();
+  if ((rc = cli_u64(&spec, "max-runs", 1, 10000000, 100000, &max_runs)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "jobs", 1, 64, 1, &jobs)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
+    goto done;
+  const char *listen = cli_value(&spec, "listen", "127.0.0.1:8080");
+  struct sockaddr_storage addr;
+  socklen_t addr_len = 0;
+  int loopback = 0;
+  if (!parse_listen(listen, &addr, &addr_len, &loopback)) {
+    rc = cli_usage_error(&spec,
+                         "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), "
+                         "got '%s'",
+                         listen);
+    goto done;
+  }
+  s = calloc(1, sizeof *s);
+  if (!s) {
+    fprintf(stderr, "brink serve: out of memory\n");
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  pthread_mutex_init(&s->lock, NULL);
+  pthread_cond_init(&s->changed, NULL);
+  const char *dir = cli_value(&spec, "scenarios", "scenarios/korea");
+  if (!realpath(dir, s->dir)) {
+    rc = cli_usage_error(&spec, "--scenarios directory '%s': %s", dir, strerror(errno));
+    goto done;
+  }
+  s->max_runs = max_runs;
+  s->jobs = (int)jobs;
+  s->threads = (int)threads;
+  s->workers = calloc(jobs, sizeof *s->workers);
+  for (uint64_t i = 0; s->workers && i < jobs; i++)
+    if (pthread_create(&s->workers[i], NULL, worker, s) == 0) workers_started++;
+  if (workers_started != (int)jobs) {
+    fprintf(stderr, "brink serve: cannot start worker threads\n");
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                   MHD_USE_ERROR_LOG | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+                       (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, 10U,
+                       MHD_OPTION_CONNECTION_LIMIT, 200U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 100U,
+                       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                       MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+  if (!d) {
+    fprintf(stderr, "brink serve: cannot listen on %s: %s\n", listen, strerror(errno));
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  unsigned port = info ? info->port : 0;
+  if (!loopback)
+    fprintf(stderr,
+            "brink serve: WARNING: listening on %s, not on loopback: anyone who can reach "
+            "this address can run simulations on this machine\n",
+            listen);
+  fprintf(stderr,
+          "brink serve: %s on port %u, scenarios from %s, at most %llu runs per policy, "
+          "%llu job(s) at once\n",
+          listen, port, s->dir, (unsigned long long)max_runs, (unsigned long long)jobs);
+  const char *port_file = cli_value(&spec, "port-file", NULL);
+  if (port_file) {
+    char text[32];
+    snprintf(text, sizeof text, "%u\n", port);
+    if ((rc = cli_write_file(&spec, port_file, text, strlen(text))) >= 0) goto done;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  while (!stop_signal) {
+    struct timespec t = {0, 100000000L};
+    nanosleep(&t, NULL);
+  }
+  fprintf(stderr, "brink serve: stopping\n");
+  rc = CLI_EXIT_OK;
+done:
+  if (s) {
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+  }
+  if (d) MHD_stop_daemon(d);
+  if (s) {
+    for (int i = 0; i < workers_started; i++) pthread_join(s->workers[i], NULL);
+    for (int i = 0; i < MAX_JOBS; i++) job_clear(&s->table[i]);
+    for (int i = 0; i < CACHE_SIZE; i++) {
+      free(s->cache[i].json);
+      free(s->cache[i].csv);
+    }
+    free(s->workers);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->changed);
+    free(s);
+  }
+  cli_spec_release(&spec);
+  return rc;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* The request of `brink serve`: the JSON body a client posts to run a comparison, read and
+ * checked here (so that it can be fuzzed and tested without a server), and the cache key of
+ * a request (a hash of everything that determines the result bytes). See docs/serve.md. */
+#ifndef BRINK_SERVE_H
+#define BRINK_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brink/brink.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BRINK_SERVE_MAX_BODY ((size_t)1 << 20) /* bytes of a request body */
+#define BRINK_SERVE_MAX_ITEMS 64               /* overrides, policies */
+#define BRINK_SERVE_MAX_STRING 4096            /* bytes of a name or override */
+
+/* A run request. Strings are NUL-terminated UTF-8 without NUL bytes inside. */
+typedef struct brink_serve_request {
+  char *scenario;   /* a file name inside the served directory ("2022.yaml"), or NULL */
+  char *yaml;       /* scenario text from the editor, or NULL; exactly one of the two is set */
+  size_t yaml_len;  /* bytes */
+  char **overrides; /* "params.NAME=VALUE", as --set */
+  size_t n_overrides;
+  char **policies; /* names; none = every policy of the scenario */
+  size_t n_policies;
+  uint64_t runs;  /* runs per policy; 0 when absent */
+  uint64_t seed;  /* 1 when absent */
+  brink_ctx *ctx; /* owns every allocation above */
+} brink_serve_request;
+
+/* Reads a request from JSON text[0..len) (need not be NUL-terminated):
+ *   {"scenario": "2022.yaml" | "yaml": "...", "overrides": ["params.x=1", ...],
+ *    "policies": ["a", ...], "runs": 1000, "seed": 1}
+ * Unknown keys, duplicate keys, wrong types, numbers that are not whole numbers in
+ * 0..2^53, a missing or double scenario: BRINK_EPARSE with "request:line:col: what" in ctx.
+ * More than BRINK_SERVE_MAX_BODY bytes, BRINK_SERVE_MAX_ITEMS items or
+ * BRINK_SERVE_MAX_STRING bytes in a string (other than yaml): BRINK_ELIMIT. The scenario
+ * name is checked with brink_serve_name_ok. New object, caller frees with
+ * brink_serve_request_free. */
+brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
+                                       brink_serve_request **out);
+void brink_serve_request_free(brink_serve_request *request);
+
+/* 1 when name may be served from the scenarios directory: 1..255 bytes of [A-Za-z0-9._-],
+ * not starting with '.', ending in ".yaml" or ".yml" (so no '/', no "..", no absolute path);
+ * 0 otherwise. */
+int brink_serve_name_ok(const char *name);
+
+/* The cache key of a request run with runs per policy (after defaults are applied), as 16
+ * lower-case hex digits and a NUL in key[17]: a 64-bit FNV-1a hash of the brink version, the
+ * scenario name or text, the overrides and policies in order, runs and seed. */
+void brink_serve_request_key(const brink_serve_request *request, uint64_t runs, char key[17]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON request reader of `brink serve` and the cache key of a request. A small strict
+ * reader for one flat object: the server never hands a request to the engine unread. */
+#include <stdio.h>
+#include <string.h>
+
+#include "brink/serve.h"
+#include "internal.h"
+
+typedef struct reader {
+  brink_ctx *ctx;
+  const char *p, *end, *start;
+  brink_buf str; /* the last string read, NUL-terminated */
+} reader;
+
+static void where(const reader *r, int *line, int *col) {
+  *line = 1;
+  *col = 1;
+  for (const char *q = r->start; q < r->p; q++) {
+    if (*q == '\n') {
+      (*line)++;
+      *col = 1;
+    } else if (((unsigned char)*q & 0xC0) != 0x80) {
+      (*col)++;
+    }
+  }
+}
+
+static brink_status fail_at(reader *r, brink_status code, const char *what) {
+  int line, col;
+  where(r, &line, &col);
+  return brink__fail(r->ctx, code, "request:%d:%d: %s", line, col, what);
+}
+
+static void skip_ws(reader *r) {
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')) r->p++;
+}
+
+static int hex4(const char *p, unsigned *out) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9')
+      v |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= (unsigned)(c - 'A' + 10);
+    else
+      return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+static brink_status put_utf8(brink_buf *b, unsigned cp) {
+  char s[4];
+  size_t n;
+  if (cp < 0x80) {
+    s[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    s[0] = (char)(0xC0 | (cp >> 6));
+    s[1] = (char)(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    s[0] = (char)(0xE0 | (cp >> 12));
+    s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    s[2] = (char)(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    s[0] = (char)(0xF0 | (cp >> 18));
+    s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    s[3] = (char)(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  return brink_buf_append(b, s, n);
+}
+
+/* Reads a string into r->str; max is the limit in bytes after decoding. */
+static brink_status read_string(reader *r, size_t max) {
+  brink_buf_reset(&r->str);
+  if (r->p >= r->end || *r->p != '"') return fail_at(r, BRINK_EPARSE, "expected a string");
+  r->p++;
+  brink_status st = BRINK_OK;
+  while (!st) {
+    if (r->p >= r->end) return fail_at(r, BRINK_EPARSE, "unterminated string");
+    unsigned char c = (unsigned char)*r->p;
+    if (c == '"') {
+      r->p++;
+      break;
+    }
+    if (c < 0x20) return fail_at(r, BRINK_EPARSE, "control character in a string");
+    if (c != '\\') {
+      st = brink_buf_putc(&r->str, (char)c);
+      r->p++;
+    } else {
+      if (r->end - r->p < 2) return fail_at(r, BRINK_EPARSE, "unterminated string");
+      char e = r->p[1];
+      const char *simple = strchr("\"\\/bfnrt", e);
+      if (e && simple) {
+        static const char out[] = "\"\\/\b\f\n\r\t";
+        st = brink_buf_putc(&r->str, out[simple - "\"\\/bfnrt"]);
+        r->p += 2;
+      } else if (e == 'u') {
+        unsigned cp, lo;
+        if (r->end - r->p < 6 || !hex4(r->p + 2, &cp))
+          return fail_at(r, BRINK_EPARSE, "bad \\u escape");
+        r->p += 6;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+          if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || !hex4(r->p + 2, &lo) ||
+              lo < 0xDC00 || lo >= 0xE000)
+            return fail_at(r, BRINK_EPARSE, "unpaired surrogate in \\u escape");
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          r->p += 6;
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+          return fail_at(r, BRINK_EPARSE, "unpaired surrogate in \\u escape");
+        }
+        if (cp == 0) return fail_at(r, BRINK_EPARSE, "NUL character in a string");
+        st = put_utf8(&r->str, cp);
+      } else {
+        return fail_at(r, BRINK_EPARSE, "bad escape in a string");
+      }
+    }
+    if (!st && r->str.len > max) return fail_at(r, BRINK_ELIMIT, "string too long");
+  }
+  if (st) return fail_at(r, st, st == BRINK_ENOMEM ? "out of memory" : "string too long");
+  if (brink_buf_putc(&r->str, '\0')) return fail_at(r, BRINK_ENOMEM, "out of memory");
+  r->str.len--;
+  return BRINK_OK;
+}
+
+/* A whole number in 0..2^53 written without fraction or exponent. */
+static brink_status read_whole(reader *r, uint64_t *out) {
+  const char *q = r->p;
+  uint64_t v = 0;
+  if (q >= r->end || *q < '0' || *q > '9')
+    return fail_at(r, BRINK_EPARSE, "expected a whole number");
+  if (*q == '0' && q + 1 < r->end && q[1] >= '0' && q[1] <= '9')
+    return fail_at(r, BRINK_EPARSE, "leading zero in a number");
+  while (q < r->end && *q >= '0' && *q <= '9') {
+    v = v * 10 + (uint64_t)(*q - '0');
+    if (v > ((uint64_t)1 << 53)) return fail_at(r, BRINK_EPARSE, "number too large (max 2^53)");
+    q++;
+  }
+  if (q < r->end && (*q == '.' || *q == 'e' || *q == 'E'))
+    return fail_at(r, BRINK_EPARSE, "expected a whole number");
+  r->p = q;
+  *out = v;
+  return BRINK_OK;
+}
+
+static brink_status read_list(reader *r, const char *key, char ***items, size_t *n) {
+  brink_ctx *ctx = r->ctx;
+  if (r->p >= r->end || *r->p != '[') return fail_at(r, BRINK_EPARSE, "expected an array");
+  r->p++;
+  *items = brink_calloc(ctx, BRINK_SERVE_MAX_ITEMS, sizeof **items);
+  if (!*items) return fail_at(r, BRINK_ENOMEM, "out of memory");
+  skip_ws(r);
+  if (r->p < r->end && *r->p == ']') {
+    r->p++;
+    return BRINK_OK;
+  }
+  for (;;) {
+    skip_ws(r);
+    if (*n >= BRINK_SERVE_MAX_ITEMS) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "more than %d items in '%s'", BRINK_SERVE_MAX_ITEMS, key);
+      return fail_at(r, BRINK_ELIMIT, msg);
+    }
+    brink_status st = read_string(r, BRINK_SERVE_MAX_STRING);
+    if (st) return st;
+    (*items)[*n] = brink_strndup(ctx, r->str.data, r->str.len);
+    if (!(*items)[*n]) return fail_at(r, BRINK_ENOMEM, "out of memory");
+    (*n)++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == ',') {
+      r->p++;
+      continue;
+    }
+    if (r->p < r->end && *r->p == ']') {
+      r->p++;
+      return BRINK_OK;
+    }
+    return fail_at(r, BRINK_EPARSE, "expected ',' or ']'");
+  }
+}
+
+void brink_serve_request_free(brink_serve_request *req) {
+  if (!req) return;
+  brink_ctx *ctx = req->ctx;
+  brink_free(ctx, req->scenario);
+  brink_free(ctx, req->yaml);
+  for (size_t i = 0; req->overrides && i < req->n_overrides; i++)
+    brink_free(ctx, req->overrides[i]);
+  for (size_t i = 0; req->policies && i < req->n_policies; i++) brink_free(ctx, req->policies[i]);
+  brink_free(ctx, req->overrides);
+  brink_free(ctx, req->policies);
+  brink_free(ctx, req);
+}
+
+int brink_serve_name_ok(const char *name) {
+  size_t n = strlen(name);
+  if (n == 0 || n > 255 || name[0] == '.') return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
+      return 0;
+  }
+  return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_COUNT };
+static const char *const key_names[K_COUNT] = {"scenario", "yaml", "overrides",
+                                               "policies", "runs", "seed"};
+
+brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
+                                       brink_serve_request **out) {
+  *out = NULL;
+  if (len > BRINK_SERVE_MAX_BODY)
+    return brink__fail(ctx, BRINK_ELIMIT, "request: body of %zu bytes is over the limit of %zu",
+                       len, BRINK_SERVE_MAX_BODY);
+  reader r = {ctx, text, text + len, text, {0}};
+  brink_buf_init(&r.str, ctx, BRINK_SERVE_MAX_BODY + 1);
+  brink_serve_request *req = brink_calloc(ctx, 1, sizeof *req);
+  brink_status st = BRINK_OK;
+  int seen[K_COUNT] = {0};
+  if (!req) {
+    st = brink__fail(ctx, BRINK_ENOMEM, "out of memory");
+    goto done;
+  }
+  req->ctx = ctx;
+  req->seed = 1;
+  skip_ws(&r);
+  if (r.p >= r.end || *r.p != '{') {
+    st = fail_at(&r, BRINK_EPARSE, "expected a JSON object");
+    goto done;
+  }
+  r.p++;
+  skip_ws(&r);
+  int empty = r.p < r.end && *r.p == '}';
+  if (empty) r.p++;
+  while (!empty) {
+    skip_ws(&r);
+    const char *key_at = r.p;
+    if ((st = read_string(&r, 64))) goto done;
+    int k = 0;
+    while (k < K_COUNT && strcmp(r.str.data, key_names[k])) k++;
+    if (k == K_COUNT || seen[k]) {
+      r.p = key_at;
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               k == K_COUNT ? "unknown key '%.64s' (expected scenario, yaml, overrides, policies, "
+                              "runs, seed)"
+                            : "key '%.64s' given twice",
+               r.str.data);
+      st = fail_at(&r, BRINK_EPARSE, msg);
+      goto done;
+    }
+    seen[k] = 1;
+    skip_ws(&r);
+    if (r.p >= r.end || *r.p != ':') {
+      st = fail_at(&r, BRINK_EPARSE, "expected ':'");
+      goto done;
+    }
+    r.p++;
+    skip_ws(&r);
+    switch (k) {
+    case K_SCENARIO:
+      if ((st = read_string(&r, BRINK_SERVE_MAX_STRING))) goto done;
+      if (!brink_serve_name_ok(r.str.data)) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "scenario '%.64s' is not a file name of the served directory (*.yaml, no path)",
+                 r.str.data);
+        st = fail_at(&r, BRINK_EPARSE, msg);
+        goto done;
+      }
+      req->scenario = brink_strndup(ctx, r.str.data, r.str.len);
+      break;
+    case K_YAML:
+      if ((st = read_string(&r, BRINK_SERVE_MAX_BODY))) goto done;
+      req->yaml_len = r.str.len;
+      req->yaml = brink_strndup(ctx, r.str.data, r.str.len);
+      if (req->yaml && memchr(req->yaml, '\0', req->yaml_len)) {
+        st = fail_at(&r, BRINK_EPARSE, "NUL character in yaml");
+        goto done;
+      }
+      break;
+    case K_OVERRIDES:
+      if ((st = read_list(&r, "overrides", &req->overrides, &req->n_overrides))) goto done;
+      break;
+    case K_POLICIES:
+      if ((st = read_list(&r, "policies", &req->policies, &req->n_policies))) goto done;
+      break;
+    case K_RUNS:
+      if ((st = read_whole(&r, &req->runs))) goto done;
+      break;
+    default:
+      if ((st = read_whole(&r, &req->seed))) goto done;
+      break;
+    }
+    if ((k == K_SCENARIO && !req->scenario) || (k == K_YAML && !req->yaml)) {
+      st = fail_at(&r, BRINK_ENOMEM, "out of memory");
+      goto done;
+    }
+    skip_ws(&r);
+    if (r.p < r.end && *r.p == ',') {
+      r.p++;
+      continue;
+    }
+    if (r.p < r.end && *r.p == '}') {
+      r.p++;
+      break;
+    }
+    st = fail_at(&r, BRINK_EPARSE, "expected ',' or '}'");
+    goto done;
+  }
+  skip_ws(&r);
+  if (r.p != r.end) {
+    st = fail_at(&r, BRINK_EPARSE, "trailing characters after the object");
+    goto done;
+  }
+  if (!!req->scenario == !!req->yaml) {
+    st = fail_at(&r, BRINK_EPARSE, "give exactly one of 'scenario' and 'yaml'");
+    goto done;
+  }
+  for (size_t i = 0; i < req->n_overrides; i++)
+    if (!strchr(req->overrides[i], '=')) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "override '%.64s' is not PATH=VALUE", req->overrides[i]);
+      st = fail_at(&r, BRINK_EPARSE, msg);
+      goto done;
+    }
+done:
+  brink_buf_release(&r.str);
+  if (st) {
+    brink_serve_request_free(req);
+    return st;
+  }
+  *out = req;
+  return BRINK_OK;
+}
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+/* Each field is written with its length first, so that no two requests share a byte string. */
+static uint64_t fnv_field(uint64_t h, const char *s, size_t n) {
+  uint64_t len = n;
+  return fnv(fnv(h, &len, sizeof len), s, n);
+}
+
+void brink_serve_request_key(const brink_serve_request *req, uint64_t runs, char key[17]) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  h = fnv_field(h, BRINK_VERSION_STRING, strlen(BRINK_VERSION_STRING));
+  h = fnv_field(h, req->scenario ? "file" : "text", 4);
+  h = req->scenario ? fnv_field(h, req->scenario, strlen(req->scenario))
+                    : fnv_field(h, req->yaml, req->yaml_len);
+  h = fnv(h, &req->n_overrides, sizeof req->n_overrides);
+  for (size_t i = 0; i < req->n_overrides; i++)
+    h = fnv_field(h, req->overrides[i], strlen(req->overrides[i]));
+  h = fnv(h, &req->n_policies, sizeof req->n_policies);
+  for (size_t i = 0; i < req->n_policies; i++)
+    h = fnv_field(h, req->policies[i], strlen(req->policies[i]));
+  h = fnv(h, &runs, sizeof runs);
+  h = fnv(h, &req->seed, sizeof req->seed);
+  snprintf(key, 17, "%016llx", (unsigned long long)h);
+}

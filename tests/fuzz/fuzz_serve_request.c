@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: the JSON request reader of `brink serve` and the cache key. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "brink/serve.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  brink_ctx *ctx = NULL;
+  if (brink_ctx_new(&ctx)) return 0;
+  brink_serve_request *req = NULL;
+  if (brink_serve_request_parse(ctx, (const char *)data, size, &req) == BRINK_OK) {
+    /* Touch every string: they must be NUL-terminated. */
+    size_t total = req->scenario ? strlen(req->scenario) : strlen(req->yaml);
+    for (size_t i = 0; i < req->n_overrides; i++) total += strlen(req->overrides[i]);
+    for (size_t i = 0; i < req->n_policies; i++) total += strlen(req->policies[i]);
+    char key[17];
+    brink_serve_request_key(req, req->runs + total, key);
+    if (strlen(key) != 16) __builtin_trap();
+  }
+  brink_serve_request_free(req);
+  brink_ctx_free(ctx);
+  return 0;
+}

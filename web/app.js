@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+// The page of `brink serve`: plain JavaScript, no library, talks only to its own server.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const state = { version: '', scenario: null, current: null, previous: null, source: null };
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+async function getJSON(url, options) {
+  const r = await fetch(url, options);
+  let body = null;
+  try { body = await r.json(); } catch (e) { body = { error: 'unreadable answer (' + r.status + ')' }; }
+  return { status: r.status, body, retryAfter: r.headers.get('Retry-After') };
+}
+
+function pct(v) { return v === null || v === undefined ? 'n/a' : (100 * v).toFixed(2); }
+function num(v) { return v === null || v === undefined ? 'n/a' : v.toFixed(2); }
+function fmtPrior(p) {
+  const f = (x) => (x === null ? '∞' : String(+x.toPrecision(4)));
+  switch (p.dist) {
+    case 'constant': return 'constant ' + f(p.a);
+    case 'uniform': return 'uniform [' + f(p.lo) + ', ' + f(p.hi) + ']';
+    case 'normal': return 'normal(mean ' + f(p.a) + ', sd ' + f(p.b) + ')';
+    case 'truncnormal': return 'truncnormal(mean ' + f(p.a) + ', sd ' + f(p.b) + ') on [' + f(p.lo) + ', ' + f(p.hi) + ']';
+    case 'beta': return 'beta(' + f(p.a) + ', ' + f(p.b) + '), mean ' + f(p.mean);
+    default: return p.dist + ', mean ' + f(p.mean);
+  }
+}
+
+// ---- The inputs <-> the URL (scenario, overrides, policies, runs, seed, version) ----------
+
+function inputs() {
+  const overrides = [];
+  for (const input of document.querySelectorAll('#param-rows input')) {
+    if (input.value.trim() !== '') overrides.push('params.' + input.dataset.name + '=' + input.value.trim());
+  }
+  const policies = [...document.querySelectorAll('#policies input:checked')].map((c) => c.value);
+  return {
+    scenario: $('scenario').value, overrides, policies,
+    runs: Number($('runs').value), seed: Number($('seed').value),
+  };
+}
+
+function toHash(req) {
+  const q = new URLSearchParams();
+  q.set('v', state.version);
+  q.set('scenario', req.scenario);
+  for (const o of req.overrides) q.append('set', o);
+  q.set('policies', req.policies.join(','));
+  q.set('runs', String(req.runs));
+  q.set('seed', String(req.seed));
+  return '#' + q.toString();
+}
+
+function fromHash() {
+  if (location.hash.length < 2) return null;
+  const q = new URLSearchParams(location.hash.slice(1));
+  return {
+    version: q.get('v') || '', scenario: q.get('scenario') || '', overrides: q.getAll('set'),
+    policies: (q.get('policies') || '').split(',').filter((x) => x),
+    runs: Number(q.get('runs') || 2000), seed: Number(q.get('seed') || 1),
+  };
+}
+
+// ---- Scenario and parameter panel ----------------------------------------------------------
+
+async function loadScenario(name, preset) {
+  const { status, body } = await getJSON('/api/scenario?name=' + encodeURIComponent(name));
+  if (status !== 200) { setStatus(body.error, true); return; }
+  state.scenario = body;
+  $('scenario-name').textContent = body.name + ' (' + body.params.length + ' parameters, ' +
+    body.policies.length + ' policies; at most ' + body.max_runs + ' runs per policy)';
+  $('runs').max = body.max_runs;
+  const pol = $('policies');
+  pol.replaceChildren(el('legend', {}, 'Policies'));
+  for (const p of body.policies) {
+    const box = el('input', { type: 'checkbox', value: p.name });
+    box.checked = !preset || preset.policies.length === 0 || preset.policies.includes(p.name);
+    pol.append(el('label', { title: p.description }, box, ' ' + p.name));
+  }
+  const rows = $('param-rows');
+  rows.replaceChildren();
+  const given = {};
+  for (const o of (preset ? preset.overrides : [])) {
+    const m = /^params\.([^=]+)=(.*)$/.exec(o);
+    if (m) given[m[1]] = m[2];
+  }
+  for (const p of body.params) {
+    const input = el('input', { type: 'text', inputmode: 'decimal', placeholder: String(+p.mean.toPrecision(4)),
+      'data-name': p.name, 'aria-label': 'override ' + p.name });
+    if (given[p.name] !== undefined) input.value = given[p.name];
+    const row = el('tr', { title: p.doc }, el('td', {}, p.name), el('td', {}, fmtPrior(p)), el('td', {}, input), el('td', {}, p.unit));
+    const mark = () => row.classList.toggle('changed', input.value.trim() !== '');
+    input.addEventListener('input', mark);
+    mark();
+    rows.append(row);
+  }
+}
+
+// ---- Running: submit, follow the events, fetch the result ----------------------------------
+
+function setStatus(text, bad) {
+  $('status').textContent = text;
+  $('status').className = bad ? 'error' : '';
+}
+
+async function submit(request, shareable) {
+  if (state.source) { state.source.close(); state.source = null; }
+  $('run').disabled = true;
+  setStatus('submitting…');
+  const { status, body, retryAfter } = await getJSON('/api/jobs', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),
+  });
+  if (status === 429) {
+    setStatus('the server is busy; retrying in ' + (retryAfter || 2) + ' s');
+    setTimeout(() => submit(request, shareable), 1000 * Number(retryAfter || 2));
+    return;
+  }
+  if (status !== 200) {
+    $('run').disabled = false;
+    const where = (body.errors || []).map((d) => ' (line ' + d.line + ', column ' + d.col + ')').join('');
+    setStatus(body.error + where, true);
+    return;
+  }
+  if (shareable) history.replaceState(null, '', toHash(request));
+  if (body.cached) { await showResult(body.key, request, shareable); return; }
+  const bar = $('progress');
+  bar.hidden = false;
+  bar.value = 0;
+  const source = new EventSource('/api/jobs/' + body.key + '/events');
+  state.source = source;
+  source.addEventListener('progress', (e) => {
+    const p = JSON.parse(e.data);
+    bar.max = p.total;
+    bar.value = p.done;
+    setStatus(p.state + ': ' + p.done + ' of ' + p.total + ' runs');
+  });
+  source.addEventListener('done', () => { source.close(); state.source = null; showResult(body.key, request, shareable); });
+  source.addEventListener('failed', (e) => {
+    source.close(); state.source = null;
+    $('run').disabled = false; bar.hidden = true;
+    setStatus(JSON.parse(e.data).error, true);
+  });
+}
+
+async function showResult(key, request, shareable) {
+  const { status, body } = await getJSON('/api/results/' + key + '.json');
+  $('run').disabled = false;
+  $('progress').hidden = true;
+  if (status !== 200) { setStatus(body.error, true); return; }
+  if (state.current && state.current.key !== key) state.previous = state.current;
+  state.current = { key, result: body, request };
+  setStatus('done: ' + body.runs + ' runs per policy, seed ' + body.seed + ' (key ' + key + ')');
+  renderTable();
+  renderCharts();
+  const links = $('downloads');
+  links.replaceChildren('Download: ');
+  for (const [ext, label] of [['json', 'JSON'], ['csv', 'CSV'], ['html', 'HTML report']]) {
+    links.append(el('a', { href: '/api/results/' + key + '.' + ext, download: 'brink-' + key + '.' + ext }, label), ' ');
+  }
+  const share = $('share');
+  share.replaceChildren();
+  if (shareable) share.append('Share: ', el('a', { id: 'share-link', href: location.href }, 'link to this result'));
+  else share.append('Results of the editor are not shareable by link (download the JSON).');
+}
+
+const columns = [
+  ['P(armed conflict) %', (p) => p.p_armed_conflict, pct],
+  ['P(armed clash) %', (p) => p.p_clash, pct],
+  ['provocations per run (count)', (p) => p.provocations, num],
+  ['P(talks) %', (p) => p.p_talks, pct],
+];
+
+function cell(est, fmt, ghost) {
+  const td = el('td', { 'data-mean': String(est.mean) }, fmt(est.mean), el('br'), '[' + fmt(est.lo) + ', ' + fmt(est.hi) + ']');
+  if (ghost) td.append(el('span', { class: 'ghost' }, 'prev ' + fmt(ghost.mean) + ' [' + fmt(ghost.lo) + ', ' + fmt(ghost.hi) + ']'));
+  return td;
+}
+
+function renderTable() {
+  const r = state.current.result;
+  const prev = state.previous && state.previous.result;
+  const head = $('results').tHead;
+  head.replaceChildren(el('tr', {}, el('th', {}, 'policy (' + r.runs + ' runs, seed ' + r.seed + ')'),
+    ...columns.map((c) => el('th', {}, c[0]))));
+  const body = $('results').tBodies[0];
+  body.replaceChildren();
+  for (const p of r.policies) {
+    const g = prev && prev.seed === r.seed ? prev.policies.find((q) => q.name === p.name) : null;
+    body.append(el('tr', { 'data-policy': p.name }, el('td', {}, p.name),
+      ...columns.map((c) => cell(c[1](p), c[2], g ? c[1](g) : null))));
+  }
+}
+
+function renderCharts() {
+  const charts = $('charts');
+  charts.replaceChildren();
+  for (const kind of ['conflict', 'tension', 'provocations']) {
+    const pair = el('div', { class: 'pair' });
+    pair.append(el('img', { class: 'current', src: '/api/results/' + state.current.key + '/' + kind + '.svg', alt: kind + ' chart' }));
+    if (state.previous) {
+      pair.append(el('img', { class: 'ghost-chart', src: '/api/results/' + state.previous.key + '/' + kind + '.svg', alt: 'previous ' + kind + ' chart' }));
+    }
+    charts.append(el('figure', { 'data-kind': kind }, pair));
+  }
+}
+
+// ---- The editor -----------------------------------------------------------------------------
+
+function updateGutter(bad) {
+  const n = $('editor').value.split('\n').length;
+  const g = $('gutter');
+  g.replaceChildren();
+  for (let i = 1; i <= n; i++) {
+    g.append(el('span', bad && bad.has(i) ? { class: 'bad' } : {}, String(i)), '\n');
+  }
+}
+
+function selectLine(line) {
+  const ta = $('editor');
+  const lines = ta.value.split('\n');
+  let start = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+  ta.focus();
+  ta.setSelectionRange(start, start + (lines[line - 1] || '').length);
+}
+
+async function checkEditor() {
+  const { status, body } = await getJSON('/api/check', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ yaml: $('editor').value }),
+  });
+  const list = $('editor-errors');
+  list.replaceChildren();
+  if (status === 200) { list.append(el('li', {}, 'no error: ' + body.policies + ' policies, ' + body.params + ' parameters')); updateGutter(null); return true; }
+  const bad = new Set();
+  const errors = body.errors && body.errors.length ? body.errors : [{ line: 0, col: 0, message: body.error }];
+  for (const d of errors) {
+    bad.add(d.line);
+    const li = el('li', { class: 'error', 'data-line': String(d.line), 'data-col': String(d.col) }, 'line ' + d.line + ', column ' + d.col + ': ' + d.message);
+    li.addEventListener('click', () => selectLine(d.line));
+    list.append(li);
+  }
+  updateGutter(bad);
+  return false;
+}
+
+// ---- Start ----------------------------------------------------------------------------------
+
+async function start() {
+  const { body } = await getJSON('/api/scenarios');
+  state.version = body.version;
+  $('version').textContent = body.version;
+  for (const name of body.scenarios) $('scenario').append(el('option', { value: name }, name));
+  const preset = fromHash();
+  if (preset && preset.version && preset.version !== state.version) {
+    setStatus('this link was made with brink ' + preset.version + '; this server runs ' + state.version + ': numbers may differ', true);
+  }
+  const first = preset && body.scenarios.includes(preset.scenario) ? preset.scenario
+    : body.scenarios.includes('2022.yaml') ? '2022.yaml' : body.scenarios[0];
+  $('scenario').value = first;
+  if (preset) { $('runs').value = preset.runs; $('seed').value = preset.seed; }
+  await loadScenario(first, preset);
+  $('scenario').addEventListener('change', () => loadScenario($('scenario').value, null));
+  $('run').addEventListener('click', () => submit(inputs(), true));
+  $('editor').addEventListener('input', () => updateGutter(null));
+  $('editor').addEventListener('scroll', () => { $('gutter').scrollTop = $('editor').scrollTop; });
+  $('upload').addEventListener('change', async () => {
+    const f = $('upload').files[0];
+    if (f) { $('editor').value = await f.text(); updateGutter(null); }
+  });
+  $('check').addEventListener('click', checkEditor);
+  $('run-editor').addEventListener('click', async () => {
+    if (!(await checkEditor())) return;
+    const req = inputs();
+    submit({ yaml: $('editor').value, runs: req.runs, seed: req.seed }, false);
+  });
+  updateGutter(null);
+  if (preset) submit(inputs(), true);
+}
+
+start();
