@@ -431,7 +431,7 @@ static int hawkes_forecast(brink_ctx *ctx, int argc, char **argv) {
   }
   const char *path = cli_value(&spec, "output", NULL);
   if (path) {
-    if ((rc = cli_write_file(&spec, path, out.data, out.len)) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, ctx, path, out.data, out.len)) >= 0) goto done;
   } else {
     fputs(out.data, stdout);
   }

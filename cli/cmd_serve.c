@@ -296,7 +296,7 @@ static void run_job(server *s, job *j) {
                              n_policies, on_progress, NULL,       &prog};
   if ((st = brink_engine_run(ctx, model, &eo, &summary))) goto done;
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
-                                  (const char *const *)req->overrides, req->n_overrides, 0};
+                                  (const char *const *)req->overrides, req->n_overrides, 0, NULL};
   if ((st = brink_summary_json(ctx, summary, &meta, &json))) goto done;
   st = brink_summary_csv(ctx, summary, &csv);
 done:
@@ -1054,7 +1054,7 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
   if (port_file) {
     char text[32];
     snprintf(text, sizeof text, "%u\n", port);
-    if ((rc = cli_write_file(&spec, port_file, text, strlen(text))) >= 0) goto done;
+    if ((rc = cli_write_file(&spec, ctx, port_file, text, strlen(text))) >= 0) goto done;
   }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
