@@ -35,7 +35,18 @@ for year in $(seq 2008 2020); do
   "$brink" forecast "scenarios/korea/$last.yaml" --policy historical "${hist[@]}" \
     --origin "$origin" --horizon 104 --runs "$runs" --particles "$particles" --format json \
     --quiet > "$tmp/f$year.json"
-  "$brink" score "$tmp/f$year.json" --format csv > "$tmp/s$year.csv"
+  # The Hawkes reference (docs/hawkes.md): fitted to the event streams before the origin only.
+  refs=()
+  day_before=$(date -u -d "$origin - 1 day" +%F)
+  "$brink" record streams --to "$day_before" -o "$tmp/streams$year.tsv"
+  if "$brink" hawkes forecast "$tmp/streams$year.tsv" --targets dprk_bm \
+       --inputs allied_exercise,allied_deployment,allied_sanctions,allied_offer --origin "$origin" \
+       --horizon 104 --runs "$runs" -o "$tmp/h$year.json" 2> "$tmp/h$year.err"; then
+    refs=(--reference "hawkes=$tmp/h$year.json")
+  else
+    echo "# $origin: no Hawkes reference ($(tail -1 "$tmp/h$year.err"))" >&2
+  fi
+  "$brink" score "$tmp/f$year.json" "${refs[@]}" --format csv > "$tmp/s$year.csv"
   awk -F, -v origin="$origin" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     $col["window_start"] == origin {
       key = $col["series"]; m[key, $col["model"]] = $col["mean"]; s[key, $col["model"]] = $col["crps"]; obs[key] = $col["observed"] }
@@ -47,7 +58,7 @@ done
 echo
 echo "# Mean CRPS skill over every scored origin-window: 1 - mean CRPS / mean CRPS of the baseline"
 for x in bm_launch_days icbm_launch_days nuclear_tests clash_days; do
-  for b in persistence climatology; do
+  for b in persistence climatology hawkes; do
     cat "$tmp"/s*.csv | awk -F, -v x="$x" -v b="$b" '
       /^window_start,/ { for (i = 1; i <= NF; i++) col[$i] = i; next }
       $col["series"] == x && $col["model"] == "forecast" { f += $col["crps"]; nf++ }
