@@ -68,9 +68,9 @@ fuzz-long: fuzz
 	  echo "== $$name for $(FUZZ_SECONDS) s ($$corpus)"; \
 	  ASAN_OPTIONS=detect_leaks=1 nice -n 10 $$t $$corpus -max_total_time=$(FUZZ_SECONDS) \
 	    -max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
-	    -artifact_prefix=build-fuzz/artifacts/$$name- > build-fuzz/$$name.log 2>&1 || fail=1; \
+	    -artifact_prefix=build-fuzz/artifacts/$$name- > build-fuzz/artifacts/$$name.log 2>&1 || fail=1; \
 	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
-	    build-fuzz/$$name.log; \
+	    build-fuzz/artifacts/$$name.log; \
 	done; exit $$fail
 
 format:

@@ -11,6 +11,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libfyaml (0.8) leaks one 512-byte buffer on an error path of flow mappings with quoted
+ * scalars ({x, k: m}), inside the library, where none of brink's allocations are:
+ * suppressed by the library's name so that leak detection stays on for brink's own code
+ * (issue 19). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libfyaml.so\n"; }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   brink_ctx *ctx = NULL;
   if (brink_ctx_new(&ctx)) return 0;

@@ -28,7 +28,7 @@ for p in d["policies"]:
     s = p["tension"]["steps"]; p["tension"]["steps"] = [s[i % len(s)] for i in range(H)]
 json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))
 PY
-err=$( (limit 700000; "$brink" plot "$tmp/big.json" -o "$tmp/big.svg") 2>&1); ok "6 MB result under 700 MB" 0 $?
+err=$( (limit 300000; "$brink" plot "$tmp/big.json" -o "$tmp/big.svg") 2>&1); ok "6 MB result under 300 MB of address space" 0 $?
 
 # Malformed results: exit 1 with a located message, never a crash or "invalid JSON" for OOM.
 i=0
