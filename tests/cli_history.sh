@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `brink replay` and `brink filter` over the recorded history: help, the year table and its
+# record report, the filter's likelihood with its standard error, the same bytes for 1 and 2
+# threads, windows taken in date order, and usage errors. Run from the source tree with the
+# path of the built command.
+set -u
+brink=$1
+sc=scenarios/korea/2022.yaml
+fail=0; pass=0
+ok() { if [ "$2" = "$3" ]; then pass=$((pass+1)); else echo "FAILED: $1 (got '$3', expected '$2')"; fail=$((fail+1)); fi; }
+has() { if grep -qF -- "$2" <<<"$3"; then pass=$((pass+1)); else echo "FAILED: $1: no '$2' in:"; echo "$3" | head -5; fail=$((fail+1)); fi; }
+
+"$brink" replay --help >/dev/null; ok "replay help" 0 $?
+"$brink" filter --help >/dev/null; ok "filter help" 0 $?
+out=$("$brink" replay $sc --from 2021-11-08 --runs 200 --quiet); ok "replay exit" 0 $?
+has "replay: history" "history: 52 weeks from 2021-11-08 to 2022-11-07" "$out"
+has "replay: rows accounted for" "mapped to acts" "$out"
+has "replay: a year row" "2022 " "$out"
+out=$("$brink" filter $sc --from 2021-11-08 --particles 200 --replicates 2 --quiet); ok "filter exit" 0 $?
+has "filter: likelihood with its error" "log-likelihood of the record:" "$out"
+has "filter: names the filters" "2 independent filters of 200 particles" "$out"
+a=$("$brink" filter $sc --from 2021-11-08 --particles 150 --replicates 2 --threads 1 --format json --quiet)
+b=$("$brink" filter $sc --from 2021-11-08 --particles 150 --replicates 2 --threads 2 --format json --quiet)
+ok "filter: same bytes for 1 and 2 threads" "$a" "$b"
+# Two windows given out of order are taken by their time.start.
+out=$("$brink" filter scenarios/korea/2022_history.yaml scenarios/korea/2019.yaml --from 2021-06-07 --to 2022-03-07 --particles 100 --replicates 1 --quiet); ok "windows exit" 0 $?
+has "windows in date order" "window 1: scenarios/korea/2019.yaml" "$out"
+has "second window from its start" "window 2: scenarios/korea/2022_history.yaml from week 30" "$out"
+err=$("$brink" filter $sc --from 2022-13-01 2>&1); ok "bad date exit" 2 $?
+has "bad date message" "--from must be a date" "$err"
+err=$("$brink" filter $sc --from 2022-11-01 2>&1); ok "too short exit" 2 $?
+has "too short message" "shorter than a week" "$err"
+
+echo "cli_history: $pass passed, $fail failed"
+[ $fail -eq 0 ]
