@@ -14,6 +14,16 @@
 /* Streams of the filter's own draws (resampling), apart from the model's. */
 enum { STREAM_RESAMPLE = 7 };
 
+void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent) {
+  double u = u0 / (double)n, acc = weight[0];
+  size_t j = 0;
+  for (size_t k = 0; k < n; k++) {
+    double point = u + (double)k / (double)n;
+    while (point > acc && j + 1 < n) acc += weight[++j];
+    parent[k] = (uint32_t)j;
+  }
+}
+
 void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *r) {
   if (!r) return;
   brink_free(ctx, r->loglik_rep);
@@ -246,13 +256,7 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
         /* Systematic resampling (Kitagawa 1996): one uniform, n evenly spaced points. */
         brink_rng rng;
         brink_rng_init(&rng, o->seed, ((uint64_t)rep << 32) | t, STREAM_RESAMPLE);
-        double u = brink_rng_uniform(&rng) / (double)n, acc = weight[0];
-        size_t j = 0;
-        for (size_t k = 0; k < n; k++) {
-          double point = u + (double)k / (double)n;
-          while (point > acc && j + 1 < n) acc += weight[++j];
-          parent[k] = (uint32_t)j;
-        }
+        brink__resample_systematic(weight, n, brink_rng_uniform(&rng), parent);
 #pragma omp parallel for num_threads(o->threads) schedule(static)
         for (int64_t k = 0; k < (int64_t)n; k++) {
           brink_model_state_copy(next[k], cur[parent[k]]);

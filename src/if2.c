@@ -181,13 +181,7 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
       /* Resample at every step (IF2 carries the parameters with the particles). */
       brink_rng rng;
       brink_rng_init(&rng, o->seed, ((uint64_t)it << 32) | t, STREAM_RESAMPLE);
-      double u = brink_rng_uniform(&rng) / (double)n, acc = weight[0];
-      size_t j = 0;
-      for (size_t k = 0; k < n; k++) {
-        double point = u + (double)k / (double)n;
-        while (point > acc && j + 1 < n) acc += weight[++j];
-        parent[k] = (uint32_t)j;
-      }
+      brink__resample_systematic(weight, n, brink_rng_uniform(&rng), parent);
 #pragma omp parallel for num_threads(o->threads) schedule(static)
       for (int64_t k = 0; k < (int64_t)n; k++) {
         brink_model_state_copy(next[k], cur[parent[k]]);

@@ -5,12 +5,17 @@
 
 #include "brink/brink.h"
 
-/* Sets the context's error message and returns code:
- *   return brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: unknown actor '%s'", ...); */
 /* Appends the whole file at path to out (bounded by out's limit: BRINK_ELIMIT with a message);
  * BRINK_EIO with a message when it cannot be read. */
 brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out);
 
+/* Systematic resampling (Kitagawa 1996): weights (normalised, n of them) and one uniform u0
+ * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/filter.c; used by the
+ * particle filter and iterated filtering). */
+void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent);
+
+/* Sets the context's error message and returns code:
+ *   return brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: unknown actor '%s'", ...); */
 brink_status brink__fail(brink_ctx *ctx, brink_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void brink__log(brink_ctx *ctx, int level, const char *fmt, ...)
