@@ -257,6 +257,7 @@ typedef struct run_progress {
   server *s;
   job *j;
   uint64_t base, n_policies;
+  volatile int cancel; /* read by the engine after each batch */
 } run_progress;
 
 static void on_progress(void *ud, uint64_t done, uint64_t total) {
@@ -264,6 +265,8 @@ static void on_progress(void *ud, uint64_t done, uint64_t total) {
   (void)total;
   pthread_mutex_lock(&p->s->lock);
   p->j->done = done * p->n_policies;
+  /* A running job whose client has gone away stops after this batch (no one will read it). */
+  if (p->j->watchers == 0 && p->j->watched) p->cancel = 1;
   pthread_cond_broadcast(&p->s->changed);
   pthread_mutex_unlock(&p->s->lock);
 }
@@ -288,12 +291,12 @@ static void run_job(server *s, job *j) {
     goto done;
   }
   if ((st = brink_model_new(ctx, sc, &model))) goto done;
-  run_progress prog = {s, j, 0, n_policies};
+  run_progress prog = {s, j, 0, n_policies, 0};
   pthread_mutex_lock(&s->lock);
   j->total = j->runs * n_policies;
   pthread_mutex_unlock(&s->lock);
-  brink_engine_options eo = {j->runs,    req->seed,   s->threads, 0.95, policies,
-                             n_policies, on_progress, NULL,       &prog};
+  brink_engine_options eo = {j->runs,    req->seed,   s->threads, 0.95,  policies,
+                             n_policies, on_progress, NULL,       &prog, &prog.cancel};
   if ((st = brink_engine_run(ctx, model, &eo, &summary))) goto done;
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
                                   (const char *const *)req->overrides, req->n_overrides, 0, NULL};
@@ -320,6 +323,9 @@ done:
     cache_put(s, j->key, json_copy, json.len, csv_copy, csv.len);
     json_copy = csv_copy = NULL;
     j->state = JOB_DONE;
+  } else if (st == BRINK_ECANCELED) {
+    j->state = JOB_CANCELLED;
+    char_copy(j->error, sizeof j->error, "cancelled: the client went away");
   } else {
     j->state = JOB_FAILED;
     char_copy(j->error, sizeof j->error, msg);

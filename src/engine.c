@@ -219,6 +219,11 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
       }
     }
     if (o->progress) o->progress(o->userdata, first + (uint64_t)n, o->runs);
+    if (o->cancel && *o->cancel && first + (uint64_t)n < o->runs) {
+      st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
+                       (unsigned long long)(first + (uint64_t)n), (unsigned long long)o->runs);
+      goto done;
+    }
   }
   s->seconds = omp_get_wtime() - start;
 done:

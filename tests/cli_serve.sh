@@ -125,6 +125,23 @@ if [ -n "$k6" ]; then
 fi
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" = 0 ]; ok "clean stop (exit $rc)" $?
+
+# A running job whose client goes away stops after its current batch (a server allowing long
+# runs, one thread): the watcher leaves while it runs, and a later look finds it cancelled.
+"$brink" serve --scenarios "$tmp/dir" --listen 127.0.0.1:0 --port-file "$tmp/port2" \
+  --max-runs 1000000 --jobs 1 --threads 1 2>"$tmp/log2" &
+pid=$!
+for _ in $(seq 100); do [ -s "$tmp/port2" ] && break; sleep 0.1; done
+url2="http://127.0.0.1:$(cat "$tmp/port2")"
+k7=$(curl -s -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1000000, "seed": 700}' | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
+curl -s -N --max-time 2 "$url2/api/jobs/$k7/events" > "$tmp/ev7a"
+grep -q '^event: progress' "$tmp/ev7a"; ok "the long job was running when its client left" $?
+start=$(date +%s)
+sleep 3 # nobody watches: the next batch stops it (a new watcher would keep it alive)
+curl -s -N --max-time 120 "$url2/api/jobs/$k7/events" > "$tmp/ev7"
+grep -q 'cancelled' "$tmp/ev7"; ok "running job cancelled when its client went away" $?
+[ $(( $(date +%s) - start )) -lt 100 ]; ok "cancelled long before its 1,000,000 runs" $?
+kill -TERM "$pid"; wait "$pid"; pid=
 ! grep -q 'ERROR: AddressSanitizer\|runtime error' "$tmp/log"; ok "no sanitizer report" $?
 echo "cli_serve: $pass passed, $fail failed"
 [ "$fail" = 0 ]

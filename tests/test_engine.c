@@ -122,7 +122,7 @@ static void test_bad_options(void) {
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   uint32_t idx[1] = {0};
   brink_summary *s = NULL;
-  brink_engine_options o = {0, 1, 1, 0.95, idx, 1, NULL, NULL, NULL};
+  brink_engine_options o = {0, 1, 1, 0.95, idx, 1, NULL, NULL, NULL, NULL};
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "runs");
   o.runs = 10;
@@ -139,7 +139,7 @@ static void test_allocation_failures(void) {
   fixture f;
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   uint32_t idx[2] = {0, 1};
-  brink_engine_options o = {50, 1, 1, 0.95, idx, 2, NULL, NULL, NULL};
+  brink_engine_options o = {50, 1, 1, 0.95, idx, 2, NULL, NULL, NULL, NULL};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
   brink_summary *s = NULL;
@@ -155,6 +155,34 @@ static void test_allocation_failures(void) {
     CHECK_INT(brink_ctx_bytes_in_use(f.ctx), before);
   }
   brink_ctx_fail_after(f.ctx, 0);
+  fixture_close(&f);
+}
+
+/* The cancel flag, set from the progress callback after the first batch, stops the run there:
+ * BRINK_ECANCELED, no summary, nothing left allocated. */
+static void set_cancel(void *ud, uint64_t done, uint64_t total) {
+  (void)done;
+  (void)total;
+  *(volatile int *)ud = 1;
+}
+
+static void test_cancel(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  uint32_t idx[1] = {0};
+  volatile int cancel = 0;
+  brink_engine_options o = {3000, 1, 2, 0.95, idx, 1, set_cancel, NULL, (void *)&cancel, &cancel};
+  size_t before = brink_ctx_bytes_in_use(f.ctx);
+  brink_summary *s = NULL;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_ECANCELED);
+  CHECK(s == NULL);
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "cancelled after 1024 of 3000 runs");
+  CHECK_INT(brink_ctx_bytes_in_use(f.ctx), before);
+  /* Without the flag the same run completes. */
+  cancel = 0;
+  o.cancel = NULL;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_OK);
+  brink_summary_free(f.ctx, s);
   fixture_close(&f);
 }
 
@@ -183,6 +211,7 @@ static void test_stats(void) {
 
 int main(void) {
   RUN(test_stats);
+  RUN(test_cancel);
   RUN(test_thread_invariance);
   RUN(test_interval_coverage);
   RUN(test_common_random_numbers);

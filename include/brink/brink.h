@@ -27,7 +27,8 @@ extern "C" {
   X(ENOTFOUND, "not found")                                                                        \
   X(ELIMIT, "limit exceeded")                                                                      \
   X(EDB, "database error")                                                                         \
-  X(EUNSUPPORTED, "unsupported")
+  X(EUNSUPPORTED, "unsupported")                                                                   \
+  X(ECANCELED, "cancelled")
 
 typedef enum brink_status {
 #define BRINK_STATUS_ENUM(name, msg) BRINK_##name,

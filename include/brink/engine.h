@@ -34,6 +34,9 @@ typedef struct brink_engine_options {
   void (*on_run)(void *userdata, uint64_t run, uint32_t policy, const brink_run_result *result,
                  const double *params);
   void *userdata;
+  /* May be NULL. Read after each batch of runs (after progress): non-zero stops the run,
+   * which returns BRINK_ECANCELED and no summary. A server sets it when its client leaves. */
+  const volatile int *cancel;
 } brink_engine_options;
 
 /* Accumulated outcomes of one policy (exact integer sums, so thread-count invariant). */
