@@ -267,8 +267,9 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
   }
   /* The recorded series per period, counted on the DPRK's recorded acts (what the observation
    * model made of the record). */
-  static const brink_record_series shown[] = {BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS,
-                                       BRINK_RECORD_SERIES_NUCLEAR_TESTS, BRINK_RECORD_SERIES_CLASH_DAYS};
+  static const brink_record_series shown[] = {
+      BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS,
+      BRINK_RECORD_SERIES_NUCLEAR_TESTS, BRINK_RECORD_SERIES_CLASH_DAYS};
   const size_t n_shown = sizeof shown / sizeof *shown;
   uint32_t inside = 0, cells = 0;
   if (format == 0) {

@@ -247,7 +247,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   prog.start = omp_get_wtime();
   prog.scenario = sc;
   brink_engine_options eo = {runs,       seed,        (int)threads,         confidence, policies,
-                             n_policies, on_progress, save ? on_run : NULL, &prog, NULL};
+                             n_policies, on_progress, save ? on_run : NULL, &prog,      NULL};
   st = brink_engine_run(ctx, model, &eo, &summary);
   if (st) {
     rc = cli_fail(&spec, ctx, st);

@@ -158,7 +158,8 @@ double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_ser
   return f->sum[(size_t)w * BRINK_RECORD_SERIES_COUNT + s] / (double)f->runs;
 }
 
-uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s, double q) {
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s,
+                                 double q) {
   const uint64_t *h = &f->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS];
   uint64_t acc = 0;
   double need = q * (double)f->runs;

@@ -155,7 +155,8 @@ static void test_from_particles(void) {
       CHECK_INT(fc->n_windows, 2);
       uint64_t total = 0;
       for (int k = 0; k < BRINK_FORECAST_BINS; k++)
-        total += fc->hist[(size_t)BRINK_RECORD_SERIES_BM_LAUNCH_DAYS * BRINK_FORECAST_BINS + (size_t)k];
+        total +=
+            fc->hist[(size_t)BRINK_RECORD_SERIES_BM_LAUNCH_DAYS * BRINK_FORECAST_BINS + (size_t)k];
       CHECK_INT(total, 300);
     }
     brink_forecast *bad = NULL;

@@ -54,7 +54,8 @@ static void test_forced_record_is_retold(void) {
   CHECK_INT(brink_replay_run(f.ctx, f.model, &map, &o, &r), BRINK_OK);
   if (r) {
     for (size_t p = 0; p < 2; p++) {
-      CHECK_INT(brink_replay_quantile(r, p, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.0001), observed[p]);
+      CHECK_INT(brink_replay_quantile(r, p, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.0001),
+                observed[p]);
       CHECK_INT(brink_replay_quantile(r, p, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 1.0), observed[p]);
     }
     CHECK(observed[0] + observed[1] > 5);
@@ -98,8 +99,8 @@ static void test_free_challenger_spreads_and_threads(void) {
   o.threads = 2;
   CHECK_INT(brink_replay_run(f.ctx, f.model, &map, &o, &b), BRINK_OK);
   if (a && b) {
-    CHECK(memcmp(a->hist, b->hist, BRINK_RECORD_SERIES_COUNT * BRINK_FORECAST_BINS * sizeof *a->hist) ==
-          0);
+    CHECK(memcmp(a->hist, b->hist,
+                 BRINK_RECORD_SERIES_COUNT * BRINK_FORECAST_BINS * sizeof *a->hist) == 0);
     CHECK(memcmp(a->going, b->going, res.steps_run * sizeof *a->going) == 0);
     CHECK(brink_replay_quantile(a, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.05) <
           brink_replay_quantile(a, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.95));

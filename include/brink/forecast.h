@@ -24,14 +24,15 @@ extern "C" {
 #define BRINK_FORECAST_BINS 64   /* counts 0..62, and 63 or more */
 
 /* Which series each ladder action counts toward: series[actor][action] is a bitmask of
- * (1 << brink_record_series). A step with an armed clash counts for CLASH_DAYS whatever the acts. */
+ * (1 << brink_record_series). A step with an armed clash counts for CLASH_DAYS whatever the acts.
+ */
 typedef struct brink_forecast_map {
   uint32_t series[BRINK_MAX_ACTORS][BRINK_MAX_ACTIONS];
 } brink_forecast_map;
 
 /* Reads a series table (TSV with the header `actor<TAB>action<TAB>series`; series a comma list
- * of brink_record_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name the
- * file, line and column and what was expected (BRINK_EPARSE), or BRINK_EIO. */
+ * of brink_record_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name
+ * the file, line and column and what was expected (BRINK_EPARSE), or BRINK_EIO. */
 brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
                                      const brink_scenario *scenario, brink_forecast_map *map);
 
@@ -48,8 +49,8 @@ typedef struct brink_forecast_options {
 typedef struct brink_forecast {
   uint64_t runs, seed;
   uint32_t steps, n_windows;
-  /* hist[(w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
-   * in window w (k = BRINK_FORECAST_BINS - 1: that many or more). */
+  /* hist[(w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of
+   * series s in window w (k = BRINK_FORECAST_BINS - 1: that many or more). */
   uint64_t *hist;
   double *sum; /* [w * BRINK_RECORD_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
 } brink_forecast;
@@ -74,7 +75,8 @@ void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
 /* Mean and quantile q (0..1, the smallest count whose cumulative share reaches q) of series s
  * in window w. */
 double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_series s);
-uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s, double q);
+uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s,
+                                 double q);
 
 #ifdef __cplusplus
 }

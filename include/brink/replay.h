@@ -39,8 +39,8 @@ typedef struct brink_replay {
   uint64_t runs;
   uint32_t n_steps;
   size_t n_periods;
-  /* hist[(p * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of series s
-   * in period p (runs ended by war count up to their end). */
+  /* hist[(p * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS + k]: runs with count k of
+   * series s in period p (runs ended by war count up to their end). */
   uint64_t *hist;
   /* p_recorded[t]: mean over runs still going of the model's probability of the scored
    * actor's recorded act at step t (NaN when it was not recorded or no run was going). */
