@@ -14,11 +14,6 @@
 #include "brink/scenario.h"
 #include "history.h"
 
-/* The shipped record (data/SOURCES.md). */
-static const char *const default_records[] = {
-    "data/csis_provocations_1958_2022.tsv", "data/korea_timeline_2006_2018.tsv",
-    "data/korea_timeline_2019_2022.tsv", "data/korea_allied_record.tsv"};
-
 void history_release(brink_ctx *ctx, history *h) {
   for (size_t w = 0; w < h->n_windows; w++) {
     brink_model_free(ctx, h->models[w]);
@@ -94,23 +89,10 @@ int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_
     }
   }
   /* The record, strictly before the end: nothing on or after it can leak in. */
-  const cli_opt *ro = cli_opt_get(spec, "record");
-  const char *const *paths = ro->n_values ? ro->values : default_records;
-  size_t n_paths = ro->n_values ? ro->n_values : sizeof default_records / sizeof *default_records;
-  if ((st = brink_record_new(ctx, &rec))) {
-    rc = cli_fail(spec, ctx, st);
-    goto done;
-  }
-  for (size_t k = 0; k < n_paths; k++) {
-    FILE *probe = ro->n_values ? NULL : fopen(paths[k], "rb");
-    if (!ro->n_values && !probe) continue; /* a shipped file not present in this checkout */
-    if (probe) fclose(probe);
-    if ((st = brink_record_load(rec, paths[k]))) {
-      rc = cli_fail(spec, ctx, st);
-      goto done;
-    }
-    h->n_record_files++;
-  }
+  if ((rc = cli_load_record(spec, ctx, &rec)) >= 0) goto done;
+  brink_record_stats stats;
+  brink_record_get_stats(rec, &stats);
+  h->n_record_files = stats.files;
   if ((st = brink_record_before(rec, to, &cut))) {
     rc = cli_fail(spec, ctx, st);
     goto done;

@@ -134,7 +134,8 @@ static brink_status new_states(brink_ctx *ctx, const brink_model *m, size_t n,
 /* The incremental weight of one particle for step t: the model's probability of the scored
  * actors' recorded acts, then the step with every recorded act forced. A particle in which war
  * begins contradicts the record (no war) and gets weight 0. */
-static double advance(brink_model_state *st, const brink_filter_data *d, uint32_t t, int *dead) {
+double brink__filter_advance(brink_model_state *st, const brink_filter_data *d, uint32_t t,
+                             int *dead) {
   if (*dead) return 0.0;
   double w = 1.0, probs[BRINK_MAX_ACTIONS];
   const int *row = &d->acts[(size_t)t * d->n_actors];
@@ -211,7 +212,8 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
         }
       }
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
-      for (int64_t k = 0; k < (int64_t)n; k++) inc[k] = advance(cur[k], d, t, &dead[k]);
+      for (int64_t k = 0; k < (int64_t)n; k++)
+        inc[k] = brink__filter_advance(cur[k], d, t, &dead[k]);
       /* Sums in particle order: the same bytes for any thread count. */
       double mean = 0.0;
       for (size_t k = 0; k < n; k++) mean += weight[k] * inc[k];

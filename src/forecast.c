@@ -9,6 +9,7 @@
 #include "brink/events.h"
 #include "brink/forecast.h"
 #include "brink/rng.h"
+#include "forecast_internal.h"
 #include "internal.h"
 
 #define BATCH 1024
@@ -32,12 +33,16 @@ static void count_step(void *ud, const brink_step_view *v) {
   counter *c = ud;
   uint32_t w = (v->step - c->first_step) / BRINK_FORECAST_WINDOW;
   if (w >= c->n_windows) return;
+  brink__series_count(c->map, c->n_actors, v, &c->counts[w * BRINK_RECORD_SERIES_COUNT]);
+}
+
+void brink__series_count(const brink_forecast_map *map, uint32_t n_actors, const brink_step_view *v,
+                         uint16_t *row) {
   uint32_t mask = 0;
-  for (uint32_t i = 0; i < c->n_actors; i++)
-    if (v->actions[i] >= 0) mask |= c->map->series[i][v->actions[i]];
+  for (uint32_t i = 0; i < n_actors; i++)
+    if (v->actions[i] >= 0) mask |= map->series[i][v->actions[i]];
   if (v->clash) mask |= 1u << BRINK_RECORD_SERIES_CLASH_DAYS;
   if (v->war) mask |= 1u << BRINK_RECORD_SERIES_ARMED_CONFLICT;
-  uint16_t *row = &c->counts[w * BRINK_RECORD_SERIES_COUNT];
   for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++)
     if ((mask & (1u << s)) && row[s] < UINT16_MAX) row[s]++;
 }
@@ -160,9 +165,13 @@ double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_ser
 
 uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s,
                                  double q) {
-  const uint64_t *h = &f->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS];
+  return brink__hist_quantile(
+      &f->hist[((size_t)w * BRINK_RECORD_SERIES_COUNT + s) * BRINK_FORECAST_BINS], f->runs, q);
+}
+
+uint32_t brink__hist_quantile(const uint64_t *h, uint64_t runs, double q) {
   uint64_t acc = 0;
-  double need = q * (double)f->runs;
+  double need = q * (double)runs;
   for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) {
     acc += h[k];
     if ((double)acc >= need && acc > 0) return k;

@@ -145,27 +145,7 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
           th[o->free[f]] = to_natural(p, to_free(p, th[o->free[f]]) + sd * brink_rng_normal(&walk));
         }
         brink_model_state_set_params(cur[k], th);
-        /* The model's probability of the scored acts, then the step with the acts forced. */
-        double w = 1.0, probs[BRINK_MAX_ACTIONS];
-        const int *row = &d->acts[(size_t)t * d->n_actors];
-        if (dead[k]) w = 0.0;
-        for (uint32_t i = 0; i < d->n_actors && !dead[k]; i++) {
-          if (row[i] == BRINK_FILTER_FREE) continue;
-          if (d->scored & (1u << i)) {
-            brink_model_state_choice_probs(cur[k], i, probs);
-            double pr = row[i] >= 0 ? probs[row[i]] : 0.0;
-            w *= (1.0 - d->misrecord) * pr + d->misrecord / (double)sc->actors[i].n_ladder;
-          }
-          brink_model_state_force(cur[k], i, row[i]);
-        }
-        if (!dead[k]) {
-          brink_model_state_step(cur[k], NULL, NULL);
-          if (brink_model_state_result(cur[k])->war_step != BRINK_NEVER) {
-            dead[k] = 1;
-            w = 0.0;
-          }
-        }
-        inc[k] = w;
+        inc[k] = brink__filter_advance(cur[k], d, t, &dead[k]);
       }
       double mean = 0.0;
       for (size_t k = 0; k < n; k++) mean += weight[k] * inc[k];

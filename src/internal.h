@@ -14,6 +14,15 @@ brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out);
  * particle filter and iterated filtering). */
 void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent);
 
+/* One week of a particle (src/filter.c): the model's probability of the scored actors'
+ * recorded acts (with the observation error), then the step with every recorded act forced;
+ * 0 once war has begun (the record has none), and *dead is set. Used by the particle filter
+ * and iterated filtering. */
+struct brink_model_state;
+struct brink_filter_data;
+double brink__filter_advance(struct brink_model_state *st, const struct brink_filter_data *d,
+                             uint32_t t, int *dead);
+
 /* Sets the context's error message and returns code:
  *   return brink__fail(ctx, BRINK_EPARSE, "%s:%d:%d: unknown actor '%s'", ...); */
 brink_status brink__fail(brink_ctx *ctx, brink_status code, const char *fmt, ...)

@@ -7,6 +7,7 @@
 
 #include "brink/filter.h"
 #include "brink/replay.h"
+#include "forecast_internal.h"
 #include "internal.h"
 
 #define BATCH 256
@@ -32,14 +33,7 @@ static void count_step(void *ud, const brink_step_view *v) {
   run_counts *c = ud;
   while (c->period < c->n_periods && v->step >= c->period_start[c->period + 1]) c->period++;
   if (c->period >= c->n_periods) return;
-  uint32_t mask = 0;
-  for (uint32_t i = 0; i < c->n_actors; i++)
-    if (v->actions[i] >= 0) mask |= c->map->series[i][v->actions[i]];
-  if (v->clash) mask |= 1u << BRINK_RECORD_SERIES_CLASH_DAYS;
-  if (v->war) mask |= 1u << BRINK_RECORD_SERIES_ARMED_CONFLICT;
-  uint16_t *row = &c->counts[c->period * BRINK_RECORD_SERIES_COUNT];
-  for (int s = 0; s < BRINK_RECORD_SERIES_COUNT; s++)
-    if ((mask & (1u << s)) && row[s] < UINT16_MAX) row[s]++;
+  brink__series_count(c->map, c->n_actors, v, &c->counts[c->period * BRINK_RECORD_SERIES_COUNT]);
 }
 
 brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_forecast_map *map,
@@ -167,14 +161,8 @@ done:
 }
 
 uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s, double q) {
-  const uint64_t *h = &r->hist[(p * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS];
-  uint64_t acc = 0;
-  double need = q * (double)r->runs;
-  for (uint32_t k = 0; k < BRINK_FORECAST_BINS; k++) {
-    acc += h[k];
-    if ((double)acc >= need && acc > 0) return k;
-  }
-  return BRINK_FORECAST_BINS - 1;
+  return brink__hist_quantile(
+      &r->hist[(p * BRINK_RECORD_SERIES_COUNT + (size_t)s) * BRINK_FORECAST_BINS], r->runs, q);
 }
 
 double brink_replay_mean(const brink_replay *r, size_t p, brink_record_series s) {
