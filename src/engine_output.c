@@ -116,9 +116,6 @@ static double prior_mean(const brink_scenario *sc, brink_value v) {
   return 0.0;
 }
 
-static const char *const kind_names[] = {"hold",      "military",  "sanction", "unsc",
-                                         "diplomacy", "restraint", "mediation"};
-
 static brink_estimate mean_of(const brink_summary *s, double sum, double sq) {
   return brink_stats_mean(s->runs, sum, sq, s->z);
 }
@@ -205,7 +202,7 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
       w_raw(w, ", \"action\": ");
       w_str(w, act->name);
       w_raw(w, ", \"kind\": ");
-      w_str(w, kind_names[act->kind]);
+      w_str(w, brink_action_kind_name(act->kind));
       w_raw(w, ", \"cameo\": ");
       w_str(w, act->cameo);
       w_raw(w, ", \"intensity\": ");

@@ -85,8 +85,6 @@ static const char *const dist_names[] = {"constant",    "uniform", "normal",
                                          "truncnormal", "beta",    "choice"};
 static const char *const step_names[] = {"day", "week", "month"};
 static const char *const driver_names[] = {"behavioural", "policy", "third_party"};
-static const char *const kind_names[] = {"hold",      "military",  "sanction", "unsc",
-                                         "diplomacy", "restraint", "mediation"};
 static const char *const track_names[] = {"none", "contact", "talks", "summit", "agreement"};
 #define NAME_OF(e, name, ...) name,
 static const char *const output_names[] = {BRINK_OUTPUTS(NAME_OF)};
@@ -162,7 +160,7 @@ static void dump_param(out *o, const brink_param *p) {
 static void dump_action(out *o, uint32_t actor, const brink_action *a) {
   putf(o, "      - name: %s\n        label: ", a->name);
   str(o, a->label);
-  putf(o, "\n        kind: %s\n        cameo: ", kind_names[a->kind]);
+  putf(o, "\n        kind: %s\n        cameo: ", brink_action_kind_name(a->kind));
   str(o, a->cameo);
   putf(o, "\n        min_track: %s\n", track_names[a->min_track]);
   if (a->kind == BRINK_ACTION_DIPLOMACY)

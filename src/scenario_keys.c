@@ -44,6 +44,13 @@ const char *brink_scenario_section_name(brink_key_section section) {
   return (unsigned)section < BRINK_SECTION_COUNT ? sections[section].name : "?";
 }
 
+static const char *const action_kind_names[] = {"hold",      "military",  "sanction", "unsc",
+                                                "diplomacy", "restraint", "mediation"};
+
+const char *brink_action_kind_name(brink_action_kind kind) {
+  return (unsigned)kind < BRINK_ARRAY_LEN(action_kind_names) ? action_kind_names[kind] : "?";
+}
+
 #define PROX_ROW(e, name, units, doc) {name, units, doc},
 static const struct {
   const char *name;

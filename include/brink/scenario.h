@@ -362,6 +362,8 @@ typedef enum brink_action_kind {
   BRINK_ACTION_MEDIATION, /* asks a third party to mediate */
   BRINK_ACTION_KIND_COUNT
 } brink_action_kind;
+/* "hold", "military", ... ("?" out of range). Static data, thread-safe. */
+const char *brink_action_kind_name(brink_action_kind kind);
 
 /* Diplomacy track levels (docs/model.md section 8). */
 typedef enum brink_track {
