@@ -1,480 +1,246 @@
 /* SPDX-License-Identifier: MIT */
-/* `brink calibrate`: fits the Korean crisis model's free parameters to the yearly DPRK
- * launch and nuclear-test counts of the data files (2006-2018), each episode run under its
- * `historical` policy, and prints the table model vs data. */
-#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
+/* `brink calibrate`: the scenario's free parameters fitted to the recorded history by IF2, a
+ * likelihood slice per parameter, and a posterior sample that --posterior reads
+ * (include/brink/calibrate.h, docs/validation.md). */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <omp.h>
-
 #include "brink/calibrate.h"
-#include "brink/engine.h"
-#include "brink/scenario.h"
-#include "cli.h"
+#include "history.h"
 
-#define MAX_TEXT 4096
+#define RECORD_END 20221107 /* the day after the project's record ends (2022-11-06) */
 
-/* The default free parameters (docs/korea.md, Calibration). */
-typedef struct default_param {
-  const char *path;
-  double lo, hi, start;
-} default_param;
-
-static const default_param default_params[] = {
-    {"params.nuclear_test_cost", 0.5, 6.0, 3.0},
-    {"params.dprk_rationality", 0.2, 6.0, 2.0},
-    {"params.dprk_greed", 0.01, 0.99, 0.4},
-    {"params.dprk_threat_bias", 0.0, 1.0, 0.4},
-};
-
-/* What a series counts in the data and in the model. */
-typedef struct series_def {
-  const char *name;
-  const char *file;        /* under --data */
-  const char *column;      /* the class column */
-  const char *key;         /* the value counted */
-  const char *patterns[2]; /* DPRK military actions whose name contains one of these */
-  size_t n_patterns;
-} series_def;
-
-static const series_def series_defs[] = {
-    {"launches", "korea_launch_events_2006_2018.tsv", "class", "BM", {"launch", "missile"}, 2},
-    {"nuclear_tests",
-     "korea_timeline_2006_2018.tsv",
-     "event_type",
-     "nuclear_test",
-     {"nuclear_test", NULL},
-     1},
-};
-#define N_SERIES (sizeof series_defs / sizeof series_defs[0])
-
-typedef struct progress {
-  int enabled;
-  double start;
-  size_t n_params;
-} progress;
-
-static void on_progress(void *ud, unsigned iteration, double loss, const double *values) {
-  progress *p = ud;
-  if (!p->enabled) return;
-  fprintf(stderr, "\riteration %u  loss %.4f  (", iteration, loss);
-  for (size_t k = 0; k < p->n_params; k++) fprintf(stderr, "%s%.4g", k ? ", " : "", values[k]);
-  fprintf(stderr, ")  %.1f s   ", omp_get_wtime() - p->start);
-  fflush(stderr);
+static void on_progress(void *ud, int stage, uint64_t done, uint64_t total, double loglik) {
+  if (!*(int *)ud) return;
+  fprintf(stderr, "\rcalibrate: %s %llu/%llu, log-likelihood %.1f nats   ",
+          stage == 1 ? "IF2 iteration" : "slice filter", (unsigned long long)done,
+          (unsigned long long)total, loglik);
+  if (done == total) fputc('\n', stderr);
 }
 
-/* "PATH=LO:HI" or "PATH=LO:HI:START"; START defaults to the middle. */
-static int parse_param(cli_spec *spec, const char *text, char *path, size_t path_size,
-                       brink_calib_param *out) {
-  const char *eq = strrchr(text, '=');
-  if (!eq || eq == text || (size_t)(eq - text) >= path_size)
-    return cli_usage_error(spec, "--param expects PATH=LO:HI[:START], got '%s'", text);
-  memcpy(path, text, (size_t)(eq - text));
-  path[eq - text] = '\0';
-  double v[3];
-  size_t n = 0;
-  const char *p = eq + 1;
-  while (n < 3) {
-    const char *colon = strchr(p, ':');
-    size_t len = colon ? (size_t)(colon - p) : strlen(p);
-    if (brink_parse_f64(p, len, &v[n]))
-      return cli_usage_error(spec, "--param expects PATH=LO:HI[:START], got '%s'", text);
-    n++;
-    if (!colon) break;
-    p = colon + 1;
+/* Splits the comma-separated --free list into parameter indices. */
+static int parse_free(cli_spec *spec, const brink_scenario *sc, const char *list, uint32_t *free,
+                      size_t *n_free) {
+  *n_free = 0;
+  const char *p = list;
+  while (*p) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    char name[128];
+    if (!len || len >= sizeof name)
+      return cli_usage_error(spec, "--free: empty or overlong name at column %zu of '%s'",
+                             (size_t)(p - list) + 1, list);
+    memcpy(name, p, len);
+    name[len] = '\0';
+    const char *bare = strncmp(name, "params.", 7) ? name : name + 7;
+    int k = brink_scenario_find_param(sc, bare);
+    if (k < 0)
+      return cli_usage_error(spec, "--free: '%s' (column %zu) is not a parameter of '%s'", bare,
+                             (size_t)(p - list) + 1, sc->name);
+    if (*n_free >= BRINK_MAX_PARAMS)
+      return cli_usage_error(spec, "--free: more than %d parameters", BRINK_MAX_PARAMS);
+    free[(*n_free)++] = (uint32_t)k;
+    p += len + (comma ? 1 : 0);
   }
-  if (n < 2 || (n == 3 && strchr(p, ':')))
-    return cli_usage_error(spec, "--param expects PATH=LO:HI[:START], got '%s'", text);
-  out->path = path;
-  out->lo = v[0];
-  out->hi = v[1];
-  out->start = n == 3 ? v[2] : 0.5 * (v[0] + v[1]);
-  out->episode = -1;
-  if (!(out->lo < out->hi) || !(out->start > out->lo && out->start < out->hi))
-    return cli_usage_error(spec, "--param '%s': need LO < START < HI", text);
+  if (!*n_free) return cli_usage_error(spec, "--free names no parameter");
   return -1;
 }
 
-/* Reads each episode's year from its scenario and the observed counts from the data. */
-static int prepare_episode(cli_spec *spec, brink_ctx *ctx, const char *data_dir,
-                           brink_calib_episode *ep) {
-  brink_scenario *sc = NULL;
-  int rc = cli_load_scenario(spec, ctx, ep->path, &sc);
-  if (rc >= 0) return rc;
-  rc = -1;
-  int64_t year = 0;
-  int covered_lo = 0, covered_hi = 0;
-  int one_year = (sc->step == BRINK_STEP_WEEK && sc->horizon == 52) ||
-                 (sc->step == BRINK_STEP_MONTH && sc->horizon == 12) ||
-                 (sc->step == BRINK_STEP_DAY && (sc->horizon == 365 || sc->horizon == 366));
-  if (!sc->start || strlen(sc->start) < 10 || strcmp(sc->start + 4, "-01-01") != 0 ||
-      brink_parse_i64(sc->start, 4, &year) || !one_year) {
-    fprintf(stderr,
-            "brink %s: episode '%s' must cover one calendar year (start YYYY-01-01, 52 weeks) "
-            "to be compared with yearly counts; it starts %s and runs %u steps\n",
-            spec->name, ep->path, sc->start ? sc->start : "(no date)", sc->horizon);
-    rc = CLI_EXIT_FAIL;
-    goto done;
-  }
-  if (brink_scenario_find_policy(sc, ep->policy) < 0) {
-    fprintf(stderr, "brink %s: episode '%s' has no policy '%s'\n", spec->name, ep->path,
-            ep->policy);
-    rc = CLI_EXIT_FAIL;
-    goto done;
-  }
-  for (size_t s = 0; s < N_SERIES; s++) {
-    char file[MAX_TEXT];
-    snprintf(file, sizeof file, "%s/%s", data_dir, series_defs[s].file);
-    const char *keys[1] = {series_defs[s].key};
-    uint64_t count = 0;
-    int first = 0, last = 0;
-    brink_status st = brink_calib_count_rows(ctx, file, "date", series_defs[s].column, keys, 1,
-                                             (int)year, &count, &first, &last);
-    if (st) {
-      rc = cli_fail(spec, ctx, st);
-      goto done;
-    }
-    if (first && (!covered_lo || first < covered_lo)) covered_lo = first;
-    if (last > covered_hi) covered_hi = last;
-    ep->observed[s] = (double)count;
-  }
-  /* A year without rows in one file (no launch in 2018) is a zero if the data files together
-   * cover that year. */
-  if (year < covered_lo || year > covered_hi) {
-    fprintf(stderr,
-            "brink %s: episode '%s' is in %lld, outside the years of the data in '%s' "
-            "(%d-%d)\n",
-            spec->name, ep->path, (long long)year, data_dir, covered_lo, covered_hi);
-    rc = CLI_EXIT_FAIL;
-    goto done;
-  }
-done:
-  brink_scenario_free(ctx, sc);
-  return rc;
-}
-
-static const char *misfit_note(const brink_calib_cell *c) {
-  if (c->observed < (double)c->q025) return "below";
-  if (c->observed > (double)c->q975) return "above";
-  return "";
-}
-
-static brink_status write_json(brink_buf *b, const brink_calib_problem *pb,
-                               const brink_calib_result *r, const char *data_dir, int threads) {
-  brink_status st =
-      brink_buf_printf(b,
-                       "{\n  \"runs\": %llu,\n  \"seed\": %llu,\n"
-                       "  \"rng\": \"philox4x32-10\",\n"
-                       "  \"threads\": %d,\n  \"data\": ",
-                       (unsigned long long)r->runs, (unsigned long long)r->seed, threads);
-  if (!st) st = brink_buf_json_string(b, data_dir);
-  if (!st) st = brink_buf_puts(b, ",\n  \"loss\": \"poisson_deviance\",\n  \"loss_start\": ");
-  if (!st) st = brink_buf_json_number(b, r->start.loss);
-  if (!st) st = brink_buf_puts(b, ",\n  \"loss_fit\": ");
-  if (!st) st = brink_buf_json_number(b, r->fit.loss);
-  if (!st)
-    st = brink_buf_printf(b,
-                          ",\n  \"iterations\": %u,\n  \"evaluations\": %u,\n  \"converged\": %s,"
-                          "\n  \"seconds\": %.3f,\n  \"params\": [",
-                          r->iterations, r->evaluations, r->converged ? "true" : "false",
-                          r->seconds);
-  for (size_t k = 0; k < pb->n_params && !st; k++) {
-    const brink_calib_param *p = &pb->params[k];
-    st = brink_buf_printf(b, "%s\n    {\"path\": ", k ? "," : "");
-    if (!st) st = brink_buf_json_string(b, p->path);
-    if (!st) st = brink_buf_puts(b, ", \"lo\": ");
-    if (!st) st = brink_buf_json_number(b, p->lo);
-    if (!st) st = brink_buf_puts(b, ", \"hi\": ");
-    if (!st) st = brink_buf_json_number(b, p->hi);
-    if (!st) st = brink_buf_puts(b, ", \"start\": ");
-    if (!st) st = brink_buf_json_number(b, p->start);
-    if (!st) st = brink_buf_puts(b, ", \"fitted\": ");
-    if (!st) st = brink_buf_json_number(b, r->fit.values[k]);
-    if (!st) st = brink_buf_puts(b, "}");
-  }
-  if (!st) st = brink_buf_puts(b, "\n  ],\n  \"series\": [");
-  for (size_t s = 0; s < pb->n_series && !st; s++) {
-    st = brink_buf_printf(b, "%s\n    {\"name\": ", s ? "," : "");
-    if (!st) st = brink_buf_json_string(b, pb->series[s].name);
-    if (!st) st = brink_buf_puts(b, ", \"actions\": ");
-    if (!st) st = brink_buf_json_string(b, r->actions[s]);
-    if (!st)
-      st = brink_buf_printf(b, ", \"data\": \"%s %s=%s\"}", series_defs[s].file,
-                            series_defs[s].column, series_defs[s].key);
-  }
-  if (!st) st = brink_buf_puts(b, "\n  ],\n  \"table\": [");
-  int first = 1;
-  for (size_t e = 0; e < pb->n_episodes && !st; e++)
-    for (size_t s = 0; s < pb->n_series && !st; s++) {
-      const brink_calib_cell *c = &r->fit.cells[e][s];
-      st = brink_buf_printf(b, "%s\n    {\"episode\": ", first ? "" : ",");
-      first = 0;
-      if (!st) st = brink_buf_json_string(b, pb->episodes[e].label);
-      if (!st) st = brink_buf_puts(b, ", \"series\": ");
-      if (!st) st = brink_buf_json_string(b, pb->series[s].name);
-      if (!st) st = brink_buf_puts(b, ", \"observed\": ");
-      if (!st) st = brink_buf_json_number(b, c->observed);
-      if (!st) st = brink_buf_puts(b, ", \"mean\": ");
-      if (!st) st = brink_buf_json_number(b, c->mean);
-      if (!st) st = brink_buf_puts(b, ", \"mean_lo\": ");
-      if (!st) st = brink_buf_json_number(b, c->mean_lo);
-      if (!st) st = brink_buf_puts(b, ", \"mean_hi\": ");
-      if (!st) st = brink_buf_json_number(b, c->mean_hi);
-      if (!st) st = brink_buf_printf(b, ", \"q025\": %u, \"q975\": %u", c->q025, c->q975);
-      if (!st) st = brink_buf_puts(b, ", \"p_at_least\": ");
-      if (!st) st = brink_buf_json_number(b, c->p_at_least);
-      if (!st) st = brink_buf_puts(b, ", \"p_at_most\": ");
-      if (!st) st = brink_buf_json_number(b, c->p_at_most);
-      if (!st) st = brink_buf_puts(b, ", \"deviance\": ");
-      if (!st) st = brink_buf_json_number(b, c->deviance);
-      if (!st) st = brink_buf_puts(b, ", \"mean_at_start\": ");
-      if (!st) st = brink_buf_json_number(b, r->start.cells[e][s].mean);
-      if (!st) st = brink_buf_puts(b, "}");
-    }
-  if (!st) st = brink_buf_puts(b, "\n  ]\n}\n");
-  return st;
-}
-
-static brink_status write_text(brink_buf *b, const brink_calib_problem *pb,
-                               const brink_calib_result *r, const char *data_dir, int markdown) {
-  brink_status st = BRINK_OK;
-  const char *sep = markdown ? " | " : "  ";
-  if (markdown)
-    st = brink_buf_puts(b, "| free parameter | bounds | start | fitted |\n|---|---|---|---|\n");
-  else
-    st = brink_buf_printf(b, "%-32s %-16s %10s %10s\n", "free parameter", "bounds", "start",
-                          "fitted");
-  for (size_t k = 0; k < pb->n_params && !st; k++) {
-    const brink_calib_param *p = &pb->params[k];
-    char bounds[64];
-    snprintf(bounds, sizeof bounds, "[%g, %g]", p->lo, p->hi);
-    if (markdown)
-      st = brink_buf_printf(b, "| `%s` | %s | %.4g | %.4g |\n", p->path, bounds, p->start,
-                            r->fit.values[k]);
-    else
-      st = brink_buf_printf(b, "%-32s %-16s %10.4g %10.4g\n", p->path, bounds, p->start,
-                            r->fit.values[k]);
-  }
-  if (!st)
-    st = brink_buf_printf(b,
-                          "\nloss (Poisson deviance, %zu cells): %.3f at the start, %.3f fitted; "
-                          "%u iterations, %u evaluations, %s; %llu runs per episode and "
-                          "evaluation, seed %llu (common random numbers), %.1f s\n\n",
-                          pb->n_episodes * pb->n_series, r->start.loss, r->fit.loss, r->iterations,
-                          r->evaluations, r->converged ? "converged" : "stopped at --max-iter",
-                          (unsigned long long)r->runs, (unsigned long long)r->seed, r->seconds);
-  for (size_t s = 0; s < pb->n_series && !st; s++)
-    st = brink_buf_printf(b, "%s%s: model counts DPRK %s; data: %s/%s rows with %s = %s\n",
-                          markdown ? "- " : "", pb->series[s].name, r->actions[s], data_dir,
-                          series_defs[s].file, series_defs[s].column, series_defs[s].key);
-  if (!st) st = brink_buf_puts(b, "\n");
-  static const char *const heads[] = {"episode",   "series",   "observed", "model mean [95% CI]",
-                                      "95% range", "ratio",    "P(>=obs)", "P(<=obs)",
-                                      "deviance",  "at start", "misfit"};
-  if (markdown) {
-    for (size_t h = 0; h < 11 && !st; h++) st = brink_buf_printf(b, "| %s ", heads[h]);
-    if (!st) st = brink_buf_puts(b, "|\n");
-    for (size_t h = 0; h < 11 && !st; h++) st = brink_buf_puts(b, h < 2 ? "|---" : "|--:");
-    if (!st) st = brink_buf_puts(b, "|\n");
-  } else if (!st) {
-    st = brink_buf_printf(b, "%-8s %-14s %8s %22s %10s %7s %9s %9s %9s %9s %s\n", heads[0],
-                          heads[1], heads[2], heads[3], heads[4], heads[5], heads[6], heads[7],
-                          heads[8], heads[9], heads[10]);
-  }
-  for (size_t e = 0; e < pb->n_episodes && !st; e++)
-    for (size_t s = 0; s < pb->n_series && !st; s++) {
-      const brink_calib_cell *c = &r->fit.cells[e][s];
-      char mean[64], range[32], ratio[32];
-      snprintf(mean, sizeof mean, "%.2f [%.2f, %.2f]", c->mean, c->mean_lo, c->mean_hi);
-      snprintf(range, sizeof range, "%u-%u", c->q025, c->q975);
-      if (c->observed > 0)
-        snprintf(ratio, sizeof ratio, "%.2f", c->mean / c->observed);
-      else
-        snprintf(ratio, sizeof ratio, "-");
-      if (markdown)
-        st = brink_buf_printf(
-            b, "| %s | %s | %.0f | %s | %s | %s | %.3f | %.3f | %.2f | %.2f | %s |\n",
-            pb->episodes[e].label, pb->series[s].name, c->observed, mean, range, ratio,
-            c->p_at_least, c->p_at_most, c->deviance, r->start.cells[e][s].mean, misfit_note(c));
-      else
-        st = brink_buf_printf(b, "%-8s %-14s %8.0f %22s %10s %7s %9.3f %9.3f %9.2f %9.2f %s\n",
-                              pb->episodes[e].label, pb->series[s].name, c->observed, mean, range,
-                              ratio, c->p_at_least, c->p_at_most, c->deviance,
-                              r->start.cells[e][s].mean, misfit_note(c));
-    }
-  (void)sep;
-  if (!st)
-    st = brink_buf_printf(b,
-                          "\n%sratio = model mean / observed; 95%% range = 2.5%%-97.5%% "
-                          "quantiles of the per-run count; misfit = observed outside that "
-                          "range; at start = model mean at the starting values\n",
-                          markdown ? "" : "");
-  return st;
+static void interval_text(const brink_calibrate_slice *s, char *out, size_t n) {
+  snprintf(out, n, "%s%.4g, %.4g%s", s->lo_open ? "(<=" : "[", s->lo, s->hi,
+           s->hi_open ? "=>)" : "]");
 }
 
 int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
-      {"episodes", "Y,Y,...", "episodes to fit, files SCENARIOS/Y.yaml (default 2013,2017,2018)", 0,
-       NULL, NULL, 0},
-      {"policy", "NAME", "policy run on every episode (default historical)", 0, NULL, NULL, 0},
-      {"runs", "N", "runs per episode and evaluation (default 2000)", 0, NULL, NULL, 0},
-      {"seed", "S", "random seed, the same at every evaluation (default 1)", 0, NULL, NULL, 0},
+      {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,
+       NULL, 0},
+      {"from", "DATE", "first day of the history (default: the first window's time.start)", 0, NULL,
+       NULL, 0},
+      {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", 0, NULL,
+       NULL, 0},
+      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
+       NULL, 0},
+      {"set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9", 1, NULL,
+       NULL, 0},
+      {"free", "NAMES", "comma-separated parameters to estimate (required)", 0, NULL, NULL, 0},
+      {"particles", "N", "IF2 particles (default 1000)", 0, NULL, NULL, 0},
+      {"iterations", "M", "IF2 iterations (default 30)", 0, NULL, NULL, 0},
+      {"sd", "X", "IF2 random-walk sd per week on the unbounded scale (default 0.02)", 0, NULL,
+       NULL, 0},
+      {"cooling", "C", "factor on the sd after each iteration (default 0.9)", 0, NULL, NULL, 0},
+      {"slice-points", "G", "prior quantiles per likelihood slice (default 7)", 0, NULL, NULL, 0},
+      {"slice-particles", "N", "particles per slice filter (default 1000)", 0, NULL, NULL, 0},
+      {"slice-replicates", "R", "filters per slice point, for its error (default 3)", 0, NULL, NULL,
+       0},
+      {"draws", "D", "posterior draws written by --out (default 1000)", 0, NULL, NULL, 0},
+      {"out", "FILE", "write the posterior sample here (TSV that --posterior reads)", 0, NULL, NULL,
+       0},
+      {"misrecord", "P",
+       "chance that a recorded act is not the one the model means (default 0.001)", 0, NULL, NULL,
+       0},
+      {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
-      {"max-iter", "K", "Nelder-Mead iterations at most (default 60)", 0, NULL, NULL, 0},
-      {"restarts", "R", "Nelder-Mead restarts from the best point (default 2)", 0, NULL, NULL, 0},
-      {"tol", "X", "stop when the simplex size in logit units is below X (default 0.02)", 0, NULL,
-       NULL, 0},
-      {"data", "DIR", "directory of the data files (default data)", 0, NULL, NULL, 0},
-      {"scenarios", "DIR", "directory of the episode files (default scenarios/korea)", 0, NULL,
-       NULL, 0},
-      {"param", "PATH=LO:HI[:START]",
-       "a free parameter with its bounds (replaces the default set; START defaults to the "
-       "middle)",
-       1, NULL, NULL, 0},
-      {"set", "PATH=VALUE", "a fixed override applied to every episode", 1, NULL, NULL, 0},
-      {"format", "F", "table | markdown | json (default table)", 0, NULL, NULL, 0},
-      {"quiet", NULL, "no progress on stderr", 0, NULL, NULL, 0},
+      {"format", "F", "table | json (default table)", 0, NULL, NULL, 0},
+      {"quiet", NULL, "no progress", 0, NULL, NULL, 0},
   };
   cli_spec spec = {
       "calibrate",
-      "[options]",
-      "Fits free parameters of the Korean crisis model to the data of 2006-2018: each episode\n"
-      "(scenarios/korea/YEAR.yaml) is run under its `historical` policy, the model's mean yearly\n"
-      "counts of DPRK missile launches (every DPRK military action whose name contains\n"
-      "'launch' or 'missile') and nuclear tests are compared with the launch events of class BM\n"
-      "(data/korea_launch_events_2006_2018.tsv) and the nuclear_test rows of the timeline\n"
-      "(data/korea_timeline_2006_2018.tsv) of that year, and the Poisson deviance is minimised\n"
-      "by Nelder-Mead (GSL nmsimplex2) on logit-transformed bounds, every evaluation with the\n"
-      "same seed. Default free parameters (bounds, start): params.nuclear_test_cost [0.5, 6] 3,\n"
-      "params.dprk_rationality [0.2, 6] 2, params.dprk_greed [0.01, 0.99] 0.4 (a constant\n"
-      "in place of the Beta prior: the probability that the DPRK is the greedy type),\n"
-      "params.dprk_threat_bias [0, 1] 0.4. See docs/korea.md, Calibration.",
+      "SCENARIO... --free NAMES [options]",
+      "Fits the free parameters of a history (SCENARIO files are its windows, as for brink\n"
+      "filter) to the record: the maximum-likelihood estimate by iterated filtering (IF2),\n"
+      "then a likelihood slice per parameter (the particle filter at the prior's quantiles,\n"
+      "the others at their estimates) with a 95% interval and whether the record identifies\n"
+      "the parameter at all, then a posterior sample (prior x slice likelihood) for\n"
+      "--posterior. The parameters not named in --free keep their priors. docs/validation.md.",
       opts,
       sizeof opts / sizeof opts[0],
-      0,
-      0,
-      "examples:\n  brink calibrate --format markdown\n"
-      "  brink calibrate --episodes 2013,2017 --param params.nuclear_test_cost=0.5:6 --runs 4000",
+      1,
+      HISTORY_MAX_WINDOWS,
+      "example:\n  brink calibrate scenarios/korea/2022.yaml --from 2019-01-07 --free "
+      "dprk_rationality,campaign_drive --out fit.tsv",
       NULL,
       0};
-  brink_calib_result *result = NULL;
-  brink_buf out;
-  brink_buf_init(&out, ctx, 0);
-  char paths[BRINK_CALIB_MAX_EPISODES][MAX_TEXT];
-  char labels[BRINK_CALIB_MAX_EPISODES][64];
-  char param_paths[BRINK_CALIB_MAX_PARAMS][MAX_TEXT];
-  brink_calib_episode episodes[BRINK_CALIB_MAX_EPISODES];
-  brink_calib_param params[BRINK_CALIB_MAX_PARAMS];
-  brink_calib_series series[N_SERIES];
-  size_t n_episodes = 0, n_params = 0;
-  uint64_t runs, seed, threads, max_iter, restarts;
-  double tol;
+  history h;
+  memset(&h, 0, sizeof h);
+  brink_calibrate_result *r = NULL;
+  double *draws = NULL;
+  uint64_t particles, iterations, points, sparticles, sreps, n_draws, seed, threads;
+  double sd, cooling, misrecord;
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
   int procs = omp_get_num_procs();
-  if ((rc = cli_u64(&spec, "runs", 1, BRINK_MAX_RUNS, 2000, &runs)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "particles", 2, 1u << 24, 1000, &particles)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "iterations", 1, 10000, 30, &iterations)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "sd", 1e-6, 9.99, 0.02, &sd)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "cooling", 1e-6, 1.0, 0.9, &cooling)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "slice-points", 3, BRINK_CALIBRATE_MAX_POINTS, 7, &points)) >= 0)
+    goto done;
+  if ((rc = cli_u64(&spec, "slice-particles", 1, 1u << 24, 1000, &sparticles)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "slice-replicates", 2, 1000, 3, &sreps)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "draws", 1, 1000000, 1000, &n_draws)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
     goto done;
-  if ((rc = cli_u64(&spec, "max-iter", 1, 100000, 60, &max_iter)) >= 0) goto done;
-  if ((rc = cli_u64(&spec, "restarts", 0, 100, 2, &restarts)) >= 0) goto done;
-  if ((rc = cli_f64(&spec, "tol", 0.0, 10.0, 0.02, &tol)) >= 0) goto done;
-  const char *format = cli_value(&spec, "format", "table");
-  if (strcmp(format, "table") && strcmp(format, "markdown") && strcmp(format, "json")) {
-    rc = cli_usage_error(&spec, "--format must be table, markdown or json, got '%s'", format);
+  static const char *const formats[] = {"table", "json"};
+  int format;
+  if ((rc = cli_choice(&spec, "format", formats, 2, 0, &format)) >= 0) goto done;
+  const char *free_list = cli_value(&spec, "free", NULL);
+  if (!free_list) {
+    rc = cli_usage_error(&spec, "--free is required: name the parameters to estimate");
     goto done;
   }
-  const char *data_dir = cli_value(&spec, "data", "data");
-  const char *scen_dir = cli_value(&spec, "scenarios", "scenarios/korea");
-  const char *policy = cli_value(&spec, "policy", "historical");
-  const char *list = cli_value(&spec, "episodes", "2013,2017,2018");
-  for (const char *p = list; *p;) {
-    const char *comma = strchr(p, ',');
-    size_t len = comma ? (size_t)(comma - p) : strlen(p);
-    if (len == 0 || len >= sizeof labels[0]) {
-      rc = cli_usage_error(&spec, "bad episode list '%s'", list);
-      goto done;
-    }
-    if (n_episodes == BRINK_CALIB_MAX_EPISODES) {
-      rc = cli_usage_error(&spec, "at most %d episodes", BRINK_CALIB_MAX_EPISODES);
-      goto done;
-    }
-    memcpy(labels[n_episodes], p, len);
-    labels[n_episodes][len] = '\0';
-    for (size_t e = 0; e < n_episodes; e++)
-      if (!strcmp(labels[e], labels[n_episodes])) {
-        rc = cli_usage_error(&spec, "episode '%s' listed twice", labels[e]);
-        goto done;
-      }
-    snprintf(paths[n_episodes], sizeof paths[0], "%s/%s.yaml", scen_dir, labels[n_episodes]);
-    episodes[n_episodes] =
-        (brink_calib_episode){labels[n_episodes], paths[n_episodes], policy, {0}};
-    n_episodes++;
-    p += len;
-    if (*p == ',') p++;
+  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, RECORD_END, &h)) >= 0) goto done;
+  const brink_scenario *sc = h.scenarios[0];
+  uint32_t free[BRINK_MAX_PARAMS];
+  size_t n_free;
+  if ((rc = parse_free(&spec, sc, free_list, free, &n_free)) >= 0) goto done;
+  int show = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
+  brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
+  brink_calibrate_options o = {(uint32_t)particles,
+                               (uint32_t)iterations,
+                               sd,
+                               cooling,
+                               free,
+                               n_free,
+                               (uint32_t)points,
+                               (uint32_t)sparticles,
+                               (uint32_t)sreps,
+                               seed,
+                               (int)threads,
+                               on_progress,
+                               &show};
+  brink_status st = brink_calibrate_run(ctx, h.models, h.window_step, h.n_windows, &d, &o, &r);
+  const char *out_path = cli_value(&spec, "out", NULL);
+  if (!st && out_path) {
+    draws = brink_calloc(ctx, n_draws * n_free, sizeof *draws);
+    if (!draws) st = BRINK_ENOMEM;
+    if (!st) st = brink_calibrate_sample(ctx, r, sc, seed, n_draws, draws);
+    char comment[512];
+    snprintf(
+        comment, sizeof comment,
+        "brink calibrate: posterior sample (prior x likelihood slice, parameters independent)\n"
+        "history %d to %d (exclusive), %u weeks, %zu windows; seed %llu; IF2 %llu "
+        "particles x %llu iterations; slices %llu points x %llu filters of %llu particles\n"
+        "log-likelihood at the estimate %.2f nats, Monte Carlo standard error %.2f",
+        h.start, h.end, h.n_steps, h.n_windows, (unsigned long long)seed,
+        (unsigned long long)particles, (unsigned long long)iterations, (unsigned long long)points,
+        (unsigned long long)sreps, (unsigned long long)sparticles, r->loglik, r->loglik_se);
+    if (!st) st = brink_calibrate_write_posterior(ctx, r, sc, draws, n_draws, comment, out_path);
   }
-  if (n_episodes == 0) {
-    rc = cli_usage_error(&spec, "empty episode list");
-    goto done;
-  }
-  const cli_opt *popt = cli_opt_get(&spec, "param");
-  if (popt->n_values > BRINK_CALIB_MAX_PARAMS) {
-    rc = cli_usage_error(&spec, "at most %d free parameters", BRINK_CALIB_MAX_PARAMS);
-    goto done;
-  }
-  for (size_t k = 0; k < popt->n_values; k++)
-    if ((rc = parse_param(&spec, popt->values[k], param_paths[k], sizeof param_paths[0],
-                          &params[n_params++])) >= 0)
-      goto done;
-  if (n_params == 0)
-    for (size_t k = 0; k < sizeof default_params / sizeof default_params[0]; k++)
-      params[n_params++] = (brink_calib_param){default_params[k].path, default_params[k].lo,
-                                               default_params[k].hi, default_params[k].start, -1};
-  for (size_t s = 0; s < N_SERIES; s++) {
-    memset(&series[s], 0, sizeof series[s]);
-    series[s].name = series_defs[s].name;
-    series[s].actor = "DPRK";
-    for (size_t k = 0; k < series_defs[s].n_patterns; k++)
-      series[s].patterns[k] = series_defs[s].patterns[k];
-    series[s].n_patterns = series_defs[s].n_patterns;
-  }
-  for (size_t e = 0; e < n_episodes; e++)
-    if ((rc = prepare_episode(&spec, ctx, data_dir, &episodes[e])) >= 0) goto done;
-  const cli_opt *set = cli_opt_get(&spec, "set");
-  brink_calib_problem problem = {params,
-                                 n_params,
-                                 series,
-                                 N_SERIES,
-                                 episodes,
-                                 n_episodes,
-                                 (const char *const *)set->values,
-                                 set->n_values};
-  progress prog = {!cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr)), omp_get_wtime(),
-                   n_params};
-  brink_calib_options o = {runs, seed,        (int)threads, (unsigned)max_iter, tol,
-                           1.0,  on_progress, &prog,        (unsigned)restarts};
-  brink_status st = brink_calib_run(ctx, &problem, &o, &result);
-  if (prog.enabled) fprintf(stderr, "\n");
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
-  if (!strcmp(format, "json"))
-    st = write_json(&out, &problem, result, data_dir, (int)threads);
-  else
-    st = write_text(&out, &problem, result, data_dir, !strcmp(format, "markdown"));
-  if (st) {
-    rc = cli_fail(&spec, ctx, st);
-    goto done;
+  if (format == 0) {
+    history_describe(&h, stdout);
+    printf("\nIF2: %llu particles, %llu iterations, random-walk sd %g per week cooled by %g per "
+           "iteration (seed %llu)\n",
+           (unsigned long long)particles, (unsigned long long)iterations, sd, cooling,
+           (unsigned long long)seed);
+    printf("IF2 log-likelihood by iteration (nats, of the perturbed filter):");
+    for (uint32_t it = 0; it < r->if2->iterations; it++)
+      printf("%s%.1f", it % 10 ? " " : "\n  ", r->if2->loglik_trace[it]);
+    printf("\nlog-likelihood at the estimate: %.2f nats, Monte Carlo standard error %.2f (%llu "
+           "filters of %llu particles)\n\n",
+           r->loglik, r->loglik_se, (unsigned long long)sreps, (unsigned long long)sparticles);
+    printf("%-24s %-18s %10s %10s %10s %-24s %s\n", "parameter", "prior support", "estimate",
+           "swarm sd", "slice best", "95% slice interval", "record");
+    for (size_t f = 0; f < n_free; f++) {
+      const brink_calibrate_slice *s = &r->slices[f];
+      const brink_param *p = &sc->params[s->param];
+      char support[48], interval[64];
+      snprintf(support, sizeof support, "[%.4g, %.4g]", p->lo, p->hi);
+      interval_text(s, interval, sizeof interval);
+      printf("%-24s %-18s %10.4g %10.3g %10.4g %-24s %s\n", p->name, support, s->estimate,
+             s->spread, s->best, s->flat ? "-" : interval,
+             s->flat ? "flat: not identified" : "identified");
+    }
+    printf("\nslices (log-likelihood in nats, Monte Carlo standard error in brackets; the "
+           "point marked * is the estimate):\n");
+    for (size_t f = 0; f < n_free; f++) {
+      const brink_calibrate_slice *s = &r->slices[f];
+      printf("  %s:", sc->params[s->param].name);
+      for (uint32_t i = 0; i < s->n_points; i++)
+        printf(" %s%.4g: %.1f (%.1f)", s->x[i] == s->estimate ? "*" : "", s->x[i], s->loglik[i],
+               s->se[i]);
+      printf("\n");
+    }
+    if (out_path)
+      printf("\nposterior sample: %llu draws in %s\n", (unsigned long long)n_draws, out_path);
+  } else {
+    printf("{\"calibrate\": {\"weeks\": %u, \"seed\": %llu, \"particles\": %llu, \"iterations\": "
+           "%llu, \"sd\": %.17g, \"cooling\": %.17g, \"loglik\": %.17g, \"loglik_se\": %.17g, "
+           "\"if2_loglik\": [",
+           h.n_steps, (unsigned long long)seed, (unsigned long long)particles,
+           (unsigned long long)iterations, sd, cooling, r->loglik, r->loglik_se);
+    for (uint32_t it = 0; it < r->if2->iterations; it++)
+      printf("%s%.17g", it ? ", " : "", r->if2->loglik_trace[it]);
+    printf("],\n  \"params\": [");
+    for (size_t f = 0; f < n_free; f++) {
+      const brink_calibrate_slice *s = &r->slices[f];
+      printf("%s\n    {\"name\": \"%s\", \"estimate\": %.17g, \"swarm_sd\": %.17g, \"best\": "
+             "%.17g, \"lo\": %.17g, \"hi\": %.17g, \"lo_open\": %s, \"hi_open\": %s, \"flat\": "
+             "%s, \"slice\": [",
+             f ? "," : "", sc->params[s->param].name, s->estimate, s->spread, s->best, s->lo, s->hi,
+             s->lo_open ? "true" : "false", s->hi_open ? "true" : "false",
+             s->flat ? "true" : "false");
+      for (uint32_t i = 0; i < s->n_points; i++)
+        printf("%s{\"x\": %.17g, \"loglik\": %.17g, \"se\": %.17g}", i ? ", " : "", s->x[i],
+               s->loglik[i], s->se[i]);
+      printf("]}");
+    }
+    printf("]}}\n");
   }
-  fputs(out.data, stdout);
   rc = CLI_EXIT_OK;
 done:
-  brink_calib_result_free(ctx, result);
-  brink_buf_release(&out);
+  brink_free(ctx, draws);
+  brink_calibrate_result_free(ctx, r);
+  history_release(ctx, &h);
   cli_spec_release(&spec);
   return rc;
 }

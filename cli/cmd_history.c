@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_statistics_double.h>
+
 #include "brink/events.h"
 #include "brink/filter.h"
 #include "brink/forecast.h"
@@ -25,6 +27,13 @@
        NULL,          0},                                                                            \
       {"set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9",          \
        1,     NULL,         NULL,                                                                    \
+       0},                                                                                           \
+      {"posterior",                                                                                  \
+       "FILE",                                                                                       \
+       "posterior draws of the parameters (brink calibrate) for every window",                       \
+       0,                                                                                            \
+       NULL,                                                                                         \
+       NULL,                                                                                         \
        0},                                                                                           \
       {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},                                    \
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},           \
@@ -272,6 +281,18 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
       BRINK_RECORD_SERIES_NUCLEAR_TESTS, BRINK_RECORD_SERIES_CLASH_DAYS};
   const size_t n_shown = sizeof shown / sizeof *shown;
   uint32_t inside = 0, cells = 0;
+  /* The yearly BM series, recorded and model mean, over the full years: their rank correlation. */
+  double *bm_rec = brink_calloc(ctx, n_periods + 1, sizeof *bm_rec);
+  double *bm_mod = brink_calloc(ctx, n_periods + 1, sizeof *bm_mod);
+  double *work = brink_calloc(ctx, 2 * (n_periods + 1), sizeof *work);
+  size_t n_full = 0;
+  if (!bm_rec || !bm_mod || !work) {
+    brink_free(ctx, bm_rec);
+    brink_free(ctx, bm_mod);
+    brink_free(ctx, work);
+    rc = cli_fail(&spec, ctx, BRINK_ENOMEM);
+    goto done;
+  }
   if (format == 0) {
     history_describe(&h, stdout);
     printf("\n%llu runs, seed %llu; each cell: recorded weeks | model mean [5%%, 95%% of runs]; "
@@ -312,6 +333,10 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
       if (period[p + 1] - period[p] >= 52) {
         cells++;
         inside += (uint32_t)in;
+        if (shown[s] == BRINK_RECORD_SERIES_BM_LAUNCH_DAYS) {
+          bm_rec[n_full] = observed[shown[s]];
+          bm_mod[n_full++] = mean;
+        }
       }
       if (format == 0) {
         char cell[64];
@@ -328,12 +353,25 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
     else
       printf("}, \"mean_log_p_recorded\": %.17g}", lp_n ? lp / lp_n : 0.0);
   }
-  if (format == 0)
+  /* Spearman's rho of the yearly BM series (ties get mean ranks); NaN under 3 full years. */
+  double rho = n_full >= 3 ? gsl_stats_spearman(bm_rec, 1, bm_mod, 1, n_full, work) : (double)NAN;
+  brink_free(ctx, bm_rec);
+  brink_free(ctx, bm_mod);
+  brink_free(ctx, work);
+  if (format == 0) {
     printf("\nfull years with the record inside the model's 90%% interval: %u of %u cells "
            "(%.0f%%)\n",
            inside, cells, cells ? 100.0 * inside / cells : 0.0);
-  else
-    printf("],\n  \"cells\": %u, \"inside_90\": %u}}\n", cells, inside);
+    printf("rank correlation (Spearman) of the yearly bm_launch_days, record vs model mean, over "
+           "%zu full years: %.2f\n",
+           n_full, rho);
+  } else {
+    printf("],\n  \"cells\": %u, \"inside_90\": %u, \"bm_spearman\": ", cells, inside);
+    if (isnan(rho))
+      printf("null}}\n");
+    else
+      printf("%.17g}}\n", rho);
+  }
   rc = CLI_EXIT_OK;
 done:
   brink_free(ctx, period);

@@ -87,6 +87,13 @@ int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_
       rc = cli_fail(spec, ctx, st);
       goto done;
     }
+    /* A posterior (brink calibrate) covers every window: the same row for a run in each. */
+    const char *posterior =
+        cli_opt_get(spec, "posterior") ? cli_value(spec, "posterior", NULL) : NULL;
+    if (posterior && (st = brink_model_load_posterior(ctx, h->models[w], posterior))) {
+      rc = cli_fail(spec, ctx, st);
+      goto done;
+    }
   }
   /* The record, strictly before the end: nothing on or after it can leak in. */
   if ((rc = cli_load_record(spec, ctx, &rec)) >= 0) goto done;

@@ -31,7 +31,7 @@ typedef struct history {
 /* Loads the windows (scenario files, ordered by time.start), the record (the spec's repeated
  * --record, or the shipped files) strictly before end_exclusive or --to, and the weekly acts
  * from --from (default: the first window's start). The spec must have the options record,
- * from, observation, set (and may have to). Returns -1 on success (release with
+ * from, observation, set (and may have to and posterior: a posterior file for every window). Returns -1 on success (release with
  * history_release), an exit code after printing the error otherwise. */
 int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_t n_files,
                  int32_t end_exclusive, history *h);

@@ -22,7 +22,7 @@ static const command commands[] = {
     {"replay", cmd_replay,
      "the model over the recorded history, allies' acts forced, year by year"},
     {"filter", cmd_filter, "particle filter: likelihood of the record, filtered hidden type"},
-    {"calibrate", cmd_calibrate, "fit model parameters to the Korean timeline 2006-2018"},
+    {"calibrate", cmd_calibrate, "fit parameters to the recorded history (IF2, slices, posterior)"},
     {"sweep", cmd_sweep, "outcomes over a design of parameter values (grid, lhs, sobol)"},
     {"sensitivity", cmd_sensitivity, "Sobol indices: which parameters drive an outcome"},
     {"report", cmd_report, "self-contained HTML report from a saved JSON result"},

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Iterated filtering, IF2 (include/brink/if2.h; Ionides et al. 2015, algorithm 1). */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -10,6 +11,8 @@
 #include "internal.h"
 
 enum { STREAM_WALK = 9, STREAM_RESAMPLE = 10 };
+
+#define IF2_MAX_WINDOWS 64
 
 void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *r) {
   if (!r) return;
@@ -46,7 +49,8 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   brink_status st = BRINK_OK;
   brink_if2_result *r = NULL;
   brink_model_state **cur = NULL, **next = NULL;
-  double *theta = NULL, *theta_next = NULL, *weight = NULL, *inc = NULL;
+  double *theta = NULL, *theta_next = NULL, *weight = NULL, *inc = NULL, *fv = NULL,
+         *fv_next = NULL;
   int *dead = NULL, *dead_next = NULL;
   uint32_t *parent = NULL;
   *out = NULL;
@@ -74,6 +78,32 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
           sc->params[o->free[k]].name,
           sc->params[o->free[k]].dist == BRINK_DIST_CONSTANT ? "constant" : "choice");
   }
+  if (o->n_windows + 1 > IF2_MAX_WINDOWS)
+    return brink__fail(ctx, BRINK_EINVAL, "at most %d windows", IF2_MAX_WINDOWS);
+  /* Where each free parameter sits in each window (windows may differ in their other
+   * parameters: a context value that is uncertain in one window can be fixed in another). */
+  static_assert(BRINK_MAX_PARAMS <= 255, "free-parameter map holds bytes");
+  uint8_t where[IF2_MAX_WINDOWS][BRINK_MAX_PARAMS];
+  for (size_t w = 0; w <= o->n_windows; w++) {
+    if (w && (!o->windows || !o->window_steps || !o->windows[w - 1] ||
+              (w > 1 && o->window_steps[w - 1] <= o->window_steps[w - 2])))
+      return brink__fail(ctx, BRINK_EINVAL, "window %zu: missing or out of order", w + 1);
+    const brink_scenario *ws = w ? brink_model_scenario(o->windows[w - 1]) : sc;
+    for (size_t f = 0; f < o->n_free; f++) {
+      int q = brink_scenario_find_param(ws, sc->params[o->free[f]].name);
+      if (q < 0 || ws->params[q].dist == BRINK_DIST_CONSTANT)
+        return brink__fail(ctx, BRINK_EINVAL,
+                           "window %zu ('%s') has no uncertain parameter '%s' to estimate", w + 1,
+                           ws->name, sc->params[o->free[f]].name);
+      const brink_param *a = &sc->params[o->free[f]], *b = &ws->params[q];
+      if (a->dist != b->dist || a->a != b->a || a->b != b->b || a->lo != b->lo || a->hi != b->hi)
+        return brink__fail(ctx, BRINK_EINVAL,
+                           "parameter '%s' has another prior in window %zu ('%s'): it is that "
+                           "window's context, not one value for the whole history",
+                           a->name, w + 1, ws->name);
+      where[w][f] = (uint8_t)q;
+    }
+  }
   /* The record is checked by the filter's own rules. */
   brink_filter_options fo = {1, 1, o->seed, o->threads, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
   brink_filter_result *probe = NULL;
@@ -82,7 +112,7 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   if ((st = brink_filter_run(ctx, m, &first, &fo, &probe))) return st;
   brink_filter_result_free(ctx, probe);
 
-  const size_t n = o->particles, nf = o->n_free;
+  const size_t n = o->particles, nf = o->n_free, stride = BRINK_MAX_PARAMS;
   r = brink_calloc(ctx, 1, sizeof *r);
   if (!r) return BRINK_ENOMEM;
   r->n_free = nf;
@@ -93,15 +123,17 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   r->loglik_trace = brink_calloc(ctx, o->iterations, sizeof(double));
   cur = brink_calloc(ctx, n, sizeof *cur);
   next = brink_calloc(ctx, n, sizeof *next);
-  theta = brink_calloc(ctx, n * np, sizeof *theta); /* natural scale, all parameters */
-  theta_next = brink_calloc(ctx, n * np, sizeof *theta_next);
+  theta = brink_calloc(ctx, n * stride, sizeof *theta); /* the current window's parameters */
+  theta_next = brink_calloc(ctx, n * stride, sizeof *theta_next);
+  fv = brink_calloc(ctx, n * nf, sizeof *fv); /* the free parameters: the swarm */
+  fv_next = brink_calloc(ctx, n * nf, sizeof *fv_next);
   weight = brink_calloc(ctx, n, sizeof *weight);
   inc = brink_calloc(ctx, n, sizeof *inc);
   dead = brink_calloc(ctx, n, sizeof *dead);
   dead_next = brink_calloc(ctx, n, sizeof *dead_next);
   parent = brink_calloc(ctx, n, sizeof *parent);
   if (!r->estimate || !r->spread || !r->trace || !r->loglik_trace || !cur || !next || !theta ||
-      !theta_next || !weight || !inc || !dead || !dead_next || !parent) {
+      !theta_next || !fv || !fv_next || !weight || !inc || !dead || !dead_next || !parent) {
     st = BRINK_ENOMEM;
     goto done;
   }
@@ -109,8 +141,12 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
     if ((st = brink_model_state_new(ctx, m, &cur[k])) ||
         (st = brink_model_state_new(ctx, m, &next[k])))
       goto done;
-  /* Iteration 0 starts from the priors: particle k's parameters are run k's draw. */
-  for (size_t k = 0; k < n; k++) brink_model_sample_params(m, o->seed, k, &theta[k * np]);
+  /* Iteration 0 starts from the priors: particle k's free parameters are run k's draw. */
+  for (size_t k = 0; k < n; k++) {
+    double drawn[BRINK_MAX_PARAMS];
+    brink_model_sample_params(m, o->seed, k, drawn);
+    for (size_t f = 0; f < nf; f++) fv[k * nf + f] = drawn[where[0][f]];
+  }
 
   double sd = o->sd;
   for (uint32_t it = 0; it < o->iterations; it++, sd *= o->cooling) {
@@ -120,29 +156,49 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
       /* Types and streams are new each iteration; free parameters come from the swarm, the
        * others are redrawn from their priors for this particle and iteration. */
       uint64_t key = ((uint64_t)(it + 1) << 32) | (uint64_t)k;
-      double drawn[BRINK_MAX_PARAMS];
-      brink_model_sample_params(m, o->seed, key, drawn);
-      double *th = &theta[(size_t)k * np];
-      for (uint32_t q = 0; q < np; q++) {
-        int is_free = 0;
-        for (size_t f = 0; f < nf; f++) is_free |= o->free[f] == q;
-        if (!is_free) th[q] = drawn[q];
-      }
+      double *th = &theta[(size_t)k * stride];
+      brink_model_sample_params(m, o->seed, key, th);
+      for (size_t f = 0; f < nf; f++) th[where[0][f]] = fv[(size_t)k * nf + f];
       brink_model_state_init(cur[k], UINT32_MAX, o->seed, key, th);
       dead[k] = 0;
       weight[k] = 1.0 / (double)n;
     }
+    size_t window = 0;
     for (uint32_t t = 0; t < d->n_steps; t++) {
+      if (window < o->n_windows && t == o->window_steps[window]) {
+        const brink_model *wm = o->windows[window++];
+        int bad = 0;
+#pragma omp parallel for num_threads(o->threads) schedule(static)
+        for (int64_t k = 0; k < (int64_t)n; k++) {
+          /* The new window's context from its priors; the free parameters stay the particle's. */
+          double *th = &theta[(size_t)k * stride];
+          brink_model_sample_params(
+              wm, o->seed, ((uint64_t)(it + 1) << 40) | ((uint64_t)window << 32) | (uint64_t)k, th);
+          for (size_t f = 0; f < nf; f++) th[where[window][f]] = fv[(size_t)k * nf + f];
+          if (brink_model_state_rebind(cur[k], wm, UINT32_MAX, th)) {
+#pragma omp atomic write
+            bad = 1;
+          }
+        }
+        if (bad) {
+          st = brink__fail(ctx, BRINK_EINVAL,
+                           "window %zu differs in structure from the first (actors, drivers, "
+                           "ladders or commitments)",
+                           window + 1);
+          goto done;
+        }
+      }
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 16)
       for (int64_t k = 0; k < (int64_t)n; k++) {
         /* The random walk of the free parameters (on their unbounded scale). */
         brink_rng walk;
         brink_rng_init(&walk, o->seed, ((uint64_t)it << 40) | ((uint64_t)t << 20) | (uint64_t)k,
                        STREAM_WALK);
-        double *th = &theta[(size_t)k * np];
+        double *th = &theta[(size_t)k * stride], *v = &fv[(size_t)k * nf];
         for (size_t f = 0; f < nf; f++) {
           const brink_param *p = &sc->params[o->free[f]];
-          th[o->free[f]] = to_natural(p, to_free(p, th[o->free[f]]) + sd * brink_rng_normal(&walk));
+          v[f] = to_natural(p, to_free(p, v[f]) + sd * brink_rng_normal(&walk));
+          th[where[window][f]] = v[f];
         }
         brink_model_state_set_params(cur[k], th);
         inc[k] = brink__filter_advance(cur[k], d, t, &dead[k]);
@@ -167,7 +223,9 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
         brink_model_state_copy(next[k], cur[parent[k]]);
         brink_model_state_reseed(
             next[k], o->seed, ((uint64_t)(it + 1) << 48) | ((uint64_t)(t + 1) << 24) | (uint64_t)k);
-        memcpy(&theta_next[(size_t)k * np], &theta[(size_t)parent[k] * np], np * sizeof *theta);
+        memcpy(&theta_next[(size_t)k * stride], &theta[(size_t)parent[k] * stride],
+               stride * sizeof *theta);
+        memcpy(&fv_next[(size_t)k * nf], &fv[(size_t)parent[k] * nf], nf * sizeof *fv);
         dead_next[k] = dead[parent[k]];
       }
       brink_model_state **swap = cur;
@@ -176,6 +234,9 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
       double *tswap = theta;
       theta = theta_next;
       theta_next = tswap;
+      tswap = fv;
+      fv = fv_next;
+      fv_next = tswap;
       int *dswap = dead;
       dead = dead_next;
       dead_next = dswap;
@@ -184,7 +245,7 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
     r->loglik_trace[it] = loglik;
     for (size_t f = 0; f < nf; f++) {
       double sum = 0.0;
-      for (size_t k = 0; k < n; k++) sum += theta[k * np + o->free[f]];
+      for (size_t k = 0; k < n; k++) sum += fv[k * nf + f];
       r->trace[(size_t)it * nf + f] = sum / (double)n;
     }
     if (o->progress) o->progress(o->userdata, it + 1, o->iterations, loglik);
@@ -192,7 +253,7 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   for (size_t f = 0; f < nf; f++) {
     double mean = r->trace[(size_t)(o->iterations - 1) * nf + f], sq = 0.0;
     for (size_t k = 0; k < n; k++) {
-      double x = theta[k * np + o->free[f]] - mean;
+      double x = fv[k * nf + f] - mean;
       sq += x * x;
     }
     r->estimate[f] = mean;
@@ -207,6 +268,8 @@ done:
   brink_free(ctx, next);
   brink_free(ctx, theta);
   brink_free(ctx, theta_next);
+  brink_free(ctx, fv);
+  brink_free(ctx, fv_next);
   brink_free(ctx, weight);
   brink_free(ctx, inc);
   brink_free(ctx, dead);

@@ -1,275 +1,234 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the calibration: observed counts from a fixture TSV (counted by hand), the Poisson
- * deviance against hand-computed values, the bound transform, errors, allocation failures,
- * thread invariance, and recovery of known parameters from counts the model generated. */
+/* Calibration (brink/calibrate.h) on records simulated by the model from known parameters:
+ * simulation-based calibration over replications (Talts et al. 2018: the truth drawn from the
+ * prior, then its rank among the posterior draws and whether the 95% slice interval holds it),
+ * a parameter the record cannot see reported flat, two windows whose parameter lists differ,
+ * the posterior file read back, the same bytes for any thread count, and bad options. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "brink/calibrate.h"
-#include "harness.h"
+#include "brink/rng.h"
+#include "model_util.h"
 
-#define EVENTS "tests/data/calibrate/events.tsv"
-#define RECOVERY "tests/data/calibrate/recovery.yaml"
+#define CRISIS "tests/data/model/crisis.yaml"
+#define STEPS 300
+#define DRAWS 200
 
-static brink_ctx *new_ctx(void) {
-  brink_ctx *ctx = NULL;
-  if (brink_ctx_new(&ctx)) abort();
-  return ctx;
+typedef struct recorder {
+  int *acts;
+  uint32_t n;
+} recorder;
+
+static void record_step(void *ud, const brink_step_view *v) {
+  recorder *r = ud;
+  for (uint32_t i = 0; i < r->n; i++) r->acts[v->step * r->n + i] = v->actions[i];
 }
 
-/* events.tsv: 2013 has BM on 03-15, 05-18, 07-27 and SLV on 12-31; 2014 one BM (CRLF line);
- * 2012 one SLV; one blank line. */
-static void test_count_rows(void) {
-  brink_ctx *ctx = new_ctx();
-  uint64_t n = 99;
-  int first = 0, last = 0;
-  const char *bm[] = {"BM"}, *both[] = {"BM", "SLV"}, *slv[] = {"SLV"};
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", bm, 1, 2013, &n, &first, &last),
-            BRINK_OK);
-  CHECK_INT(n, 3);
-  CHECK_INT(first, 2012);
-  CHECK_INT(last, 2014);
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", both, 2, 2013, &n, NULL, NULL),
-            BRINK_OK);
-  CHECK_INT(n, 4);
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", bm, 1, 2014, &n, NULL, NULL),
-            BRINK_OK);
-  CHECK_INT(n, 1); /* "BM" on a CRLF line still matches */
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", slv, 1, 2012, &n, NULL, NULL),
-            BRINK_OK);
-  CHECK_INT(n, 1);
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", NULL, 0, 2013, &n, NULL, NULL),
-            BRINK_OK);
-  CHECK_INT(n, 4);
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "class", bm, 1, 2010, &n, NULL, NULL),
-            BRINK_OK);
-  CHECK_INT(n, 0);
-  /* Errors: a missing column, a date that is not a year, a missing file. */
-  CHECK_INT(brink_calib_count_rows(ctx, EVENTS, "date", "type", bm, 1, 2013, &n, NULL, NULL),
-            BRINK_EPARSE);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "events.tsv:1: no column 'type'");
-  CHECK_INT(brink_calib_count_rows(ctx, "tests/data/calibrate/bad_date.tsv", "date", "kind", NULL,
-                                   0, 2013, &n, NULL, NULL),
-            BRINK_EPARSE);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "bad_date.tsv:3: column 'date' does not start with a year");
-  CHECK_INT(brink_calib_count_rows(ctx, "tests/data/calibrate/none.tsv", "date", "class", bm, 1,
-                                   2013, &n, NULL, NULL),
-            BRINK_EIO);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot read 'tests/data/calibrate/none.tsv'");
-  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
-  brink_ctx_free(ctx);
+/* Red's rationality `rat` and an unused parameter `idle`; no war (the record has none). */
+static int open_case(fixture *f, const char *rat, const char *idle) {
+  const char *sets[] = {rat,
+                        idle,
+                        "actors.Red.rationality=$rat",
+                        "model.incident_base=0",
+                        "model.attack_hazard=0",
+                        "model.preempt_hazard=0",
+                        "params.greed=0"};
+  if (!fixture_open(f, CRISIS, sets, 7)) return 0;
+  return brink_model_set_horizon(f->ctx, f->model, STEPS) == BRINK_OK;
 }
 
-/* D = 2 sum [y log(y/m) - (y - m)], by hand:
- *   y 0, m 2:   2 (0 + 2)             = 4
- *   y 4, m 4:   0
- *   y 1, m 0.5: 2 (log 2 - 0.5)       = 2 log 2 - 1
- *   y 2, m 0 floored at 0.25: 2 (2 log 8 - 1.75) = 4 log 8 - 3.5 */
-static void test_deviance(void) {
-  double y[] = {0, 4, 1, 2}, mu[] = {2, 4, 0.5, 0};
-  CHECK_NEAR(brink_calib_deviance(y, mu, 1, 0.25), 4.0, 1e-12);
-  CHECK_NEAR(brink_calib_deviance(y + 1, mu + 1, 1, 0.25), 0.0, 1e-12);
-  CHECK_NEAR(brink_calib_deviance(y + 2, mu + 2, 1, 0.25), 2.0 * log(2.0) - 1.0, 1e-12);
-  CHECK_NEAR(brink_calib_deviance(y + 3, mu + 3, 1, 0.25), 4.0 * log(8.0) - 3.5, 1e-12);
-  CHECK_NEAR(brink_calib_deviance(y, mu, 4, 0.25),
-             4.0 + 2.0 * log(2.0) - 1.0 + 4.0 * log(8.0) - 3.5, 1e-12);
-  CHECK_NEAR(brink_calib_deviance(y, mu, 0, 0.25), 0.0, 0.0);
-  /* Non-negative, and zero only at the data. */
-  double m2[] = {3.9, 4.1};
-  double y2[] = {4, 4};
-  CHECK(brink_calib_deviance(y2, m2, 2, 1e-9) > 0.0);
+/* A record of STEPS weeks simulated with rationality `truth` (run `seed` of the model). */
+static int *simulate(double truth, uint64_t seed, uint32_t *n_actors) {
+  char set[64];
+  snprintf(set, sizeof set, "params.rat={value: %.17g}", truth);
+  fixture t;
+  if (!open_case(&t, set, "params.idle={value: 1}")) return NULL;
+  uint32_t na = (uint32_t)t.sc->n_actors;
+  int *acts = calloc((size_t)STEPS * na, sizeof *acts);
+  recorder rec = {acts, na};
+  brink_run_observer obs = {NULL, record_step, &rec};
+  brink_run_result res;
+  int p = brink_scenario_find_policy(t.sc, "maximum_pressure");
+  brink_model_run(t.model, (uint32_t)p, seed, 0, &res, NULL, &obs);
+  CHECK_INT(res.steps_run, STEPS);
+  fixture_close(&t);
+  *n_actors = na;
+  return acts;
 }
 
-static void test_transform(void) {
-  CHECK_NEAR(brink_calib_to_bounded(0.0, 2.0, 4.0), 3.0, 1e-15);
-  CHECK_NEAR(brink_calib_to_free(3.0, 2.0, 4.0), 0.0, 1e-15);
-  /* logit(0.25) = log(1/3) */
-  CHECK_NEAR(brink_calib_to_free(2.5, 2.0, 4.0), log(1.0 / 3.0), 1e-14);
-  CHECK_NEAR(brink_calib_to_bounded(log(3.0), 0.0, 1.0), 0.75, 1e-15);
-  double values[] = {-0.99, -0.3, 0.0, 0.1, 0.5, 0.999999};
-  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-    double x = brink_calib_to_free(values[i], -1.0, 1.0);
-    CHECK_NEAR(brink_calib_to_bounded(x, -1.0, 1.0), values[i], 1e-12);
+static const char *const PRIOR_RAT = "params.rat={dist: uniform, lo: 0.5, hi: 5}";
+static const char *const PRIOR_IDLE = "params.idle={dist: uniform, lo: 0, hi: 1}";
+
+static brink_calibrate_options options(const uint32_t *free, size_t n_free, int threads,
+                                       uint64_t seed) {
+  brink_calibrate_options o = {200, 10, 0.05, 0.8,     free, n_free, 7,
+                               200, 2,  seed, threads, NULL, NULL};
+  return o;
+}
+
+/* Simulation-based calibration: R truths from the prior; the rank of each among the posterior
+ * draws should be uniform, and the 95% interval should hold most of them. */
+static void test_sbc(void) {
+  enum { R = 10 };
+  uint32_t below[R], covered = 0;
+  brink_rng rng;
+  brink_rng_init(&rng, 2024, 0, 0);
+  for (int rep = 0; rep < R; rep++) {
+    double truth = 0.5 + 4.5 * brink_rng_uniform(&rng);
+    uint32_t na = 0;
+    int *acts = simulate(truth, 100 + (uint64_t)rep, &na);
+    fixture e;
+    if (!acts || !open_case(&e, PRIOR_RAT, PRIOR_IDLE)) return;
+    int red = brink_scenario_find_actor(e.sc, "Red");
+    uint32_t rat = (uint32_t)brink_scenario_find_param(e.sc, "rat");
+    brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
+    brink_calibrate_options o = options(&rat, 1, 2, 7 + (uint64_t)rep);
+    uint32_t step0 = 0;
+    brink_calibrate_result *r = NULL;
+    CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_OK);
+    if (r) {
+      const brink_calibrate_slice *s = &r->slices[0];
+      double draws[DRAWS];
+      CHECK_INT(brink_calibrate_sample(e.ctx, r, e.sc, 3, DRAWS, draws), BRINK_OK);
+      below[rep] = 0;
+      for (int k = 0; k < DRAWS; k++) below[rep] += draws[k] < truth;
+      int in = truth >= s->lo && truth <= s->hi;
+      covered += (uint32_t)in;
+      fprintf(stderr, "truth %.3f: estimate %.3f, 95%% [%.3f, %.3f]%s, rank %u of %d%s\n", truth,
+              s->estimate, s->lo, s->hi, in ? "" : " (missed)", below[rep], DRAWS,
+              s->flat ? ", flat" : "");
+      CHECK(!s->flat); /* 300 weeks of choices identify the rationality */
+    }
+    brink_calibrate_result_free(e.ctx, r);
+    fixture_close(&e);
+    free(acts);
   }
-  /* Far out, the value stays inside the bounds; the bounds themselves map to finite x. */
-  CHECK(brink_calib_to_bounded(50.0, 0.0, 1.0) <= 1.0);
-  CHECK(brink_calib_to_bounded(-50.0, 0.0, 1.0) >= 0.0);
-  CHECK(isfinite(brink_calib_to_free(0.0, 0.0, 1.0)));
-  CHECK(isfinite(brink_calib_to_free(1.0, 0.0, 1.0)));
-  CHECK(brink_calib_to_free(1.0, 0.0, 1.0) > 20.0);
+  /* 95% intervals: at least 8 of 10 (P(fewer) < 0.012 at the nominal rate). */
+  CHECK(covered >= 8);
+  /* Ranks: not piled at one end (each tenth of the ranks at most 4 of 10 truths). */
+  uint32_t low = 0, high = 0;
+  for (int rep = 0; rep < R; rep++) {
+    low += below[rep] < DRAWS / 10;
+    high += below[rep] > DRAWS - DRAWS / 10;
+  }
+  CHECK(low <= 4 && high <= 4);
 }
 
-static const brink_calib_series recovery_series[] = {
-    {"launches", "Red", {"launch"}, 1},
-    {"tests", "Red", {"nuclear_test"}, 1},
-};
+/* A parameter that nothing reads is flat, and its posterior is its prior. */
+static void test_flat_parameter(void) {
+  uint32_t na = 0;
+  int *acts = simulate(2.0, 41, &na);
+  fixture e;
+  if (!acts || !open_case(&e, PRIOR_RAT, PRIOR_IDLE)) return;
+  int red = brink_scenario_find_actor(e.sc, "Red");
+  uint32_t params[2] = {(uint32_t)brink_scenario_find_param(e.sc, "rat"),
+                        (uint32_t)brink_scenario_find_param(e.sc, "idle")};
+  brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
+  brink_calibrate_options o = options(params, 2, 2, 11);
+  uint32_t step0 = 0;
+  brink_calibrate_result *r = NULL;
+  CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_OK);
+  if (r) {
+    CHECK(!r->slices[0].flat);
+    CHECK(r->slices[1].flat);
+    double draws[2 * DRAWS], mean = 0.0;
+    CHECK_INT(brink_calibrate_sample(e.ctx, r, e.sc, 5, DRAWS, draws), BRINK_OK);
+    for (int k = 0; k < DRAWS; k++) mean += draws[2 * k + 1] / DRAWS;
+    CHECK(fabs(mean - 0.5) < 0.1); /* uniform(0, 1): mean 0.5, its sd over 200 draws 0.02 */
+    /* The file: read back as a posterior of the model. */
+    const char *path = "test_calibrate_posterior.tsv";
+    CHECK_INT(
+        brink_calibrate_write_posterior(e.ctx, r, e.sc, draws, DRAWS, "test\nsecond line", path),
+        BRINK_OK);
+    CHECK_INT(brink_model_load_posterior(e.ctx, e.model, path), BRINK_OK);
+    double v[BRINK_MAX_PARAMS];
+    brink_model_sample_params(e.model, 1, 0, v);
+    int found = 0;
+    for (int k = 0; k < DRAWS; k++) found |= v[params[0]] == draws[2 * k];
+    CHECK(found);
+    remove(path);
+  }
+  brink_calibrate_result_free(e.ctx, r);
+  fixture_close(&e);
+  free(acts);
+}
 
-static brink_calib_problem recovery_problem(brink_calib_param *params, brink_calib_episode *ep) {
-  params[0] = (brink_calib_param){"params.launch_cost", 0.0, 2.0, 0.8, -1};
-  params[1] = (brink_calib_param){"params.test_cost", 0.0, 5.0, 3.0, -1};
-  *ep = (brink_calib_episode){"fixture", RECOVERY, "quiet", {0}};
-  brink_calib_problem pb = {params, 2, recovery_series, 2, ep, 1, NULL, 0};
-  return pb;
+/* Two windows: `idle` is a parameter of the first only, so the parameter lists differ; the
+ * calibration maps `rat` by name; same bytes on 1 and 2 threads. */
+static void test_windows_and_threads(void) {
+  uint32_t na = 0;
+  int *acts = simulate(3.0, 43, &na);
+  fixture a, b;
+  /* In a, idle comes before rat; b has no idle: rat sits at another index. */
+  if (!acts || !open_case(&a, PRIOR_IDLE, PRIOR_RAT)) return;
+  if (!open_case(&b, PRIOR_RAT, "params.greed=0")) return;
+  CHECK(brink_model_n_params(a.model) != brink_model_n_params(b.model));
+  int red = brink_scenario_find_actor(a.sc, "Red");
+  uint32_t rat = (uint32_t)brink_scenario_find_param(a.sc, "rat");
+  CHECK(rat != (uint32_t)brink_scenario_find_param(b.sc, "rat"));
+  brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
+  brink_model *windows[2] = {a.model, b.model};
+  uint32_t steps[2] = {0, 150};
+  double est[2] = {0, 0}, ll[2] = {0, 0};
+  for (int threads = 1; threads <= 2; threads++) {
+    brink_calibrate_options o = options(&rat, 1, threads, 13);
+    brink_calibrate_result *r = NULL;
+    CHECK_INT(brink_calibrate_run(a.ctx, windows, steps, 2, &d, &o, &r), BRINK_OK);
+    if (r) {
+      est[threads - 1] = r->slices[0].estimate;
+      ll[threads - 1] = r->loglik;
+      fprintf(stderr, "two windows, %d thread(s): estimate %.3f, 95%% [%.3f, %.3f]\n", threads,
+              r->slices[0].estimate, r->slices[0].lo, r->slices[0].hi);
+      /* Mapped to the wrong slot, the second half would not see rat: a flatter slice. */
+      CHECK(!r->slices[0].flat);
+      CHECK(fabs(r->slices[0].estimate - 3.0) < 1.5);
+    }
+    brink_calibrate_result_free(a.ctx, r);
+  }
+  CHECK(est[0] == est[1]);
+  CHECK(ll[0] == ll[1]);
+  /* The windows carry no posterior afterwards. */
+  double v[BRINK_MAX_PARAMS], w[BRINK_MAX_PARAMS];
+  brink_model_sample_params(a.model, 1, 0, v);
+  CHECK_INT(brink_model_set_posterior(a.ctx, a.model, NULL, 0, NULL, 0), BRINK_OK);
+  brink_model_sample_params(a.model, 1, 0, w);
+  CHECK(v[rat] == w[rat]);
+  fixture_close(&a);
+  fixture_close(&b);
+  free(acts);
 }
 
 static void test_errors(void) {
-  brink_ctx *ctx = new_ctx();
-  brink_calib_param params[2];
-  brink_calib_episode ep;
-  brink_calib_problem pb = recovery_problem(params, &ep);
-  brink_calib_options o = {100, 1, 1, 5, 1e-3, 1.0, NULL, NULL, 0};
-  brink_calib_eval ev;
-  double v[] = {0.3, 1.0};
-  ep.policy = "loud";
-  CHECK_INT(brink_calib_evaluate(ctx, &pb, &o, v, &ev), BRINK_EINVAL);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "no policy 'loud'");
-  ep.policy = "quiet";
-  brink_calib_series bad[] = {{"sanctions", "Red", {"sanction"}, 1}};
-  pb.series = bad;
-  pb.n_series = 1;
-  CHECK_INT(brink_calib_evaluate(ctx, &pb, &o, v, &ev), BRINK_EINVAL);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "series 'sanctions' matches no military action of 'Red'");
-  pb.series = recovery_series;
-  pb.n_series = 2;
-  params[0].start = 2.0; /* on the bound */
-  brink_calib_result *r = NULL;
-  CHECK_INT(brink_calib_run(ctx, &pb, &o, &r), BRINK_EINVAL);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "parameter 'params.launch_cost' needs lo < start < hi");
+  fixture e;
+  if (!open_case(&e, PRIOR_RAT, PRIOR_IDLE)) return;
+  uint32_t na = (uint32_t)e.sc->n_actors;
+  int acts[8 * 10];
+  for (int k = 0; k < 80; k++) acts[k] = -1;
+  brink_filter_data d = {10, na, acts, 0, 0.0};
+  uint32_t rat = (uint32_t)brink_scenario_find_param(e.sc, "rat");
+  uint32_t twice[2] = {rat, rat};
+  uint32_t step0 = 0;
+  brink_calibrate_result *r = NULL;
+  brink_calibrate_options o = options(twice, 2, 1, 1);
+  CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(e.ctx), "named twice");
+  o = options(&rat, 1, 1, 1);
+  o.slice_points = 2;
+  CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(e.ctx), "slice points");
+  o.slice_points = 5;
+  o.slice_replicates = 1;
+  CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_EINVAL);
   CHECK(r == NULL);
-  params[0].start = 0.8;
-  params[0].path = "params.no_such_param";
-  CHECK_INT(brink_calib_run(ctx, &pb, &o, &r), BRINK_EINVAL);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "recovery.yaml: no parameter 'no_such_param' to calibrate");
-  CHECK(r == NULL);
-  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
-  brink_ctx_free(ctx);
-}
-
-/* Every allocation of an evaluation and of a fit may fail: a status, never a leak. */
-static void test_alloc_failures(void) {
-  brink_ctx *ctx = new_ctx();
-  brink_calib_param params[2];
-  brink_calib_episode ep;
-  brink_calib_problem pb = recovery_problem(params, &ep);
-  brink_calib_options o = {20, 1, 1, 2, 1e-3, 1.0, NULL, NULL, 0};
-  int succeeded = 0;
-  for (uint64_t n = 1; n < 5000 && !succeeded; n++) {
-    brink_ctx_fail_after(ctx, n);
-    brink_calib_result *r = NULL;
-    brink_status st = brink_calib_run(ctx, &pb, &o, &r);
-    brink_ctx_fail_after(ctx, 0);
-    if (st == BRINK_OK) {
-      succeeded = 1;
-      brink_calib_result_free(ctx, r);
-    } else {
-      CHECK(r == NULL);
-      CHECK(st == BRINK_ENOMEM || st == BRINK_EPARSE || st == BRINK_EIO);
-    }
-    CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
-  }
-  CHECK(succeeded);
-  brink_ctx_free(ctx);
-}
-
-/* The same seed gives the same fit with 1 and 2 threads (the engine's sums are exact). */
-static void test_thread_invariance(void) {
-  brink_ctx *ctx = new_ctx();
-  brink_calib_param params[2];
-  brink_calib_episode ep;
-  brink_calib_problem pb = recovery_problem(params, &ep);
-  ep.observed[0] = 20.0;
-  ep.observed[1] = 2.0;
-  brink_calib_options o1 = {300, 5, 1, 6, 1e-3, 1.0, NULL, NULL, 1};
-  brink_calib_options o2 = o1;
-  o2.threads = 2;
-  brink_calib_result *r1 = NULL, *r2 = NULL;
-  CHECK_INT(brink_calib_run(ctx, &pb, &o1, &r1), BRINK_OK);
-  CHECK_INT(brink_calib_run(ctx, &pb, &o2, &r2), BRINK_OK);
-  if (r1 && r2) {
-    CHECK(r1->fit.loss == r2->fit.loss);
-    CHECK(r1->fit.values[0] == r2->fit.values[0]);
-    CHECK(r1->fit.values[1] == r2->fit.values[1]);
-    CHECK(r1->fit.loss <= r1->start.loss);
-    CHECK_STR(r1->actions[0], "srbm_launch");
-    CHECK_STR(r1->actions[1], "nuclear_test");
-  }
-  brink_calib_result_free(ctx, r1);
-  brink_calib_result_free(ctx, r2);
-  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
-  brink_ctx_free(ctx);
-}
-
-/* Counts generated by the model at known costs (seed 11) are fitted from elsewhere (seed 12).
- * The tolerance comes from the run counts: the Monte Carlo standard errors of both sets of
- * means, carried to the parameters through the inverse of the Jacobian d(mean)/d(cost),
- * measured by central differences at the truth with common random numbers; four of those
- * standard errors, plus the simplex's own tolerance. */
-static void test_recovery(void) {
-  brink_ctx *ctx = new_ctx();
-  brink_calib_param params[2];
-  brink_calib_episode ep;
-  brink_calib_problem pb = recovery_problem(params, &ep);
-  const double truth[2] = {0.3, 1.0};
-  const uint64_t obs_runs = 4000, fit_runs = 1000;
-  brink_calib_options obs = {obs_runs, 11, 2, 1, 1e-3, 1.0, NULL, NULL, 0};
-  brink_calib_eval *ev = malloc(sizeof *ev);
-  if (!ev) abort();
-  CHECK_INT(brink_calib_evaluate(ctx, &pb, &obs, truth, ev), BRINK_OK);
-  double se[2];
-  for (int s = 0; s < 2; s++) {
-    ep.observed[s] = ev->cells[0][s].mean;
-    /* se of a mean from its 95% interval, for the observed runs and for the fit's runs */
-    double se_obs = (ev->cells[0][s].mean_hi - ev->cells[0][s].mean_lo) / (2 * 1.959963984540054);
-    se[s] = se_obs * sqrt(1.0 + (double)obs_runs / (double)fit_runs);
-  }
-  CHECK(ep.observed[0] > 5.0 && ep.observed[1] > 0.5); /* both series informative */
-  double jac[2][2], h = 0.05;
-  for (int k = 0; k < 2; k++) {
-    double up[2] = {truth[0], truth[1]}, down[2] = {truth[0], truth[1]};
-    up[k] += h;
-    down[k] -= h;
-    double mu_up[2], mu_down[2];
-    CHECK_INT(brink_calib_evaluate(ctx, &pb, &obs, up, ev), BRINK_OK);
-    for (int s = 0; s < 2; s++) mu_up[s] = ev->cells[0][s].mean;
-    CHECK_INT(brink_calib_evaluate(ctx, &pb, &obs, down, ev), BRINK_OK);
-    for (int s = 0; s < 2; s++) mu_down[s] = ev->cells[0][s].mean;
-    for (int s = 0; s < 2; s++) jac[s][k] = (mu_up[s] - mu_down[s]) / (2 * h);
-  }
-  double det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
-  CHECK(fabs(det) > 1e-6);
-  double inv[2][2] = {{jac[1][1] / det, -jac[0][1] / det}, {-jac[1][0] / det, jac[0][0] / det}};
-  double tol[2];
-  for (int k = 0; k < 2; k++)
-    tol[k] =
-        4.0 * sqrt(inv[k][0] * inv[k][0] * se[0] * se[0] + inv[k][1] * inv[k][1] * se[1] * se[1]) +
-        0.01;
-  brink_calib_options fit = {fit_runs, 12, 2, 300, 1e-3, 1.0, NULL, NULL, 1};
-  brink_calib_result *r = NULL;
-  CHECK_INT(brink_calib_run(ctx, &pb, &fit, &r), BRINK_OK);
-  if (r) {
-    CHECK(r->converged);
-    CHECK(r->fit.loss < r->start.loss);
-    CHECK_NEAR(r->fit.values[0], truth[0], tol[0]);
-    CHECK_NEAR(r->fit.values[1], truth[1], tol[1]);
-    /* The starting point was far: the fit moved by much more than the tolerance. */
-    CHECK(fabs(params[0].start - truth[0]) > 3 * tol[0]);
-    CHECK(fabs(params[1].start - truth[1]) > 3 * tol[1]);
-    printf("recovery: launch_cost %.4f (truth 0.3, tol %.4f), test_cost %.4f (truth 1.0, tol "
-           "%.4f), %u iterations\n",
-           r->fit.values[0], tol[0], r->fit.values[1], tol[1], r->iterations);
-  }
-  brink_calib_result_free(ctx, r);
-  free(ev);
-  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
-  brink_ctx_free(ctx);
+  fixture_close(&e);
 }
 
 int main(void) {
-  RUN(test_count_rows);
-  RUN(test_deviance);
-  RUN(test_transform);
+  RUN(test_sbc);
+  RUN(test_flat_parameter);
+  RUN(test_windows_and_threads);
   RUN(test_errors);
-  RUN(test_alloc_failures);
-  RUN(test_thread_invariance);
-  RUN(test_recovery);
-  return harness_finish("calibrate");
+  return harness_finish("test_calibrate");
 }

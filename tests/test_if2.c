@@ -52,7 +52,7 @@ static double estimate(double truth, int threads, uint64_t seed) {
   int red = brink_scenario_find_actor(e.sc, "Red");
   uint32_t rat = (uint32_t)brink_scenario_find_param(e.sc, "rat");
   brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
-  brink_if2_options o = {200, 12, 0.3, 0.8, &rat, 1, 3, threads, NULL, NULL};
+  brink_if2_options o = {200, 12, 0.3, 0.8, &rat, 1, 3, threads, NULL, NULL, NULL, NULL, 0};
   brink_if2_result *r = NULL;
   CHECK_INT(brink_if2_run(e.ctx, e.model, &d, &o, &r), BRINK_OK);
   if (r) {
@@ -88,7 +88,7 @@ static void test_errors(void) {
   for (int k = 0; k < 80; k++) acts[k] = -1;
   brink_filter_data d = {10, na, acts, 0, 0.0};
   uint32_t rat = (uint32_t)brink_scenario_find_param(f.sc, "rat");
-  brink_if2_options o = {50, 2, 0.3, 0.9, &rat, 1, 1, 1, NULL, NULL};
+  brink_if2_options o = {50, 2, 0.3, 0.9, &rat, 1, 1, 1, NULL, NULL, NULL, NULL, 0};
   brink_if2_result *r = NULL;
   CHECK_INT(brink_if2_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "constant");

@@ -31,6 +31,12 @@ typedef struct brink_if2_options {
   int threads;
   void (*progress)(void *userdata, uint32_t iteration, uint32_t iterations, double loglik);
   void *userdata;
+  /* Later windows of the history, as for the filter (brink/filter.h; may be NULL): at step
+   * window_steps[w] every particle moves to windows[w], keeping its free parameters and
+   * drawing the others (the window's context) from that window's priors. */
+  const brink_model *const *windows;
+  const uint32_t *window_steps;
+  size_t n_windows;
 } brink_if2_options;
 
 typedef struct brink_if2_result {
