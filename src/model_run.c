@@ -238,12 +238,27 @@ static double logit_weights(const run_state *s, uint32_t i, uint32_t n_actions, 
   return total;
 }
 
+/* The actor's first available hold action, or -1: what it does in a step it does not weigh
+ * its options (activity < 1, docs/model.md section 3). */
+static int hold_action(const brink_model *m, uint32_t i, const int *ok) {
+  for (uint32_t a = 0; a < m->actors[i].n_actions; a++)
+    if (ok[a] && m->actors[i].actions[a].kind == BRINK_ACTION_HOLD) return (int)a;
+  return -1;
+}
+
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
   int ok[NACT];
   int best_a = utilities(m, s, i, &s->view[i], utility, ok);
   if (best_a < 0) return -1;
   uint32_t n_actions = m->actors[i].n_actions;
+  /* Activity: with probability 1 - activity the actor does not weigh its options this step.
+   * No draw at activity 1, so such runs keep their streams. */
+  double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
+  if (activity < 1.0 && brink_rng_uniform32(&s->rng) >= activity) {
+    int hold = hold_action(m, i, ok);
+    if (hold >= 0) return hold;
+  }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, n_actions, utility, ok, best_a);
   double u = brink_rng_uniform32(&s->rng) * total;
@@ -271,11 +286,18 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
   if (best_a < 0) return BRINK_OK;
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) {
     probs[best_a] = 1.0; /* the sampler takes the first best action */
-    return BRINK_OK;
+  } else {
+    double total = logit_weights(s, i, n_actions, utility, ok, best_a);
+    for (uint32_t a = 0; a < n_actions; a++)
+      if (ok[a]) probs[a] = utility[a] / total;
   }
-  double total = logit_weights(s, i, n_actions, utility, ok, best_a);
-  for (uint32_t a = 0; a < n_actions; a++)
-    if (ok[a]) probs[a] = utility[a] / total;
+  /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
+  double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
+  int hold = hold_action(m, i, ok);
+  if (activity < 1.0 && hold >= 0) {
+    for (uint32_t a = 0; a < n_actions; a++) probs[a] *= activity;
+    probs[hold] += 1.0 - activity;
+  }
   return BRINK_OK;
 }
 

@@ -175,7 +175,10 @@ extern "C" {
     "value of diplomacy in itself to a behavioural actor (negative: refuses talks on principle)")  \
   X(NUCLEAR_USE, "nuclear_use", 0.0, 0, 1, "probability",                                          \
     "chance the actor uses nuclear weapons when armed conflict begins by an attack on it or by "   \
-    "its own pre-emptive strike (declared doctrine; 0: no nuclear weapons)")
+    "its own pre-emptive strike (declared doctrine; 0: no nuclear weapons)")                       \
+  X(ACTIVITY, "activity", 1.0, 0, 1, "probability/step",                                           \
+    "chance per step that a behavioural actor weighs its options at all; otherwise it keeps the "  \
+    "status quo (its first hold action)")
 
 /* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
  * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
