@@ -60,10 +60,217 @@ static brink_status table(const brink_forecast *f, const char *origin, const cha
   return st;
 }
 
+#define FORECAST_MAX_POLICIES 32
+
+/* Share of runs with armed conflict within the horizon, and its Wilson 95% interval. */
+static void conflict_share(const brink_forecast *f, double *p, double *lo, double *hi) {
+  uint64_t wars = 0;
+  for (uint64_t r = 0; r < f->runs; r++) wars += f->run_war_step[r] != UINT32_MAX;
+  double n = (double)f->runs, z = 1.959963984540054;
+  *p = (double)wars / n;
+  double centre = (*p + z * z / (2 * n)) / (1 + z * z / n);
+  double half = z * sqrt(*p * (1 - *p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  *lo = fmax(0.0, centre - half);
+  *hi = fmin(1.0, centre + half);
+}
+
+/* The paired difference a - b of the conflict indicators (run r against run r) and its standard
+ * error. */
+static void conflict_diff(const brink_forecast *a, const brink_forecast *b, double *d, double *se) {
+  double sum = 0.0, sq = 0.0, n = (double)a->runs;
+  for (uint64_t r = 0; r < a->runs; r++) {
+    double x =
+        (double)(a->run_war_step[r] != UINT32_MAX) - (double)(b->run_war_step[r] != UINT32_MAX);
+    sum += x;
+    sq += x * x;
+  }
+  *d = sum / n;
+  *se = n > 1 ? sqrt(fmax(0.0, (sq - n * *d * *d) / (n - 1)) / n) : 0.0;
+}
+
+/* Sum over the windows of a series' mean (counts over the whole horizon). */
+static double horizon_mean(const brink_forecast *f, brink_record_series s) {
+  double m = 0.0;
+  for (uint32_t w = 0; w < f->n_windows; w++) m += brink_forecast_mean(f, w, s);
+  return m;
+}
+
+/* The validation file (scripts/backtest.sh): series, reference, mean_skill, windows, period. */
+static brink_status validation_lines(brink_ctx *ctx, const char *path, int json, brink_buf *out) {
+  FILE *in = fopen(path, "r");
+  if (!in) {
+    fprintf(stderr, "brink forecast: %s: cannot read the validation file\n", path);
+    return BRINK_EIO;
+  }
+  brink_status st = BRINK_OK;
+  int first = 1;
+  char row[512];
+  for (uint32_t line = 1; !st && fgets(row, sizeof row, in); line++) {
+    row[strcspn(row, "\r\n")] = '\0';
+    if (line == 1) {
+      if (strcmp(row, "series\treference\tmean_skill\twindows\tperiod") != 0) {
+        fprintf(stderr,
+                "%s:1:1: expected the header "
+                "'series<TAB>reference<TAB>mean_skill<TAB>windows<TAB>period'\n",
+                path);
+        st = BRINK_EPARSE;
+      }
+      continue;
+    }
+    if (!row[0] || row[0] == '#') continue;
+    char series[64], ref[64], period[64];
+    double skill;
+    unsigned origins;
+    if (sscanf(row, "%63[^\t]\t%63[^\t]\t%lf\t%u\t%63[^\t]", series, ref, &skill, &origins,
+               period) != 5) {
+      fprintf(stderr, "%s:%u:1: expected series, reference, mean skill, origins and period\n", path,
+              line);
+      st = BRINK_EPARSE;
+      break;
+    }
+    if (json)
+      st = brink_buf_printf(out,
+                            "%s{\"series\": \"%s\", \"reference\": \"%s\", \"mean_crps_skill\": "
+                            "%.17g, \"windows\": %u, \"period\": \"%s\"}",
+                            first ? "" : ", ", series, ref, skill, origins, period);
+    else
+      st = brink_buf_printf(
+          out,
+          "  %s vs %s: mean CRPS skill %+.2f over %u scored 52-week windows (%s): the model %s "
+          "the baseline\n",
+          series, ref, skill, origins, period, skill > 0 ? "beat" : "did not beat");
+    first = 0;
+  }
+  fclose(in);
+  (void)ctx;
+  return st;
+}
+
+static brink_status compare_output(brink_ctx *ctx, const brink_scenario *sc, const char *file,
+                                   brink_forecast *const *fs, const uint32_t *pol, size_t n_pol,
+                                   const char *origin, int format, const history *h,
+                                   const brink_filter_result *fr, const char *validation,
+                                   brink_buf *out) {
+  size_t base = 0;
+  for (size_t k = 0; k < n_pol; k++)
+    if (strcmp(sc->policies[pol[k]].name, "status_quo") == 0 ||
+        strcmp(sc->policies[pol[k]].name, "historical") == 0)
+      base = k;
+  int dprk = -1;
+  for (uint32_t i = 0; h && i < h->n_actors; i++)
+    if (h->scored & (1u << i)) dprk = (int)i;
+  double g_mean = 0.0, g_se = 0.0;
+  if (fr && dprk >= 0) {
+    for (uint32_t r = 0; r < fr->replicates; r++)
+      g_mean += fr->p_greedy_final[(size_t)r * fr->n_actors + (size_t)dprk] / fr->replicates;
+    for (uint32_t r = 0; r < fr->replicates && fr->replicates > 1; r++) {
+      double x = fr->p_greedy_final[(size_t)r * fr->n_actors + (size_t)dprk] - g_mean;
+      g_se += x * x / (fr->replicates - 1);
+    }
+    g_se = sqrt(g_se / fr->replicates);
+  }
+  const brink_forecast *f0 = fs[0];
+  brink_status st = BRINK_OK;
+  if (format == 1) {
+    st = brink_buf_printf(out,
+                          "{\"forecast_compare\": {\"scenario_file\": \"%s\", \"origin\": \"%s\", "
+                          "\"runs\": %llu, \"seed\": %llu, \"steps\": %u, \"baseline\": \"%s\"",
+                          file, origin, (unsigned long long)f0->runs, (unsigned long long)f0->seed,
+                          f0->steps, sc->policies[pol[base]].name);
+    if (!st && fr)
+      st = brink_buf_printf(out,
+                            ", \"filter\": {\"weeks\": %u, \"loglik\": %.17g, \"loglik_se\": "
+                            "%.17g, \"replicates\": %u, \"particles\": %u, \"p_greedy\": %.17g, "
+                            "\"p_greedy_se\": %.17g}",
+                            fr->n_steps, fr->loglik, fr->loglik_se, fr->replicates, fr->particles,
+                            g_mean, g_se);
+    if (!st) st = brink_buf_puts(out, ",\n  \"policies\": [");
+    for (size_t k = 0; k < n_pol && !st; k++) {
+      double p, lo, hi, d, se;
+      conflict_share(fs[k], &p, &lo, &hi);
+      conflict_diff(fs[k], fs[base], &d, &se);
+      st = brink_buf_printf(
+          out,
+          "%s\n    {\"policy\": \"%s\", \"armed_conflict\": {\"p\": %.17g, \"lo\": "
+          "%.17g, \"hi\": %.17g, \"diff\": %.17g, \"diff_se\": %.17g}, "
+          "\"horizon_means\": {",
+          k ? "," : "", sc->policies[pol[k]].name, p, lo, hi, d, se);
+      for (int s = 0; s < BRINK_RECORD_SERIES_COUNT && !st; s++)
+        st = brink_buf_printf(out, "%s\"%s\": %.17g", s ? ", " : "",
+                              brink_record_series_name((brink_record_series)s),
+                              horizon_mean(fs[k], (brink_record_series)s));
+      if (!st) st = brink_buf_puts(out, "}}");
+    }
+    if (!st) st = brink_buf_puts(out, "]");
+    if (!st && validation) {
+      st = brink_buf_puts(out, ",\n  \"validation\": [");
+      if (!st) st = validation_lines(ctx, validation, 1, out);
+      if (!st) st = brink_buf_puts(out, "]");
+    }
+    if (!st) st = brink_buf_puts(out, "}}\n");
+    return st;
+  }
+  st = brink_buf_printf(out,
+                        "policies of %s forecast from %s for %u weeks: %llu runs each, seed %llu; "
+                        "common random numbers (run r of every policy starts from the same "
+                        "particle and stream)\n",
+                        sc->name, origin, f0->steps, (unsigned long long)f0->runs,
+                        (unsigned long long)f0->seed);
+  if (!st && fr)
+    st = brink_buf_printf(out,
+                          "filtered history: %u weeks before the origin, log-likelihood %.1f nats "
+                          "(Monte Carlo standard error %.1f; %u filters of %u particles)\n",
+                          fr->n_steps, fr->loglik, fr->loglik_se, fr->replicates, fr->particles);
+  if (!st && fr && dprk >= 0)
+    st = brink_buf_printf(
+        out,
+        "P(%s is the greedy type | the record): %.3f, Monte Carlo standard error %.3f over %u "
+        "filters (the deterrence model's premise; the security type's is the spiral model's)\n",
+        sc->actors[dprk].name, g_mean, g_se, fr->replicates);
+  if (!st)
+    st = brink_buf_printf(out, "\n%-24s %-28s %-30s %9s %9s %9s %9s\n", "policy",
+                          "P(armed conflict) [95% CI]", "difference vs baseline [95% CI]",
+                          "BM days", "ICBM days", "nuc tests", "clashes");
+  for (size_t k = 0; k < n_pol && !st; k++) {
+    double p, lo, hi, d, se;
+    conflict_share(fs[k], &p, &lo, &hi);
+    conflict_diff(fs[k], fs[base], &d, &se);
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%.4f [%.4f, %.4f]", p, lo, hi);
+    if (k == base)
+      snprintf(b, sizeof b, "(baseline)");
+    else
+      snprintf(b, sizeof b, "%+.4f [%+.4f, %+.4f]", d, d - 1.96 * se, d + 1.96 * se);
+    st = brink_buf_printf(out, "%-24s %-28s %-30s %9.2f %9.2f %9.3f %9.3f\n",
+                          sc->policies[pol[k]].name, a, b,
+                          horizon_mean(fs[k], BRINK_RECORD_SERIES_BM_LAUNCH_DAYS),
+                          horizon_mean(fs[k], BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS),
+                          horizon_mean(fs[k], BRINK_RECORD_SERIES_NUCLEAR_TESTS),
+                          horizon_mean(fs[k], BRINK_RECORD_SERIES_CLASH_DAYS));
+  }
+  if (!st)
+    st = brink_buf_printf(out,
+                          "\nP(armed conflict): share of runs in which armed conflict begins "
+                          "within %u weeks (Wilson interval); difference: paired over runs "
+                          "(normal interval); the other columns: mean weeks with the act (nuclear "
+                          "tests: count) over the %u weeks, per run\n",
+                          f0->steps, f0->steps);
+  if (!st && validation) {
+    st = brink_buf_printf(out,
+                          "\nvalidation (%s: the rolling-origin backtest, "
+                          "scripts/backtest.sh):\n",
+                          validation);
+    if (!st) st = validation_lines(ctx, validation, 0, out);
+  }
+  return st;
+}
+
 int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
-      {"policy", "NAME", "the policy run forward (default: the scenario's first)", 0, NULL, NULL,
-       0},
+      {"policy", "NAMES",
+       "the policy run forward (default: the scenario's first); a comma list or 'all' compares "
+       "them from the same particles (common random numbers)",
+       0, NULL, NULL, 0},
       {"horizon", "WEEKS", "weeks to forecast (default 104)", 0, NULL, NULL, 0},
       {"posterior", "FILE",
        "draw the parameters it names from this sample (TSV: names, then draws) instead of "
@@ -96,6 +303,14 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
        NULL, 0},
       {"particles", "N", "particles of the filter (default 2000)", 0, NULL, NULL, 0},
       {"misrecord", "P", "the filter's observation error (default 0.001)", 0, NULL, NULL, 0},
+      {"replicates", "R",
+       "independent filters (default 1); with several, the log-likelihood and P(greedy) carry "
+       "their Monte Carlo error",
+       0, NULL, NULL, 0},
+      {"validation", "FILE",
+       "with several policies: print the backtest's skill figures from this file (written by "
+       "scripts/backtest.sh)",
+       0, NULL, NULL, 0},
   };
   cli_spec spec = {
       "forecast",
@@ -115,7 +330,12 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       0};
   brink_scenario *sc = NULL;
   brink_model *model = NULL;
-  brink_forecast *f = NULL;
+  brink_forecast **fs = NULL;
+  brink_filter_result *fr = NULL;
+  size_t n_pol = 0;
+  history h;
+  memset(&h, 0, sizeof h);
+  int have_history = 0;
   brink_buf out;
   brink_buf_init(&out, ctx, 0);
   uint64_t runs, seed, threads, horizon;
@@ -131,18 +351,30 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   int format;
   if ((rc = cli_choice(&spec, "format", formats, 2, 0, &format)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
-  uint32_t policy = UINT32_MAX;
+  /* The policies: one name, a comma list, or `all` (several: filtered once, then each run
+   * forward from the same particles and streams, so they compare with common random numbers). */
+  uint32_t policies[FORECAST_MAX_POLICIES];
   const char *pname = cli_value(&spec, "policy", NULL);
-  if (pname) {
-    int p = brink_scenario_find_policy(sc, pname);
-    if (p < 0) {
-      rc = cli_usage_error(&spec, "scenario '%s' has no policy '%s'", sc->name, pname);
-      goto done;
+  if (pname && strcmp(pname, "all") == 0) {
+    for (size_t k = 0; k < sc->n_policies && k < FORECAST_MAX_POLICIES; k++)
+      policies[n_pol++] = (uint32_t)k;
+  } else if (pname) {
+    for (const char *q = pname; *q;) {
+      const char *comma = strchr(q, ',');
+      size_t len = comma ? (size_t)(comma - q) : strlen(q);
+      char name[128];
+      snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), q);
+      int p = brink_scenario_find_policy(sc, name);
+      if (p < 0 || n_pol >= FORECAST_MAX_POLICIES) {
+        rc = cli_usage_error(&spec, "scenario '%s' has no policy '%s' (--policy, column %zu)",
+                             sc->name, name, (size_t)(q - pname) + 1);
+        goto done;
+      }
+      policies[n_pol++] = (uint32_t)p;
+      q += len + (comma ? 1 : 0);
     }
-    policy = (uint32_t)p;
-  } else if (sc->n_policies) {
-    policy = 0;
   }
+  if (!n_pol) policies[n_pol++] = sc->n_policies ? 0 : UINT32_MAX;
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
   if (!st && cli_value(&spec, "posterior", NULL))
@@ -158,8 +390,8 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   progress prog = {!cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr))};
-  brink_forecast_options o = {runs,   seed,        (int)threads, (uint32_t)horizon,
-                              policy, on_progress, &prog};
+  brink_forecast_options o = {runs,        seed,        (int)threads, (uint32_t)horizon,
+                              policies[0], on_progress, &prog,        n_pol > 1};
   const char *origin_text = cli_value(&spec, "origin", NULL);
   char origin_iso[16] = "";
   if (origin_text) {
@@ -172,9 +404,10 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
     }
     snprintf(origin_iso, sizeof origin_iso, "%04d-%02d-%02d", origin / 10000, origin / 100 % 100,
              origin % 100);
-    uint64_t particles;
+    uint64_t particles, replicates;
     double misrecord;
     if ((rc = cli_u64(&spec, "particles", 1, 1u << 24, 2000, &particles)) >= 0) goto done;
+    if ((rc = cli_u64(&spec, "replicates", 1, 1000, 1, &replicates)) >= 0) goto done;
     if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
     cli_opt *hist_opt = cli_opt_get(&spec, "history");
     const char *const self[] = {spec.pos[0]};
@@ -186,13 +419,13 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
                from % 100);
       cli_opt_get(&spec, "from")->value = from_default;
     }
-    history h;
     if ((rc = history_load(&spec, ctx, hist_opt->n_values ? hist_opt->values : self,
                            hist_opt->n_values ? hist_opt->n_values : 1, origin, &h)) >= 0)
       goto done;
+    have_history = 1;
     brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
     brink_filter_options fo = {(uint32_t)particles,
-                               1,
+                               (uint32_t)replicates,
                                seed,
                                (int)threads,
                                0.5,
@@ -203,39 +436,46 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
                                (const brink_model *const *)&h.models[1],
                                &h.window_step[1],
                                h.n_windows - 1};
-    brink_filter_result *fr = NULL;
     st = brink_filter_run(ctx, h.models[0], &d, &fo, &fr);
-    if (!st && !isfinite(fr->loglik)) {
-      brink_ctx_clear_error(ctx);
-      st = BRINK_EINVAL; /* message below */
-    }
-    if (!st) st = brink_model_set_horizon(ctx, model, h.n_steps + (uint32_t)horizon);
-    if (!st)
-      st = brink_forecast_run(ctx, model, (const brink_model_state *const *)fr->final,
-                              fr->final_weight, fr->particles, &map, &o, &f);
-    if (!st && prog.enabled)
-      fprintf(stderr, "filtered %u weeks before %s: log-likelihood %.2f nats\n", h.n_steps,
-              origin_iso, fr->loglik);
-    brink_filter_result_free(ctx, fr);
-    history_release(ctx, &h);
-    if (st == BRINK_EINVAL && !brink_ctx_errmsg(ctx)[0]) {
+    if (!st && !isfinite(fr->loglik_rep[0])) {
       fprintf(stderr, "brink forecast: no particle explains the record before the origin (raise "
                       "--misrecord or --particles)\n");
       rc = CLI_EXIT_FAIL;
       goto done;
     }
+    if (!st) st = brink_model_set_horizon(ctx, model, h.n_steps + (uint32_t)horizon);
     if (st) {
       rc = cli_fail(&spec, ctx, st);
       goto done;
     }
-  } else if ((st = brink_forecast_run(ctx, model, NULL, NULL, 0, &map, &o, &f))) {
-    rc = cli_fail(&spec, ctx, st);
+    if (prog.enabled)
+      fprintf(stderr, "filtered %u weeks before %s: log-likelihood %.2f nats\n", h.n_steps,
+              origin_iso, fr->loglik);
+  }
+  fs = brink_calloc(ctx, n_pol, sizeof *fs);
+  if (!fs) {
+    rc = cli_fail(&spec, ctx, BRINK_ENOMEM);
     goto done;
   }
-  const char *policy_name = policy != UINT32_MAX ? sc->policies[policy].name : NULL;
+  for (size_t k = 0; k < n_pol; k++) {
+    o.policy = policies[k];
+    st = fr ? brink_forecast_run(ctx, model, (const brink_model_state *const *)fr->final,
+                                 fr->final_weight, fr->particles, &map, &o, &fs[k])
+            : brink_forecast_run(ctx, model, NULL, NULL, 0, &map, &o, &fs[k]);
+    if (st) {
+      rc = cli_fail(&spec, ctx, st);
+      goto done;
+    }
+  }
   const char *origin_out = origin_text ? origin_iso : sc->start;
-  st = format == 1 ? brink_forecast_json(ctx, f, origin_out, policy_name, spec.pos[0], &out)
-                   : table(f, origin_out, policy_name, sc->name, &out);
+  if (n_pol == 1) {
+    const char *policy_name = policies[0] != UINT32_MAX ? sc->policies[policies[0]].name : NULL;
+    st = format == 1 ? brink_forecast_json(ctx, fs[0], origin_out, policy_name, spec.pos[0], &out)
+                     : table(fs[0], origin_out, policy_name, sc->name, &out);
+  } else {
+    st = compare_output(ctx, sc, spec.pos[0], fs, policies, n_pol, origin_out, format,
+                        have_history ? &h : NULL, fr, cli_value(&spec, "validation", NULL), &out);
+  }
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
@@ -250,7 +490,10 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 done:
   brink_buf_release(&out);
-  brink_forecast_free(ctx, f);
+  for (size_t k = 0; fs && k < n_pol; k++) brink_forecast_free(ctx, fs[k]);
+  brink_free(ctx, fs);
+  brink_filter_result_free(ctx, fr);
+  if (have_history) history_release(ctx, &h);
   brink_model_free(ctx, model);
   brink_scenario_free(ctx, sc);
   cli_spec_release(&spec);

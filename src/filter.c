@@ -30,6 +30,7 @@ void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *r) {
   brink_free(ctx, r->loglik_step);
   brink_free(ctx, r->ess);
   brink_free(ctx, r->p_greedy);
+  brink_free(ctx, r->p_greedy_final);
   brink_free(ctx, r->readiness);
   brink_free(ctx, r->credibility);
   brink_free(ctx, r->fear);
@@ -103,8 +104,9 @@ static brink_status alloc_result(brink_ctx *ctx, const brink_filter_data *d,
   r->credibility = brink_calloc(ctx, cells, sizeof(double));
   r->fear = brink_calloc(ctx, cells, sizeof(double));
   r->steps_war = brink_calloc(ctx, d->n_steps, sizeof(uint32_t));
+  r->p_greedy_final = brink_calloc(ctx, (size_t)o->replicates * d->n_actors, sizeof(double));
   if (!r->loglik_rep || !r->loglik_step || !r->ess || !r->p_greedy || !r->readiness ||
-      !r->credibility || !r->fear || !r->steps_war) {
+      !r->credibility || !r->fear || !r->steps_war || !r->p_greedy_final) {
     brink_filter_result_free(ctx, r);
     return BRINK_ENOMEM;
   }
@@ -279,6 +281,16 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
       if (o->progress) o->progress(o->userdata, (uint64_t)rep * d->n_steps + t + 1, total);
     }
     r->loglik_rep[rep] = loglik;
+    for (uint32_t i = 0; i < d->n_actors && isfinite(loglik); i++) {
+      double g = 0.0;
+      for (size_t k = 0; k < n; k++) {
+        if (weight[k] == 0.0) continue;
+        brink_actor_state a;
+        brink_model_state_actor(cur[k], i, &a);
+        g += weight[k] * a.type;
+      }
+      r->p_greedy_final[(size_t)rep * d->n_actors + i] = g;
+    }
     if (rep == 0 && o->keep_particles) {
       /* Hand replicate 0's particles over to the result (the buffers are replaced). */
       r->final = cur;

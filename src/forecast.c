@@ -19,6 +19,7 @@ void brink_forecast_free(brink_ctx *ctx, brink_forecast *f) {
   if (!f) return;
   brink_free(ctx, f->hist);
   brink_free(ctx, f->sum);
+  brink_free(ctx, f->run_war_step);
   brink_free(ctx, f);
 }
 
@@ -82,6 +83,17 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
   work = brink_calloc(ctx, (size_t)threads, sizeof *work);
   counts = brink_calloc(ctx, BATCH * cells, sizeof *counts);
   pick = brink_calloc(ctx, BATCH, sizeof *pick);
+  if (o->keep_runs) {
+    if (o->runs > ((uint64_t)1 << 32)) {
+      st = brink__fail(ctx, BRINK_EINVAL, "keeping every run's outcome needs runs <= 2^32");
+      goto done;
+    }
+    f->run_war_step = brink_calloc(ctx, o->runs, sizeof *f->run_war_step);
+    if (!f->run_war_step) {
+      st = BRINK_ENOMEM;
+      goto done;
+    }
+  }
   if (!f->hist || !f->sum || !work || !counts || !pick) {
     st = BRINK_ENOMEM;
     goto done;
@@ -128,6 +140,10 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
       brink_run_observer obs = {NULL, count_step, &c};
       for (uint32_t t = 0; t < o->steps; t++)
         if (brink_model_state_step(s, NULL, &obs)) break;
+      if (f->run_war_step) {
+        uint32_t war = brink_model_state_result(s)->war_step;
+        f->run_war_step[run] = war != BRINK_NEVER && war >= first ? war - first : UINT32_MAX;
+      }
     }
     if (failed) {
       st = brink__fail(ctx, BRINK_EINVAL,

@@ -52,5 +52,41 @@ cmp -s "$tmp/before.json" "$tmp/earlier.json"; ok "a row before the origin chang
 err=$("$brink" forecast $sc --origin 2022-05-03 --runs 10 2>&1); ok "origin not a Monday exit" 2 $?
 has "origin not a Monday" "must be a Monday" "$err"
 
+# Several policies from one filtered state: a comparison with common random numbers. The
+# policy's own numbers equal its single-policy forecast (same particles, same streams); the
+# baseline is `historical`; the validation file's skills are printed; same bytes on 1 and 2
+# threads.
+cargs=(forecast $sc --origin 2022-05-02 --from 2021-11-01 --runs 300 --particles 200 --quiet --replicates 2)
+printf 'series\treference\tmean_skill\twindows\tperiod\nbm_launch_days\tpersistence\t-0.25\t26\ttest period\n' > "$tmp/val.tsv"
+out=$("$brink" "${cargs[@]}" --policy maximum_pressure,historical --validation "$tmp/val.tsv"); ok "compare exit" 0 $?
+has "compare baseline" "(baseline)" "$out"
+has "compare CRN" "common random numbers" "$out"
+has "compare greedy verdict" "is the greedy type | the record)" "$out"
+has "compare validation" "bm_launch_days vs persistence: mean CRPS skill -0.25 over 26 scored 52-week windows (test period): the model did not beat the baseline" "$out"
+"$brink" "${cargs[@]}" --policy all --format json --threads 1 > "$tmp/c1.json"; ok "compare json exit" 0 $?
+"$brink" "${cargs[@]}" --policy all --format json --threads 2 > "$tmp/c2.json"
+cmp -s "$tmp/c1.json" "$tmp/c2.json"; ok "compare: 1 and 2 threads same bytes" 0 $?
+ok "compare: six policies" 6 "$(grep -o '"policy": ' "$tmp/c1.json" | wc -l | tr -d ' ')"
+has "compare json diff of the baseline is 0" '"policy": "historical", "armed_conflict": {"p": ' "$(cat "$tmp/c1.json")"
+python3 - "$tmp/c1.json" <<'PY' || { echo "FAILED: compare json"; fail=$((fail+1)); }
+import json, sys
+c = json.load(open(sys.argv[1]))["forecast_compare"]
+base = [p for p in c["policies"] if p["policy"] == c["baseline"]][0]
+assert c["baseline"] == "historical" and base["armed_conflict"]["diff"] == 0.0
+for p in c["policies"]:
+    a = p["armed_conflict"]
+    assert 0 <= a["lo"] <= a["p"] <= a["hi"] <= 1, p
+assert 0 <= c["filter"]["p_greedy"] <= 1 and c["filter"]["replicates"] == 2
+PY
+"$brink" "${cargs[@]}" --policy maximum_pressure --format json > "$tmp/one.json"
+mp=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['forecast']; print(round(sum(w['series']['armed_conflict']['mean'] for w in f['windows']), 12))" "$tmp/one.json")
+mc=$(python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['forecast_compare']; print(round([p for p in c['policies'] if p['policy']=='maximum_pressure'][0]['armed_conflict']['p'], 12))" "$tmp/c1.json")
+ok "compare: a policy's conflict share equals its own forecast" "$mp" "$mc"
+printf 'series\tref\n' > "$tmp/badval.tsv"
+err=$("$brink" "${cargs[@]}" --policy all --validation "$tmp/badval.tsv" 2>&1); ok "bad validation exit" 1 $?
+has "bad validation location" "badval.tsv:1:1: expected the header" "$err"
+err=$("$brink" "${cargs[@]}" --policy historical,nope 2>&1); ok "unknown policy in a list exit" 2 $?
+has "unknown policy in a list" "has no policy 'nope' (--policy, column 12)" "$err"
+
 echo "cli_forecast: $pass passed, $fail failed"
 [ $fail -eq 0 ]

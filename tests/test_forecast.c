@@ -46,7 +46,7 @@ static void test_matches_direct_runs(void) {
   brink_forecast_map map = crisis_map(f.sc);
   int p = brink_scenario_find_policy(f.sc, "maximum_pressure");
   const uint64_t runs = 500;
-  brink_forecast_options o = {runs, 17, 2, 104, (uint32_t)p, NULL, NULL};
+  brink_forecast_options o = {runs, 17, 2, 104, (uint32_t)p, NULL, NULL, 0};
   brink_forecast *fc = NULL;
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &fc), BRINK_OK);
   if (!fc) goto done;
@@ -94,7 +94,7 @@ static void test_threads_same_bytes(void) {
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   brink_forecast_map map = crisis_map(f.sc);
   brink_forecast *a = NULL, *b = NULL;
-  brink_forecast_options o = {700, 3, 1, 104, 1, NULL, NULL};
+  brink_forecast_options o = {700, 3, 1, 104, 1, NULL, NULL, 0};
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &a), BRINK_OK);
   o.threads = 2;
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &b), BRINK_OK);
@@ -141,7 +141,7 @@ static void test_from_particles(void) {
   brink_forecast *fc = NULL;
   if (fr && fr->final) {
     CHECK_INT(brink_model_state_step_index(fr->final[0]), 40);
-    brink_forecast_options o = {300, 5, 2, 70, 1, NULL, NULL};
+    brink_forecast_options o = {300, 5, 2, 70, 1, NULL, NULL, 0};
     const brink_model_state *const *parts = (const brink_model_state *const *)fr->final;
     CHECK_INT(brink_forecast_run(f.ctx, f.model, parts, fr->final_weight, 200, &map, &o, &fc),
               BRINK_EINVAL); /* 40 + 70 steps is past the horizon of 104 */
@@ -160,7 +160,7 @@ static void test_from_particles(void) {
       CHECK_INT(total, 300);
     }
     brink_forecast *bad = NULL;
-    brink_forecast_options og = {10, 5, 1, 10, UINT32_MAX, NULL, NULL};
+    brink_forecast_options og = {10, 5, 1, 10, UINT32_MAX, NULL, NULL, 0};
     CHECK_INT(brink_model_set_horizon(g.ctx, g.model, 100), BRINK_OK);
     CHECK_INT(brink_forecast_run(g.ctx, g.model, parts, fr->final_weight, 200, &map, &og, &bad),
               BRINK_EINVAL);

@@ -69,6 +69,9 @@ typedef struct brink_filter_result {
    * and its fear (docs/model.md 9c). */
   double *p_greedy, *readiness, *credibility, *fear;
   uint32_t *steps_war; /* [n_steps]: particles (of N) in which war began at that step */
+  /* [replicates * n_actors]: each replicate's filtered P(actor greedy) after the last step (the
+   * spread over replicates is its Monte Carlo error). */
+  double *p_greedy_final;
   /* With keep_particles: replicate 0's N particles after the last step and their normalised
    * weights (owned by the result; a forecast starts from them, brink/forecast.h). */
   brink_model_state **final;

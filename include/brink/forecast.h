@@ -44,6 +44,7 @@ typedef struct brink_forecast_options {
   uint32_t policy; /* index into the model's scenario's policies, or UINT32_MAX for none */
   void (*progress)(void *userdata, uint64_t done, uint64_t total);
   void *userdata;
+  int keep_runs; /* 1: the forecast keeps each run's armed-conflict step (run_war_step) */
 } brink_forecast_options;
 
 typedef struct brink_forecast {
@@ -53,6 +54,10 @@ typedef struct brink_forecast {
    * series s in window w (k = BRINK_FORECAST_BINS - 1: that many or more). */
   uint64_t *hist;
   double *sum; /* [w * BRINK_RECORD_SERIES_COUNT + s]: sum over runs of the counts (exact means) */
+  /* With keep_runs: [runs], the forecast step (0-based) at which run r's armed conflict began,
+   * or UINT32_MAX. With the same seed and particles, run r of two policies starts from the same
+   * particle and stream (common random numbers): paired comparisons use these. */
+  uint32_t *run_war_step;
 } brink_forecast;
 
 /* Writes the forecast as JSON (docs/output.md, "forecast"): origin (ISO date of step 0 of the
