@@ -200,14 +200,15 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
              s->spread, s->best, s->flat ? "-" : interval,
              s->flat ? "flat: not identified" : "identified");
     }
-    printf("\nslices (log-likelihood in nats, Monte Carlo standard error in brackets; the "
-           "point marked * is the estimate):\n");
+    printf("\nslices (log-likelihood in nats; in brackets the standard error of its difference "
+           "from the slice's best point, over filters that share their random numbers; * marks "
+           "the estimate):\n");
     for (size_t f = 0; f < n_free; f++) {
       const brink_calibrate_slice *s = &r->slices[f];
       printf("  %s:", sc->params[s->param].name);
       for (uint32_t i = 0; i < s->n_points; i++)
         printf(" %s%.4g: %.1f (%.1f)", s->x[i] == s->estimate ? "*" : "", s->x[i], s->loglik[i],
-               s->se[i]);
+               s->se_diff[i]);
       printf("\n");
     }
     if (out_path)
@@ -230,8 +231,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
              s->lo_open ? "true" : "false", s->hi_open ? "true" : "false",
              s->flat ? "true" : "false");
       for (uint32_t i = 0; i < s->n_points; i++)
-        printf("%s{\"x\": %.17g, \"loglik\": %.17g, \"se\": %.17g}", i ? ", " : "", s->x[i],
-               s->loglik[i], s->se[i]);
+        printf("%s{\"x\": %.17g, \"loglik\": %.17g, \"se\": %.17g, \"se_diff\": %.17g}",
+               i ? ", " : "", s->x[i], s->loglik[i], s->se[i], s->se_diff[i]);
       printf("]}");
     }
     printf("]}}\n");

@@ -41,7 +41,7 @@ static brink_status fix(brink_ctx *ctx, brink_model *const *w, size_t n_windows,
 static brink_status loglik_at(brink_ctx *ctx, brink_model *const *w, const uint32_t *steps,
                               size_t n_windows, const brink_filter_data *d,
                               const brink_calibrate_options *o, const fixed_params *f, double *ll,
-                              double *se) {
+                              double *se, double *rep) {
   brink_status st = fix(ctx, w, n_windows, f);
   if (st) return st;
   brink_filter_options fo = {o->slice_particles,
@@ -60,6 +60,7 @@ static brink_status loglik_at(brink_ctx *ctx, brink_model *const *w, const uint3
   if ((st = brink_filter_run(ctx, w[0], d, &fo, &r))) return st;
   *ll = r->loglik;
   *se = r->loglik_se;
+  if (rep) memcpy(rep, r->loglik_rep, o->slice_replicates * sizeof *rep);
   brink_filter_result_free(ctx, r);
   return BRINK_OK;
 }
@@ -76,18 +77,24 @@ static double slice_at(const brink_calibrate_slice *s, double x) {
   return s->loglik[s->n_points - 1];
 }
 
-/* Best point, 95% interval and flatness of a computed slice. */
-static void summarise(brink_calibrate_slice *s) {
+/* Best point, 95% interval and flatness of a computed slice; rep[i * n_rep + r] is filter r's
+ * log-likelihood at point i. */
+static void summarise(brink_calibrate_slice *s, const double *rep, uint32_t n_rep) {
   uint32_t best = 0;
-  double lo_ll = HUGE_VAL, se_max = 0.0;
-  for (uint32_t i = 0; i < s->n_points; i++) {
+  for (uint32_t i = 0; i < s->n_points; i++)
     if (s->loglik[i] > s->loglik[best]) best = i;
-    lo_ll = fmin(lo_ll, s->loglik[i]);
-    se_max = fmax(se_max, s->se[i]);
-  }
   s->best = s->x[best];
   double cut = s->loglik[best] - HALF_CHI2_95;
-  s->flat = s->loglik[best] - lo_ll < HALF_CHI2_95 + 2.0 * se_max;
+  s->flat = 1;
+  for (uint32_t i = 0; i < s->n_points; i++) {
+    double mean = s->loglik[best] - s->loglik[i], sq = 0.0;
+    for (uint32_t r = 0; r < n_rep; r++) {
+      double x = rep[best * n_rep + r] - rep[i * n_rep + r] - mean;
+      sq += x * x;
+    }
+    s->se_diff[i] = sqrt(sq / (n_rep - 1) / n_rep);
+    if (mean - 2.0 * s->se_diff[i] > HALF_CHI2_95) s->flat = 0;
+  }
   /* Walk out from the best point to the first crossings of the cut. */
   s->lo = s->x[0];
   s->lo_open = 1;
@@ -137,6 +144,7 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
                            sc->params[o->free[f]].name);
   }
   brink_status st;
+  double *rep = NULL;
   brink_calibrate_result *r = brink_calloc(ctx, 1, sizeof *r);
   if (!r) return BRINK_ENOMEM;
   r->n_free = o->n_free;
@@ -175,7 +183,13 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
   }
   const uint64_t total = 1 + (uint64_t)o->n_free * (o->slice_points + 1);
   uint64_t done_runs = 0;
-  if ((st = loglik_at(ctx, w, steps, n_windows, d, o, &at, &r->loglik, &r->loglik_se))) goto done;
+  rep = brink_calloc(ctx, (size_t)(o->slice_points + 1) * o->slice_replicates, sizeof *rep);
+  if (!rep) {
+    st = BRINK_ENOMEM;
+    goto done;
+  }
+  if ((st = loglik_at(ctx, w, steps, n_windows, d, o, &at, &r->loglik, &r->loglik_se, NULL)))
+    goto done;
   if (o->progress) o->progress(o->userdata, 2, ++done_runs, total, r->loglik);
   for (size_t f = 0; f < o->n_free; f++) {
     brink_calibrate_slice *s = &r->slices[f];
@@ -203,13 +217,15 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
     for (uint32_t i = 0; i < n; i++) {
       fixed_params pt = at;
       pt.row[f] = s->x[i];
-      if ((st = loglik_at(ctx, w, steps, n_windows, d, o, &pt, &s->loglik[i], &s->se[i])))
+      if ((st = loglik_at(ctx, w, steps, n_windows, d, o, &pt, &s->loglik[i], &s->se[i],
+                          &rep[(size_t)i * o->slice_replicates])))
         goto done;
       if (o->progress) o->progress(o->userdata, 2, ++done_runs, total, s->loglik[i]);
     }
-    summarise(s);
+    summarise(s, rep, o->slice_replicates);
   }
 done:
+  brink_free(ctx, rep);
   fix(ctx, w, n_windows, &none);
   if (st) {
     brink_calibrate_result_free(ctx, r);

@@ -54,11 +54,15 @@ typedef struct brink_calibrate_slice {
   double lo, hi;   /* 95% slice interval: where the interpolated slice is within 1.92 nats
                       of its maximum; an end at the grid's first or last point is open */
   int lo_open, hi_open;
-  int flat;          /* 1: the slice varies by less than 1.92 nats plus twice its largest
-                        standard error across the prior: the record does not identify it */
+  int flat;          /* 1: no point of the slice lies below its best by more than 1.92 nats
+                        plus twice the standard error of that difference (over the filters,
+                        which share their random numbers across points): the record does
+                        not identify the parameter */
   uint32_t n_points; /* slice_points + 1 (the estimate), ascending in x */
   double x[BRINK_CALIBRATE_MAX_POINTS + 1];
   double loglik[BRINK_CALIBRATE_MAX_POINTS + 1], se[BRINK_CALIBRATE_MAX_POINTS + 1];
+  /* se_diff[i]: standard error of loglik[best] - loglik[i], from the per-filter differences */
+  double se_diff[BRINK_CALIBRATE_MAX_POINTS + 1];
 } brink_calibrate_slice;
 
 typedef struct brink_calibrate_result {
