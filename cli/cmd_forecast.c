@@ -286,6 +286,9 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
        0},
       {"format", "F", "table | json (default table)", 0, NULL, NULL, 0},
       {"output", "FILE", "write to FILE instead of standard output", 0, NULL, NULL, 0},
+      {"html", "FILE",
+       "with several policies: also write the comparison as a self-contained HTML page", 0, NULL,
+       NULL, 0},
       {"quiet", NULL, "no progress", 0, NULL, NULL, 0},
       {"origin", "DATE",
        "forecast from this Monday, after filtering the record before it (default: the "
@@ -479,6 +482,42 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
+  }
+  const char *html = cli_value(&spec, "html", NULL);
+  if (html && n_pol > 1) {
+    /* The page holds the table text as printed (every number with its units, runs and
+     * interval), escaped. */
+    brink_buf text, page;
+    brink_buf_init(&text, ctx, 0);
+    brink_buf_init(&page, ctx, 0);
+    st = compare_output(ctx, sc, spec.pos[0], fs, policies, n_pol, origin_out, 0,
+                        have_history ? &h : NULL, fr, cli_value(&spec, "validation", NULL), &text);
+    if (!st)
+      st = brink_buf_printf(&page,
+                            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                            "<title>brink: policies of %s from %s</title>\n<style>body{font-family:"
+                            "sans-serif;margin:2em;max-width:80em}pre{font-size:0.9em;overflow-x:"
+                            "auto}</style></head>\n<body>\n<h1>Policies of %s, forecast from "
+                            "%s</h1>\n<p>brink forecast: the state filtered from the record "
+                            "before the origin, then every policy run forward from the same "
+                            "particles (docs/validation.md).</p>\n<pre>",
+                            sc->name, origin_out, sc->name, origin_out);
+    for (size_t i = 0; !st && i < text.len; i++) {
+      char c = text.data[i];
+      st = c == '<'   ? brink_buf_puts(&page, "&lt;")
+           : c == '>' ? brink_buf_puts(&page, "&gt;")
+           : c == '&' ? brink_buf_puts(&page, "&amp;")
+                      : brink_buf_printf(&page, "%c", c);
+    }
+    if (!st) st = brink_buf_puts(&page, "</pre>\n</body></html>\n");
+    if (!st) rc = cli_write_file(&spec, ctx, html, page.data, page.len);
+    brink_buf_release(&text);
+    brink_buf_release(&page);
+    if (st) {
+      rc = cli_fail(&spec, ctx, st);
+      goto done;
+    }
+    if (rc >= 0) goto done;
   }
   const char *path = cli_value(&spec, "output", NULL);
   if (path) {

@@ -82,6 +82,9 @@ PY
 mp=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['forecast']; print(round(sum(w['series']['armed_conflict']['mean'] for w in f['windows']), 12))" "$tmp/one.json")
 mc=$(python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['forecast_compare']; print(round([p for p in c['policies'] if p['policy']=='maximum_pressure'][0]['armed_conflict']['p'], 12))" "$tmp/c1.json")
 ok "compare: a policy's conflict share equals its own forecast" "$mp" "$mc"
+"$brink" "${cargs[@]}" --policy all --validation "$tmp/val.tsv" --html "$tmp/c.html" > /dev/null; ok "compare html exit" 0 $?
+has "compare html: the table" "P(armed conflict) [95% CI]" "$(cat "$tmp/c.html")"
+has "compare html: the validation" "the model did not beat the baseline" "$(cat "$tmp/c.html")"
 printf 'series\tref\n' > "$tmp/badval.tsv"
 err=$("$brink" "${cargs[@]}" --policy all --validation "$tmp/badval.tsv" 2>&1); ok "bad validation exit" 1 $?
 has "bad validation location" "badval.tsv:1:1: expected the header" "$err"
