@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fit=${FIT:-0}
 summary=${SUMMARY:-}
-export KOREA_FIT_SETTINGS=${KOREA_FIT_SETTINGS:-"--particles 500 --iterations 20 --slice-points 5 --slice-particles 500 --slice-replicates 2 --draws 500"}
+export KOREA_FIT_SETTINGS=${KOREA_FIT_SETTINGS:-"--particles 500 --iterations 15 --slice-points 3 --slice-particles 300 --slice-replicates 2 --draws 500"}
 source scripts/korea_fit.sh
 brink=${BRINK:-build/brink}
 runs=${1:-2000}

@@ -71,8 +71,12 @@ static brink_calibrate_options options(const uint32_t *free, size_t n_free, int 
 /* Simulation-based calibration: R truths from the prior; the rank of each among the posterior
  * draws should be uniform, and the 95% interval should hold most of them. */
 static void test_sbc(void) {
-  enum { R = 10 };
-  uint32_t below[R], covered = 0;
+  /* 10 replications in make test; BRINK_SBC_REPS=N for a longer check (docs/validation.md). */
+  enum { R_MAX = 1000 };
+  const char *env = getenv("BRINK_SBC_REPS");
+  int R = env && atoi(env) > 0 && atoi(env) <= R_MAX ? atoi(env) : 10;
+  static uint32_t below[R_MAX];
+  uint32_t covered = 0;
   brink_rng rng;
   brink_rng_init(&rng, 2024, 0, 0);
   for (int rep = 0; rep < R; rep++) {
@@ -105,15 +109,22 @@ static void test_sbc(void) {
     fixture_close(&e);
     free(acts);
   }
-  /* 95% intervals: at least 8 of 10 (P(fewer) < 0.012 at the nominal rate). */
-  CHECK(covered >= 8);
-  /* Ranks: not piled at one end (each tenth of the ranks at most 4 of 10 truths). */
-  uint32_t low = 0, high = 0;
+  /* 95% intervals: at least 80% of the truths (for 10: P(fewer than 8) < 0.012 at the nominal
+   * rate). Ranks: not piled at either end (each outer tenth of the ranks holds at most 40%). */
+  uint32_t low = 0, high = 0, tenths[10] = {0};
   for (int rep = 0; rep < R; rep++) {
     low += below[rep] < DRAWS / 10;
     high += below[rep] > DRAWS - DRAWS / 10;
+    tenths[below[rep] * 10 / (DRAWS + 1)]++;
   }
-  CHECK(low <= 4 && high <= 4);
+  fprintf(stderr,
+          "SBC: %d replications, %u truths inside the 95%% slice interval (%.0f%%); ranks "
+          "by tenth:",
+          R, covered, 100.0 * covered / R);
+  for (int k = 0; k < 10; k++) fprintf(stderr, " %u", tenths[k]);
+  fprintf(stderr, "\n");
+  CHECK(covered * 10 >= 8u * (uint32_t)R);
+  CHECK(low * 10 <= 4u * (uint32_t)R && high * 10 <= 4u * (uint32_t)R);
 }
 
 /* A parameter that nothing reads is flat, and its posterior is its prior. */
