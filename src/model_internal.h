@@ -41,6 +41,12 @@ typedef struct actor_info {
   uint32_t observers; /* actors that count this one among their adversaries */
   uint32_t n_actions;
   int hold_action; /* first HOLD action or -1 */
+  /* Precomputed for the availability test (available_mask in model_run.c) and the policy
+   * verbs: actions a track level rules out (min_track above it, or a diplomatic offer for a
+   * level already reached), actions that make each commitment, actions of each kind. */
+  uint32_t track_blocked[BRINK_TRACK_COUNT];
+  uint32_t commits_mask[BRINK_MAX_COMMITMENTS];
+  uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
   action_info actions[NACT];
 } actor_info;
 
@@ -124,6 +130,10 @@ typedef struct run_state {
   uint32_t last_major[NA];      /* step of the last major provocation against this actor's side */
   uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
   uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */
+  /* This run's gates of the availability test, from its numbers (brink__model_init): actions
+   * that need their campaign (campaign_start > 0), that have a readiness floor that can bite,
+   * that have a refractory time. */
+  uint32_t campaign_gated[NA], readiness_gated[NA], refractory_gated[NA];
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;
