@@ -10,6 +10,7 @@
 
 #include "brink/engine.h"
 #include "internal.h"
+#include "model_internal.h"
 
 #define BATCH 64                     /* runs per batch of the work queue, at most */
 #define SLOT_BYTES ((size_t)4 << 20) /* memory of one batch's results, at most */
@@ -179,7 +180,8 @@ typedef struct queue {
 } queue;
 
 static void compute_batch(const brink_model *m, const brink_engine_options *o,
-                          const brink_summary *s, const queue *q, slot *sl, double *tension) {
+                          const brink_summary *s, const queue *q, slot *sl, run_state *state,
+                          double *tension) {
   const size_t np = o->n_policies;
   const uint32_t horizon = s->horizon;
   const uint64_t first = sl->batch * q->batch_runs;
@@ -187,10 +189,11 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
   for (uint64_t r = 0; r < n; r++) {
     double params[BRINK_MAX_PARAMS];
     brink_model_sample_params(m, o->seed, first + r, params);
+    brink__model_patch(m, state, params);
     for (size_t p = 0; p < np; p++) {
       size_t k = (size_t)r * np + p;
       brink_run_result *res = &sl->results[k];
-      brink_model_run_drawn(m, o->policies[p], o->seed, first + r, params, res, tension, NULL);
+      brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
       uint16_t *bins = &sl->bins[k * horizon];
       for (uint32_t t = 0; t < res->steps_run; t++) {
         double b = floor((tension[t] - s->tension_origin) / s->tension_width + 0.5);
@@ -262,7 +265,7 @@ static int fold_ready(brink_summary *s, const brink_engine_options *o, queue *q)
 }
 
 static void work(brink_summary *s, const brink_model *m, const brink_engine_options *o, queue *q,
-                 double *tension, int master, int *cancelled) {
+                 run_state *state, double *tension, int master, int *cancelled) {
   pthread_mutex_lock(&q->mu);
   for (;;) {
     if (master && !*cancelled && fold_ready(s, o, q)) *cancelled = 1;
@@ -276,7 +279,7 @@ static void work(brink_summary *s, const brink_model *m, const brink_engine_opti
     sl->batch = q->next++;
     sl->done = 0;
     pthread_mutex_unlock(&q->mu);
-    compute_batch(m, o, s, q, sl, tension);
+    compute_batch(m, o, s, q, sl, state, tension);
     pthread_mutex_lock(&q->mu);
     sl->done = 1;
     pthread_cond_broadcast(&q->cond);
@@ -298,6 +301,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   brink_run_result *results = NULL;
   uint16_t *bins = NULL;
   double *tension = NULL;
+  run_state *states = NULL; /* one per thread, its numbers reused from run to run */
   queue q;
   memset(&q, 0, sizeof q);
   *out = NULL;
@@ -322,7 +326,8 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   results = brink_calloc(ctx, q.n_slots * batch_runs * np, sizeof *results);
   bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
   tension = brink_calloc(ctx, (size_t)threads * horizon, sizeof *tension);
-  if (!q.slots || !results || !bins || !tension) {
+  states = brink_calloc(ctx, (size_t)threads, sizeof *states);
+  if (!q.slots || !results || !bins || !tension || !states) {
     st = BRINK_ENOMEM;
     goto done;
   }
@@ -337,7 +342,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
 #pragma omp parallel num_threads(threads)
   {
     int id = omp_get_thread_num();
-    work(s, m, o, &q, &tension[(size_t)id * horizon], id == 0, &cancelled);
+    work(s, m, o, &q, &states[id], &tension[(size_t)id * horizon], id == 0, &cancelled);
   }
   s->seconds = omp_get_wtime() - start;
   pthread_cond_destroy(&q.cond);
@@ -352,6 +357,7 @@ done:
   brink_free(ctx, results);
   brink_free(ctx, bins);
   brink_free(ctx, tension);
+  brink_free(ctx, states);
   if (st) {
     brink_summary_free(ctx, s);
     return st;

@@ -170,6 +170,14 @@ void brink__model_draw(const brink_model *model, uint64_t seed, uint64_t run, do
 void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                        uint64_t run, const double *params);
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs);
+/* The engine's path, which copies nothing per run: brink__model_patch puts a run's parameters
+ * (params, drawn for every policy of the run) into s's numbers, copying the model's constant
+ * numbers in first when s was last used with another model (s->model; NULL for a new state);
+ * brink__model_run_patched then runs one policy on them, like brink_model_run_drawn with the
+ * same params. */
+void brink__model_patch(const brink_model *m, run_state *s, const double *params);
+void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out);
 
 /* e^x for x <= 0, accurate to 2e-10 relative (range reduction to 2^i * 2^f, |f| <= 1/2,
  * degree-8 Taylor polynomial of 2^f): the logit choice calls it for every action of every

@@ -42,6 +42,8 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
+static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                     uint64_t run, const double *given, int patched);
 
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
@@ -66,6 +68,20 @@ static void set_gates(run_state *s) {
 
 void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                        uint64_t run, const double *given) {
+  init_run(m, s, policy, seed, run, given, 0);
+}
+
+void brink__model_patch(const brink_model *m, run_state *s, const double *params) {
+  if (s->model != m) {
+    memcpy(&s->num, &m->base, sizeof s->num);
+    s->model = m;
+  }
+  double *slots = (double *)(void *)&s->num;
+  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+}
+
+static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                     uint64_t run, const double *given, int patched) {
   const brink_scenario *sc = m->scenario;
   double params[BRINK_MAX_PARAMS];
   int types[NA];
@@ -85,9 +101,14 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
                        : pol->num[k].param < 0 ? pol->num[k].constant
                                                : params[pol->num[k].param];
 
-  memcpy(&s->num, &m->base, sizeof s->num);
-  double *slots = (double *)(void *)&s->num;
-  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+  /* The engine patches a thread's numbers once per run (brink__model_patch) and runs every
+   * policy on them: no copy of the whole table per run. */
+  if (!patched) {
+    memcpy(&s->num, &m->base, sizeof s->num);
+    double *slots = (double *)(void *)&s->num;
+    for (size_t p = 0; p < m->n_patches; p++)
+      slots[m->patches[p].slot] = params[m->patches[p].param];
+  }
 
   /* Schedule phases and the development campaigns under way at step 0 come from their own
    * stream: they are the same for every policy of a run and do not shift the dynamics. */
@@ -910,6 +931,14 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
   for (uint32_t t = 0; !brink__model_step(&s, tension_out ? &tension_out[t] : NULL, obs); t++) {
   }
   *out = s.result;
+}
+
+void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out) {
+  init_run(s->model, s, policy, seed, run, params, 1);
+  for (uint32_t t = 0; !brink__model_step(s, tension_out ? &tension_out[t] : NULL, NULL); t++) {
+  }
+  *out = s->result;
 }
 
 void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
