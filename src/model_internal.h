@@ -5,6 +5,7 @@
 
 #include "brink/model.h"
 #include "brink/rng.h"
+#include "dist.h"
 
 #define NA BRINK_MAX_ACTORS
 #define NACT BRINK_MAX_ACTIONS
@@ -67,6 +68,9 @@ struct brink_model {
    * n_draws rows of n_params values, NAN where the parameter keeps its prior. */
   double *posterior;
   size_t n_draws;
+  /* Tabulated quantiles of the beta priors (NULL for the other parameters, and for a beta
+   * whose table could not be built: it keeps brink__dist_quantile). */
+  brink__dist_table *tables[BRINK_MAX_PARAMS];
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
