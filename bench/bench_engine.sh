@@ -1,33 +1,77 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Monte Carlo engine throughput on scenarios/korea/2022.yaml with 1 and 2 threads (see
-# bench/bench_engine.c for what the in-process baseline is), and the same benchmark of the
-# engine and model of an earlier revision (default: the last commit before model v2), built
-# from git into a temporary folder and run in the same command on that revision's own
-# Korea 2022 scenario, so the cost of the new mechanisms is a ratio measured here and now.
-#   BRINK_BENCH_RUNS (20000)  runs per policy
-#   BRINK_BENCH_BASELINE (dece5cc)  the earlier revision; empty to skip it
+# Monte Carlo engine throughput on scenarios/korea/2022.yaml (every policy): this revision
+# against the engine of a baseline revision (default 9e1f094, the start of issue 18), both
+# measured in the same command, interleaved round by round so that the machine's load hits
+# both alike. The baseline is built once from git into $build/baseline-REV (git archive; the
+# same bench/bench_engine.c compiled against its library) and reused by later runs.
+# Reports, as medians over the rounds:
+#   new vs baseline trajectories/s on 1 thread; 1 -> 2 threads scaling of each;
+#   1 vs 2 threads while a busy loop started by this script holds one core.
+#   BRINK_BENCH_RUNS (20000)     runs per policy and measurement
+#   BRINK_BENCH_ROUNDS (3)       interleaved rounds
+#   BRINK_BENCH_BASELINE (9e1f094)  the baseline revision; empty to skip it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BRINK_BUILD:-build}
 runs=${BRINK_BENCH_RUNS:-20000}
-rev=${BRINK_BENCH_BASELINE-dece5cc}
-now=$("$build/bench_engine" scenarios/korea/2022.yaml "$runs")
-echo "== this revision ($(git rev-parse --short HEAD 2>/dev/null || echo working tree))"
-echo "$now"
+rounds=${BRINK_BENCH_ROUNDS:-3}
+rev=${BRINK_BENCH_BASELINE-9e1f094}
+scenario=scenarios/korea/2022.yaml
+spinner=
+cleanup() { if [ -n "$spinner" ]; then kill "$spinner" 2>/dev/null || true; wait "$spinner" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+
+base=
 if [ -n "$rev" ] && git cat-file -e "$rev^{commit}" 2>/dev/null; then
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  git archive "$rev" | tar -x -C "$tmp"
-  cmake -S "$tmp" -B "$tmp/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=OFF >/dev/null
-  cmake --build "$tmp/build" --target bench_engine -j "$(nproc)" >/dev/null
-  old=$(cd "$tmp" && build/bench_engine scenarios/korea/2022.yaml "$runs")
-  echo "== baseline revision $rev (its own scenarios/korea/2022.yaml)"
-  echo "$old"
-  # Ratios of the 2-thread engine rows: trajectories/s and actor-steps/s.
-  pick() { awk '/engine \(with statistics\), 2T/ { print $(NF-2), $(NF-1) }' <<<"$1"; }
-  read -r now_t now_s <<<"$(pick "$now")"
-  read -r old_t old_s <<<"$(pick "$old")"
-  awk -v a="$now_t" -v b="$old_t" -v c="$now_s" -v d="$old_s" 'BEGIN {
-    printf "this revision / %s, 2 threads: trajectories/s %.2fx, actor-steps/s %.2fx\n", "'"$rev"'", a / b, c / d }'
+  dir=$build/baseline-$rev
+  if [ ! -x "$dir/build/bench_engine" ]; then
+    echo "building the baseline $rev in $dir ..." >&2
+    rm -rf "$dir"
+    mkdir -p "$dir/src"
+    git archive "$rev" | tar -x -C "$dir/src"
+    cp bench/bench_engine.c "$dir/src/bench/bench_engine.c"
+    cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=OFF >/dev/null
+    cmake --build "$dir/build" --target bench_engine -j "$(nproc)" >/dev/null
+  fi
+  base=$dir/build/bench_engine
 fi
+
+rate() { awk '{ for (i = 1; i < NF; i++) if ($i == "trajectories/s") print $(i + 1) }'; }
+measure() { # binary threads -> trajectories/s
+  "$1" "$scenario" "$runs" "$2" 1 | rate
+}
+declare -A r
+echo "load before: $(uptime)"
+for ((k = 0; k < rounds; k++)); do
+  for busy in 0 1; do
+    if [ "$busy" = 1 ]; then
+      bash -c 'while :; do :; done' &
+      spinner=$!
+    fi
+    for t in 1 2; do
+      r[new,$busy,$t]+=" $(measure "$build/bench_engine" "$t")"
+      [ -n "$base" ] && r[base,$busy,$t]+=" $(measure "$base" "$t")"
+    done
+    if [ "$busy" = 1 ]; then cleanup; spinner=; fi
+  done
+done
+echo "load after:  $(uptime)"
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A m
+for key in "${!r[@]}"; do m[$key]=$(median <<<"${r[$key]}"); done
+printf "engine, %s, %d runs x every policy, median of %d interleaved rounds (trajectories/s)\n" \
+  "$scenario" "$runs" "$rounds"
+printf "%-34s %14s %14s\n" "" "this revision" "baseline $rev"
+row() { printf "%-34s %14.0f %14s\n" "$1" "${m[new,$2,$3]}" "${m[base,$2,$3]:--}"; }
+row "1 thread" 0 1
+row "2 threads" 0 2
+row "1 thread, one core busy" 1 1
+row "2 threads, one core busy" 1 2
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+echo "this revision / baseline, 1 thread:           $(ratio "${m[new,0,1]}" "${m[base,0,1]:-}")  (goal >= 2x)"
+echo "this revision / baseline, 2 threads:          $(ratio "${m[new,0,2]}" "${m[base,0,2]:-}")"
+echo "1 -> 2 threads, this revision:                $(ratio "${m[new,0,2]}" "${m[new,0,1]}")  (goal >= 1.85x)"
+echo "1 -> 2 threads, baseline:                     $(ratio "${m[base,0,2]:-}" "${m[base,0,1]:-}")"
+echo "1 -> 2 threads, one core busy, this revision: $(ratio "${m[new,1,2]}" "${m[new,1,1]}")  (goal >= 1x)"
+echo "1 -> 2 threads, one core busy, baseline:      $(ratio "${m[base,1,2]:-}" "${m[base,1,1]:-}")"

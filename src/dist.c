@@ -175,3 +175,99 @@ brink_status brink__dist_check(brink_ctx *ctx, const brink_param *p) {
   }
   return BRINK_OK;
 }
+
+/* ---- Tabulated beta quantiles ---------------------------------------------------------------- */
+
+#define TABLE_Z 38.0 /* logit(2^-54) = -37.4, logit(1 - 2^-53) = 36.7 */
+
+/* The quantile of beta(a, b) at u <= 1/2 by Newton's method from a close guess (the previous
+ * node's extrapolation); 1 when it does not converge in a few steps (the caller then uses the
+ * bracketed beta_quantile). */
+static int newton_quantile(double a, double b, double u, double x, double *out) {
+  for (int it = 0; it < 8; it++) {
+    double g, density = gsl_ran_beta_pdf(x, a, b);
+    if (!(x > 0.0 && x < 1.0) || gap(a, b, x, u, 0, &g) || !(density > 0.0) || !isfinite(density))
+      return 1;
+    double next = x - g / density;
+    /* Quadratic convergence: a step below 1e-11 x leaves an error of order 1e-22 x (times the
+     * curvature of the CDF, large for a or b well below 1). */
+    if (fabs(next - x) <= 1e-11 * x) {
+      *out = next;
+      return 0;
+    }
+    x = next;
+  }
+  return 1;
+}
+
+/* Node k of one half: y = logit(Q(u)) and its first two derivatives in z = logit(u), times h and
+ * h^2, for beta(a, b) at zl <= 0 (u = logistic(zl) <= 1/2). *guess: the previous node's y
+ * extrapolated, or NAN. 1 when the node cannot be computed. */
+static int table_node(double a, double b, double zl, double h, double guess, double node[3]) {
+  double u = exp(zl) / (1.0 + exp(zl)), v = 1.0 / (1.0 + exp(zl)); /* logistic(zl), 1 - it */
+  double x;
+  if (!(isfinite(guess) && !newton_quantile(a, b, u, 1.0 / (1.0 + exp(-guess)), &x)) &&
+      beta_quantile(a, b, u, &x))
+    return 1;
+  double density = gsl_ran_beta_pdf(x, a, b);
+  if (!(x > 0.0 && x < 1.0) || !(density > 0.0) || !isfinite(density)) return 1;
+  /* g = dz/dy = f(x) x (1 - x) / (u (1 - u)); dy/dz = 1/g; d2y/dz2 = -(d ln g/dy) / g^2 with
+   * d ln g/dy = a (1 - x) - b x - f(x) x (1 - x) (1 - 2u) / (u (1 - u)). */
+  double g = density * x * (1.0 - x) / (u * v);
+  double dlng = a * (1.0 - x) - b * x - g * (v - u);
+  node[0] = log(x) - log1p(-x);
+  node[1] = h / g;
+  node[2] = -h * h * dlng / (g * g);
+  return !(isfinite(node[0]) && isfinite(node[1]) && isfinite(node[2]));
+}
+
+brink_status brink__dist_table_new(brink_ctx *ctx, const brink_param *p, brink__dist_table **out) {
+  *out = NULL;
+  if (p->dist != BRINK_DIST_BETA) return BRINK_OK;
+  brink__dist_table *t = brink_malloc(ctx, sizeof *t);
+  if (!t) return BRINK_ENOMEM;
+  const int n = BRINK__DIST_TABLE_N, half = n / 2;
+  t->h = 2.0 * TABLE_Z / n;
+  t->inv_h = n / (2.0 * TABLE_Z);
+  t->z0 = -TABLE_Z;
+  /* Lower half (z <= 0) from beta(a, b); upper half by symmetry, Q_{a,b}(u) = 1 - Q_{b,a}(1-u),
+   * so y(z) = -y_{b,a}(-z), y' the same, y'' negated: every node comes from a u <= 1/2, exact
+   * in double, never from 1 - u. Each half runs outwards in, the previous node guessing. */
+  for (int side = 0; side < 2; side++) {
+    double a = side ? p->b : p->a, b = side ? p->a : p->b, guess = (double)NAN;
+    for (int j = 0; j <= half; j++) {
+      int k = side ? n - j : j;
+      if (side && k == half) break; /* the middle node belongs to the lower half */
+      double node[3];
+      if (table_node(a, b, -TABLE_Z + j * t->h, t->h, guess, node)) goto untabulated;
+      guess = node[0] + node[1] + 0.5 * node[2];
+      t->y[k] = side ? -node[0] : node[0];
+      t->dy[k] = node[1];
+      t->d2y[k] = side ? -node[2] : node[2];
+    }
+  }
+  *out = t;
+  return BRINK_OK;
+untabulated:
+  brink_free(ctx, t);
+  return BRINK_OK;
+}
+
+double brink__dist_table_quantile(const brink__dist_table *t, double u) {
+  if (u > 1.0 - 0x1p-53) u = 1.0 - 0x1p-53;
+  if (u < 0x1p-54) u = 0x1p-54;
+  double z = log(u) - log1p(-u);
+  double pos = (z - t->z0) * t->inv_h;
+  int k = (int)pos;
+  if (k < 0) k = 0;
+  if (k > BRINK__DIST_TABLE_N - 1) k = BRINK__DIST_TABLE_N - 1;
+  double s = pos - (double)k, s2 = s * s, s3 = s2 * s, s4 = s3 * s, s5 = s4 * s;
+  /* Quintic Hermite basis on [node k, node k + 1]: values, slopes and curvatures at both. */
+  double y = (1.0 - 10.0 * s3 + 15.0 * s4 - 6.0 * s5) * t->y[k] +
+             (s - 6.0 * s3 + 8.0 * s4 - 3.0 * s5) * t->dy[k] +
+             0.5 * (s2 - 3.0 * s3 + 3.0 * s4 - s5) * t->d2y[k] +
+             (10.0 * s3 - 15.0 * s4 + 6.0 * s5) * t->y[k + 1] +
+             (-4.0 * s3 + 7.0 * s4 - 3.0 * s5) * t->dy[k + 1] +
+             0.5 * (s3 - 2.0 * s4 + s5) * t->d2y[k + 1];
+  return y < 0.0 ? exp(y) / (1.0 + exp(y)) : 1.0 / (1.0 + exp(-y));
+}

@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include <omp.h>
+#include <pthread.h>
 
 #include "brink/engine.h"
 #include "internal.h"
+#include "model_internal.h"
 
-#define BATCH 1024
-#define TENSION_RANGE 100.0 /* Goldstein units each side of zero */
+#define BATCH 64                     /* runs per batch of the work queue, at most */
+#define SLOT_BYTES ((size_t)4 << 20) /* memory of one batch's results, at most */
+#define TENSION_RANGE 100.0          /* Goldstein units each side of zero */
 #define TENSION_WIDTH 0.1
 #define TENSION_MEMORY_CAP ((size_t)256 << 20)
 
@@ -149,86 +152,212 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
   }
 }
 
+/* ---- The work queue ------------------------------------------------------------------------ */
+
+/* Runs are handed out in batches by a counter under a mutex, to every thread of the team as it
+ * becomes free: no barrier per batch, and a thread that loses its core (another process, an
+ * oversubscribed machine) holds up only the batches it has taken. Each batch is computed into a
+ * slot of a ring; the calling thread (the team's master) folds the finished batches in batch
+ * order, so the summary is the same bytes for any number of threads, and the callbacks run on
+ * the calling thread as before. Waits (a full ring, the end) sleep on a condition variable
+ * instead of spinning. */
+typedef struct slot {
+  uint64_t batch; /* the batch it holds */
+  int done;       /* computed, waiting to be folded */
+  brink_run_result *results;
+  uint16_t *bins; /* tension histogram bin per (run, policy, step) */
+} slot;
+
+typedef struct queue {
+  pthread_mutex_t mu;
+  pthread_cond_t cond; /* a batch was computed, or a slot was freed */
+  uint64_t next;       /* next batch to hand out */
+  uint64_t folded;     /* batches folded */
+  uint64_t stop;       /* no batch at or after this one is handed out */
+  uint64_t n_batches, batch_runs;
+  size_t n_slots;
+  slot *slots;
+} queue;
+
+static void compute_batch(const brink_model *m, const brink_engine_options *o,
+                          const brink_summary *s, const queue *q, slot *sl, run_state *state,
+                          double *tension) {
+  const size_t np = o->n_policies;
+  const uint32_t horizon = s->horizon;
+  const uint64_t first = sl->batch * q->batch_runs;
+  const uint64_t n = o->runs - first < q->batch_runs ? o->runs - first : q->batch_runs;
+  for (uint64_t r = 0; r < n; r++) {
+    double params[BRINK_MAX_PARAMS];
+    brink_model_sample_params(m, o->seed, first + r, params);
+    brink__model_patch(m, state, params);
+    for (size_t p = 0; p < np; p++) {
+      size_t k = (size_t)r * np + p;
+      brink_run_result *res = &sl->results[k];
+      brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
+      uint16_t *bins = &sl->bins[k * horizon];
+      for (uint32_t t = 0; t < res->steps_run; t++) {
+        double b = floor((tension[t] - s->tension_origin) / s->tension_width + 0.5);
+        bins[t] = (uint16_t)(b < 0.0                              ? 0
+                             : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
+                                                                  : (size_t)b);
+      }
+    }
+  }
+}
+
+static void fold_batch(brink_summary *s, const brink_engine_options *o, const queue *q,
+                       const slot *sl) {
+  const brink_model *m = s->model;
+  const size_t np = o->n_policies;
+  const uint32_t horizon = s->horizon;
+  const uint64_t first = sl->batch * q->batch_runs;
+  const uint64_t n = o->runs - first < q->batch_runs ? o->runs - first : q->batch_runs;
+  for (uint64_t r = 0; r < n; r++) {
+    const brink_run_result *row = &sl->results[(size_t)r * np];
+    for (size_t p = 0; p < np; p++) {
+      fold_run(s, &s->policies[p], &row[p]);
+      const uint16_t *bins = &sl->bins[((size_t)r * np + p) * horizon];
+      uint64_t *hist = s->policies[p].tension_hist;
+      for (uint32_t t = 0; t < row[p].steps_run; t++) hist[(size_t)t * s->tension_bins + bins[t]]++;
+    }
+    for (size_t k = 0; k < s->n_pairs; k++) {
+      brink_pair_stats *pair = &s->pairs[k];
+      const brink_run_result *a = &row[pair->a], *b = &row[pair->b];
+      double dw = (double)(a->war_step != BRINK_NEVER) - (double)(b->war_step != BRINK_NEVER);
+      double dp = (double)a->provocations - (double)b->provocations;
+      double dt = (double)(a->talks_step != BRINK_NEVER) - (double)(b->talks_step != BRINK_NEVER);
+      pair->war_sum += dw;
+      pair->war_sq += dw * dw;
+      pair->prov_sum += dp;
+      pair->prov_sq += dp * dp;
+      pair->talks_sum += dt;
+      pair->talks_sq += dt * dt;
+    }
+    if (o->on_run) {
+      double params[BRINK_MAX_PARAMS];
+      brink_model_sample_params(m, o->seed, first + r, params);
+      for (size_t p = 0; p < np; p++)
+        o->on_run(o->userdata, first + r, o->policies[p], &row[p], params);
+    }
+  }
+  if (o->progress) o->progress(o->userdata, first + n, o->runs);
+}
+
+/* The master's part of the fold: every computed batch next in order, the mutex released while
+ * folding (workers keep marking theirs done). Called and returns with the mutex held. Returns
+ * 1 when the caller cancelled. */
+static int fold_ready(brink_summary *s, const brink_engine_options *o, queue *q) {
+  for (;;) {
+    slot *sl = &q->slots[q->folded % q->n_slots];
+    if (q->folded >= q->next || !sl->done || sl->batch != q->folded) return 0;
+    pthread_mutex_unlock(&q->mu);
+    fold_batch(s, o, q, sl);
+    int cancelled = o->cancel && *o->cancel;
+    pthread_mutex_lock(&q->mu);
+    sl->done = 0;
+    q->folded++;
+    pthread_cond_broadcast(&q->cond);
+    if (cancelled && q->folded < q->n_batches) {
+      q->stop = q->next; /* hand out nothing more; the batches in flight end unfolded */
+      return 1;
+    }
+  }
+}
+
+static void work(brink_summary *s, const brink_model *m, const brink_engine_options *o, queue *q,
+                 run_state *state, double *tension, int master, int *cancelled) {
+  pthread_mutex_lock(&q->mu);
+  for (;;) {
+    if (master && !*cancelled && fold_ready(s, o, q)) *cancelled = 1;
+    if (q->next >= q->stop) break;
+    if (q->next >= q->folded + q->n_slots) { /* the ring is full: wait for the fold */
+      if (master && q->slots[q->folded % q->n_slots].done) continue;
+      pthread_cond_wait(&q->cond, &q->mu);
+      continue;
+    }
+    slot *sl = &q->slots[q->next % q->n_slots];
+    sl->batch = q->next++;
+    sl->done = 0;
+    pthread_mutex_unlock(&q->mu);
+    compute_batch(m, o, s, q, sl, state, tension);
+    pthread_mutex_lock(&q->mu);
+    sl->done = 1;
+    pthread_cond_broadcast(&q->cond);
+  }
+  /* The master folds the batches still in flight (after a cancel it only lets them end: the
+   * region's end waits for them). */
+  while (master && !*cancelled && q->folded < q->next) {
+    if (fold_ready(s, o, q)) *cancelled = 1;
+    if (!*cancelled && q->folded < q->next && !q->slots[q->folded % q->n_slots].done)
+      pthread_cond_wait(&q->cond, &q->mu);
+  }
+  pthread_mutex_unlock(&q->mu);
+}
+
 brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_engine_options *o,
                               brink_summary **out) {
   brink_status st;
   brink_summary *s = NULL;
   brink_run_result *results = NULL;
+  uint16_t *bins = NULL;
   double *tension = NULL;
+  run_state *states = NULL; /* one per thread, its numbers reused from run to run */
+  queue q;
+  memset(&q, 0, sizeof q);
   *out = NULL;
   if ((st = check_options(ctx, m, o))) return st;
   if ((st = alloc_summary(ctx, m, o, &s))) return st;
   const size_t np = o->n_policies;
   const uint32_t horizon = brink_model_horizon(m);
-  results = brink_calloc(ctx, BATCH * np, sizeof *results);
-  tension = brink_calloc(ctx, (size_t)BATCH * np * horizon, sizeof *tension);
-  if (!results || !tension) {
+  const int threads = o->threads;
+  /* Batches of up to BATCH runs, smaller when a slot would exceed SLOT_BYTES (long horizons,
+   * many policies) or when there are too few runs to give every thread several batches. */
+  size_t per_run = np * (sizeof(brink_run_result) + horizon * sizeof(uint16_t));
+  uint64_t batch_runs = SLOT_BYTES / per_run;
+  if (batch_runs > BATCH) batch_runs = BATCH;
+  if (batch_runs > o->runs / (4 * (uint64_t)threads))
+    batch_runs = o->runs / (4 * (uint64_t)threads);
+  if (batch_runs < 1) batch_runs = 1;
+  q.batch_runs = batch_runs;
+  q.n_batches = (o->runs + batch_runs - 1) / batch_runs;
+  q.stop = q.n_batches;
+  q.n_slots = 2 * (size_t)threads + 2;
+  q.slots = brink_calloc(ctx, q.n_slots, sizeof *q.slots);
+  results = brink_calloc(ctx, q.n_slots * batch_runs * np, sizeof *results);
+  bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
+  tension = brink_calloc(ctx, (size_t)threads * horizon, sizeof *tension);
+  states = brink_calloc(ctx, (size_t)threads, sizeof *states);
+  if (!q.slots || !results || !bins || !tension || !states) {
     st = BRINK_ENOMEM;
     goto done;
   }
+  for (size_t i = 0; i < q.n_slots; i++) {
+    q.slots[i].results = &results[i * batch_runs * np];
+    q.slots[i].bins = &bins[i * batch_runs * np * horizon];
+  }
+  pthread_mutex_init(&q.mu, NULL);
+  pthread_cond_init(&q.cond, NULL);
+  int cancelled = 0;
   double start = omp_get_wtime();
-  for (uint64_t first = 0; first < o->runs; first += BATCH) {
-    const int64_t n = (int64_t)(o->runs - first < BATCH ? o->runs - first : BATCH);
-    /* Runs of the batch in parallel; each writes only its own slots. */
-#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 4)
-    for (int64_t r = 0; r < n; r++) {
-      double params[BRINK_MAX_PARAMS];
-      brink_model_sample_params(m, o->seed, first + (uint64_t)r, params);
-      for (size_t p = 0; p < np; p++) {
-        size_t k = (size_t)r * np + p;
-        brink_model_run_drawn(m, o->policies[p], o->seed, first + (uint64_t)r, params, &results[k],
-                              &tension[k * horizon], NULL);
-      }
-    }
-    /* Tension histograms: each thread owns whole steps, runs are added in order. */
-#pragma omp parallel for num_threads(o->threads) schedule(static)
-    for (int64_t t = 0; t < (int64_t)horizon; t++) {
-      for (int64_t k = 0; k < n * (int64_t)np; k++) {
-        if ((uint32_t)t >= results[k].steps_run) continue;
-        double x =
-            (tension[(size_t)k * horizon + (size_t)t] - s->tension_origin) / s->tension_width;
-        double b = floor(x + 0.5);
-        size_t bin = b < 0.0                              ? 0
-                     : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
-                                                          : (size_t)b;
-        s->policies[k % (int64_t)np].tension_hist[(size_t)t * s->tension_bins + bin]++;
-      }
-    }
-    /* Everything else, in run order. */
-    for (int64_t r = 0; r < n; r++) {
-      const brink_run_result *row = &results[(size_t)r * np];
-      for (size_t p = 0; p < np; p++) fold_run(s, &s->policies[p], &row[p]);
-      for (size_t k = 0; k < s->n_pairs; k++) {
-        brink_pair_stats *pair = &s->pairs[k];
-        const brink_run_result *a = &row[pair->a], *b = &row[pair->b];
-        double dw = (double)(a->war_step != BRINK_NEVER) - (double)(b->war_step != BRINK_NEVER);
-        double dp = (double)a->provocations - (double)b->provocations;
-        double dt = (double)(a->talks_step != BRINK_NEVER) - (double)(b->talks_step != BRINK_NEVER);
-        pair->war_sum += dw;
-        pair->war_sq += dw * dw;
-        pair->prov_sum += dp;
-        pair->prov_sq += dp * dp;
-        pair->talks_sum += dt;
-        pair->talks_sq += dt * dt;
-      }
-      if (o->on_run) {
-        double params[BRINK_MAX_PARAMS];
-        brink_model_sample_params(m, o->seed, first + (uint64_t)r, params);
-        for (size_t p = 0; p < np; p++)
-          o->on_run(o->userdata, first + (uint64_t)r, o->policies[p], &row[p], params);
-      }
-    }
-    if (o->progress) o->progress(o->userdata, first + (uint64_t)n, o->runs);
-    if (o->cancel && *o->cancel && first + (uint64_t)n < o->runs) {
-      st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
-                       (unsigned long long)(first + (uint64_t)n), (unsigned long long)o->runs);
-      goto done;
-    }
+#pragma omp parallel num_threads(threads)
+  {
+    int id = omp_get_thread_num();
+    work(s, m, o, &q, &states[id], &tension[(size_t)id * horizon], id == 0, &cancelled);
   }
   s->seconds = omp_get_wtime() - start;
+  pthread_cond_destroy(&q.cond);
+  pthread_mutex_destroy(&q.mu);
+  if (cancelled) {
+    uint64_t done_runs = q.folded * batch_runs < o->runs ? q.folded * batch_runs : o->runs;
+    st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
+                     (unsigned long long)done_runs, (unsigned long long)o->runs);
+  }
 done:
+  brink_free(ctx, q.slots);
   brink_free(ctx, results);
+  brink_free(ctx, bins);
   brink_free(ctx, tension);
+  brink_free(ctx, states);
   if (st) {
     brink_summary_free(ctx, s);
     return st;

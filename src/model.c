@@ -131,6 +131,12 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       ai->targets = act->targets ? act->targets : info->adversaries;
       ai->quadclass = brink_cameo_quadclass(act->cameo ? act->cameo : "");
       if (act->kind == BRINK_ACTION_HOLD && info->hold_action < 0) info->hold_action = (int)a;
+      if ((unsigned)act->kind < BRINK_ACTION_KIND_COUNT) info->kind_actions[act->kind] |= 1u << a;
+      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
+        if (ai->min_track > t || (act->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= t))
+          info->track_blocked[t] |= 1u << a;
+      if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
+        info->commits_mask[ai->commits] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {
         info->military_actions |= 1u << a;
         const brink_value *cs = &act->num[BRINK_ACTION_CAMPAIGN_START];
@@ -175,6 +181,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     m->clash_quadclass = clash->quadclass;
   }
   st = compile_policies(ctx, m);
+  for (uint32_t k = 0; k < m->n_params && !st; k++)
+    st = brink__dist_table_new(ctx, &sc->params[k], &m->tables[k]);
 done:
   if (st) {
     brink_model_free(ctx, m);
@@ -191,6 +199,7 @@ void brink_model_free(brink_ctx *ctx, brink_model *m) {
   brink_free(ctx, m->policies);
   brink_free(ctx, m->patches);
   brink_free(ctx, m->posterior);
+  for (uint32_t k = 0; k < m->n_params; k++) brink_free(ctx, m->tables[k]);
   brink_free(ctx, m);
 }
 
@@ -206,9 +215,11 @@ brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *m, uint32_t ho
 }
 
 /* One draw from a parameter's distribution, by inversion of the CDF where possible so each
- * draw uses exactly one uniform (keeps streams aligned across runs and policies). */
-static double draw(const brink_param *p, brink_rng *rng) {
+ * draw uses exactly one uniform (keeps streams aligned across runs and policies); betas from
+ * their table (docs/performance.md). */
+static double draw(const brink_param *p, const brink__dist_table *table, brink_rng *rng) {
   double u = brink_rng_uniform(rng), x = p->value;
+  if (table) return brink__dist_table_quantile(table, u);
   /* Priors whose quantiles cannot be computed are refused at load (brink__dist_check); the
    * value is the fallback for a scenario built without the loader. */
   (void)brink__dist_quantile(p, u, &x);
@@ -223,7 +234,7 @@ void brink__model_draw(const brink_model *m, uint64_t seed, uint64_t run, double
     if (params_given)
       (void)brink_rng_uniform(&rng); /* keep the stream aligned: types come after */
     else
-      values[k] = draw(&m->scenario->params[k], &rng);
+      values[k] = draw(&m->scenario->params[k], m->tables[k], &rng);
   }
   if (m->n_draws && !params_given) {
     /* A posterior draw replaces the priors it covers: row chosen by its own stream, so the

@@ -5,6 +5,7 @@
 
 #include "brink/model.h"
 #include "brink/rng.h"
+#include "dist.h"
 
 #define NA BRINK_MAX_ACTORS
 #define NACT BRINK_MAX_ACTIONS
@@ -41,6 +42,12 @@ typedef struct actor_info {
   uint32_t observers; /* actors that count this one among their adversaries */
   uint32_t n_actions;
   int hold_action; /* first HOLD action or -1 */
+  /* Precomputed for the availability test (available_mask in model_run.c) and the policy
+   * verbs: actions a track level rules out (min_track above it, or a diplomatic offer for a
+   * level already reached), actions that make each commitment, actions of each kind. */
+  uint32_t track_blocked[BRINK_TRACK_COUNT];
+  uint32_t commits_mask[BRINK_MAX_COMMITMENTS];
+  uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
   action_info actions[NACT];
 } actor_info;
 
@@ -61,6 +68,9 @@ struct brink_model {
    * n_draws rows of n_params values, NAN where the parameter keeps its prior. */
   double *posterior;
   size_t n_draws;
+  /* Tabulated quantiles of the beta priors (NULL for the other parameters, and for a beta
+   * whose table could not be built: it keeps brink__dist_quantile). */
+  brink__dist_table *tables[BRINK_MAX_PARAMS];
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
@@ -124,6 +134,10 @@ typedef struct run_state {
   uint32_t last_major[NA];      /* step of the last major provocation against this actor's side */
   uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
   uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */
+  /* This run's gates of the availability test, from its numbers (brink__model_init): actions
+   * that need their campaign (campaign_start > 0), that have a readiness floor that can bite,
+   * that have a refractory time. */
+  uint32_t campaign_gated[NA], readiness_gated[NA], refractory_gated[NA];
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;
@@ -160,6 +174,14 @@ void brink__model_draw(const brink_model *model, uint64_t seed, uint64_t run, do
 void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                        uint64_t run, const double *params);
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs);
+/* The engine's path, which copies nothing per run: brink__model_patch puts a run's parameters
+ * (params, drawn for every policy of the run) into s's numbers, copying the model's constant
+ * numbers in first when s was last used with another model (s->model; NULL for a new state);
+ * brink__model_run_patched then runs one policy on them, like brink_model_run_drawn with the
+ * same params. */
+void brink__model_patch(const brink_model *m, run_state *s, const double *params);
+void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out);
 
 /* e^x for x <= 0, accurate to 2e-10 relative (range reduction to 2^i * 2^f, |f| <= 1/2,
  * degree-8 Taylor polynomial of 2^f): the logit choice calls it for every action of every

@@ -31,7 +31,7 @@ static void say_line(const brink_run_observer *obs, uint32_t step, const char *f
 
 /* Zero-mean noise with standard deviation sd from one uniform (uniform on [-sd*sqrt3,
  * sd*sqrt3]): cheap, bounded, and one draw per use. */
-static inline double noise(brink_rng *rng, double sd) {
+__attribute__((always_inline)) static inline double noise(brink_rng *rng, double sd) {
   return sd * 1.7320508075688772 * (2.0 * brink_rng_uniform32(rng) - 1.0);
 }
 
@@ -42,11 +42,46 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
+static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                     uint64_t run, const double *given, int patched);
 
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
+/* The gates of the availability test from the run's numbers (run_state): set whenever the
+ * numbers change. */
+static void set_gates(run_state *s) {
+  const brink_model *m = s->model;
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      const double *num = s->num.action[i][a];
+      if (num[BRINK_ACTION_CAMPAIGN_START] > 0.0) s->campaign_gated[i] |= 1u << a;
+      /* Readiness never falls below 0 (phase_stocks) unless it starts there or its cap is
+       * negative: then every floor is tested. */
+      if (num[BRINK_ACTION_MIN_READINESS] > 0.0 || !(s->readiness[i] >= 0.0) ||
+          !(s->num.actor[i][BRINK_ACTOR_READINESS_MAX] >= 0.0))
+        s->readiness_gated[i] |= 1u << a;
+      if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
+    }
+  }
+}
+
 void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                        uint64_t run, const double *given) {
+  init_run(m, s, policy, seed, run, given, 0);
+}
+
+void brink__model_patch(const brink_model *m, run_state *s, const double *params) {
+  if (s->model != m) {
+    memcpy(&s->num, &m->base, sizeof s->num);
+    s->model = m;
+  }
+  double *slots = (double *)(void *)&s->num;
+  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+}
+
+static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
+                     uint64_t run, const double *given, int patched) {
   const brink_scenario *sc = m->scenario;
   double params[BRINK_MAX_PARAMS];
   int types[NA];
@@ -66,9 +101,14 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
                        : pol->num[k].param < 0 ? pol->num[k].constant
                                                : params[pol->num[k].param];
 
-  memcpy(&s->num, &m->base, sizeof s->num);
-  double *slots = (double *)(void *)&s->num;
-  for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+  /* The engine patches a thread's numbers once per run (brink__model_patch) and runs every
+   * policy on them: no copy of the whole table per run. */
+  if (!patched) {
+    memcpy(&s->num, &m->base, sizeof s->num);
+    double *slots = (double *)(void *)&s->num;
+    for (size_t p = 0; p < m->n_patches; p++)
+      slots[m->patches[p].slot] = params[m->patches[p].param];
+  }
 
   /* Schedule phases and the development campaigns under way at step 0 come from their own
    * stream: they are the same for every policy of a run and do not shift the dynamics. */
@@ -112,6 +152,7 @@ void brink__model_init(const brink_model *m, run_state *s, uint32_t policy, uint
       s->relation[i][j] = i == j ? 1.0 : s->num.relation[i][j][BRINK_RELATION_VALUE];
     }
   }
+  set_gates(s);
   s->commitments = 0;
   for (uint32_t c = 0; c < m->n_commitments; c++)
     if (s->num.commitment[c][BRINK_COMMITMENT_IN_FORCE] > 0.5) s->commitments |= 1u << c;
@@ -137,20 +178,30 @@ static inline int offer_open(uint32_t until, uint32_t step) {
   return until != BRINK_NEVER && until >= step;
 }
 
-static int available(const brink_model *m, const run_state *s, uint32_t i, uint32_t a) {
-  const action_info *ai = &m->actors[i].actions[a];
-  const double *num = s->num.action[i][a];
-  if (s->readiness[i] < num[BRINK_ACTION_MIN_READINESS]) return 0;
-  if (ai->min_track > s->track) return 0;
-  if (ai->commits >= 0 && (s->commitments & (1u << ai->commits))) return 0;
-  /* A diplomatic move is an offer for the next level; once there it has nothing to offer. */
-  if (ai->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= s->track) return 0;
-  /* Refractory time: test-site preparation, production of test articles. */
-  uint32_t last = s->last_used[i][a];
-  if (last != BRINK_NEVER && (double)(s->step - last) < num[BRINK_ACTION_REFRACTORY]) return 0;
+/* Bitmask of actor i's actions available now (docs/model.md section 3): the static rules
+ * (track, commitments in force, campaigns) as masks, then the per-action floors and refractory
+ * times of the actions that have one. */
+static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_t i) {
+  const actor_info *info = &m->actors[i];
+  uint32_t all = info->n_actions >= 32 ? ~0u : (1u << info->n_actions) - 1u;
+  uint32_t blocked = info->track_blocked[s->track];
+  /* An action that makes a commitment already in force has nothing to add. */
+  for (uint32_t c = s->commitments; c; c &= c - 1) blocked |= info->commits_mask[__builtin_ctz(c)];
   /* A development test needs its campaign under way. */
-  if (num[BRINK_ACTION_CAMPAIGN_START] > 0.0 && !(s->campaign_on[i] & (1u << a))) return 0;
-  return 1;
+  blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
+  for (uint32_t g = s->readiness_gated[i] & ~blocked; g; g &= g - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(g);
+    if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) blocked |= 1u << a;
+  }
+  /* Refractory time: test-site preparation, production of test articles. */
+  for (uint32_t g = s->refractory_gated[i] & ~blocked; g; g &= g - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(g);
+    uint32_t last = s->last_used[i][a];
+    if (last != BRINK_NEVER &&
+        (double)(s->step - last) < s->num.action[i][a][BRINK_ACTION_REFRACTORY])
+      blocked |= 1u << a;
+  }
+  return all & ~blocked;
 }
 
 static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
@@ -172,10 +223,10 @@ static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
   return v;
 }
 
-/* Utilities of actor i's available actions (ok[a] = 0 for the others); returns the best
- * action or -1. */
+/* Utilities of actor i's available actions (*ok: their bitmask; utility[] is set for them
+ * only); returns the best action or -1. */
 static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
-                     double *utility, int *ok) {
+                     double *utility, uint32_t *ok) {
   const actor_info *info = &m->actors[i];
   const double *an = s->num.actor[i];
   const double *w = s->num.type[i][s->type[i]];
@@ -200,9 +251,10 @@ static int utilities(const brink_model *m, const run_state *s, uint32_t i, const
     talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
   double best = -HUGE_VAL;
   int best_a = -1;
-  for (uint32_t a = 0; a < info->n_actions; a++) {
-    ok[a] = available(m, s, i, a);
-    if (!ok[a]) continue;
+  uint32_t avail = available_mask(m, s, i);
+  *ok = avail;
+  for (; avail; avail &= avail - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(avail);
     const action_info *ai = &info->actions[a];
     const double *num = s->num.action[i][a];
     double u = -num[BRINK_ACTION_COST];
@@ -225,14 +277,21 @@ static int utilities(const brink_model *m, const run_state *s, uint32_t i, const
 }
 
 /* Quantal response (logit) weights over the available actions; returns their total. */
-static double logit_weights(const run_state *s, uint32_t i, uint32_t n_actions, double *utility,
-                            const int *ok, int best_a) {
+static double logit_weights(const run_state *s, uint32_t i, double *utility, uint32_t ok,
+                            int best_a) {
   double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
   double best = utility[best_a], total = 0.0;
-  for (uint32_t a = 0; a < n_actions; a++) {
-    if (!ok[a]) continue;
-    utility[a] = lambda >= 1e6 ? (utility[a] == best ? 1.0 : 0.0)
-                               : brink__exp_neg(lambda * (utility[a] - best));
+  if (lambda >= 1e6) {
+    for (; ok; ok &= ok - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(ok);
+      utility[a] = utility[a] == best ? 1.0 : 0.0;
+      total += utility[a];
+    }
+    return total;
+  }
+  for (; ok; ok &= ok - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(ok);
+    utility[a] = brink__exp_neg(lambda * (utility[a] - best));
     total += utility[a];
   }
   return total;
@@ -240,18 +299,19 @@ static double logit_weights(const run_state *s, uint32_t i, uint32_t n_actions, 
 
 /* The actor's first available hold action, or -1: what it does in a step it does not weigh
  * its options (activity < 1, docs/model.md section 3). */
-static int hold_action(const brink_model *m, uint32_t i, const int *ok) {
-  for (uint32_t a = 0; a < m->actors[i].n_actions; a++)
-    if (ok[a] && m->actors[i].actions[a].kind == BRINK_ACTION_HOLD) return (int)a;
+static int hold_action(const brink_model *m, uint32_t i, uint32_t ok) {
+  for (; ok; ok &= ok - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(ok);
+    if (m->actors[i].actions[a].kind == BRINK_ACTION_HOLD) return (int)a;
+  }
   return -1;
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
-  int ok[NACT];
-  int best_a = utilities(m, s, i, &s->view[i], utility, ok);
+  uint32_t ok;
+  int best_a = utilities(m, s, i, &s->view[i], utility, &ok);
   if (best_a < 0) return -1;
-  uint32_t n_actions = m->actors[i].n_actions;
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
    * No draw at activity 1, so such runs keep their streams. */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
@@ -260,11 +320,11 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
     if (hold >= 0) return hold;
   }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
-  double total = logit_weights(s, i, n_actions, utility, ok, best_a);
+  double total = logit_weights(s, i, utility, ok, best_a);
   double u = brink_rng_uniform32(&s->rng) * total;
   int last = best_a;
-  for (uint32_t a = 0; a < n_actions; a++) {
-    if (!ok[a]) continue;
+  for (; ok; ok &= ok - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(ok);
     last = (int)a;
     u -= utility[a];
     if (u < 0.0) return (int)a;
@@ -278,18 +338,20 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
   const brink_model *m = s->model;
   if (i >= m->n_actors || !(m->behavioural & (1u << i))) return BRINK_EINVAL;
   double utility[NACT];
-  int ok[NACT];
+  uint32_t ok;
   uint32_t n_actions = m->actors[i].n_actions;
   for (uint32_t a = 0; a < n_actions; a++) probs[a] = 0.0;
   outlook v = look(m, s, i);
-  int best_a = utilities(m, s, i, &v, utility, ok);
+  int best_a = utilities(m, s, i, &v, utility, &ok);
   if (best_a < 0) return BRINK_OK;
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) {
     probs[best_a] = 1.0; /* the sampler takes the first best action */
   } else {
-    double total = logit_weights(s, i, n_actions, utility, ok, best_a);
-    for (uint32_t a = 0; a < n_actions; a++)
-      if (ok[a]) probs[a] = utility[a] / total;
+    double total = logit_weights(s, i, utility, ok, best_a);
+    for (uint32_t rest = ok; rest; rest &= rest - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(rest);
+      probs[a] = utility[a] / total;
+    }
   }
   /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
@@ -895,6 +957,14 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
   *out = s.result;
 }
 
+void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out) {
+  init_run(s->model, s, policy, seed, run, params, 1);
+  for (uint32_t t = 0; !brink__model_step(s, tension_out ? &tension_out[t] : NULL, NULL); t++) {
+  }
+  *out = s->result;
+}
+
 void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
                             const double *params) {
   brink__model_init(state->s.model, &state->s, policy, seed, run, params);
@@ -980,6 +1050,7 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
     for (uint32_t j = 0; j < m->n_actors; j++)
       if (i != j) s->relation[i][j] = s->num.relation[i][j][BRINK_RELATION_VALUE];
   }
+  set_gates(s);
   s->ended = s->result.war_step != BRINK_NEVER || s->step >= m->horizon;
   return BRINK_OK;
 }
@@ -992,4 +1063,5 @@ void brink_model_state_set_params(brink_model_state *state, const double *params
     if (pol && pol->num[k].param >= 0) s->policy_num[k] = params[pol->num[k].param];
   double *slots = (double *)(void *)&s->num;
   for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
+  set_gates(s);
 }

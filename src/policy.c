@@ -21,8 +21,8 @@ static observation observe(const brink_model *m, const run_state *s, uint32_t i)
   observation o = {0.0, 0, -1, 0.0, BRINK_NEVER, s->memory[i].phase};
   int n_adv = 0;
   double best = -1.0;
-  for (uint32_t j = 0; j < m->n_actors; j++) {
-    if (!(m->actors[i].adversaries & (1u << j))) continue;
+  for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(adv);
     o.belief += s->belief[i][j];
     n_adv++;
     int a = s->prev_action[j];
@@ -58,9 +58,10 @@ static int pick_military(const brink_model *m, const run_state *s, uint32_t i, i
   for (int allow_breach = 0; allow_breach < 2; allow_breach++) {
     int best = -1;
     double best_score = HUGE_VAL;
-    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+    for (uint32_t mil = m->actors[i].kind_actions[BRINK_ACTION_MILITARY]; mil; mil &= mil - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(mil);
       const action_info *ai = &m->actors[i].actions[a];
-      if (ai->kind != BRINK_ACTION_MILITARY || !usable(m, s, i, a)) continue;
+      if (!usable(m, s, i, a)) continue;
       if (!allow_breach && (ai->breaches & s->commitments)) continue;
       double x = action_intensity(s, i, (int)a), score;
       switch (mode) {
@@ -90,9 +91,10 @@ static int pick_military(const brink_model *m, const run_state *s, uint32_t i, i
 static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind) {
   int best = -1;
   double best_score = -HUGE_VAL;
-  for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+  for (uint32_t of = m->actors[i].kind_actions[kind]; of; of &= of - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(of);
     const action_info *ai = &m->actors[i].actions[a];
-    if (ai->kind != kind || !usable(m, s, i, a)) continue;
+    if (!usable(m, s, i, a)) continue;
     const double *num = s->num.action[i][a];
     double score;
     if (kind == BRINK_ACTION_SANCTION || kind == BRINK_ACTION_UNSC)

@@ -176,7 +176,7 @@ static void test_cancel(void) {
   brink_summary *s = NULL;
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_ECANCELED);
   CHECK(s == NULL);
-  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "cancelled after 1024 of 3000 runs");
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "cancelled after 64 of 3000 runs");
   CHECK_INT(brink_ctx_bytes_in_use(f.ctx), before);
   /* Without the flag the same run completes. */
   cancel = 0;
