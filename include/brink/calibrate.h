@@ -31,9 +31,10 @@ extern "C" {
  * caller can tell "no event that year" from "the file does not cover that year".
  * BRINK_EIO when the file cannot be read, BRINK_EPARSE (with path:line) when a column is
  * missing or a date does not start with a year. */
-brink_status brink_calib_count_rows(brink_ctx *ctx, const char *path, const char *date_column,
-                                    const char *key_column, const char *const *keys, size_t n_keys,
-                                    int year, uint64_t *count, int *first_year, int *last_year);
+BRINK_API brink_status brink_calib_count_rows(brink_ctx *ctx, const char *path,
+                                              const char *date_column, const char *key_column,
+                                              const char *const *keys, size_t n_keys, int year,
+                                              uint64_t *count, int *first_year, int *last_year);
 
 /* ---- Loss and bound transform --------------------------------------------------------- */
 
@@ -41,12 +42,12 @@ brink_status brink_calib_count_rows(brink_ctx *ctx, const char *path, const char
  * D = 2 sum_i [ y_i log(y_i / m_i) - (y_i - m_i) ], with y log(y/m) = 0 when y = 0 and
  * m_i = max(mu_i, floor) so that a mean of 0 against a positive count stays finite (the
  * calibration uses floor = 1 / (2 runs): half an event in all the runs). 0 when mu = y. */
-double brink_calib_deviance(const double *y, const double *mu, size_t n, double floor);
+BRINK_API double brink_calib_deviance(const double *y, const double *mu, size_t n, double floor);
 
 /* The bounded value of an unconstrained x: lo + (hi - lo) / (1 + exp(-x)), in (lo, hi). */
-double brink_calib_to_bounded(double x, double lo, double hi);
+BRINK_API double brink_calib_to_bounded(double x, double lo, double hi);
 /* The inverse: log((v - lo) / (hi - v)); v is clamped into (lo, hi) by a relative 1e-12. */
-double brink_calib_to_free(double v, double lo, double hi);
+BRINK_API double brink_calib_to_free(double v, double lo, double hi);
 
 /* ---- The problem ---------------------------------------------------------------------- */
 
@@ -141,16 +142,17 @@ typedef struct brink_calib_result {
  * overrides, runs options->runs runs of its policy with options->seed, and fills out.
  * BRINK_EINVAL (message names the culprit) for an unknown policy, actor or a series that
  * matches no action; scenario errors as brink_scenario_load returns them. */
-brink_status brink_calib_evaluate(brink_ctx *ctx, const brink_calib_problem *problem,
-                                  const brink_calib_options *options, const double *values,
-                                  brink_calib_eval *out);
+BRINK_API brink_status brink_calib_evaluate(brink_ctx *ctx, const brink_calib_problem *problem,
+                                            const brink_calib_options *options,
+                                            const double *values, brink_calib_eval *out);
 
 /* Fits the problem's free parameters. New result, caller frees with brink_calib_result_free.
  * Not thread-safe on a shared ctx; the runs themselves use options->threads threads and give
  * the same numbers whatever that number. */
-brink_status brink_calib_run(brink_ctx *ctx, const brink_calib_problem *problem,
-                             const brink_calib_options *options, brink_calib_result **out);
-void brink_calib_result_free(brink_ctx *ctx, brink_calib_result *result);
+BRINK_API brink_status brink_calib_run(brink_ctx *ctx, const brink_calib_problem *problem,
+                                       const brink_calib_options *options,
+                                       brink_calib_result **out);
+BRINK_API void brink_calib_result_free(brink_ctx *ctx, brink_calib_result *result);
 
 #ifdef __cplusplus
 }

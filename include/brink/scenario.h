@@ -299,12 +299,12 @@ typedef struct brink_key_spec {
 } brink_key_spec;
 
 /* The key table of a section; *n receives its length. Static data, thread-safe. */
-const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
+BRINK_API const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
 /* Level i of BRINK_PROXIMITY_LEVELS: its name, proximity units and doc (each out may be NULL).
  * Returns 0 past the last level. Static data, thread-safe. */
-int brink_proximity_level(size_t i, const char **name, double *units, const char **doc);
+BRINK_API int brink_proximity_level(size_t i, const char **name, double *units, const char **doc);
 /* The YAML name of a section ("model", "actor", ...). */
-const char *brink_scenario_section_name(brink_key_section section);
+BRINK_API const char *brink_scenario_section_name(brink_key_section section);
 
 /* ---- Values and uncertain parameters ---------------------------------------------------- */
 
@@ -363,7 +363,7 @@ typedef enum brink_action_kind {
   BRINK_ACTION_KIND_COUNT
 } brink_action_kind;
 /* "hold", "military", ... ("?" out of range). Static data, thread-safe. */
-const char *brink_action_kind_name(brink_action_kind kind);
+BRINK_API const char *brink_action_kind_name(brink_action_kind kind);
 
 /* Diplomacy track levels (docs/model.md section 8). */
 typedef enum brink_track {
@@ -436,8 +436,8 @@ typedef enum brink_policy_builtin {
   BRINK_BUILTIN_POLICIES(BRINK__POLICY_ENUM) BRINK_POLICY_BUILTIN_COUNT
 } brink_policy_builtin;
 #undef BRINK__POLICY_ENUM
-const char *brink_policy_builtin_name(brink_policy_builtin b);
-const char *brink_policy_builtin_doc(brink_policy_builtin b);
+BRINK_API const char *brink_policy_builtin_name(brink_policy_builtin b);
+BRINK_API const char *brink_policy_builtin_doc(brink_policy_builtin b);
 
 /* Conditions of user-defined policy rules (all of a rule's conditions must hold).
  * X(ENUM, "yaml_key", min, max, "doc") */
@@ -489,8 +489,8 @@ typedef enum brink_rule_verb {
   BRINK_RULE_VERBS(BRINK__VERB_ENUM) BRINK_VERB_COUNT
 } brink_rule_verb;
 #undef BRINK__VERB_ENUM
-const char *brink_rule_condition_name(brink_rule_condition_kind c);
-const char *brink_rule_verb_name(brink_rule_verb v);
+BRINK_API const char *brink_rule_condition_name(brink_rule_condition_kind c);
+BRINK_API const char *brink_rule_verb_name(brink_rule_verb v);
 
 typedef struct brink_rule_condition {
   brink_rule_condition_kind kind;
@@ -572,8 +572,8 @@ typedef struct brink_diag_list {
   brink_ctx *ctx;
 } brink_diag_list;
 
-void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
-void brink_diag_list_release(brink_diag_list *list);
+BRINK_API void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
+BRINK_API void brink_diag_list_release(brink_diag_list *list);
 
 /* ---- Loading -------------------------------------------------------------------------- */
 
@@ -584,25 +584,27 @@ void brink_diag_list_release(brink_diag_list *list);
  * file:line:column + message, and the context's message names the first one and how many
  * more. BRINK_EIO when a file cannot be read. On success *out is a new scenario the caller
  * frees with brink_scenario_free. */
-brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *const *overrides,
-                                 size_t n_overrides, brink_diag_list *diags, brink_scenario **out);
+BRINK_API brink_status brink_scenario_load(brink_ctx *ctx, const char *path,
+                                           const char *const *overrides, size_t n_overrides,
+                                           brink_diag_list *diags, brink_scenario **out);
 /* The same from text in memory; name is used in messages and to resolve includes relative to
  * its directory (may be NULL: includes are then refused). */
-brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name, const char *text,
-                                        size_t len, const char *const *overrides,
-                                        size_t n_overrides, brink_diag_list *diags,
-                                        brink_scenario **out);
-void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
+BRINK_API brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name,
+                                                  const char *text, size_t len,
+                                                  const char *const *overrides, size_t n_overrides,
+                                                  brink_diag_list *diags, brink_scenario **out);
+BRINK_API void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
 
 /* Writes the normalised scenario as YAML (includes resolved, every default explicit) to out;
  * loading that text gives the same scenario. */
-brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *scenario, brink_buf *out);
+BRINK_API brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *scenario,
+                                           brink_buf *out);
 
 /* Lookups by name; -1 when absent. */
-int brink_scenario_find_actor(const brink_scenario *scenario, const char *name);
-int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
-int brink_scenario_find_param(const brink_scenario *scenario, const char *name);
-int brink_actor_find_action(const brink_actor *actor, const char *name);
+BRINK_API int brink_scenario_find_actor(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_scenario_find_param(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_actor_find_action(const brink_actor *actor, const char *name);
 
 #ifdef __cplusplus
 }
