@@ -650,9 +650,6 @@ static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brin
   return ret;
 }
 
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
-
 /* The prior's mean, the value an override starts from in the page. */
 static double prior_mean(const brink_param *p) {
   switch (p->dist) {
@@ -711,7 +708,7 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
     const brink_param *p = &sc->params[i];
     brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
     brink_buf_json_string(&b, p->name);
-    brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", dist_names[p->dist]);
+    brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", brink_dist_name(p->dist));
     put_num(&b, p->dist == BRINK_DIST_CONSTANT ? p->value : p->a);
     brink_buf_puts(&b, ", \"b\": ");
     put_num(&b, p->b);

@@ -8,9 +8,6 @@
 #include "internal.h"
 
 static const double tension_q[BRINK_TENSION_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
-static const char *const step_names[] = {"day", "week", "month"};
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
 
 static uint32_t steps_per_year(const brink_scenario *sc) {
   return sc->step == BRINK_STEP_DAY ? 365 : sc->step == BRINK_STEP_WEEK ? 52 : 12;
@@ -53,7 +50,7 @@ static void write_param(writer *w, const brink_param *p) {
   w_raw(w, "{\"name\": ");
   w_str(w, p->name);
   w_raw(w, ", \"dist\": ");
-  w_str(w, dist_names[p->dist]);
+  w_str(w, brink_dist_name(p->dist));
   switch (p->dist) {
   case BRINK_DIST_CONSTANT:
     w_raw(w, ", \"value\": ");
@@ -290,7 +287,7 @@ brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
   w_raw(&w, ",\n  \"horizon\": ");
   w_u64(&w, s->horizon);
   w_raw(&w, ",\n  \"step\": ");
-  w_str(&w, step_names[sc->step]);
+  w_str(&w, brink_time_step_name(sc->step));
   w_raw(&w, ",\n  \"start\": ");
   w_str(&w, sc->start);
   w_raw(&w, ",\n  \"confidence\": ");
@@ -381,7 +378,7 @@ brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_b
       out,
       "scenario %s: %llu runs per policy, horizon %u %ss, seed %llu, %.0f%% intervals\n\n"
       "%-26s %-22s %-22s %-22s %-22s %s\n",
-      sc->name, (unsigned long long)s->runs, s->horizon, step_names[sc->step],
+      sc->name, (unsigned long long)s->runs, s->horizon, brink_time_step_name(sc->step),
       (unsigned long long)s->seed, 100 * s->confidence, "policy", "P(armed conflict)",
       "P(armed clash)", "provocations/run", "P(talks)", "median steps to talks");
   for (size_t i = 0; i < s->n_policies && !st; i++) {

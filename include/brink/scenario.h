@@ -321,14 +321,27 @@ typedef struct brink_value {
   int32_t param;   /* index into brink_scenario.params, or -1 */
 } brink_value;
 
+/* Enumerations with names: one X-macro list each makes the enum, the name function and the
+ * names the scenario reader accepts (libuv's UV_ERRNO_MAP). */
+/* Distributions of a parameter: X(ENUM, "name"). */
+#define BRINK_DIST_MAP(X)                                                                          \
+  X(CONSTANT, "constant")                                                                          \
+  X(UNIFORM, "uniform")         /* a = lo, b = hi */                                               \
+  X(NORMAL, "normal")           /* a = mean, b = sd */                                             \
+  X(TRUNCNORMAL, "truncnormal") /* a = mean, b = sd, truncated to [lo, hi] */                      \
+  X(BETA, "beta")               /* a = alpha, b = beta, on [0, 1] */                               \
+  X(CHOICE, "choice")           /* choices[i] with probability weights[i] (normalised) */
 typedef enum brink_dist {
-  BRINK_DIST_CONSTANT,
-  BRINK_DIST_UNIFORM,     /* a = lo, b = hi */
-  BRINK_DIST_NORMAL,      /* a = mean, b = sd */
-  BRINK_DIST_TRUNCNORMAL, /* a = mean, b = sd, truncated to [lo, hi] */
-  BRINK_DIST_BETA,        /* a = alpha, b = beta, on [0, 1] */
-  BRINK_DIST_CHOICE       /* choices[i] with probability weights[i] (normalised) */
+#define BRINK__DIST_ENUM(e, name) BRINK_DIST_##e,
+  BRINK_DIST_MAP(BRINK__DIST_ENUM)
+#undef BRINK__DIST_ENUM
 } brink_dist;
+/* Outside the enum, so that switches over it need no case for the count. */
+#define BRINK__COUNT_ONE(e, name) +1
+enum { BRINK_DIST_COUNT = 0 BRINK_DIST_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "constant", "uniform", ... ("?" out of range). Static data, thread-safe. */
+BRINK_API const char *brink_dist_name(brink_dist dist);
 
 typedef struct brink_param {
   char *name; /* without "params." or "$" */
@@ -346,34 +359,56 @@ typedef struct brink_param {
 
 /* ---- Actors, ladders, relations, commitments, policies ---------------------------------- */
 
+/* What moves an actor: X(ENUM, "name"). */
+#define BRINK_DRIVER_MAP(X)                                                                        \
+  X(BEHAVIOURAL, "behavioural") /* chooses by the behavioural model (quantal response) */          \
+  X(POLICY, "policy")           /* driven by the policy being compared */                          \
+  X(THIRD_PARTY, "third_party") /* votes, enforces, mediates (China, Russia); no ladder choice */
 typedef enum brink_driver {
-  BRINK_DRIVER_BEHAVIOURAL, /* chooses by the behavioural model (quantal response) */
-  BRINK_DRIVER_POLICY,      /* driven by the policy being compared */
-  BRINK_DRIVER_THIRD_PARTY  /* votes, enforces, mediates (China, Russia); no ladder choice */
+#define BRINK__DRIVER_ENUM(e, name) BRINK_DRIVER_##e,
+  BRINK_DRIVER_MAP(BRINK__DRIVER_ENUM)
+#undef BRINK__DRIVER_ENUM
 } brink_driver;
+#define BRINK__COUNT_ONE(e, name) +1
+enum { BRINK_DRIVER_COUNT = 0 BRINK_DRIVER_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "behavioural", "policy", "third_party" ("?" out of range). */
+BRINK_API const char *brink_driver_name(brink_driver driver);
 
+/* Kinds of ladder action: X(ENUM, "name"). */
+#define BRINK_ACTION_KIND_MAP(X)                                                                   \
+  X(HOLD, "hold")           /* status quo, nothing new */                                          \
+  X(MILITARY, "military")   /* launches, tests, drills, exercises, deployments, clashes */         \
+  X(SANCTION, "sanction")   /* unilateral sanctions */                                             \
+  X(UNSC, "unsc")           /* proposes a UN Security Council resolution (votes follow) */         \
+  X(DIPLOMACY, "diplomacy") /* contact, talks, summit, agreement: signals willingness */           \
+  X(RESTRAINT, "restraint") /* moratorium, exercise suspension, dismantlement */                   \
+  X(MEDIATION, "mediation") /* asks a third party to mediate */
 typedef enum brink_action_kind {
-  BRINK_ACTION_HOLD,      /* status quo, nothing new */
-  BRINK_ACTION_MILITARY,  /* launches, tests, drills, exercises, deployments, clashes */
-  BRINK_ACTION_SANCTION,  /* unilateral sanctions */
-  BRINK_ACTION_UNSC,      /* proposes a UN Security Council resolution (votes follow) */
-  BRINK_ACTION_DIPLOMACY, /* contact, talks, summit, agreement: signals willingness */
-  BRINK_ACTION_RESTRAINT, /* moratorium, exercise suspension, dismantlement */
-  BRINK_ACTION_MEDIATION, /* asks a third party to mediate */
-  BRINK_ACTION_KIND_COUNT
+#define BRINK__ACTION_KIND_ENUM(e, name) BRINK_ACTION_##e,
+  BRINK_ACTION_KIND_MAP(BRINK__ACTION_KIND_ENUM)
+#undef BRINK__ACTION_KIND_ENUM
+      BRINK_ACTION_KIND_COUNT
 } brink_action_kind;
 /* "hold", "military", ... ("?" out of range). Static data, thread-safe. */
 BRINK_API const char *brink_action_kind_name(brink_action_kind kind);
 
 /* Diplomacy track levels (docs/model.md section 8). */
+/* Levels of the diplomacy track: X(ENUM, "name"). */
+#define BRINK_TRACK_MAP(X)                                                                         \
+  X(NONE, "none")                                                                                  \
+  X(CONTACT, "contact")                                                                            \
+  X(TALKS, "talks")                                                                                \
+  X(SUMMIT, "summit")                                                                              \
+  X(AGREEMENT, "agreement")
 typedef enum brink_track {
-  BRINK_TRACK_NONE,
-  BRINK_TRACK_CONTACT,
-  BRINK_TRACK_TALKS,
-  BRINK_TRACK_SUMMIT,
-  BRINK_TRACK_AGREEMENT,
-  BRINK_TRACK_COUNT
+#define BRINK__TRACK_ENUM(e, name) BRINK_TRACK_##e,
+  BRINK_TRACK_MAP(BRINK__TRACK_ENUM)
+#undef BRINK__TRACK_ENUM
+      BRINK_TRACK_COUNT
 } brink_track;
+/* "none", "contact", "talks", "summit", "agreement" ("?" out of range). */
+BRINK_API const char *brink_track_name(brink_track track);
 
 typedef struct brink_action {
   char *name;  /* unique within the actor's ladder */
@@ -518,7 +553,18 @@ typedef struct brink_policy {
   brink_srcloc loc;
 } brink_policy;
 
-typedef enum brink_time_step { BRINK_STEP_DAY, BRINK_STEP_WEEK, BRINK_STEP_MONTH } brink_time_step;
+/* The length of a step: X(ENUM, "name"). */
+#define BRINK_TIME_STEP_MAP(X) X(DAY, "day") X(WEEK, "week") X(MONTH, "month")
+typedef enum brink_time_step {
+#define BRINK__TIME_STEP_ENUM(e, name) BRINK_STEP_##e,
+  BRINK_TIME_STEP_MAP(BRINK__TIME_STEP_ENUM)
+#undef BRINK__TIME_STEP_ENUM
+} brink_time_step;
+#define BRINK__COUNT_ONE(e, name) +1
+enum { BRINK_TIME_STEP_COUNT = 0 BRINK_TIME_STEP_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "day", "week", "month" ("?" out of range). */
+BRINK_API const char *brink_time_step_name(brink_time_step step);
 
 /* Outputs a scenario can ask for (`outputs:`); the engine computes all of them anyway, the
  * list selects what the table shows. */
