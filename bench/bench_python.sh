@@ -7,12 +7,12 @@
 # so interpreter start-up and `import brink` are counted against Python. It also prints the
 # in-process time of compare() alone. The package is installed into a venv as tests/python.sh
 # does (or taken from BRINK_PYTHONPATH).
-#   BRINK_BENCH_RUNS (20000)  runs per policy     BRINK_BENCH_REPS (3)  pairs
+#   BRINK_BENCH_RUNS (20000)  runs per policy     BRINK_BENCH_REPS (5)  pairs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(cd "${BRINK_BUILD:-build}" && pwd)
 runs=${BRINK_BENCH_RUNS:-20000}
-reps=${BRINK_BENCH_REPS:-3}
+reps=${BRINK_BENCH_REPS:-5}
 threads=${BRINK_BENCH_THREADS:-2}
 python=${BRINK_PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d)
@@ -29,38 +29,49 @@ else
   py=$tmp/venv/bin/python
 fi
 export OMP_WAIT_POLICY=passive
-scenario=scenarios/korea/2022.yaml
-now() { date +%s.%N; }
-cli_times=() py_times=() inproc=()
-for ((i = 0; i < reps; i++)); do
-  t0=$(now)
-  "$build/brink" compare "$scenario" --runs "$runs" --seed 1 --threads "$threads" --quiet \
-    --format json --no-timing > "$tmp/cli.json"
-  t1=$(now)
-  "$py" - "$scenario" "$runs" "$threads" "$tmp/py.json" > "$tmp/py.txt" <<'PY'
+# One driver runs the pairs alternately and reads each process's wall and CPU time (wait4):
+# on a loaded machine CPU time (user + system) is the steadier figure; both are printed.
+"$python" - "$build/brink" "$py" "$runs" "$threads" "$reps" "$tmp" <<'PY'
+import os, statistics, subprocess, sys, time
+brink, py, runs, threads, reps, tmp = sys.argv[1:7]
+scenario = "scenarios/korea/2022.yaml"
+child = r"""
 import sys, time
 import brink
 sc = brink.load(sys.argv[1])
 t = time.perf_counter()
-r = sc.compare(runs=int(sys.argv[2]), seed=1, threads=int(sys.argv[3]))
-text = r.json()
-print("%.6f" % (time.perf_counter() - t))
+text = sc.compare(runs=int(sys.argv[2]), seed=1, threads=int(sys.argv[3])).json()
+sys.stderr.write("%.6f\n" % (time.perf_counter() - t))
 open(sys.argv[4], "w").write(text)
+"""
+
+def measure(argv, stdout):
+    t = time.perf_counter()
+    with open(stdout, "w") as out:
+        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
+    if status:
+        sys.exit("bench_python: %s failed: %s" % (argv[0], err.decode()))
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime, err.decode()
+
+rows = []
+for i in range(int(reps)):
+    c = measure([brink, "compare", scenario, "--runs", runs, "--seed", "1", "--threads", threads,
+                 "--quiet", "--format", "json", "--no-timing"], tmp + "/cli.json")
+    p = measure([py, "-c", child, scenario, runs, threads, tmp + "/py.json"], os.devnull)
+    rows.append((c[0], c[1], p[0], p[1], float(p[2].split()[-1])))
+    if open(tmp + "/cli.json").read() != open(tmp + "/py.json").read():
+        sys.exit("bench_python: Python's JSON differs from the command's")
+med = lambda k: statistics.median(r[k] for r in rows)
+ratio = lambda a, b: statistics.median(r[a] / r[b] for r in rows)
+print("compare, Korea 2022, 6 policies x %s runs, %s threads, %s alternating pairs (median)"
+      % (runs, threads, reps))
+print("  brink compare (process)         wall %7.3f s   cpu %7.3f s" % (med(0), med(1)))
+print("  Python compare (process)        wall %7.3f s   cpu %7.3f s" % (med(2), med(3)))
+print("  Python compare() + json() only  wall %7.3f s" % med(4))
+print("  ratio Python / command: wall %.4f (%+.2f%%), cpu %.4f (%+.2f%%), call alone %.4f"
+      % (ratio(2, 0), (ratio(2, 0) - 1) * 100, ratio(3, 1), (ratio(3, 1) - 1) * 100,
+         ratio(4, 0)))
+print("  (the same JSON, byte for byte, in every pair)")
 PY
-  t2=$(now)
-  cli_times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')")
-  py_times+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN {print b - a}')")
-  inproc+=("$(head -1 "$tmp/py.txt")")
-done
-# The two outputs are the same result (the command's JSON, byte for byte).
-cmp -s "$tmp/cli.json" "$tmp/py.json" || { echo "bench_python: Python's JSON differs from the command's" >&2; exit 1; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-c=$(median "${cli_times[@]}")
-p=$(median "${py_times[@]}")
-q=$(median "${inproc[@]}")
-printf 'compare, Korea 2022, 6 policies x %d runs, %d threads, median of %d\n' "$runs" "$threads" "$reps"
-awk -v c="$c" -v p="$p" -v q="$q" 'BEGIN {
-  printf "  brink compare (process)          %8.3f s\n", c
-  printf "  python brink compare (process)   %8.3f s   ratio %.4f  (overhead %+.2f%%)\n", p, p / c, (p / c - 1) * 100
-  printf "  python compare() + json() alone  %8.3f s   ratio %.4f  (overhead %+.2f%%)\n", q, q / c, (q / c - 1) * 100
-}'
