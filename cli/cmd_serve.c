@@ -301,7 +301,7 @@ static void run_job(server *s, job *j) {
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
                                   (const char *const *)req->overrides, req->n_overrides, 0, NULL};
   if ((st = brink_summary_json(ctx, summary, &meta, &json))) goto done;
-  st = brink_summary_csv(ctx, summary, &csv);
+  st = brink_summary_csv(ctx, summary, &meta, &csv);
 done:
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_status_str(st));

@@ -55,7 +55,9 @@ int main(int argc, char **argv) {
     options.n_policies = scenario->n_policies;
     st = brink_engine_run(ctx, model, &options, &summary);
   }
-  if (!st) st = brink_summary_csv(ctx, summary, &out);
+  /* The scenario file and the overrides go into every row, as the command writes them. */
+  brink_output_meta meta = {argv[1], overrides, argc > 4 ? (size_t)(argc - 4) : 0, 0, NULL};
+  if (!st) st = brink_summary_csv(ctx, summary, &meta, &out);
   if (st) {
     fprintf(stderr, "%s: %s\n", argv[0], brink_ctx_errmsg(ctx));
     goto done;

@@ -82,7 +82,8 @@ typedef struct brink_output_meta {
 } brink_output_meta;
 brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
                                 const brink_output_meta *meta, brink_buf *out);
-brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
+brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s,
+                               const brink_output_meta *meta, brink_buf *out);
 brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
 
 /* Forecasts and scores */

@@ -129,11 +129,14 @@ typedef struct brink_output_meta {
   const char *posterior_file; /* the --posterior sample used, or NULL (priors) */
 } brink_output_meta;
 
-/* Writes the result as JSON (docs/output.md), a CSV table (one row per policy), or a
- * human-readable table with units, run counts and intervals. */
+/* Writes the result as JSON (docs/output.md), a tidy CSV table (one row per policy, each row
+ * carrying the scenario, its file, the overrides joined by ';', seed, generator, runs, horizon
+ * and confidence; numbers in the shortest form that reads back to the same double), or a
+ * human-readable table with units, run counts and intervals. meta may be NULL. */
 BRINK_API brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
                                           const brink_output_meta *meta, brink_buf *out);
-BRINK_API brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
+BRINK_API brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s,
+                                         const brink_output_meta *meta, brink_buf *out);
 BRINK_API brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
 
 #ifdef __cplusplus

@@ -69,9 +69,12 @@ class Context:
         """An Owned handle that calls free(ptr) before the context goes."""
         return Owned(self, ptr, free)
 
+    # Held here: at interpreter exit module globals may be gone before the last __del__ runs.
+    _ctx_free = lib.brink_ctx_free
+
     def _maybe_free(self):
         if self._dead and self._children == 0 and self.ptr is not None:
-            lib.brink_ctx_free(self.ptr)
+            self._ctx_free(self.ptr)
             self.ptr = None
 
     def __del__(self):

@@ -2,7 +2,6 @@
 """The result of a comparison: the library's JSON (docs/output.md), its CSV and table, and
 tidy pandas frames made from that JSON."""
 import collections
-import datetime
 import json
 
 from brink import _core
@@ -31,24 +30,6 @@ _SUMMARY = [
 ]
 
 
-def _step_dates(start, step, n):
-    """First day of each of n steps from start (ISO date), or Nones."""
-    if not start:
-        return [None] * n
-    d0 = datetime.date.fromisoformat(start)
-    if step == "day":
-        return [d0 + datetime.timedelta(days=t) for t in range(n)]
-    if step == "week":
-        return [d0 + datetime.timedelta(weeks=t) for t in range(n)]
-    out = []
-    for t in range(n):  # months: the same day of month, clipped to the month's end
-        y, m = divmod(d0.month - 1 + t, 12)
-        year, month = d0.year + y, m + 1
-        nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
-        out.append(datetime.date(year, month, min(d0.day, (nxt - datetime.timedelta(days=1)).day)))
-    return out
-
-
 class Result:
     """Outcomes of the compared policies, with intervals and run counts. .json() is the text
     `brink compare --format json` writes for the same scenario, overrides, seed and runs."""
@@ -72,9 +53,8 @@ class Result:
         """Wall time of the runs."""
         return float(self._summary.seconds)
 
-    def json(self, timing=False):
-        """The result as JSON (docs/output.md); timing=False leaves out the timing object,
-        as --no-timing does, so equal seeds give equal text."""
+    def _meta(self, timing):
+        """brink_output_meta for the writers, and the buffers it points into."""
         sc = self.scenario
         keep = [ffi.new("char[]", o.encode()) for o in sc.overrides]
         argv = ffi.new("const char *[]", keep + [ffi.NULL])
@@ -83,13 +63,21 @@ class Result:
         meta = ffi.new("brink_output_meta *", {
             "scenario_file": path, "overrides": argv, "n_overrides": len(keep),
             "with_timing": 1 if timing else 0, "posterior_file": post})
-        ctx = sc._ctx
+        return meta, (keep, argv, path, post)
+
+    def json(self, timing=False):
+        """The result as JSON (docs/output.md); timing=False leaves out the timing object,
+        as --no-timing does, so equal seeds give equal text."""
+        meta, _keep = self._meta(timing)
+        ctx = self.scenario._ctx
         return ctx.text(lambda buf: lib.brink_summary_json(ctx.ptr, self._summary, meta, buf))
 
     def csv(self):
-        """One row per policy, as `brink compare --format csv`."""
+        """One row per policy with scenario, overrides, seed and runs, as `brink compare
+        --format csv`."""
+        meta, _keep = self._meta(False)
         ctx = self.scenario._ctx
-        return ctx.text(lambda buf: lib.brink_summary_csv(ctx.ptr, self._summary, buf))
+        return ctx.text(lambda buf: lib.brink_summary_csv(ctx.ptr, self._summary, meta, buf))
 
     def table(self):
         """The human-readable table of `brink compare`."""
@@ -165,10 +153,8 @@ class Result:
     def _curve_rows(d):
         rows = []
         for p in d["policies"]:
-            curve = p["p_armed_conflict_curve"]
-            dates = _step_dates(d.get("start"), d.get("step"), len(curve))
-            for t, (c, date) in enumerate(zip(curve, dates)):
-                rows.append({"policy": p["name"], "step": t, "date": date,
+            for c in p["p_armed_conflict_curve"]:  # each point names its step and date
+                rows.append({"policy": p["name"], "step": c["step"], "date": c.get("date"),
                              "metric": "p_armed_conflict", "estimate": c["mean"], "lo": c["lo"],
                              "hi": c["hi"]})
         return rows
@@ -181,7 +167,7 @@ class Result:
             if not tension:
                 continue
             qs = tension["quantiles"]
-            dates = _step_dates(d.get("start"), d.get("step"), len(tension["steps"]))
+            dates = [c.get("date") for c in p["p_armed_conflict_curve"]]
             for t, (values, date) in enumerate(zip(tension["steps"], dates)):
                 for q, v in zip(qs, values):
                     rows.append({"policy": p["name"], "step": t, "date": date, "quantile": q,

@@ -21,8 +21,16 @@ def test_json_is_the_commands_byte_for_byte():
                    "--set", "params.dprk_greed=0.8", "--format", "json", "--no-timing",
                    "--quiet")
     assert result.json() == expected
-    assert result.csv() == cli("compare", KOREA, "--runs", "400", "--seed", "11",
-                               "--set", "params.dprk_greed=0.8", "--format", "csv", "--quiet")
+    csv = result.csv()
+    assert csv == cli("compare", KOREA, "--runs", "400", "--seed", "11",
+                      "--set", "params.dprk_greed=0.8", "--format", "csv", "--quiet")
+    # tidy: every row names the scenario, its overrides, seed and runs
+    header, first = csv.splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(",")))
+    assert (row["scenario"], row["overrides"], row["seed"], row["runs"]) == (
+        "korea-2022", "params.dprk_greed=0.8", "11", "400")
+    data = json.loads(expected)
+    assert float(row["p_armed_conflict"]) == data["policies"][0]["p_armed_conflict"]["mean"]
 
 
 def test_policy_subset_and_frames_carry_the_commands_numbers():

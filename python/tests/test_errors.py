@@ -71,3 +71,14 @@ def test_allocation_failures_raise_cleanly():
         _core._set_fail_after(0)
     assert failures >= 39
     assert brink.load(KOREA).compare(runs=30, seed=2, threads=1).json() == expected
+
+
+def test_clean_interpreter_exit(tmp_path):
+    """Objects alive at exit are freed in order (scenario, summary, store before their
+    context) without errors, even after the module globals are gone."""
+    import sys
+    code = ("import brink; sc = brink.load(%r); r = sc.compare(runs=20, threads=1); "
+            "st = brink.events.Store(%r); cycle = [sc, r]; cycle.append(cycle)"
+            % (KOREA, str(tmp_path / "e.db")))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stderr == ""
