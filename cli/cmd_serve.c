@@ -650,26 +650,6 @@ static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brin
   return ret;
 }
 
-/* The prior's mean, the value an override starts from in the page. */
-static double prior_mean(const brink_param *p) {
-  switch (p->dist) {
-  case BRINK_DIST_CONSTANT:
-    return p->value;
-  case BRINK_DIST_UNIFORM:
-    return 0.5 * (p->a + p->b);
-  case BRINK_DIST_NORMAL:
-  case BRINK_DIST_TRUNCNORMAL:
-    return p->a;
-  case BRINK_DIST_BETA:
-    return p->a / (p->a + p->b);
-  default: {
-    double m = 0;
-    for (size_t i = 0; i < p->n_choices; i++) m += p->choices[i] * p->weights[i];
-    return m;
-  }
-  }
-}
-
 static void put_num(brink_buf *b, double v) {
   if (v == v && v < HUGE_VAL && v > -HUGE_VAL)
     brink_buf_json_number(b, v);
@@ -717,7 +697,7 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
     brink_buf_puts(&b, ", \"hi\": ");
     put_num(&b, p->hi);
     brink_buf_puts(&b, ", \"mean\": ");
-    put_num(&b, prior_mean(p));
+    put_num(&b, brink_param_prior_mean(p));
     brink_buf_puts(&b, ", \"unit\": ");
     brink_buf_json_string(&b, p->unit ? p->unit : "");
     brink_buf_puts(&b, ", \"doc\": ");

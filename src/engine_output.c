@@ -92,26 +92,7 @@ static void write_param(writer *w, const brink_param *p) {
 /* The value a scenario number stands for in outputs: the constant, or its parameter's prior
  * mean (the intensity of an action given as $param is not 0). */
 static double prior_mean(const brink_scenario *sc, brink_value v) {
-  if (v.param < 0) return v.constant;
-  const brink_param *p = &sc->params[v.param];
-  switch (p->dist) {
-  case BRINK_DIST_CONSTANT:
-    return p->value;
-  case BRINK_DIST_UNIFORM:
-    return 0.5 * (p->a + p->b);
-  case BRINK_DIST_NORMAL:
-    return p->a;
-  case BRINK_DIST_TRUNCNORMAL:
-    return p->a < p->lo ? p->lo : p->a > p->hi ? p->hi : p->a; /* the mode, within bounds */
-  case BRINK_DIST_BETA:
-    return p->a / (p->a + p->b);
-  case BRINK_DIST_CHOICE: {
-    double m = 0.0;
-    for (size_t i = 0; i < p->n_choices; i++) m += p->weights[i] * p->choices[i];
-    return m;
-  }
-  }
-  return 0.0;
+  return v.param < 0 ? v.constant : brink_param_prior_mean(&sc->params[v.param]);
 }
 
 static brink_estimate mean_of(const brink_summary *s, double sum, double sq) {

@@ -60,6 +60,27 @@ const char *const brink__time_step_names[BRINK_TIME_STEP_COUNT] = {
 const char *brink_dist_name(brink_dist dist) {
   return (unsigned)dist < BRINK_DIST_COUNT ? brink__dist_names[dist] : "?";
 }
+double brink_param_prior_mean(const brink_param *p) {
+  switch (p->dist) {
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return 0.5 * (p->a + p->b);
+  case BRINK_DIST_NORMAL:
+    return p->a;
+  case BRINK_DIST_TRUNCNORMAL:
+    return p->a < p->lo ? p->lo : p->a > p->hi ? p->hi : p->a; /* the mode, within bounds */
+  case BRINK_DIST_BETA:
+    return p->a / (p->a + p->b);
+  case BRINK_DIST_CHOICE: {
+    double m = 0.0;
+    for (size_t i = 0; i < p->n_choices; i++) m += p->weights[i] * p->choices[i];
+    return m;
+  }
+  }
+  return 0.0;
+}
+
 const char *brink_driver_name(brink_driver driver) {
   return (unsigned)driver < BRINK_DRIVER_COUNT ? brink__driver_names[driver] : "?";
 }

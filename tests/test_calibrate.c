@@ -54,7 +54,7 @@ static void test_count_rows(void) {
   CHECK_INT(brink_calib_count_rows(ctx, "tests/data/calibrate/none.tsv", "date", "class", bm, 1,
                                    2013, &n, NULL, NULL),
             BRINK_EIO);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot read 'tests/data/calibrate/none.tsv'");
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot open 'tests/data/calibrate/none.tsv'");
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }

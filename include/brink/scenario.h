@@ -357,6 +357,11 @@ typedef struct brink_param {
   brink_srcloc loc;
 } brink_param;
 
+/* The prior's central value: the constant, the mean (uniform, normal, beta, choice), or for a
+ * truncated normal its mode (the mean clipped to [lo, hi]). What outputs show for a parameter
+ * and where an override starts from. */
+BRINK_API double brink_param_prior_mean(const brink_param *param);
+
 /* ---- Actors, ladders, relations, commitments, policies ---------------------------------- */
 
 /* What moves an actor: X(ENUM, "name"). */
