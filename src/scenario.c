@@ -502,30 +502,25 @@ static void read_params(conv *c, const ynode *map) {
       if (dist < 0) continue;
     }
     p->dist = (brink_dist)dist;
-    static const char *const keys_by_dist[][8] = {
-        {"value", "doc", "unit"},
-        {"dist", "lo", "hi", "doc", "unit"},
-        {"dist", "mean", "sd", "doc", "unit"},
-        {"dist", "mean", "sd", "lo", "hi", "doc", "unit"},
-        {"dist", "a", "b", "doc", "unit"},
-        {"dist", "values", "weights", "doc", "unit"},
-    };
-    static const size_t n_by_dist[] = {3, 5, 5, 7, 5, 5};
+    /* The keys a distribution takes come from its row of BRINK_DIST_MAP. */
+    const char *allowed[8];
+    size_t n_allowed = 0, first = dist == BRINK_DIST_CONSTANT ? 0 : 1;
+    if (first) allowed[n_allowed++] = "dist";
+    for (size_t k = 0; k < 4 && brink_dist_key((brink_dist)dist, k); k++)
+      allowed[n_allowed++] = brink_dist_key((brink_dist)dist, k);
+    allowed[n_allowed++] = "doc";
+    allowed[n_allowed++] = "unit";
     snprintf(where, sizeof where, "parameter '%s' (%s)", key->text, brink__dist_names[dist]);
-    check_keys(c, v, where, keys_by_dist[dist], n_by_dist[dist], -1);
+    check_keys(c, v, where, allowed, n_allowed, -1);
     const ynode *doc = get(v, "doc"), *unit = get(v, "unit");
     if (doc) p->doc = text_value(c, doc, "'doc'");
     if (unit) p->unit = text_value(c, unit, "'unit'");
-    /* The numbers each distribution needs, in the order of keys_by_dist. */
+    /* The numbers each distribution needs, in the order of its keys. */
     double num[4] = {0, 0, 0, 0};
     int ok = 1;
-    size_t first = dist == BRINK_DIST_CONSTANT ? 0 : 1;
-    size_t n_num = dist == BRINK_DIST_CONSTANT      ? 1
-                   : dist == BRINK_DIST_TRUNCNORMAL ? 4
-                   : dist == BRINK_DIST_CHOICE      ? 0
-                                                    : 2;
+    size_t n_num = brink_dist_arity((brink_dist)dist);
     for (size_t k = 0; k < n_num; k++) {
-      const char *name = keys_by_dist[dist][first + k];
+      const char *name = brink_dist_key((brink_dist)dist, k);
       const ynode *nv = get(v, name);
       if (!nv) {
         err(c, v, "missing '%s' in %s: expected a number", name, where);

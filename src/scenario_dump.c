@@ -87,58 +87,26 @@ static const char *const output_names[] = {BRINK_OUTPUTS(NAME_OF)};
 
 static void dump_param(out *o, const brink_param *p) {
   putf(o, "  %s:\n", p->name);
-  if (p->dist == BRINK_DIST_CONSTANT) {
-    put(o, "    value: ");
-    num(o, p->value);
-    put(o, "\n");
-  } else {
-    putf(o, "    dist: %s\n", brink_dist_name(p->dist));
-    switch (p->dist) {
-    case BRINK_DIST_UNIFORM:
-      put(o, "    lo: ");
-      num(o, p->a);
-      put(o, "\n    hi: ");
-      num(o, p->b);
-      put(o, "\n");
-      break;
-    case BRINK_DIST_NORMAL:
-    case BRINK_DIST_TRUNCNORMAL:
-      put(o, "    mean: ");
-      num(o, p->a);
-      put(o, "\n    sd: ");
-      num(o, p->b);
-      put(o, "\n");
-      if (p->dist == BRINK_DIST_TRUNCNORMAL) {
-        put(o, "    lo: ");
-        num(o, p->lo);
-        put(o, "\n    hi: ");
-        num(o, p->hi);
-        put(o, "\n");
-      }
-      break;
-    case BRINK_DIST_BETA:
-      put(o, "    a: ");
-      num(o, p->a);
-      put(o, "\n    b: ");
-      num(o, p->b);
-      put(o, "\n");
-      break;
-    case BRINK_DIST_CHOICE:
-      put(o, "    values: [");
-      for (size_t i = 0; i < p->n_choices; i++) {
-        if (i) put(o, ", ");
-        num(o, p->choices[i]);
-      }
-      put(o, "]\n    weights: [");
-      for (size_t i = 0; i < p->n_choices; i++) {
-        if (i) put(o, ", ");
-        num(o, p->weights[i]);
-      }
-      put(o, "]\n");
-      break;
-    default:
-      break;
+  if (p->dist != BRINK_DIST_CONSTANT) putf(o, "    dist: %s\n", brink_dist_name(p->dist));
+  if (p->dist == BRINK_DIST_CHOICE) {
+    put(o, "    values: [");
+    for (size_t i = 0; i < p->n_choices; i++) {
+      if (i) put(o, ", ");
+      num(o, p->choices[i]);
     }
+    put(o, "]\n    weights: [");
+    for (size_t i = 0; i < p->n_choices; i++) {
+      if (i) put(o, ", ");
+      num(o, p->weights[i]);
+    }
+    put(o, "]\n");
+  }
+  /* The numbers under their keys (BRINK_DIST_MAP): value, or (a, b, lo, hi) in order. */
+  const double values[4] = {p->dist == BRINK_DIST_CONSTANT ? p->value : p->a, p->b, p->lo, p->hi};
+  for (size_t k = 0; k < brink_dist_arity(p->dist); k++) {
+    putf(o, "    %s: ", brink_dist_key(p->dist, k));
+    num(o, values[k]);
+    put(o, "\n");
   }
   if (p->unit) {
     put(o, "    unit: ");

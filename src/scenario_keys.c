@@ -48,7 +48,12 @@ const char *brink_scenario_section_name(brink_key_section section) {
 /* The names of the enumerations, each from its one X-macro list in brink/scenario.h; the
  * loader accepts exactly these words (src/scenario.c). */
 #define NAME_OF_ENUM(e, name) name,
-const char *const brink__dist_names[BRINK_DIST_COUNT] = {BRINK_DIST_MAP(NAME_OF_ENUM)};
+#define DIST_NAME(e, name, ...) name,
+const char *const brink__dist_names[BRINK_DIST_COUNT] = {BRINK_DIST_MAP(DIST_NAME)};
+#define DIST_ARITY(e, name, n, ...) n,
+static const size_t dist_arity[BRINK_DIST_COUNT] = {BRINK_DIST_MAP(DIST_ARITY)};
+#define DIST_KEYS(e, name, n, k0, k1, k2, k3) {k0, k1, k2, k3},
+static const char *const dist_keys[BRINK_DIST_COUNT][4] = {BRINK_DIST_MAP(DIST_KEYS)};
 const char *const brink__driver_names[BRINK_DRIVER_COUNT] = {BRINK_DRIVER_MAP(NAME_OF_ENUM)};
 const char *const brink__action_kind_names[BRINK_ACTION_KIND_COUNT] = {
     BRINK_ACTION_KIND_MAP(NAME_OF_ENUM)};
@@ -59,6 +64,12 @@ const char *const brink__time_step_names[BRINK_TIME_STEP_COUNT] = {
 
 const char *brink_dist_name(brink_dist dist) {
   return (unsigned)dist < BRINK_DIST_COUNT ? brink__dist_names[dist] : "?";
+}
+size_t brink_dist_arity(brink_dist dist) {
+  return (unsigned)dist < BRINK_DIST_COUNT ? dist_arity[dist] : 0;
+}
+const char *brink_dist_key(brink_dist dist, size_t k) {
+  return (unsigned)dist < BRINK_DIST_COUNT && k < 4 ? dist_keys[dist][k] : NULL;
 }
 double brink_param_prior_mean(const brink_param *p) {
   switch (p->dist) {

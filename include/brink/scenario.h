@@ -323,25 +323,31 @@ typedef struct brink_value {
 
 /* Enumerations with names: one X-macro list each makes the enum, the name function and the
  * names the scenario reader accepts (libuv's UV_ERRNO_MAP). */
-/* Distributions of a parameter: X(ENUM, "name"). */
+/* Distributions of a parameter, the one table of them: X(ENUM, "name", N, keys), keys being
+ * the N numbers a scenario file gives, stored in brink_param's (a, b, lo, hi) in that order
+ * (value for CONSTANT; CHOICE lists values and weights). */
 #define BRINK_DIST_MAP(X)                                                                          \
-  X(CONSTANT, "constant")                                                                          \
-  X(UNIFORM, "uniform")         /* a = lo, b = hi */                                               \
-  X(NORMAL, "normal")           /* a = mean, b = sd */                                             \
-  X(TRUNCNORMAL, "truncnormal") /* a = mean, b = sd, truncated to [lo, hi] */                      \
-  X(BETA, "beta")               /* a = alpha, b = beta, on [0, 1] */                               \
-  X(CHOICE, "choice")           /* choices[i] with probability weights[i] (normalised) */
+  X(CONSTANT, "constant", 1, "value", NULL, NULL, NULL)                                            \
+  X(UNIFORM, "uniform", 2, "lo", "hi", NULL, NULL)           /* a = lo, b = hi */                  \
+  X(NORMAL, "normal", 2, "mean", "sd", NULL, NULL)           /* a = mean, b = sd */                \
+  X(TRUNCNORMAL, "truncnormal", 4, "mean", "sd", "lo", "hi") /* truncated to [lo, hi] */           \
+  X(BETA, "beta", 2, "a", "b", NULL, NULL)                   /* a = alpha, b = beta, on [0, 1] */  \
+  X(CHOICE, "choice", 0, "values", "weights", NULL, NULL)    /* choices[i] with weights[i] */
 typedef enum brink_dist {
-#define BRINK__DIST_ENUM(e, name) BRINK_DIST_##e,
+#define BRINK__DIST_ENUM(e, name, ...) BRINK_DIST_##e,
   BRINK_DIST_MAP(BRINK__DIST_ENUM)
 #undef BRINK__DIST_ENUM
 } brink_dist;
 /* Outside the enum, so that switches over it need no case for the count. */
-#define BRINK__COUNT_ONE(e, name) +1
+#define BRINK__COUNT_ONE(e, name, ...) +1
 enum { BRINK_DIST_COUNT = 0 BRINK_DIST_MAP(BRINK__COUNT_ONE) };
 #undef BRINK__COUNT_ONE
 /* "constant", "uniform", ... ("?" out of range). Static data, thread-safe. */
 BRINK_API const char *brink_dist_name(brink_dist dist);
+/* How many numbers the distribution takes (0 for CHOICE, 0 out of range), and the scenario key
+ * of number k ("mean" for k = 0 of NORMAL; "values", "weights" for CHOICE), or NULL. */
+BRINK_API size_t brink_dist_arity(brink_dist dist);
+BRINK_API const char *brink_dist_key(brink_dist dist, size_t k);
 
 typedef struct brink_param {
   char *name; /* without "params." or "$" */
