@@ -67,8 +67,6 @@ static void on_event(void *ud, uint32_t step, const char *text) {
   }
 }
 
-static const char *const track_words[] = {"none", "contact", "talks", "summit", "agreement"};
-
 static void on_step(void *ud, const brink_step_view *v) {
   trace *tr = ud;
   const brink_scenario *sc = tr->sc;
@@ -82,8 +80,8 @@ static void on_step(void *ud, const brink_step_view *v) {
                                 v->actions[i] >= 0 ? sc->actors[i].ladder[v->actions[i]].name : "",
                                 v->readiness[i]);
     if (!tr->st)
-      tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", track_words[v->track], v->tension,
-                                v->incident, v->clash, v->war);
+      tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", brink_track_name(v->track),
+                                v->tension, v->incident, v->clash, v->war);
     for (size_t i = 0; i < tr->events_len && !tr->st; i++)
       tr->st = brink_buf_puts(tr->out, tr->events[i] == '"' ? "\"\"" : (char[]){tr->events[i], 0});
     if (!tr->st) tr->st = brink_buf_puts(tr->out, "\"\n");
