@@ -10,7 +10,7 @@ else
   WERROR ?= ON
 endif
 
-.PHONY: all build deps run serve test test-release test-asan bench fuzz fuzz-long format clean
+.PHONY: all build deps run serve test test-release test-asan bench fuzz fuzz-long format clean install
 
 all: build
 
@@ -46,6 +46,12 @@ test-asan: build-asan/Makefile
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-fontconfig.supp \
 	  BRINK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+
+# The command, libbrink.a, libbrink.so, the headers and brink.pc under PREFIX (default
+# /usr/local); DESTDIR stages the tree elsewhere, as package builds do.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR=$(DESTDIR) cmake --install build --prefix $(PREFIX)
 
 bench: deps build
 	@bash bench/run.sh

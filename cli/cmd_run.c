@@ -272,7 +272,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     for (int k = 0; out_dir && k < 3 && !st && rc < 0; k++) {
       brink_buf_reset(&buf);
       st = k == 0   ? brink_buf_append(&buf, json.data, json.len)
-           : k == 1 ? brink_summary_csv(ctx, summary, &buf)
+           : k == 1 ? brink_summary_csv(ctx, summary, &meta, &buf)
                     : brink_summary_table(ctx, summary, &buf);
       char path[4096];
       snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
@@ -299,7 +299,7 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   if (!strcmp(format, "json"))
     st = brink_summary_json(ctx, summary, &meta, &buf);
   else if (!strcmp(format, "csv"))
-    st = brink_summary_csv(ctx, summary, &buf);
+    st = brink_summary_csv(ctx, summary, &meta, &buf);
   else
     st = brink_summary_table(ctx, summary, &buf);
   if (st) {

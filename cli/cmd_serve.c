@@ -301,7 +301,7 @@ static void run_job(server *s, job *j) {
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
                                   (const char *const *)req->overrides, req->n_overrides, 0, NULL};
   if ((st = brink_summary_json(ctx, summary, &meta, &json))) goto done;
-  st = brink_summary_csv(ctx, summary, &csv);
+  st = brink_summary_csv(ctx, summary, &meta, &csv);
 done:
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_status_str(st));
@@ -650,29 +650,6 @@ static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brin
   return ret;
 }
 
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
-
-/* The prior's mean, the value an override starts from in the page. */
-static double prior_mean(const brink_param *p) {
-  switch (p->dist) {
-  case BRINK_DIST_CONSTANT:
-    return p->value;
-  case BRINK_DIST_UNIFORM:
-    return 0.5 * (p->a + p->b);
-  case BRINK_DIST_NORMAL:
-  case BRINK_DIST_TRUNCNORMAL:
-    return p->a;
-  case BRINK_DIST_BETA:
-    return p->a / (p->a + p->b);
-  default: {
-    double m = 0;
-    for (size_t i = 0; i < p->n_choices; i++) m += p->choices[i] * p->weights[i];
-    return m;
-  }
-  }
-}
-
 static void put_num(brink_buf *b, double v) {
   if (v == v && v < HUGE_VAL && v > -HUGE_VAL)
     brink_buf_json_number(b, v);
@@ -711,7 +688,7 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
     const brink_param *p = &sc->params[i];
     brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
     brink_buf_json_string(&b, p->name);
-    brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", dist_names[p->dist]);
+    brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", brink_dist_name(p->dist));
     put_num(&b, p->dist == BRINK_DIST_CONSTANT ? p->value : p->a);
     brink_buf_puts(&b, ", \"b\": ");
     put_num(&b, p->b);
@@ -720,7 +697,7 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
     brink_buf_puts(&b, ", \"hi\": ");
     put_num(&b, p->hi);
     brink_buf_puts(&b, ", \"mean\": ");
-    put_num(&b, prior_mean(p));
+    put_num(&b, brink_param_prior_mean(p));
     brink_buf_puts(&b, ", \"unit\": ");
     brink_buf_json_string(&b, p->unit ? p->unit : "");
     brink_buf_puts(&b, ", \"doc\": ");

@@ -66,8 +66,6 @@ int cli_make_dir(const cli_spec *spec, const char *dir) {
   return -1;
 }
 
-static const char *const step_units[] = {"day", "week", "month"};
-
 int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
       {"param", "PATH=LO:HI[:N]",
@@ -219,7 +217,7 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
                     seed,
                     confidence,
                     horizon ? (uint32_t)horizon : sc->horizon,
-                    step_units[sc->step],
+                    brink_time_step_name(sc->step),
                     n_points,
                     values,
                     stats};

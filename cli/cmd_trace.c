@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "brink/events.h"
 #include "brink/model.h"
 #include "brink/scenario.h"
 #include "cli.h"
@@ -18,54 +19,30 @@ typedef struct trace {
   size_t events_len;
 } trace;
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int32_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int32_t z, int *y, int *m, int *d) {
-  z += 719468;
-  int era = (z >= 0 ? z : z - 146096) / 146097;
-  int doe = z - era * 146097;
-  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp + (mp < 10 ? 3 : -9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* "2023-W14" for weeks (ISO 8601), "2023-04-03" for days, "2023-04" for months, else "step 14". */
+/* "2023-W14" for weeks (ISO 8601), "2023-04-03" for days, "2023-04" for months, else "step 14".
+ * Dates come from the library's calendar (brink/events.h). */
 static void step_label(const trace *tr, uint32_t step, char *label, size_t n) {
   if (tr->start_days < 0) {
     snprintf(label, n, "step %u", step);
     return;
   }
-  int y, m, d;
+  int32_t start = brink_event_date_from_days(tr->start_days);
   switch (tr->sc->step) {
-  case BRINK_STEP_DAY:
-    civil_from_days(tr->start_days + (int32_t)step, &y, &m, &d);
-    snprintf(label, n, "%04d-%02d-%02d", y, m, d);
+  case BRINK_STEP_DAY: {
+    int32_t d = brink_event_date_from_days(tr->start_days + (int64_t)step);
+    snprintf(label, n, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
     break;
-  case BRINK_STEP_MONTH:
-    civil_from_days(tr->start_days, &y, &m, &d);
-    m += (int)step;
-    y += (m - 1) / 12;
-    m = (m - 1) % 12 + 1;
-    snprintf(label, n, "%04d-%02d", y, m);
+  }
+  case BRINK_STEP_MONTH: {
+    int m = (int)(start / 100 % 100) + (int)step;
+    snprintf(label, n, "%04d-%02d", (int)(start / 10000) + (m - 1) / 12, (m - 1) % 12 + 1);
     break;
+  }
   default: {
-    int32_t day = tr->start_days + 7 * (int32_t)step;
-    int32_t weekday = ((day % 7) + 7 + 3) % 7; /* 0 = Monday; 1970-01-01 was a Thursday */
-    int32_t thursday = day - weekday + 3;      /* ISO year is the Thursday's year */
-    civil_from_days(thursday, &y, &m, &d);
-    int32_t week = (thursday - days_from_civil(y, 1, 1)) / 7 + 1;
-    snprintf(label, n, "%04d-W%02d", y, week);
+    int iso_year, week;
+    brink_event_iso_week(brink_event_date_from_days(tr->start_days + 7 * (int64_t)step), &iso_year,
+                         &week);
+    snprintf(label, n, "%04d-W%02d", iso_year, week);
   }
   }
 }
@@ -90,8 +67,6 @@ static void on_event(void *ud, uint32_t step, const char *text) {
   }
 }
 
-static const char *const track_words[] = {"none", "contact", "talks", "summit", "agreement"};
-
 static void on_step(void *ud, const brink_step_view *v) {
   trace *tr = ud;
   const brink_scenario *sc = tr->sc;
@@ -105,8 +80,8 @@ static void on_step(void *ud, const brink_step_view *v) {
                                 v->actions[i] >= 0 ? sc->actors[i].ladder[v->actions[i]].name : "",
                                 v->readiness[i]);
     if (!tr->st)
-      tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", track_words[v->track], v->tension,
-                                v->incident, v->clash, v->war);
+      tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", brink_track_name(v->track),
+                                v->tension, v->incident, v->clash, v->war);
     for (size_t i = 0; i < tr->events_len && !tr->st; i++)
       tr->st = brink_buf_puts(tr->out, tr->events[i] == '"' ? "\"\"" : (char[]){tr->events[i], 0});
     if (!tr->st) tr->st = brink_buf_puts(tr->out, "\"\n");
@@ -181,9 +156,9 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   trace tr = {sc, format, &out, -1, 0, BRINK_OK, "", 0};
-  int y, m, d;
-  if (sc->start && sscanf(sc->start, "%4d-%2d-%2d", &y, &m, &d) == 3)
-    tr.start_days = days_from_civil(y, m, d);
+  int32_t start;
+  if (sc->start && !brink_event_date_parse(sc->start, strlen(sc->start), &start))
+    tr.start_days = (int32_t)brink_event_date_days(start);
   if (!strcmp(format, "csv")) {
     brink_buf_puts(&out, "step,label");
     for (size_t i = 0; i < sc->n_actors; i++)

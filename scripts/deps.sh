@@ -18,6 +18,8 @@ packages=(
   nodejs npm                             # browser tests (puppeteer-core from tests/browser)
   zip                                    # test fixtures in .zip packaging
   openmpi-bin libopenmpi-dev             # optional: mpirun for sweeps across processes
+  python3-dev python3-venv python3-setuptools  # the Python package (python/): build, venv test
+  python3-cffi python3-pandas python3-pytest python3-matplotlib  # its bindings, frames, tests, example
 )
 missing=()
 for p in "${packages[@]}"; do

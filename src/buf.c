@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The bounded text buffer: every piece of text the library builds goes through it. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,15 +142,21 @@ brink_status brink_buf_detach(brink_buf *buf, char **out) {
   return BRINK_OK;
 }
 
+/* The one whole-file reader of the library (records, results, posteriors, Hawkes data, ...). */
 brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out) {
   FILE *f = fopen(path, "rb");
-  if (!f) return brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
+  if (!f) return brink__fail(ctx, BRINK_EIO, "cannot open '%s': %s", path, strerror(errno));
   brink_status st = BRINK_OK;
-  char chunk[8192];
+  char chunk[16384];
   size_t n;
   while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0) st = brink_buf_append(out, chunk, n);
-  if (!st && ferror(f)) st = brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
+  if (!st && ferror(f))
+    st = brink__fail(ctx, BRINK_EIO, "cannot read '%s': %s", path,
+                     errno == EISDIR ? "is a directory" : strerror(errno));
   fclose(f);
-  if (st == BRINK_ELIMIT) st = brink__fail(ctx, BRINK_ELIMIT, "'%s' is too large", path);
+  if (st == BRINK_ELIMIT)
+    st = brink__fail(ctx, BRINK_ELIMIT, "'%s' is larger than %zu bytes", path, out->max);
+  else if (st == BRINK_ENOMEM)
+    st = brink__fail(ctx, BRINK_ENOMEM, "'%s': out of memory", path);
   return st;
 }

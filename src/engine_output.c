@@ -4,13 +4,11 @@
 #include <string.h>
 
 #include "brink/engine.h"
+#include "brink/events.h"
 #include "brink/rng.h"
 #include "internal.h"
 
 static const double tension_q[BRINK_TENSION_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
-static const char *const step_names[] = {"day", "week", "month"};
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
 
 static uint32_t steps_per_year(const brink_scenario *sc) {
   return sc->step == BRINK_STEP_DAY ? 365 : sc->step == BRINK_STEP_WEEK ? 52 : 12;
@@ -53,7 +51,7 @@ static void write_param(writer *w, const brink_param *p) {
   w_raw(w, "{\"name\": ");
   w_str(w, p->name);
   w_raw(w, ", \"dist\": ");
-  w_str(w, dist_names[p->dist]);
+  w_str(w, brink_dist_name(p->dist));
   switch (p->dist) {
   case BRINK_DIST_CONSTANT:
     w_raw(w, ", \"value\": ");
@@ -94,26 +92,7 @@ static void write_param(writer *w, const brink_param *p) {
 /* The value a scenario number stands for in outputs: the constant, or its parameter's prior
  * mean (the intensity of an action given as $param is not 0). */
 static double prior_mean(const brink_scenario *sc, brink_value v) {
-  if (v.param < 0) return v.constant;
-  const brink_param *p = &sc->params[v.param];
-  switch (p->dist) {
-  case BRINK_DIST_CONSTANT:
-    return p->value;
-  case BRINK_DIST_UNIFORM:
-    return 0.5 * (p->a + p->b);
-  case BRINK_DIST_NORMAL:
-    return p->a;
-  case BRINK_DIST_TRUNCNORMAL:
-    return p->a < p->lo ? p->lo : p->a > p->hi ? p->hi : p->a; /* the mode, within bounds */
-  case BRINK_DIST_BETA:
-    return p->a / (p->a + p->b);
-  case BRINK_DIST_CHOICE: {
-    double m = 0.0;
-    for (size_t i = 0; i < p->n_choices; i++) m += p->weights[i] * p->choices[i];
-    return m;
-  }
-  }
-  return 0.0;
+  return v.param < 0 ? v.constant : brink_param_prior_mean(&sc->params[v.param]);
 }
 
 static brink_estimate mean_of(const brink_summary *s, double sum, double sq) {
@@ -143,11 +122,24 @@ static void write_policy(writer *w, const brink_summary *s, size_t i) {
     w_raw(w, "}");
   }
   w_raw(w, "],\n      \"p_armed_conflict_curve\": [");
+  /* Each point names its step and, when the scenario has a start, the step's first day, so
+   * the curve reads on its own (tidy for any language). */
+  int32_t start = 0;
+  if (sc->start && brink_event_date_parse(sc->start, strlen(sc->start), &start)) start = 0;
   uint64_t cum = 0;
   for (uint32_t t = 0; t < s->horizon; t++) {
     cum += p->war_by_step[t];
-    if (t) w_raw(w, ", ");
-    w_est(w, brink_stats_wilson(cum, s->runs, s->z));
+    w_raw(w, t ? ", {\"step\": " : "{\"step\": ");
+    w_u64(w, t);
+    if (start) {
+      int32_t d = brink__date_add_steps(start, sc->step, t);
+      if (!w->st)
+        w->st = brink_buf_printf(w->out, ", \"date\": \"%04d-%02d-%02d\"", (int)(d / 10000),
+                                 (int)(d / 100 % 100), (int)(d % 100));
+    }
+    w_raw(w, ", ");
+    w_est_fields(w, brink_stats_wilson(cum, s->runs, s->z));
+    w_raw(w, "}");
   }
   w_raw(w, "],\n      \"armed_conflict_by_cause\": {");
   for (int c = BRINK_WAR_INCIDENT; c < BRINK_WAR_CAUSE_COUNT; c++) {
@@ -290,7 +282,7 @@ brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
   w_raw(&w, ",\n  \"horizon\": ");
   w_u64(&w, s->horizon);
   w_raw(&w, ",\n  \"step\": ");
-  w_str(&w, step_names[sc->step]);
+  w_str(&w, brink_time_step_name(sc->step));
   w_raw(&w, ",\n  \"start\": ");
   w_str(&w, sc->start);
   w_raw(&w, ",\n  \"confidence\": ");
@@ -347,26 +339,61 @@ brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
   return w.st;
 }
 
-brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out) {
+/* A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static brink_status csv_field(brink_buf *out, const char *s) {
+  if (!s) s = "";
+  if (!strpbrk(s, ",\"\r\n")) return brink_buf_puts(out, s);
+  brink_status st = brink_buf_putc(out, '"');
+  for (; *s && !st; s++) st = *s == '"' ? brink_buf_puts(out, "\"\"") : brink_buf_putc(out, *s);
+  return st ? st : brink_buf_putc(out, '"');
+}
+
+/* ",v" in the shortest form that reads back to the same double; empty when not a number. */
+static brink_status csv_num(brink_buf *out, double v) {
+  brink_status st = brink_buf_putc(out, ',');
+  return st || !isfinite(v) ? st : brink_buf_json_number(out, v);
+}
+
+brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s,
+                               const brink_output_meta *meta, brink_buf *out) {
   (void)ctx;
   const brink_scenario *sc = brink_model_scenario(s->model);
-  brink_status st = brink_buf_puts(
-      out, "policy,runs,p_armed_conflict,p_armed_conflict_lo,p_armed_conflict_hi,p_clash,"
-           "p_clash_lo,p_clash_hi,provocations,provocations_lo,provocations_hi,p_talks,"
-           "p_talks_lo,p_talks_hi,time_to_talks_median_steps\n");
-  for (size_t i = 0; i < s->n_policies && !st; i++) {
-    brink_estimate w = brink_summary_p_war(s, i), c = brink_summary_p_clash(s, i),
-                   p = brink_summary_provocations(s, i), t = brink_summary_p_talks(s, i),
-                   tt = brink_summary_time_to_talks(s, i);
-    st = brink_buf_printf(out,
-                          "%s,%llu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,"
-                          "%.6f,",
-                          sc->policies[s->policies[i].policy].name, (unsigned long long)s->runs,
-                          w.mean, w.lo, w.hi, c.mean, c.lo, c.hi, p.mean, p.lo, p.hi, t.mean, t.lo,
-                          t.hi);
-    if (!st)
-      st = isnan(tt.mean) ? brink_buf_puts(out, "\n") : brink_buf_printf(out, "%.0f\n", tt.mean);
+  brink_buf overrides;
+  brink_buf_init(&overrides, out->ctx, 0);
+  brink_status st = BRINK_OK;
+  for (size_t k = 0; meta && k < meta->n_overrides && !st; k++) {
+    if (k) st = brink_buf_putc(&overrides, ';');
+    if (!st) st = brink_buf_puts(&overrides, meta->overrides[k]);
   }
+  if (!st)
+    st = brink_buf_puts(out, "scenario,scenario_file,overrides,seed,rng,runs,horizon,confidence,"
+                             "policy,p_armed_conflict,p_armed_conflict_lo,p_armed_conflict_hi,"
+                             "p_clash,p_clash_lo,p_clash_hi,provocations,provocations_lo,"
+                             "provocations_hi,p_talks,p_talks_lo,p_talks_hi,"
+                             "time_to_talks_median_steps\n");
+  for (size_t i = 0; i < s->n_policies && !st; i++) {
+    brink_estimate e[4] = {brink_summary_p_war(s, i), brink_summary_p_clash(s, i),
+                           brink_summary_provocations(s, i), brink_summary_p_talks(s, i)};
+    st = csv_field(out, sc->name);
+    if (!st) st = brink_buf_putc(out, ',');
+    if (!st) st = csv_field(out, meta ? meta->scenario_file : NULL);
+    if (!st) st = brink_buf_putc(out, ',');
+    if (!st) st = csv_field(out, overrides.data);
+    if (!st)
+      st = brink_buf_printf(out, ",%llu,%s,%llu,%u", (unsigned long long)s->seed, BRINK_RNG_NAME,
+                            (unsigned long long)s->runs, s->horizon);
+    if (!st) st = csv_num(out, s->confidence);
+    if (!st) st = brink_buf_putc(out, ',');
+    if (!st) st = csv_field(out, sc->policies[s->policies[i].policy].name);
+    for (int k = 0; k < 4 && !st; k++) {
+      st = csv_num(out, e[k].mean);
+      if (!st) st = csv_num(out, e[k].lo);
+      if (!st) st = csv_num(out, e[k].hi);
+    }
+    if (!st) st = csv_num(out, brink_summary_time_to_talks(s, i).mean);
+    if (!st) st = brink_buf_putc(out, '\n');
+  }
+  brink_buf_release(&overrides);
   return st;
 }
 
@@ -381,7 +408,7 @@ brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_b
       out,
       "scenario %s: %llu runs per policy, horizon %u %ss, seed %llu, %.0f%% intervals\n\n"
       "%-26s %-22s %-22s %-22s %-22s %s\n",
-      sc->name, (unsigned long long)s->runs, s->horizon, step_names[sc->step],
+      sc->name, (unsigned long long)s->runs, s->horizon, brink_time_step_name(sc->step),
       (unsigned long long)s->seed, 100 * s->confidence, "policy", "P(armed conflict)",
       "P(armed clash)", "provocations/run", "P(talks)", "median steps to talks");
   for (size_t i = 0; i < s->n_policies && !st; i++) {

@@ -3,6 +3,7 @@
  * YYYYMMDD integers; day counts use the proleptic Gregorian calendar (Hinnant's algorithms,
  * "chrono-Compatible Low-Level Date Algorithms"). */
 #include "brink/events.h"
+#include "brink/scenario.h"
 #include "internal.h"
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -67,6 +68,16 @@ static int64_t to_days(int32_t date) {
 
 int64_t brink__date_to_days(int32_t date) { return to_days(date); }
 int32_t brink__date_from_days(int64_t days) { return civil_from_days(days); }
+
+int32_t brink__date_add_steps(int32_t start, int step, uint32_t n) {
+  if (step == BRINK_STEP_DAY) return civil_from_days(to_days(start) + n);
+  if (step == BRINK_STEP_WEEK) return civil_from_days(to_days(start) + 7 * (int64_t)n);
+  /* Months: the same day of the month, clipped to the month's last day. */
+  int64_t months = (int64_t)(start / 10000) * 12 + (start / 100 % 100 - 1) + n;
+  int y = (int)(months / 12), m = (int)(months % 12) + 1, d = start % 100;
+  if (d > days_in_month(y, m)) d = days_in_month(y, m);
+  return (int32_t)(y * 10000 + m * 100 + d);
+}
 
 /* Monday of the ISO week holding day z (1970-01-01 was a Thursday: index 3 from Monday). */
 static int64_t monday_of(int64_t z) {

@@ -13,6 +13,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_vector.h>
 
+#include "brink/events.h"
 #include "brink/rng.h"
 #include "internal.h"
 
@@ -21,45 +22,15 @@
 
 /* ---- Days ------------------------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-int64_t brink_hawkes_day(int32_t yyyymmdd) {
-  int64_t y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+/* The calendar is src/events_date.c's (one module for every date in the library). */
+int64_t brink_hawkes_day(int32_t yyyymmdd) { return brink__date_to_days(yyyymmdd); }
 
-int32_t brink_hawkes_date(int64_t day) {
-  int64_t z = day + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  return (int32_t)(y * 10000 + m * 100 + d);
-}
+int32_t brink_hawkes_date(int64_t day) { return brink__date_from_days(day); }
 
 brink_status brink_hawkes_parse_day(const char *s, size_t n, int64_t *day) {
-  if (n != 10 || s[4] != '-' || s[7] != '-') return BRINK_EPARSE;
-  int v[8], k = 0;
-  for (size_t i = 0; i < 10; i++) {
-    if (i == 4 || i == 7) continue;
-    if (s[i] < '0' || s[i] > '9') return BRINK_EPARSE;
-    v[k++] = s[i] - '0';
-  }
-  int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
-  static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 1800 || m < 1 || m > 12 || d < 1 || d > dim[m - 1] + (m == 2 && leap))
-    return BRINK_EPARSE;
-  *day = brink_hawkes_day((int32_t)(y * 10000 + m * 100 + d));
+  int32_t date;
+  if (n != 10 || brink_event_date_parse(s, n, &date)) return BRINK_EPARSE;
+  *day = brink__date_to_days(date);
   return BRINK_OK;
 }
 
@@ -160,25 +131,12 @@ size_t brink_hawkes_data_count(const brink_hawkes_data *data, uint32_t stream, d
   return n;
 }
 
-static brink_status read_file(brink_ctx *ctx, const char *path, brink_buf *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
-  brink_status st = BRINK_OK;
-  char chunk[8192];
-  size_t n;
-  while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0) st = brink_buf_append(out, chunk, n);
-  if (!st && ferror(f)) st = brink__fail(ctx, BRINK_EIO, "cannot read '%s'", path);
-  fclose(f);
-  if (st == BRINK_ELIMIT) st = brink__fail(ctx, BRINK_ELIMIT, "'%s' is too large", path);
-  return st;
-}
-
 brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char *const *names,
                                     size_t n_streams, brink_hawkes_data **out) {
   brink_buf text;
   brink_buf_init(&text, ctx, MAX_FILE);
   *out = NULL;
-  brink_status st = read_file(ctx, path, &text);
+  brink_status st = brink__read_file(ctx, path, &text);
   if (!st)
     st = brink_hawkes_data_read_string(ctx, path, text.data, text.len, names, n_streams, out);
   brink_buf_release(&text);

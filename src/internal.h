@@ -33,6 +33,9 @@ void brink__log(brink_ctx *ctx, int level, const char *fmt, ...)
 /* Calendar days (src/events_date.c): a valid YYYYMMDD to days since 1970-01-01 and back. */
 int64_t brink__date_to_days(int32_t date);
 int32_t brink__date_from_days(int64_t days);
+/* The first day of step n from start (YYYYMMDD) for a scenario time step (brink_time_step):
+ * n days, n weeks, or n months (the same day of the month, clipped to its last day). */
+int32_t brink__date_add_steps(int32_t start, int step, uint32_t n);
 
 #define BRINK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,9 +9,6 @@
 #include "internal.h"
 #include "model_internal.h"
 
-static const char *const track_names[BRINK_TRACK_COUNT] = {"none", "contact", "talks", "summit",
-                                                           "agreement"};
-
 /* Plain-language events for traces; costs nothing when nobody observes. */
 static void say_line(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -800,7 +797,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
     if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
       s->track--;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
-      say(obs, t, "the diplomacy track falls back to %s", track_names[s->track]);
+      say(obs, t, "the diplomacy track falls back to %s", brink_track_name(s->track));
     }
   } else if (s->track < BRINK_TRACK_AGREEMENT && offer_open(s->offer_behavioural_until, t) &&
              offer_open(s->offer_policy_until, t)) {
@@ -809,7 +806,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
     if (p >= 1.0 || brink_rng_uniform32(&s->rng) < p) {
       s->track++;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
-      say(obs, t, "the diplomacy track moves up to %s", track_names[s->track]);
+      say(obs, t, "the diplomacy track moves up to %s", brink_track_name(s->track));
       if (s->track == BRINK_TRACK_AGREEMENT) {
         if (out->agreement_step == BRINK_NEVER) out->agreement_step = t;
         for (uint32_t k = 0; k < m->n_actors; k++)

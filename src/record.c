@@ -430,28 +430,8 @@ brink_status brink_record_load(brink_record *rec, const char *path) {
   brink_ctx *ctx = rec->ctx;
   brink_buf b;
   brink_buf_init(&b, ctx, RECORD_MAX_BYTES);
-  brink_status st = BRINK_OK;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    st = brink__fail(ctx, BRINK_EIO, "cannot open '%s'", path);
-    goto done;
-  }
-  char chunk[16384];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    st = brink_buf_append(&b, chunk, got);
-    if (st == BRINK_ELIMIT) st = brink__fail(ctx, st, "%s: larger than %zu bytes", path, b.max);
-    if (st == BRINK_ENOMEM) st = brink__fail(ctx, st, "%s: out of memory", path);
-    if (st) goto done;
-  }
-  if (ferror(f)) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: read error", path);
-    goto done;
-  }
-  st = brink_record_parse(rec, b.data, b.len, path);
-
-done:
-  if (f) fclose(f);
+  brink_status st = brink__read_file(ctx, path, &b);
+  if (!st) st = brink_record_parse(rec, b.data, b.len, path);
   brink_buf_release(&b);
   return st;
 }

@@ -1036,34 +1036,14 @@ size_t brink__report_utf8_check(const char *text, size_t len) {
 
 brink_status brink__report_read_file(brink_ctx *ctx, const char *path, size_t max, char **out,
                                      size_t *len) {
-  FILE *f = NULL;
   brink_buf b;
   brink_buf_init(&b, ctx, max);
-  brink_status st = BRINK_OK;
   *out = NULL;
   *len = 0;
-  f = fopen(path, "rb");
-  if (!f) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: cannot open: %s", path, strerror(errno));
-    goto done;
-  }
-  char chunk[65536];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    st = brink_buf_append(&b, chunk, got);
-    if (st == BRINK_ELIMIT) st = brink__fail(ctx, st, "%s: larger than %zu bytes", path, max);
-    if (st) goto done;
-  }
-  if (ferror(f)) {
-    st = brink__fail(ctx, BRINK_EIO, "%s: read error: %s", path,
-                     errno == EISDIR ? "is a directory" : strerror(errno));
-    goto done;
-  }
+  brink_status st = brink__read_file(ctx, path, &b);
   *len = b.len;
-  st = brink_buf_detach(&b, out);
-
-done:
-  if (f) fclose(f);
+  if (!st) st = brink_buf_detach(&b, out);
+  if (st) *len = 0;
   brink_buf_release(&b);
   return st;
 }

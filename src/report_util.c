@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "brink/events.h"
 #include "brink/file.h"
 #include "report_internal.h"
 
@@ -14,32 +15,13 @@
 
 /* ---- Observed series ------------------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static long days_from_civil(long y, long m, long d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DD" -> YYYYMMDD, or 0 when it is not a valid date. */
+/* "YYYY-MM-DD" -> YYYYMMDD, or 0 when it is not a valid date (src/events_date.c). */
 static int32_t parse_day(const char *s, size_t n) {
-  if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
-  int64_t y, m, d;
-  if (brink_parse_i64(s, 4, &y) || brink_parse_i64(s + 5, 2, &m) || brink_parse_i64(s + 8, 2, &d))
-    return 0;
-  if (y < 1000 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (d > mdays[m - 1]) return 0;
-  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 0;
-  return (int32_t)(y * 10000 + m * 100 + d);
+  int32_t date;
+  return n == 10 && !brink_event_date_parse(s, n, &date) ? date : 0;
 }
 
-static long ymd_days(int32_t ymd) {
-  return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
+static long ymd_days(int32_t ymd) { return (long)brink__date_to_days(ymd); }
 
 double brink_observed_step(const brink_observed *obs, const brink_result *res, size_t i) {
   int32_t start = res->start ? parse_day(res->start, strlen(res->start)) : 0;

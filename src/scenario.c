@@ -19,13 +19,6 @@ static const char *const top_keys[] = {
     "brink", "name",   "description", "sources",     "include",  "time",   "params",
     "model", "actors", "relations",   "commitments", "policies", "outputs"};
 static const char *const time_keys[] = {"step", "horizon", "start"};
-static const char *const step_names[] = {"day", "week", "month"};
-static const char *const driver_names[] = {"behavioural", "policy", "third_party"};
-static const char *const kind_names[] = {"hold",      "military",  "sanction", "unsc",
-                                         "diplomacy", "restraint", "mediation"};
-static const char *const track_names[] = {"none", "contact", "talks", "summit", "agreement"};
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
 static const char *const actor_keys[] = {"label",  "driver", "adversaries",
                                          "allies", "types",  "ladder"};
 static const char *const type_names[] = {"security", "greedy"};
@@ -229,10 +222,6 @@ static int find_param(const brink_scenario *sc, const char *name) {
   return -1;
 }
 
-static const char *dist_name(brink_dist d) {
-  return (unsigned)d < BRINK_ARRAY_LEN(dist_names) ? dist_names[d] : "?";
-}
-
 /* A numeric key: a constant in the key's range, true/false for 0/1 keys, or "$param" whose
  * distribution cannot leave the range. */
 static void value(conv *c, const ynode *n, const brink_key_spec *spec, const char *where,
@@ -272,14 +261,14 @@ static void value(conv *c, const ynode *n, const brink_key_spec *spec, const cha
         err(c, n,
             "parameter '%s' (%s) for '%s' in %s takes values other than 0 and 1: expected a "
             "constant or a choice of 0 and 1",
-            n->text, dist_name(par->dist), spec->name, where);
+            n->text, brink_dist_name(par->dist), spec->name, where);
         return;
       }
     } else if (par->lo < spec->min || par->hi > spec->max) {
       err(c, n,
           "parameter '%s' (%s on [%g, %g]%s%s) can leave the range [%g, %g] (%s) of '%s' in %s: "
           "expected a distribution inside the range (e.g. truncnormal with lo/hi)",
-          n->text, dist_name(par->dist), par->lo, par->hi, par->loc.line ? "" : ", from ",
+          n->text, brink_dist_name(par->dist), par->lo, par->hi, par->loc.line ? "" : ", from ",
           par->loc.line ? "" : par->loc.file, spec->min, spec->max, spec->unit, spec->name, where);
       return;
     }
@@ -437,7 +426,8 @@ static void read_time(conv *c, const ynode *root) {
   check_keys(c, t, "time", time_keys, BRINK_ARRAY_LEN(time_keys), -1);
   const ynode *n = get(t, "step");
   if (n) {
-    int s = enum_value(c, n, "time step", step_names, BRINK_ARRAY_LEN(step_names), 0);
+    int s = enum_value(c, n, "time step", brink__time_step_names,
+                       BRINK_ARRAY_LEN(brink__time_step_names), 0);
     if (s >= 0) sc->step = (brink_time_step)s;
   }
   n = get(t, "horizon");
@@ -507,34 +497,30 @@ static void read_params(conv *c, const ynode *map) {
     const ynode *d = get(v, "dist");
     int dist = BRINK_DIST_CONSTANT;
     if (d) {
-      dist = enum_value(c, d, "distribution", dist_names, BRINK_ARRAY_LEN(dist_names), 1);
+      dist = enum_value(c, d, "distribution", brink__dist_names, BRINK_ARRAY_LEN(brink__dist_names),
+                        1);
       if (dist < 0) continue;
     }
     p->dist = (brink_dist)dist;
-    static const char *const keys_by_dist[][8] = {
-        {"value", "doc", "unit"},
-        {"dist", "lo", "hi", "doc", "unit"},
-        {"dist", "mean", "sd", "doc", "unit"},
-        {"dist", "mean", "sd", "lo", "hi", "doc", "unit"},
-        {"dist", "a", "b", "doc", "unit"},
-        {"dist", "values", "weights", "doc", "unit"},
-    };
-    static const size_t n_by_dist[] = {3, 5, 5, 7, 5, 5};
-    snprintf(where, sizeof where, "parameter '%s' (%s)", key->text, dist_names[dist]);
-    check_keys(c, v, where, keys_by_dist[dist], n_by_dist[dist], -1);
+    /* The keys a distribution takes come from its row of BRINK_DIST_MAP. */
+    const char *allowed[8];
+    size_t n_allowed = 0, first = dist == BRINK_DIST_CONSTANT ? 0 : 1;
+    if (first) allowed[n_allowed++] = "dist";
+    for (size_t k = 0; k < 4 && brink_dist_key((brink_dist)dist, k); k++)
+      allowed[n_allowed++] = brink_dist_key((brink_dist)dist, k);
+    allowed[n_allowed++] = "doc";
+    allowed[n_allowed++] = "unit";
+    snprintf(where, sizeof where, "parameter '%s' (%s)", key->text, brink__dist_names[dist]);
+    check_keys(c, v, where, allowed, n_allowed, -1);
     const ynode *doc = get(v, "doc"), *unit = get(v, "unit");
     if (doc) p->doc = text_value(c, doc, "'doc'");
     if (unit) p->unit = text_value(c, unit, "'unit'");
-    /* The numbers each distribution needs, in the order of keys_by_dist. */
+    /* The numbers each distribution needs, in the order of its keys. */
     double num[4] = {0, 0, 0, 0};
     int ok = 1;
-    size_t first = dist == BRINK_DIST_CONSTANT ? 0 : 1;
-    size_t n_num = dist == BRINK_DIST_CONSTANT      ? 1
-                   : dist == BRINK_DIST_TRUNCNORMAL ? 4
-                   : dist == BRINK_DIST_CHOICE      ? 0
-                                                    : 2;
+    size_t n_num = brink_dist_arity((brink_dist)dist);
     for (size_t k = 0; k < n_num; k++) {
-      const char *name = keys_by_dist[dist][first + k];
+      const char *name = brink_dist_key((brink_dist)dist, k);
       const ynode *nv = get(v, name);
       if (!nv) {
         err(c, v, "missing '%s' in %s: expected a number", name, where);
@@ -678,7 +664,8 @@ static void commitment_names(conv *c, const ynode *map) {
 }
 
 static int track(conv *c, const ynode *n) {
-  return enum_value(c, n, "diplomacy track level", track_names, BRINK_ARRAY_LEN(track_names), 0);
+  return enum_value(c, n, "diplomacy track level", brink__track_names,
+                    BRINK_ARRAY_LEN(brink__track_names), 0);
 }
 
 static void read_action(conv *c, uint32_t actor_index, const ynode *m, brink_action *a) {
@@ -707,7 +694,8 @@ static void read_action(conv *c, uint32_t actor_index, const ynode *m, brink_act
         "diplomacy, restraint, mediation",
         where);
   else {
-    int k = enum_value(c, n, "action kind", kind_names, BRINK_ARRAY_LEN(kind_names), 0);
+    int k = enum_value(c, n, "action kind", brink__action_kind_names,
+                       BRINK_ARRAY_LEN(brink__action_kind_names), 0);
     if (k >= 0) a->kind = (brink_action_kind)k;
   }
   numbers(c, m, BRINK_SECTION_ACTION, where, a->num, 0);
@@ -751,13 +739,13 @@ static void read_action(conv *c, uint32_t actor_index, const ynode *m, brink_act
     }
   } else if (n) {
     err(c, n, "'sets_track' in %s, a %s action: expected it only on diplomacy actions", where,
-        kind_names[a->kind]);
+        brink__action_kind_names[a->kind]);
   }
   n = get(m, "commits");
   if (n) {
     if (a->kind != BRINK_ACTION_RESTRAINT)
       err(c, n, "'commits' in %s, a %s action: expected it only on restraint actions", where,
-          kind_names[a->kind]);
+          brink__action_kind_names[a->kind]);
     else
       a->commits = ref(c, n, 1, where);
   }
@@ -789,7 +777,8 @@ static void read_actor(conv *c, uint32_t index, const ynode *m) {
   if (!n)
     err(c, m, "missing 'driver' in %s: expected behavioural, policy or third_party", where);
   else {
-    int d = enum_value(c, n, "driver", driver_names, BRINK_ARRAY_LEN(driver_names), 0);
+    int d =
+        enum_value(c, n, "driver", brink__driver_names, BRINK_ARRAY_LEN(brink__driver_names), 0);
     if (d >= 0) a->driver = (brink_driver)d;
   }
   n = get(m, "adversaries");
@@ -1046,7 +1035,7 @@ static void read_policies(conv *c, const ynode *map) {
           err(c, nd->kids[k],
               "actor '%s' in %s has driver %s: expected an actor with driver: "
               "policy",
-              sc->actors[a].name, where, driver_names[sc->actors[a].driver]);
+              sc->actors[a].name, where, brink__driver_names[sc->actors[a].driver]);
       }
     }
     nd = get(m, "params");

@@ -81,69 +81,32 @@ static void commitment_list(out *o, uint32_t mask) {
   put(o, "]");
 }
 
-static const char *const dist_names[] = {"constant",    "uniform", "normal",
-                                         "truncnormal", "beta",    "choice"};
-static const char *const step_names[] = {"day", "week", "month"};
-static const char *const driver_names[] = {"behavioural", "policy", "third_party"};
-static const char *const track_names[] = {"none", "contact", "talks", "summit", "agreement"};
 #define NAME_OF(e, name, ...) name,
 static const char *const output_names[] = {BRINK_OUTPUTS(NAME_OF)};
 #undef NAME_OF
 
 static void dump_param(out *o, const brink_param *p) {
   putf(o, "  %s:\n", p->name);
-  if (p->dist == BRINK_DIST_CONSTANT) {
-    put(o, "    value: ");
-    num(o, p->value);
-    put(o, "\n");
-  } else {
-    putf(o, "    dist: %s\n", dist_names[p->dist]);
-    switch (p->dist) {
-    case BRINK_DIST_UNIFORM:
-      put(o, "    lo: ");
-      num(o, p->a);
-      put(o, "\n    hi: ");
-      num(o, p->b);
-      put(o, "\n");
-      break;
-    case BRINK_DIST_NORMAL:
-    case BRINK_DIST_TRUNCNORMAL:
-      put(o, "    mean: ");
-      num(o, p->a);
-      put(o, "\n    sd: ");
-      num(o, p->b);
-      put(o, "\n");
-      if (p->dist == BRINK_DIST_TRUNCNORMAL) {
-        put(o, "    lo: ");
-        num(o, p->lo);
-        put(o, "\n    hi: ");
-        num(o, p->hi);
-        put(o, "\n");
-      }
-      break;
-    case BRINK_DIST_BETA:
-      put(o, "    a: ");
-      num(o, p->a);
-      put(o, "\n    b: ");
-      num(o, p->b);
-      put(o, "\n");
-      break;
-    case BRINK_DIST_CHOICE:
-      put(o, "    values: [");
-      for (size_t i = 0; i < p->n_choices; i++) {
-        if (i) put(o, ", ");
-        num(o, p->choices[i]);
-      }
-      put(o, "]\n    weights: [");
-      for (size_t i = 0; i < p->n_choices; i++) {
-        if (i) put(o, ", ");
-        num(o, p->weights[i]);
-      }
-      put(o, "]\n");
-      break;
-    default:
-      break;
+  if (p->dist != BRINK_DIST_CONSTANT) putf(o, "    dist: %s\n", brink_dist_name(p->dist));
+  if (p->dist == BRINK_DIST_CHOICE) {
+    put(o, "    values: [");
+    for (size_t i = 0; i < p->n_choices; i++) {
+      if (i) put(o, ", ");
+      num(o, p->choices[i]);
     }
+    put(o, "]\n    weights: [");
+    for (size_t i = 0; i < p->n_choices; i++) {
+      if (i) put(o, ", ");
+      num(o, p->weights[i]);
+    }
+    put(o, "]\n");
+  }
+  /* The numbers under their keys (BRINK_DIST_MAP): value, or (a, b, lo, hi) in order. */
+  const double values[4] = {p->dist == BRINK_DIST_CONSTANT ? p->value : p->a, p->b, p->lo, p->hi};
+  for (size_t k = 0; k < brink_dist_arity(p->dist); k++) {
+    putf(o, "    %s: ", brink_dist_key(p->dist, k));
+    num(o, values[k]);
+    put(o, "\n");
   }
   if (p->unit) {
     put(o, "    unit: ");
@@ -162,9 +125,9 @@ static void dump_action(out *o, uint32_t actor, const brink_action *a) {
   str(o, a->label);
   putf(o, "\n        kind: %s\n        cameo: ", brink_action_kind_name(a->kind));
   str(o, a->cameo);
-  putf(o, "\n        min_track: %s\n", track_names[a->min_track]);
+  putf(o, "\n        min_track: %s\n", brink_track_name(a->min_track));
   if (a->kind == BRINK_ACTION_DIPLOMACY)
-    putf(o, "        sets_track: %s\n", track_names[a->sets_track]);
+    putf(o, "        sets_track: %s\n", brink_track_name(a->sets_track));
   if (a->commits >= 0 && (size_t)a->commits < o->sc->n_commitments)
     putf(o, "        commits: %s\n", o->sc->commitments[a->commits].name);
   put(o, "        breaches: ");
@@ -207,7 +170,7 @@ brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *sc, brink
     str(&o, sc->sources[i]);
     put(&o, "\n");
   }
-  putf(&o, "time:\n  step: %s\n  horizon: %u\n", step_names[sc->step], sc->horizon);
+  putf(&o, "time:\n  step: %s\n  horizon: %u\n", brink_time_step_name(sc->step), sc->horizon);
   if (sc->start) putf(&o, "  start: %s\n", sc->start);
   put(&o, "params:");
   if (!sc->n_params) put(&o, " {}");
@@ -220,7 +183,7 @@ brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *sc, brink
     const brink_actor *a = &sc->actors[i];
     putf(&o, "  %s:\n    label: ", a->name);
     str(&o, a->label);
-    putf(&o, "\n    driver: %s\n    adversaries: ", driver_names[a->driver]);
+    putf(&o, "\n    driver: %s\n    adversaries: ", brink_driver_name(a->driver));
     actor_list(&o, a->adversaries);
     put(&o, "\n    allies: ");
     actor_list(&o, a->allies);

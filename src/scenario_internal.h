@@ -77,4 +77,12 @@ brink_status brink__scn_parse(scn_loader *L, const char *text, size_t len, uint3
  * reported). Takes the file list from L on success. */
 brink_status brink__scn_convert(scn_loader *L, const ynode *root, brink_scenario **out);
 
+/* The enumerations' names, from their X-macro lists (src/scenario_keys.c): the words the loader
+ * accepts, indexed by the enum. */
+extern const char *const brink__dist_names[BRINK_DIST_COUNT];
+extern const char *const brink__driver_names[BRINK_DRIVER_COUNT];
+extern const char *const brink__action_kind_names[BRINK_ACTION_KIND_COUNT];
+extern const char *const brink__track_names[BRINK_TRACK_COUNT];
+extern const char *const brink__time_step_names[BRINK_TIME_STEP_COUNT];
+
 #endif

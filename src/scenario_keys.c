@@ -4,6 +4,7 @@
  * validation, the model's defaults and the documentation. */
 #include "brink/scenario.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define SPEC(e, name, def, lo, hi, unit, doc) {name, def, def, lo, hi, unit, doc},
 #define TYPE_SPEC(e, name, def, def_greedy, lo, hi, unit, doc)                                     \
@@ -44,11 +45,64 @@ const char *brink_scenario_section_name(brink_key_section section) {
   return (unsigned)section < BRINK_SECTION_COUNT ? sections[section].name : "?";
 }
 
-static const char *const action_kind_names[] = {"hold",      "military",  "sanction", "unsc",
-                                                "diplomacy", "restraint", "mediation"};
+/* The names of the enumerations, each from its one X-macro list in brink/scenario.h; the
+ * loader accepts exactly these words (src/scenario.c). */
+#define NAME_OF_ENUM(e, name) name,
+#define DIST_NAME(e, name, ...) name,
+const char *const brink__dist_names[BRINK_DIST_COUNT] = {BRINK_DIST_MAP(DIST_NAME)};
+#define DIST_ARITY(e, name, n, ...) n,
+static const size_t dist_arity[BRINK_DIST_COUNT] = {BRINK_DIST_MAP(DIST_ARITY)};
+#define DIST_KEYS(e, name, n, k0, k1, k2, k3) {k0, k1, k2, k3},
+static const char *const dist_keys[BRINK_DIST_COUNT][4] = {BRINK_DIST_MAP(DIST_KEYS)};
+const char *const brink__driver_names[BRINK_DRIVER_COUNT] = {BRINK_DRIVER_MAP(NAME_OF_ENUM)};
+const char *const brink__action_kind_names[BRINK_ACTION_KIND_COUNT] = {
+    BRINK_ACTION_KIND_MAP(NAME_OF_ENUM)};
+const char *const brink__track_names[BRINK_TRACK_COUNT] = {BRINK_TRACK_MAP(NAME_OF_ENUM)};
+const char *const brink__time_step_names[BRINK_TIME_STEP_COUNT] = {
+    BRINK_TIME_STEP_MAP(NAME_OF_ENUM)};
+#undef NAME_OF_ENUM
 
+const char *brink_dist_name(brink_dist dist) {
+  return (unsigned)dist < BRINK_DIST_COUNT ? brink__dist_names[dist] : "?";
+}
+size_t brink_dist_arity(brink_dist dist) {
+  return (unsigned)dist < BRINK_DIST_COUNT ? dist_arity[dist] : 0;
+}
+const char *brink_dist_key(brink_dist dist, size_t k) {
+  return (unsigned)dist < BRINK_DIST_COUNT && k < 4 ? dist_keys[dist][k] : NULL;
+}
+double brink_param_prior_mean(const brink_param *p) {
+  switch (p->dist) {
+  case BRINK_DIST_CONSTANT:
+    return p->value;
+  case BRINK_DIST_UNIFORM:
+    return 0.5 * (p->a + p->b);
+  case BRINK_DIST_NORMAL:
+    return p->a;
+  case BRINK_DIST_TRUNCNORMAL:
+    return p->a < p->lo ? p->lo : p->a > p->hi ? p->hi : p->a; /* the mode, within bounds */
+  case BRINK_DIST_BETA:
+    return p->a / (p->a + p->b);
+  case BRINK_DIST_CHOICE: {
+    double m = 0.0;
+    for (size_t i = 0; i < p->n_choices; i++) m += p->weights[i] * p->choices[i];
+    return m;
+  }
+  }
+  return 0.0;
+}
+
+const char *brink_driver_name(brink_driver driver) {
+  return (unsigned)driver < BRINK_DRIVER_COUNT ? brink__driver_names[driver] : "?";
+}
 const char *brink_action_kind_name(brink_action_kind kind) {
-  return (unsigned)kind < BRINK_ARRAY_LEN(action_kind_names) ? action_kind_names[kind] : "?";
+  return (unsigned)kind < BRINK_ACTION_KIND_COUNT ? brink__action_kind_names[kind] : "?";
+}
+const char *brink_track_name(brink_track track) {
+  return (unsigned)track < BRINK_TRACK_COUNT ? brink__track_names[track] : "?";
+}
+const char *brink_time_step_name(brink_time_step step) {
+  return (unsigned)step < BRINK_TIME_STEP_COUNT ? brink__time_step_names[step] : "?";
 }
 
 #define PROX_ROW(e, name, units, doc) {name, units, doc},

@@ -74,7 +74,7 @@ bad "no origin" 2 "--origin is required" hawkes forecast $streams --targets dprk
 bad "bad date" 2 "expects a date YYYY-MM-DD" hawkes fit $streams --targets dprk_bm --from 2020-13-01
 bad "unknown target" 1 "stream 'dprk_xyz' has no event in the window" hawkes fit $streams --targets dprk_xyz --inputs allied_exercise
 bad "bad file" 1 "bad_date.tsv:3:1: bad date" hawkes fit tests/data/hawkes/bad_date.tsv --targets dprk_bm
-bad "missing file" 1 "cannot read" hawkes fit "$tmp/none.tsv" --targets dprk_bm
+bad "missing file" 1 "cannot open" hawkes fit "$tmp/none.tsv" --targets dprk_bm
 bad "unknown subcommand" 2 "unknown subcommand 'fitt'" hawkes fitt
 bad "twice" 2 "named twice" hawkes fit $streams --targets dprk_bm --inputs dprk_bm
 out=$("$brink" hawkes --help); ok "hawkes --help" 0 $?

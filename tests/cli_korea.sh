@@ -79,7 +79,8 @@ for f in "$dir"/*.yaml; do
 done
 out=$("$brink" compare "$dir/2022.yaml" --runs 200 --quiet --format csv)
 for p in maximum_pressure proactive_diplomacy reciprocal_restraint pressure_plus_diplomacy consult_beijing; do
-  grep -q "^$p,200," <<<"$out"; check "2022 compares $p" 0 $?
+  # tidy CSV: ...,seed,rng,runs,horizon,confidence,policy,...
+  grep -q ",200,104,0.95,$p," <<<"$out"; check "2022 compares $p" 0 $?
 done
 
 echo "cli_korea: $pass passed, $fail failed"

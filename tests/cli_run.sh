@@ -28,7 +28,10 @@ grep -q '"timing"' "$tmp/t1.json"; ok "timing absent" 1 $?
 
 out=$("$brink" compare $sc --policies maximum_pressure,reciprocal_restraint --runs 400 --format csv --quiet); ok "csv exit" 0 $?
 ok "csv rows" 3 "$(wc -l <<<"$out" | tr -d ' ')"
-has "csv header" "policy,runs,p_armed_conflict" "$out"
+has "csv header" "scenario,scenario_file,overrides,seed,rng,runs,horizon,confidence,policy,p_armed_conflict," "$out"
+has "csv row carries the scenario, seed and runs" "crisis-test,$sc,,1,philox4x32-10,400,104,0.95,maximum_pressure," "$out"
+out=$("$brink" compare $sc --policies maximum_pressure --runs 100 --set params.greed=0.7 --set 'params.relations=-0.1' --format csv --quiet)
+has "csv row carries the overrides" ",params.greed=0.7;params.relations=-0.1,1," "$out"
 
 "$brink" compare $sc --policies tit_for_tat,consult_beijing --runs 200 --quiet --out "$tmp/o" --save-runs "$tmp/runs.csv" >/dev/null; ok "out exit" 0 $?
 for f in result.json result.csv table.txt report.html; do [ -s "$tmp/o/$f" ]; ok "out/$f written" 0 $?; done

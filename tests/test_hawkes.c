@@ -351,7 +351,7 @@ static void test_reader(void) {
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "no_stream.tsv", names, 3, &d), BRINK_EPARSE);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "no_stream.tsv:3:11: no stream name");
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "none.tsv", names, 3, &d), BRINK_EIO);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot read");
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot open");
   CHECK_INT(brink_hawkes_data_read_string(ctx, NULL, "", 0, names, 3, &d), BRINK_EPARSE);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "(string):1:1: empty file");
   const char text[] = "date\tstream\n2021-03-04\tx\n2021-03-04\tunused\n";

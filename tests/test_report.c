@@ -253,7 +253,7 @@ static void test_errors(void) {
   brink_result *r = NULL;
   brink_ctx_new(&ctx);
   CHECK_INT(brink_result_load(ctx, "/nonexistent/r.json", &r), BRINK_EIO);
-  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "/nonexistent/r.json: cannot open");
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cannot open '/nonexistent/r.json'");
   brink_ctx_free(ctx);
 }
 

@@ -14,6 +14,16 @@ extern "C" {
 
 #define BRINK_VERSION_STRING "0.1.0"
 
+/* Marks the public API. The library is compiled with -fvisibility=hidden, so libbrink.so
+ * exports these functions and nothing else (library-internal brink__ functions stay inside). */
+#ifndef BRINK_API
+#if defined(__GNUC__) || defined(__clang__)
+#define BRINK_API __attribute__((visibility("default")))
+#else
+#define BRINK_API
+#endif
+#endif
+
 /* ---- Status codes ---------------------------------------------------------------------- */
 
 /* One list makes the enum, the names and the messages (libuv's UV_ERRNO_MAP). */
@@ -38,9 +48,9 @@ typedef enum brink_status {
 } brink_status;
 
 /* "BRINK_ENOMEM"; a static string, "BRINK_UNKNOWN" for values outside the enum. */
-const char *brink_status_name(brink_status status);
+BRINK_API const char *brink_status_name(brink_status status);
 /* "out of memory"; a static string. */
-const char *brink_status_str(brink_status status);
+BRINK_API const char *brink_status_str(brink_status status);
 
 /* ---- Context --------------------------------------------------------------------------- */
 
@@ -57,26 +67,27 @@ typedef void (*brink_log_fn)(void *userdata, int level, const char *message);
 typedef struct brink_ctx brink_ctx;
 
 /* New context with the C library allocator. Caller frees with brink_ctx_free. */
-brink_status brink_ctx_new(brink_ctx **out);
+BRINK_API brink_status brink_ctx_new(brink_ctx **out);
 /* New context with a custom allocator (which must not be NULL). */
-brink_status brink_ctx_new_with(brink_realloc_fn realloc_fn, void *userdata, brink_ctx **out);
-void brink_ctx_free(brink_ctx *ctx);
+BRINK_API brink_status brink_ctx_new_with(brink_realloc_fn realloc_fn, void *userdata,
+                                          brink_ctx **out);
+BRINK_API void brink_ctx_free(brink_ctx *ctx);
 
 /* Message of the last failure ("" when none); owned by ctx, valid until the next call that
  * fails. */
-const char *brink_ctx_errmsg(const brink_ctx *ctx);
+BRINK_API const char *brink_ctx_errmsg(const brink_ctx *ctx);
 /* Clears the last error message. */
-void brink_ctx_clear_error(brink_ctx *ctx);
+BRINK_API void brink_ctx_clear_error(brink_ctx *ctx);
 /* Sets the log callback (NULL: logging off). */
-void brink_ctx_set_log(brink_ctx *ctx, brink_log_fn log_fn, void *userdata);
+BRINK_API void brink_ctx_set_log(brink_ctx *ctx, brink_log_fn log_fn, void *userdata);
 
 /* Failure injection for tests: the n-th allocation from now (1 = the next one) fails, and
  * every one after it until reset; n = 0 turns injection off. */
-void brink_ctx_fail_after(brink_ctx *ctx, uint64_t n);
+BRINK_API void brink_ctx_fail_after(brink_ctx *ctx, uint64_t n);
 /* Number of allocations (not frees) made through ctx since it was created. */
-uint64_t brink_ctx_alloc_count(const brink_ctx *ctx);
+BRINK_API uint64_t brink_ctx_alloc_count(const brink_ctx *ctx);
 /* Bytes currently allocated through ctx (leak checks in tests). */
-size_t brink_ctx_bytes_in_use(const brink_ctx *ctx);
+BRINK_API size_t brink_ctx_bytes_in_use(const brink_ctx *ctx);
 
 /* ---- Bounded text buffer (git's strbuf, with a limit) ----------------------------------- */
 
@@ -93,50 +104,50 @@ typedef struct brink_buf {
 /* The limit used when brink_buf_init is given 0. */
 #define BRINK_BUF_DEFAULT_MAX ((size_t)64 << 20)
 
-void brink_buf_init(brink_buf *buf, brink_ctx *ctx, size_t max);
-void brink_buf_release(brink_buf *buf);
+BRINK_API void brink_buf_init(brink_buf *buf, brink_ctx *ctx, size_t max);
+BRINK_API void brink_buf_release(brink_buf *buf);
 /* Empties the buffer and keeps its memory. */
-void brink_buf_reset(brink_buf *buf);
+BRINK_API void brink_buf_reset(brink_buf *buf);
 /* Appends; BRINK_ENOMEM or BRINK_ELIMIT (past max) leave the buffer unchanged. */
-brink_status brink_buf_append(brink_buf *buf, const char *data, size_t n);
-brink_status brink_buf_puts(brink_buf *buf, const char *s);
-brink_status brink_buf_putc(brink_buf *buf, char c);
-brink_status brink_buf_printf(brink_buf *buf, const char *fmt, ...)
+BRINK_API brink_status brink_buf_append(brink_buf *buf, const char *data, size_t n);
+BRINK_API brink_status brink_buf_puts(brink_buf *buf, const char *s);
+BRINK_API brink_status brink_buf_putc(brink_buf *buf, char c);
+BRINK_API brink_status brink_buf_printf(brink_buf *buf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-brink_status brink_buf_vprintf(brink_buf *buf, const char *fmt, va_list ap);
+BRINK_API brink_status brink_buf_vprintf(brink_buf *buf, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */
-brink_status brink_buf_json_string(brink_buf *buf, const char *s);
+BRINK_API brink_status brink_buf_json_string(brink_buf *buf, const char *s);
 /* Appends a double in the shortest form that reads back to the same value ("%.17g" trimmed);
  * non-finite values are written as null (JSON) . */
-brink_status brink_buf_json_number(brink_buf *buf, double v);
+BRINK_API brink_status brink_buf_json_number(brink_buf *buf, double v);
 /* Takes the content: returns data the caller frees with brink_free(ctx, p); the buffer is left
  * empty. NULL with BRINK_ENOMEM when the buffer had nothing allocated and allocation fails. */
-brink_status brink_buf_detach(brink_buf *buf, char **out);
+BRINK_API brink_status brink_buf_detach(brink_buf *buf, char **out);
 
 /* ---- Allocation through a context (for library modules and tests) ---------------------- */
 
 /* Allocate n bytes through ctx; NULL and an error message in ctx on failure. */
-void *brink_malloc(brink_ctx *ctx, size_t n);
-void *brink_calloc(brink_ctx *ctx, size_t count, size_t size);
-void *brink_realloc(brink_ctx *ctx, void *p, size_t n);
-void brink_free(brink_ctx *ctx, void *p);
+BRINK_API void *brink_malloc(brink_ctx *ctx, size_t n);
+BRINK_API void *brink_calloc(brink_ctx *ctx, size_t count, size_t size);
+BRINK_API void *brink_realloc(brink_ctx *ctx, void *p, size_t n);
+BRINK_API void brink_free(brink_ctx *ctx, void *p);
 /* New copy of s; caller frees with brink_free. */
-char *brink_strdup(brink_ctx *ctx, const char *s);
-char *brink_strndup(brink_ctx *ctx, const char *s, size_t n);
+BRINK_API char *brink_strdup(brink_ctx *ctx, const char *s);
+BRINK_API char *brink_strndup(brink_ctx *ctx, const char *s, size_t n);
 
 /* ---- Safe number parsing (no atoi) ------------------------------------------------------ */
 
 /* Parses the whole of s[0..n) as a decimal integer (optional sign). BRINK_EPARSE if anything
  * else is there, BRINK_ERANGE if it does not fit. */
-brink_status brink_parse_i64(const char *s, size_t n, int64_t *out);
+BRINK_API brink_status brink_parse_i64(const char *s, size_t n, int64_t *out);
 /* Parses the whole of s[0..n) as a finite double. */
-brink_status brink_parse_f64(const char *s, size_t n, double *out);
+BRINK_API brink_status brink_parse_f64(const char *s, size_t n, double *out);
 
 /* ---- Names ----------------------------------------------------------------------------- */
 
 /* Levenshtein distance between two names, ignoring ASCII case when fold_case is non-zero, for
  * "did you mean" suggestions. Names longer than 63 bytes are SIZE_MAX apart. */
-size_t brink_edit_distance(const char *a, const char *b, int fold_case);
+BRINK_API size_t brink_edit_distance(const char *a, const char *b, int fold_case);
 
 #ifdef __cplusplus
 }

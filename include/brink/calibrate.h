@@ -77,25 +77,27 @@ typedef struct brink_calibrate_result {
  * removes a posterior on every window (brink_model_set_posterior): do not run them
  * concurrently. New result, caller frees with brink_calibrate_result_free. BRINK_EINVAL (message)
  * for bad options or a free parameter without a continuous prior. */
-brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *windows,
-                                 const uint32_t *window_steps, size_t n_windows,
-                                 const brink_filter_data *data,
-                                 const brink_calibrate_options *options,
-                                 brink_calibrate_result **out);
-void brink_calibrate_result_free(brink_ctx *ctx, brink_calibrate_result *result);
+BRINK_API brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *windows,
+                                           const uint32_t *window_steps, size_t n_windows,
+                                           const brink_filter_data *data,
+                                           const brink_calibrate_options *options,
+                                           brink_calibrate_result **out);
+BRINK_API void brink_calibrate_result_free(brink_ctx *ctx, brink_calibrate_result *result);
 
 /* n_draws draws of the free parameters from prior x slice likelihood (by rejection from the
  * prior), draws[r * n_free + f]; deterministic for a seed. BRINK_ERANGE (message) if a slice
  * is so narrow that a million prior draws give no acceptance. */
-brink_status brink_calibrate_sample(brink_ctx *ctx, const brink_calibrate_result *result,
-                                    const brink_scenario *scenario, uint64_t seed, size_t n_draws,
-                                    double *draws);
+BRINK_API brink_status brink_calibrate_sample(brink_ctx *ctx, const brink_calibrate_result *result,
+                                              const brink_scenario *scenario, uint64_t seed,
+                                              size_t n_draws, double *draws);
 
 /* Writes the sample as a posterior file (header of parameter names, one draw per row, '#'
  * comment lines first with `comment`, which may hold newlines). Atomic (brink/file.h). */
-brink_status brink_calibrate_write_posterior(brink_ctx *ctx, const brink_calibrate_result *result,
-                                             const brink_scenario *scenario, const double *draws,
-                                             size_t n_draws, const char *comment, const char *path);
+BRINK_API brink_status brink_calibrate_write_posterior(brink_ctx *ctx,
+                                                       const brink_calibrate_result *result,
+                                                       const brink_scenario *scenario,
+                                                       const double *draws, size_t n_draws,
+                                                       const char *comment, const char *path);
 
 #ifdef __cplusplus
 }

@@ -21,20 +21,20 @@ typedef struct brink_cameo_info {
 
 /* Looks up a code exactly. BRINK_ENOTFOUND for unknown codes. *out points into a static
  * table. Thread-safe. */
-brink_status brink_cameo_lookup(const char *code, const brink_cameo_info **out);
+BRINK_API brink_status brink_cameo_lookup(const char *code, const brink_cameo_info **out);
 
 /* The Goldstein weight of a known code. For a code with no weight of its own, the weight of
  * its nearest ancestor that has one (drop the last digit: 1834 -> 183); this is the fallback
  * GDELT-based tools use for codes added in CAMEO 1.1b3. BRINK_ENOTFOUND for unknown codes. */
-brink_status brink_cameo_goldstein(const char *code, double *out);
+BRINK_API brink_status brink_cameo_goldstein(const char *code, double *out);
 
 /* QuadClass (1-4) from the two-digit root of any code ("1712" -> 4); 0 if the root is not
  * one of 01..20. */
-int brink_cameo_quadclass(const char *code);
+BRINK_API int brink_cameo_quadclass(const char *code);
 
 /* Number of codes in the table and the i-th, in code order (for listings). */
-unsigned brink_cameo_count(void);
-const brink_cameo_info *brink_cameo_at(unsigned i);
+BRINK_API unsigned brink_cameo_count(void);
+BRINK_API const brink_cameo_info *brink_cameo_at(unsigned i);
 
 #ifdef __cplusplus
 }

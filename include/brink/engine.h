@@ -89,34 +89,36 @@ typedef struct brink_summary {
 
 /* Runs the Monte Carlo. New summary, caller frees with brink_summary_free. BRINK_EINVAL for
  * bad options (message names the option). The model is only read. */
-brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
-                              const brink_engine_options *options, brink_summary **out);
-void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
+BRINK_API brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
+                                        const brink_engine_options *options, brink_summary **out);
+BRINK_API void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
 
 /* Estimates of one policy's outcomes (see docs/output.md for units). */
-brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);
 /* Cumulative P(armed conflict by the end of step t). */
-brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t);
-brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i);
-brink_estimate brink_summary_p_nuclear(const brink_summary *s, size_t i);
-brink_estimate brink_summary_p_agreement(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t);
+BRINK_API brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_p_nuclear(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_p_agreement(const brink_summary *s, size_t i);
 /* P(armed conflict began by this cause). */
-brink_estimate brink_summary_p_war_cause(const brink_summary *s, size_t i, brink_war_cause cause);
+BRINK_API brink_estimate brink_summary_p_war_cause(const brink_summary *s, size_t i,
+                                                   brink_war_cause cause);
 /* Mean incidents and armed clashes per run. */
-brink_estimate brink_summary_incidents(const brink_summary *s, size_t i);
-brink_estimate brink_summary_clashes(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_incidents(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_clashes(const brink_summary *s, size_t i);
 /* Mean per-run count of ladder action `action` of `actor`. */
-brink_estimate brink_summary_action(const brink_summary *s, size_t i, uint32_t actor,
-                                    uint32_t action);
+BRINK_API brink_estimate brink_summary_action(const brink_summary *s, size_t i, uint32_t actor,
+                                              uint32_t action);
 /* Count histogram of an action (s->action_bins entries; see brink_policy_stats). */
-const uint64_t *brink_summary_action_hist(const brink_summary *s, size_t i, uint32_t actor,
-                                          uint32_t action);
-brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i);
-brink_estimate brink_summary_provocations(const brink_summary *s, size_t i);
+BRINK_API const uint64_t *brink_summary_action_hist(const brink_summary *s, size_t i,
+                                                    uint32_t actor, uint32_t action);
+BRINK_API brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_provocations(const brink_summary *s, size_t i);
 /* Median steps to talks among runs that reached talks (NaN when none did). */
-brink_estimate brink_summary_time_to_talks(const brink_summary *s, size_t i);
+BRINK_API brink_estimate brink_summary_time_to_talks(const brink_summary *s, size_t i);
 /* Quantile q of the tension index at step t, over runs still going at that step. */
-double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t, double q);
+BRINK_API double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t,
+                                                double q);
 
 /* Metadata written with results. */
 typedef struct brink_output_meta {
@@ -127,12 +129,15 @@ typedef struct brink_output_meta {
   const char *posterior_file; /* the --posterior sample used, or NULL (priors) */
 } brink_output_meta;
 
-/* Writes the result as JSON (docs/output.md), a CSV table (one row per policy), or a
- * human-readable table with units, run counts and intervals. */
-brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
-                                const brink_output_meta *meta, brink_buf *out);
-brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
-brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
+/* Writes the result as JSON (docs/output.md), a tidy CSV table (one row per policy, each row
+ * carrying the scenario, its file, the overrides joined by ';', seed, generator, runs, horizon
+ * and confidence; numbers in the shortest form that reads back to the same double), or a
+ * human-readable table with units, run counts and intervals. meta may be NULL. */
+BRINK_API brink_status brink_summary_json(brink_ctx *ctx, const brink_summary *s,
+                                          const brink_output_meta *meta, brink_buf *out);
+BRINK_API brink_status brink_summary_csv(brink_ctx *ctx, const brink_summary *s,
+                                         const brink_output_meta *meta, brink_buf *out);
+BRINK_API brink_status brink_summary_table(brink_ctx *ctx, const brink_summary *s, brink_buf *out);
 
 #ifdef __cplusplus
 }

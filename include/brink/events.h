@@ -26,9 +26,10 @@ typedef enum brink_event_format {
 } brink_event_format;
 
 /* "auto", "gdelt1", "gdelt2", "icews", "csv"; a static string. */
-const char *brink_event_format_name(brink_event_format format);
+BRINK_API const char *brink_event_format_name(brink_event_format format);
 /* Inverse of brink_event_format_name; BRINK_EINVAL (message set) for other names. */
-brink_status brink_event_format_parse(brink_ctx *ctx, const char *name, brink_event_format *out);
+BRINK_API brink_status brink_event_format_parse(brink_ctx *ctx, const char *name,
+                                                brink_event_format *out);
 
 /* Where a row came from; part of the store's unique key. */
 enum { BRINK_EVENT_SOURCE_GDELT = 1, BRINK_EVENT_SOURCE_ICEWS = 2, BRINK_EVENT_SOURCE_CSV = 3 };
@@ -88,18 +89,20 @@ typedef struct brink_event_reader brink_event_reader;
  * BRINK_EPARSE when the format cannot be detected, BRINK_EINVAL for a bad CSV mapping or a
  * header that does not fit the format. New object, caller frees with brink_event_reader_free.
  * path and opts are copied. */
-brink_status brink_event_reader_new(brink_ctx *ctx, const char *path,
-                                    const brink_event_read_opts *opts, brink_event_reader **out);
+BRINK_API brink_status brink_event_reader_new(brink_ctx *ctx, const char *path,
+                                              const brink_event_read_opts *opts,
+                                              brink_event_reader **out);
 /* The same over bytes in memory (plain text or a zip archive); name is used in messages.
  * data is borrowed and must outlive the reader. */
-brink_status brink_event_reader_new_mem(brink_ctx *ctx, const void *data, size_t len,
-                                        const char *name, const brink_event_read_opts *opts,
-                                        brink_event_reader **out);
+BRINK_API brink_status brink_event_reader_new_mem(brink_ctx *ctx, const void *data, size_t len,
+                                                  const char *name,
+                                                  const brink_event_read_opts *opts,
+                                                  brink_event_reader **out);
 /* The next good row in *out (owned by the reader, valid until the next call), or *out = NULL
  * at the end. Bad rows are counted, passed to on_bad and skipped; with strict the first one
  * returns BRINK_EPARSE with "where:line: message" in ctx. BRINK_EIO on read errors. */
-brink_status brink_event_reader_next(brink_event_reader *reader, const brink_event **out);
-void brink_event_reader_free(brink_event_reader *reader);
+BRINK_API brink_status brink_event_reader_next(brink_event_reader *reader, const brink_event **out);
+BRINK_API void brink_event_reader_free(brink_event_reader *reader);
 
 typedef struct brink_event_read_stats {
   brink_event_format format; /* the detected or given format */
@@ -109,13 +112,14 @@ typedef struct brink_event_read_stats {
   uint64_t bytes;            /* bytes of text consumed (uncompressed) */
   uint64_t total_bytes;      /* size of the text when known (file size, zip entry size), else 0 */
 } brink_event_read_stats;
-void brink_event_reader_stats(const brink_event_reader *reader, brink_event_read_stats *out);
+BRINK_API void brink_event_reader_stats(const brink_event_reader *reader,
+                                        brink_event_read_stats *out);
 
 /* ---- Dates ------------------------------------------------------------------------------ */
 
 /* Parses "YYYYMMDD" or "YYYY-MM-DD" (a real calendar day, years 1800-2199) into YYYYMMDD.
  * BRINK_EPARSE otherwise (no message set: callers add their location). */
-brink_status brink_event_date_parse(const char *s, size_t n, int32_t *out);
+BRINK_API brink_status brink_event_date_parse(const char *s, size_t n, int32_t *out);
 
 typedef enum brink_event_period {
   BRINK_EVENT_BY_DAY = 0,
@@ -125,15 +129,15 @@ typedef enum brink_event_period {
 
 /* First day (YYYYMMDD) of the period holding date (a valid YYYYMMDD): the day itself, the
  * Monday of its ISO week, or the first of its month. */
-int32_t brink_event_period_start(brink_event_period by, int32_t date);
+BRINK_API int32_t brink_event_period_start(brink_event_period by, int32_t date);
 /* First day of the next period. */
-int32_t brink_event_period_next(brink_event_period by, int32_t start);
+BRINK_API int32_t brink_event_period_next(brink_event_period by, int32_t start);
 /* Days since 1970-01-01 of a valid YYYYMMDD date, and back: date arithmetic for every module
  * (forecast windows, records, scenario calendars). */
-int64_t brink_event_date_days(int32_t date);
-int32_t brink_event_date_from_days(int64_t days);
+BRINK_API int64_t brink_event_date_days(int32_t date);
+BRINK_API int32_t brink_event_date_from_days(int64_t days);
 /* ISO 8601 week of a date: *iso_year and *week (1..53). */
-void brink_event_iso_week(int32_t date, int *iso_year, int *week);
+BRINK_API void brink_event_iso_week(int32_t date, int *iso_year, int *week);
 
 /* ---- The store -------------------------------------------------------------------------- */
 
@@ -148,9 +152,9 @@ enum { BRINK_EVENT_STORE_CREATE = 1 /* create the file when missing */ };
  * schema exists. BRINK_ENOTFOUND when the file is missing and not to be created, BRINK_EDB on
  * other SQLite errors (message names the path). New object, caller frees with
  * brink_event_store_free. */
-brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned flags,
-                                   brink_event_store **out);
-void brink_event_store_free(brink_event_store *store);
+BRINK_API brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned flags,
+                                             brink_event_store **out);
+BRINK_API void brink_event_store_free(brink_event_store *store);
 
 typedef struct brink_event_import_stats {
   uint64_t rows;       /* good rows read */
@@ -169,12 +173,12 @@ typedef void (*brink_event_progress_fn)(void *userdata, const brink_event_read_s
  * The reader is read in a helper thread started and joined here (about 6 MiB of batches);
  * progress and the reader's on_bad are still called from the calling thread, in file order.
  * The reader must not be used elsewhere during the call. */
-brink_status brink_events_import(brink_event_store *store, brink_event_reader *reader,
-                                 const char *where, brink_event_progress_fn progress,
-                                 void *userdata, brink_event_import_stats *out);
+BRINK_API brink_status brink_events_import(brink_event_store *store, brink_event_reader *reader,
+                                           const char *where, brink_event_progress_fn progress,
+                                           void *userdata, brink_event_import_stats *out);
 
 /* Total events in the store. */
-brink_status brink_events_count(brink_event_store *store, uint64_t *out);
+BRINK_API brink_status brink_events_count(brink_event_store *store, uint64_t *out);
 
 /* ---- Queries and the tension index ------------------------------------------------------ */
 
@@ -201,8 +205,9 @@ typedef struct brink_event_filter {
  * events (0: no limit). The event is valid during the call only. fn returns non-zero to stop.
  * BRINK_EINVAL for a malformed filter, BRINK_EDB on SQLite errors. */
 typedef int (*brink_event_fn)(void *userdata, const brink_event *event);
-brink_status brink_events_query(brink_event_store *store, const brink_event_filter *filter,
-                                uint64_t limit, brink_event_fn fn, void *userdata);
+BRINK_API brink_status brink_events_query(brink_event_store *store,
+                                          const brink_event_filter *filter, uint64_t limit,
+                                          brink_event_fn fn, void *userdata);
 
 typedef struct brink_event_index_opts {
   brink_event_filter filter; /* dyad, date range, ...; from/to also bound the periods */
@@ -232,18 +237,21 @@ typedef struct brink_event_series {
  * filter.from (else of the first matching event) to that of filter.to (else of the last).
  * Empty: n = 0. At most 200000 periods (BRINK_ELIMIT). New object, caller frees with
  * brink_event_series_free(ctx, series). */
-brink_status brink_events_index(brink_event_store *store, const brink_event_index_opts *opts,
-                                brink_event_series **out);
-void brink_event_series_free(brink_ctx *ctx, brink_event_series *series);
+BRINK_API brink_status brink_events_index(brink_event_store *store,
+                                          const brink_event_index_opts *opts,
+                                          brink_event_series **out);
+BRINK_API void brink_event_series_free(brink_ctx *ctx, brink_event_series *series);
 
 /* For the crisis model and the report: the observed tension series of a dyad (both
  * directions, daily dedupe) from the existing store at db_path, between from and to
  * (YYYYMMDD, 0: open). The
  * same brink_tension_* functions the model's simulated series uses. New object, caller frees
  * with brink_event_series_free. */
-brink_status brink_events_observed_tension(brink_ctx *ctx, const char *db_path, const char *actor1,
-                                           const char *actor2, int32_t from, int32_t to,
-                                           brink_event_period by, brink_event_series **out);
+BRINK_API brink_status brink_events_observed_tension(brink_ctx *ctx, const char *db_path,
+                                                     const char *actor1, const char *actor2,
+                                                     int32_t from, int32_t to,
+                                                     brink_event_period by,
+                                                     brink_event_series **out);
 
 #ifdef __cplusplus
 }

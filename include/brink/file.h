@@ -24,25 +24,26 @@ typedef struct brink_file brink_file;
  * brink_file_commit or brink_file_abort (each frees it). BRINK_EIO with the OS's reason,
  * BRINK_EINVAL for a target that is refused (directory, block device, socket, dangling
  * link). Not thread safe for one brink_file; different files may be written in parallel. */
-brink_status brink_file_open(brink_ctx *ctx, const char *path, brink_file **out);
+BRINK_API brink_status brink_file_open(brink_ctx *ctx, const char *path, brink_file **out);
 
 /* The stream to write to; owned by f, valid until commit or abort. */
-FILE *brink_file_stream(brink_file *f);
+BRINK_API FILE *brink_file_stream(brink_file *f);
 
 /* The temporary's path while f is open, or NULL when writing in place (device, FIFO).
  * Owned by f. Meant for a signal handler that removes temporaries (the CLI's). */
-const char *brink_file_temp_path(const brink_file *f);
+BRINK_API const char *brink_file_temp_path(const brink_file *f);
 
 /* Flushes, fsyncs and renames the temporary over the target (or just flushes in place).
  * Frees f whatever happens; on failure the temporary is removed and the target untouched.
  * BRINK_EIO with the reason (a write error seen earlier on the stream counts: disk full). */
-brink_status brink_file_commit(brink_ctx *ctx, brink_file *f);
+BRINK_API brink_status brink_file_commit(brink_ctx *ctx, brink_file *f);
 
 /* Gives up: closes the stream, removes the temporary, frees f. Accepts NULL. */
-void brink_file_abort(brink_ctx *ctx, brink_file *f);
+BRINK_API void brink_file_abort(brink_ctx *ctx, brink_file *f);
 
 /* Writes data[0..len) to path in one call: open, write, commit. */
-brink_status brink_file_write(brink_ctx *ctx, const char *path, const void *data, size_t len);
+BRINK_API brink_status brink_file_write(brink_ctx *ctx, const char *path, const void *data,
+                                        size_t len);
 
 #ifdef __cplusplus
 }

@@ -81,10 +81,11 @@ typedef struct brink_filter_result {
 /* Runs the filter on model (its horizon must cover data->n_steps). New result, caller frees
  * with brink_filter_result_free. BRINK_EINVAL for bad options or data (message names it). The
  * likelihood is 0 (loglik -inf) if every particle gives the record probability 0. */
-brink_status brink_filter_run(brink_ctx *ctx, const brink_model *model,
-                              const brink_filter_data *data, const brink_filter_options *options,
-                              brink_filter_result **out);
-void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *result);
+BRINK_API brink_status brink_filter_run(brink_ctx *ctx, const brink_model *model,
+                                        const brink_filter_data *data,
+                                        const brink_filter_options *options,
+                                        brink_filter_result **out);
+BRINK_API void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *result);
 
 #ifdef __cplusplus
 }

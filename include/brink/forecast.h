@@ -33,8 +33,9 @@ typedef struct brink_forecast_map {
 /* Reads a series table (TSV with the header `actor<TAB>action<TAB>series`; series a comma list
  * of brink_record_series names, e.g. data/korea_series.tsv) for `scenario` into map. Errors name
  * the file, line and column and what was expected (BRINK_EPARSE), or BRINK_EIO. */
-brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
-                                     const brink_scenario *scenario, brink_forecast_map *map);
+BRINK_API brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
+                                               const brink_scenario *scenario,
+                                               brink_forecast_map *map);
 
 typedef struct brink_forecast_options {
   uint64_t runs; /* >= 1 */
@@ -63,25 +64,28 @@ typedef struct brink_forecast {
 /* Writes the forecast as JSON (docs/output.md, "forecast"): origin (ISO date of step 0 of the
  * forecast, may be NULL), runs, seed, the policy's name, and per 52-week window its start and
  * end dates (when origin is given) and per series the count histogram, mean, q05, q50, q95. */
-brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *forecast, const char *origin,
-                                 const char *policy, const char *scenario_file, brink_buf *out);
+BRINK_API brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *forecast,
+                                           const char *origin, const char *policy,
+                                           const char *scenario_file, brink_buf *out);
 
 /* Simulates options->runs runs of `model` forward for options->steps steps. Run r starts from
  * particles[j] (copied, moved to `model` by brink_model_state_rebind, its stream re-keyed by
  * (seed, r)), j drawn by systematic resampling of `weights` (n_particles of them; NULL: equal);
  * with particles NULL, run r starts from the model's own step 0 (brink_model_state_init).
  * New forecast, caller frees with brink_forecast_free. */
-brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *model,
-                                const brink_model_state *const *particles, const double *weights,
-                                size_t n_particles, const brink_forecast_map *map,
-                                const brink_forecast_options *options, brink_forecast **out);
-void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
+BRINK_API brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *model,
+                                          const brink_model_state *const *particles,
+                                          const double *weights, size_t n_particles,
+                                          const brink_forecast_map *map,
+                                          const brink_forecast_options *options,
+                                          brink_forecast **out);
+BRINK_API void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
 
 /* Mean and quantile q (0..1, the smallest count whose cumulative share reaches q) of series s
  * in window w. */
-double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_series s);
-uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w, brink_record_series s,
-                                 double q);
+BRINK_API double brink_forecast_mean(const brink_forecast *f, uint32_t w, brink_record_series s);
+BRINK_API uint32_t brink_forecast_quantile(const brink_forecast *f, uint32_t w,
+                                           brink_record_series s, double q);
 
 #ifdef __cplusplus
 }

@@ -38,17 +38,17 @@ typedef struct brink_game_strategy {
 } brink_game_strategy;
 
 /* Number of strategies in the table; indices 0 .. count-1 are stable within a version. */
-size_t brink_game_strategy_count(void);
+BRINK_API size_t brink_game_strategy_count(void);
 /* The strategy at index i (static storage), or NULL when i is out of range. */
-const brink_game_strategy *brink_game_strategy_at(size_t i);
+BRINK_API const brink_game_strategy *brink_game_strategy_at(size_t i);
 /* Index of the strategy called name: the exact name, the name in any letter case, or an alias
  * (the crisis policies' snake_case names, Axelrod 3.x names such as "Stein and Rapoport",
  * "Generous Tit For Tat", "WSLS"). BRINK_ENOTFOUND with "unknown strategy 'X' (did you mean
  * 'Y'?)" in ctx otherwise. */
-brink_status brink_game_strategy_find(brink_ctx *ctx, const char *name, size_t *out);
+BRINK_API brink_status brink_game_strategy_find(brink_ctx *ctx, const char *name, size_t *out);
 /* Name of the known strategy closest to name (edit distance, any case), or NULL when nothing is
  * close. Static storage. */
-const char *brink_game_strategy_suggest(const char *name);
+BRINK_API const char *brink_game_strategy_suggest(const char *name);
 
 /* Parses a list of strategy names separated by commas or newlines; '#' starts a comment that
  * runs to the end of the line; spaces around names are ignored; empty entries are skipped.
@@ -56,8 +56,8 @@ const char *brink_game_strategy_suggest(const char *name);
  * ..."; NULL gives "3:1: ..."). On success *out is a new array of *n_out strategy indices that
  * the caller frees with brink_free(ctx, *out). BRINK_EPARSE for an empty list, an unknown name
  * or a name longer than 127 bytes; BRINK_ELIMIT past 4096 names. */
-brink_status brink_game_players_parse(brink_ctx *ctx, const char *text, size_t len,
-                                      const char *origin, size_t **out, size_t *n_out);
+BRINK_API brink_status brink_game_players_parse(brink_ctx *ctx, const char *text, size_t len,
+                                                const char *origin, size_t **out, size_t *n_out);
 
 /* ---- Matches ------------------------------------------------------------------------------- */
 
@@ -74,9 +74,9 @@ typedef struct brink_game_rules {
 } brink_game_rules;
 
 /* Default rules: 200 turns, no noise, fixed length, payoffs 3, 0, 5, 1. */
-brink_game_rules brink_game_rules_default(void);
+BRINK_API brink_game_rules brink_game_rules_default(void);
 /* BRINK_EINVAL with a message when a field is out of its range. */
-brink_status brink_game_rules_check(brink_ctx *ctx, const brink_game_rules *rules);
+BRINK_API brink_status brink_game_rules_check(brink_ctx *ctx, const brink_game_rules *rules);
 
 /* Plays strategy a (row player) against strategy b. Random numbers come from the streams
  * (seed, match_index, 0..3) of brink_rng: 0 noise, 1 player a, 2 player b, 3 match length, so
@@ -84,13 +84,13 @@ brink_status brink_game_rules_check(brink_ctx *ctx, const brink_game_rules *rule
  * must hold rules->turns bytes each; they receive the actions played (after noise), and
  * *out_turns the number of turns played. Allocates nothing; thread-safe (ctx is touched only
  * on error). BRINK_EINVAL for bad rules or an unknown strategy index. */
-brink_status brink_game_match_play(brink_ctx *ctx, size_t a, size_t b,
-                                   const brink_game_rules *rules, uint64_t seed,
-                                   uint64_t match_index, uint8_t *actions_a, uint8_t *actions_b,
-                                   uint32_t *out_turns);
+BRINK_API brink_status brink_game_match_play(brink_ctx *ctx, size_t a, size_t b,
+                                             const brink_game_rules *rules, uint64_t seed,
+                                             uint64_t match_index, uint8_t *actions_a,
+                                             uint8_t *actions_b, uint32_t *out_turns);
 
 /* Points of one turn for the player who played mine against theirs. */
-double brink_game_payoff(const brink_game_payoffs *payoffs, int mine, int theirs);
+BRINK_API double brink_game_payoff(const brink_game_payoffs *payoffs, int mine, int theirs);
 
 /* ---- Tournaments --------------------------------------------------------------------------- */
 
@@ -141,13 +141,14 @@ typedef struct brink_game_tournament {
 /* Validates the spec and allocates everything _run needs. New object, caller frees with
  * brink_game_tournament_free. BRINK_EINVAL for a bad spec, BRINK_ELIMIT past 2^26 matches,
  * BRINK_ENOMEM. */
-brink_status brink_game_tournament_new(brink_ctx *ctx, const brink_game_tournament_spec *spec,
-                                       brink_game_tournament **out);
+BRINK_API brink_status brink_game_tournament_new(brink_ctx *ctx,
+                                                 const brink_game_tournament_spec *spec,
+                                                 brink_game_tournament **out);
 /* Plays every match (OpenMP over matches, per-match results merged in a fixed order) and fills
  * the results. Allocates nothing; may be called again (same results). Not thread-safe on one
  * tournament. */
-void brink_game_tournament_run(brink_game_tournament *t);
-void brink_game_tournament_free(brink_game_tournament *t);
+BRINK_API void brink_game_tournament_run(brink_game_tournament *t);
+BRINK_API void brink_game_tournament_free(brink_game_tournament *t);
 
 /* ---- Moran process ------------------------------------------------------------------------- */
 
@@ -195,11 +196,11 @@ typedef struct brink_game_moran {
 /* Validates and allocates. New object, caller frees with brink_game_moran_free. BRINK_EINVAL
  * (also for a negative sucker's payoff: fitness must not be negative),
  * BRINK_ERANGE (more than 2^32 / 3 matches could be needed per process), BRINK_ENOMEM. */
-brink_status brink_game_moran_new(brink_ctx *ctx, const brink_game_moran_spec *spec,
-                                  brink_game_moran **out);
+BRINK_API brink_status brink_game_moran_new(brink_ctx *ctx, const brink_game_moran_spec *spec,
+                                            brink_game_moran **out);
 /* Runs every process. Allocates nothing; same results for any thread count. */
-void brink_game_moran_run(brink_game_moran *m);
-void brink_game_moran_free(brink_game_moran *m);
+BRINK_API void brink_game_moran_run(brink_game_moran *m);
+BRINK_API void brink_game_moran_free(brink_game_moran *m);
 
 #ifdef __cplusplus
 }

@@ -26,11 +26,11 @@ extern "C" {
 /* Times are days since 1970-01-01 (a day d covers [d, d + 1)); an event on a date is at the
  * date's day number. brink_hawkes_day converts a valid YYYYMMDD; brink_hawkes_date is the
  * inverse for whole days. */
-int64_t brink_hawkes_day(int32_t yyyymmdd);
-int32_t brink_hawkes_date(int64_t day);
+BRINK_API int64_t brink_hawkes_day(int32_t yyyymmdd);
+BRINK_API int32_t brink_hawkes_date(int64_t day);
 /* Parses "YYYY-MM-DD" (a real calendar day) into a day number; BRINK_EPARSE otherwise, no
  * message set. */
-brink_status brink_hawkes_parse_day(const char *s, size_t n, int64_t *day);
+BRINK_API brink_status brink_hawkes_parse_day(const char *s, size_t n, int64_t *day);
 
 /* ---- Event data ------------------------------------------------------------------------ */
 
@@ -49,22 +49,22 @@ typedef struct brink_hawkes_data {
 
 /* New empty data with streams names[n_streams] (distinct, non-empty). Caller frees with
  * brink_hawkes_data_free. */
-brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names, size_t n_streams,
-                                   brink_hawkes_data **out);
-void brink_hawkes_data_free(brink_ctx *ctx, brink_hawkes_data *data);
+BRINK_API brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names,
+                                             size_t n_streams, brink_hawkes_data **out);
+BRINK_API void brink_hawkes_data_free(brink_ctx *ctx, brink_hawkes_data *data);
 /* Adds one event (time finite). Events may come in any order; call brink_hawkes_data_sort
  * before handing the data to the functions below. */
-brink_status brink_hawkes_data_add(brink_ctx *ctx, brink_hawkes_data *data, uint32_t stream,
-                                   double time);
+BRINK_API brink_status brink_hawkes_data_add(brink_ctx *ctx, brink_hawkes_data *data,
+                                             uint32_t stream, double time);
 /* Sorts by (time, stream). An insertion sort: linear for the nearly sorted data the reader
  * and the simulator produce, quadratic for data added in random order. The likelihood,
  * fit, simulation and forecast functions refuse unsorted data (BRINK_EINVAL). */
-void brink_hawkes_data_sort(brink_hawkes_data *data);
+BRINK_API void brink_hawkes_data_sort(brink_hawkes_data *data);
 /* Index of the stream called name, or -1. */
-int brink_hawkes_data_find(const brink_hawkes_data *data, const char *name);
+BRINK_API int brink_hawkes_data_find(const brink_hawkes_data *data, const char *name);
 /* Number of events of stream in [t0, t1). */
-size_t brink_hawkes_data_count(const brink_hawkes_data *data, uint32_t stream, double t0,
-                               double t1);
+BRINK_API size_t brink_hawkes_data_count(const brink_hawkes_data *data, uint32_t stream, double t0,
+                                         double t1);
 
 /* Reads a streams file: tab-separated, header "date<TAB>stream" (other columns after these
  * two are ignored), one row per event, dates YYYY-MM-DD. Only rows of the streams
@@ -72,13 +72,15 @@ size_t brink_hawkes_data_count(const brink_hawkes_data *data, uint32_t stream, d
  * are one event at that date's day number. Blank lines and CRLF endings are accepted.
  * BRINK_EIO when the file cannot be read; BRINK_EPARSE with "path:line:col: ..." for a bad
  * header, a bad date or a missing column. New data, caller frees with brink_hawkes_data_free. */
-brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path, const char *const *names,
-                                    size_t n_streams, brink_hawkes_data **out);
+BRINK_API brink_status brink_hawkes_data_read(brink_ctx *ctx, const char *path,
+                                              const char *const *names, size_t n_streams,
+                                              brink_hawkes_data **out);
 /* The same from text[0..len) in memory (NUL bytes are data, not an end); name_for_errors (may
  * be NULL: "(string)") stands for the path in messages. */
-brink_status brink_hawkes_data_read_string(brink_ctx *ctx, const char *name_for_errors,
-                                           const char *text, size_t len, const char *const *names,
-                                           size_t n_streams, brink_hawkes_data **out);
+BRINK_API brink_status brink_hawkes_data_read_string(brink_ctx *ctx, const char *name_for_errors,
+                                                     const char *text, size_t len,
+                                                     const char *const *names, size_t n_streams,
+                                                     brink_hawkes_data **out);
 
 /* ---- The model ------------------------------------------------------------------------- */
 
@@ -105,28 +107,28 @@ typedef struct brink_hawkes_params {
  * any stream before t0 act as history). O(n_events * n_streams) by the exponential
  * recursion; the compensator is exact (floored pieces included). ll_target[n_targets] (may
  * be NULL) receives each target's term; *total their sum. BRINK_EINVAL for bad parameters. */
-brink_status brink_hawkes_loglik(brink_ctx *ctx, const brink_hawkes_params *params,
-                                 const brink_hawkes_data *data, double t0, double t1,
-                                 double *ll_target, double *total);
+BRINK_API brink_status brink_hawkes_loglik(brink_ctx *ctx, const brink_hawkes_params *params,
+                                           const brink_hawkes_data *data, double t0, double t1,
+                                           double *ll_target, double *total);
 /* The same by the direct O(n^2) sums, with the compensator integrated piecewise: a
  * reference for tests and the benchmark. */
-brink_status brink_hawkes_loglik_direct(brink_ctx *ctx, const brink_hawkes_params *params,
-                                        const brink_hawkes_data *data, double t0, double t1,
-                                        double *ll_target, double *total);
+BRINK_API brink_status brink_hawkes_loglik_direct(brink_ctx *ctx, const brink_hawkes_params *params,
+                                                  const brink_hawkes_data *data, double t0,
+                                                  double t1, double *ll_target, double *total);
 
 /* Time-rescaling check of one target (Brown et al. 2002): the compensator increments between
  * its consecutive events in [t0, t1) (the first from t0) are i.i.d. Exp(1) under the model.
  * taus (may be NULL) receives them (room for the target's event count); *n their number;
  * *ks the Kolmogorov-Smirnov statistic of 1 - exp(-tau) against Uniform(0,1) and *p_value
  * its asymptotic p-value (NaN when n = 0). */
-brink_status brink_hawkes_rescale(brink_ctx *ctx, const brink_hawkes_params *params,
-                                  const brink_hawkes_data *data, double t0, double t1,
-                                  size_t target, double *taus, size_t *n, double *ks,
-                                  double *p_value);
+BRINK_API brink_status brink_hawkes_rescale(brink_ctx *ctx, const brink_hawkes_params *params,
+                                            const brink_hawkes_data *data, double t0, double t1,
+                                            size_t target, double *taus, size_t *n, double *ks,
+                                            double *p_value);
 /* Kolmogorov-Smirnov statistic of sorted-or-not uniforms u[n] against Uniform(0,1) and its
  * asymptotic p-value (Kolmogorov distribution with Stephens' small-sample correction). u is
  * sorted in place. */
-void brink_hawkes_ks_uniform(double *u, size_t n, double *ks, double *p_value);
+BRINK_API void brink_hawkes_ks_uniform(double *u, size_t n, double *ks, double *p_value);
 
 /* ---- Fitting --------------------------------------------------------------------------- */
 
@@ -166,11 +168,11 @@ typedef struct brink_hawkes_fit {
  * BRINK_ENOTFOUND for an unknown stream name, BRINK_EINVAL for a stream with no event in the
  * window or a bad window. New fit, caller frees with brink_hawkes_fit_free. Not thread-safe on
  * a shared ctx. */
-brink_status brink_hawkes_fit_run(brink_ctx *ctx, const brink_hawkes_data *data,
-                                  const char *const *targets, size_t n_targets, double t0,
-                                  double t1, const brink_hawkes_fit_options *options,
-                                  brink_hawkes_fit **out);
-void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit);
+BRINK_API brink_status brink_hawkes_fit_run(brink_ctx *ctx, const brink_hawkes_data *data,
+                                            const char *const *targets, size_t n_targets, double t0,
+                                            double t1, const brink_hawkes_fit_options *options,
+                                            brink_hawkes_fit **out);
+BRINK_API void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit);
 
 /* ---- Simulation and forecasts ---------------------------------------------------------- */
 
@@ -180,10 +182,10 @@ void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit);
  * the same arguments give the same events. New data (same streams: history, inputs and the
  * simulated events), caller frees with brink_hawkes_data_free. BRINK_ELIMIT when more than
  * max_events target events are simulated (an explosive parameter set). */
-brink_status brink_hawkes_simulate(brink_ctx *ctx, const brink_hawkes_params *params,
-                                   const brink_hawkes_data *data, double t0, double t1,
-                                   uint64_t seed, uint64_t run, size_t max_events,
-                                   brink_hawkes_data **out);
+BRINK_API brink_status brink_hawkes_simulate(brink_ctx *ctx, const brink_hawkes_params *params,
+                                             const brink_hawkes_data *data, double t0, double t1,
+                                             uint64_t seed, uint64_t run, size_t max_events,
+                                             brink_hawkes_data **out);
 
 typedef struct brink_hawkes_forecast {
   size_t n_targets, n_windows;
@@ -202,11 +204,11 @@ typedef struct brink_hawkes_forecast {
  * window (the exercise calendar's season kept; no future data used). Counts are distinct
  * days with an event (a launch day), per target and window. Run i draws from (seed, i). New
  * forecast, caller frees with brink_hawkes_forecast_free. */
-brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params *params,
-                                       const brink_hawkes_data *data, int64_t origin,
-                                       uint32_t horizon_days, uint64_t runs, uint64_t seed,
-                                       brink_hawkes_forecast **out);
-void brink_hawkes_forecast_free(brink_ctx *ctx, brink_hawkes_forecast *forecast);
+BRINK_API brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params *params,
+                                                 const brink_hawkes_data *data, int64_t origin,
+                                                 uint32_t horizon_days, uint64_t runs,
+                                                 uint64_t seed, brink_hawkes_forecast **out);
+BRINK_API void brink_hawkes_forecast_free(brink_ctx *ctx, brink_hawkes_forecast *forecast);
 
 #ifdef __cplusplus
 }

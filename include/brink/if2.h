@@ -53,9 +53,10 @@ typedef struct brink_if2_result {
  * unbounded scale follows its prior's support: logit on [lo, hi], log above lo, identity on
  * the line. New result, caller frees with brink_if2_result_free. BRINK_EINVAL for bad options
  * (message names it). */
-brink_status brink_if2_run(brink_ctx *ctx, const brink_model *model, const brink_filter_data *data,
-                           const brink_if2_options *options, brink_if2_result **out);
-void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *result);
+BRINK_API brink_status brink_if2_run(brink_ctx *ctx, const brink_model *model,
+                                     const brink_filter_data *data,
+                                     const brink_if2_options *options, brink_if2_result **out);
+BRINK_API void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *result);
 
 #ifdef __cplusplus
 }

@@ -32,13 +32,15 @@ typedef struct brink_model brink_model;
 /* Compiles a scenario. The scenario must outlive the model (names are borrowed). New object,
  * caller frees with brink_model_free. BRINK_EINVAL (with a message) for scenarios the model
  * cannot run (e.g. more than BRINK_MAX_PARAMS parameters). */
-brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *scenario, brink_model **out);
-void brink_model_free(brink_ctx *ctx, brink_model *model);
+BRINK_API brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *scenario,
+                                       brink_model **out);
+BRINK_API void brink_model_free(brink_ctx *ctx, brink_model *model);
 
-const brink_scenario *brink_model_scenario(const brink_model *model);
-uint32_t brink_model_horizon(const brink_model *model);
+BRINK_API const brink_scenario *brink_model_scenario(const brink_model *model);
+BRINK_API uint32_t brink_model_horizon(const brink_model *model);
 /* Replaces the horizon (steps, 1..BRINK_MAX_HORIZON) before runs start. Not thread-safe. */
-brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model, uint32_t horizon);
+BRINK_API brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model,
+                                               uint32_t horizon);
 
 /* How armed conflict began (docs/model.md section 9). X(ENUM, "name") */
 #define BRINK_WAR_CAUSES(X)                                                                        \
@@ -52,7 +54,7 @@ typedef enum brink_war_cause {
 } brink_war_cause;
 #undef BRINK__WAR_ENUM
 /* "incident", "attack", ... ("?" out of range). */
-const char *brink_war_cause_name(brink_war_cause cause);
+BRINK_API const char *brink_war_cause_name(brink_war_cause cause);
 
 /* What one run produced. Counts are per run; pressures are sums over the steps run. */
 typedef struct brink_run_result {
@@ -102,33 +104,36 @@ typedef struct brink_run_observer {
 /* Runs trajectory `run` of policy `policy` (index into the scenario's policies) with the given
  * seed. tension (may be NULL) receives one value per step (Goldstein net conflict; steps after
  * armed conflict are left untouched). observer may be NULL. Thread-safe on a shared model. */
-void brink_model_run(const brink_model *model, uint32_t policy, uint64_t seed, uint64_t run,
-                     brink_run_result *out, double *tension, const brink_run_observer *observer);
+BRINK_API void brink_model_run(const brink_model *model, uint32_t policy, uint64_t seed,
+                               uint64_t run, brink_run_result *out, double *tension,
+                               const brink_run_observer *observer);
 
 /* The same run with its parameters already drawn by brink_model_sample_params (the engine
  * draws them once per run for all policies). */
-void brink_model_run_drawn(const brink_model *model, uint32_t policy, uint64_t seed, uint64_t run,
-                           const double *params, brink_run_result *out, double *tension,
-                           const brink_run_observer *observer);
+BRINK_API void brink_model_run_drawn(const brink_model *model, uint32_t policy, uint64_t seed,
+                                     uint64_t run, const double *params, brink_run_result *out,
+                                     double *tension, const brink_run_observer *observer);
 
 /* Draws the parameters of run `run` (stream PARAMS) into values[n_params]: what the run used.
  * Thread-safe. */
-void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t run,
-                               double *values);
+BRINK_API void brink_model_sample_params(const brink_model *model, uint64_t seed, uint64_t run,
+                                         double *values);
 
-uint32_t brink_model_n_params(const brink_model *model);
+BRINK_API uint32_t brink_model_n_params(const brink_model *model);
 
 /* Replaces the priors of the parameters named in names[0..n_cols) by a sample: rows[r * n_cols
  * + c] is draw r of parameter names[c]. Run `run` then takes one draw (chosen by the POSTERIOR
  * stream of (seed, run), the same for every policy) for those parameters and its prior draws
  * for the others. n_rows = 0 removes the sample. BRINK_EINVAL (message) for an unknown name or
  * a value outside its prior's support. Not thread-safe: call before runs start. */
-brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *model, const char *const *names,
-                                       size_t n_cols, const double *rows, size_t n_rows);
+BRINK_API brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *model,
+                                                 const char *const *names, size_t n_cols,
+                                                 const double *rows, size_t n_rows);
 /* The same from a TSV file: a header of parameter names, then one draw per line ('#' comments
  * and blank lines skipped). BRINK_EPARSE with file:line:col, BRINK_EIO, or set_posterior's
  * errors prefixed with the file name. */
-brink_status brink_model_load_posterior(brink_ctx *ctx, brink_model *model, const char *path);
+BRINK_API brink_status brink_model_load_posterior(brink_ctx *ctx, brink_model *model,
+                                                  const char *path);
 
 /* ---- The model as a steppable state -------------------------------------------------------
  * brink_model_run is init + step until the horizon or armed conflict. The same pieces are
@@ -138,38 +143,38 @@ typedef struct brink_model_state brink_model_state;
 
 /* New state of `model` (borrowed: it must outlive the state). Caller frees with
  * brink_model_state_free. */
-brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *model,
-                                   brink_model_state **out);
-void brink_model_state_free(brink_ctx *ctx, brink_model_state *state);
+BRINK_API brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *model,
+                                             brink_model_state **out);
+BRINK_API void brink_model_state_free(brink_ctx *ctx, brink_model_state *state);
 /* Starts run `run` of policy `policy` (an index, or UINT32_MAX for none: policy actors hold).
  * params: the run's parameters (n_params values), or NULL to draw them from (seed, run). */
-void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
-                            const double *params);
+BRINK_API void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed,
+                                      uint64_t run, const double *params);
 /* dst becomes an exact copy of src (same model). */
-void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src);
+BRINK_API void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src);
 /* Fixes actor's act for the next step only: an index into its ladder, or -1 for none. The
  * actor does not choose (and draws no random number for its choice) in that step. */
-void brink_model_state_force(brink_model_state *state, uint32_t actor, int action);
+BRINK_API void brink_model_state_force(brink_model_state *state, uint32_t actor, int action);
 /* The model's probability of each ladder action of behavioural actor `actor` in the next step,
  * from the current state, into probs[n_ladder] (0 for unavailable actions). BRINK_EINVAL if
  * the actor is not behavioural. Reads the state only; no random number is drawn. */
-brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t actor,
-                                            double *probs);
+BRINK_API brink_status brink_model_state_choice_probs(const brink_model_state *state,
+                                                      uint32_t actor, double *probs);
 /* Runs one step; the run's result accumulates in the state (brink_model_state_result).
  * tension (may be NULL) receives the step's tension index. Returns 1 when the run has ended
  * (armed conflict, or the horizon reached); stepping an ended run does nothing. */
-int brink_model_state_step(brink_model_state *state, double *tension,
-                           const brink_run_observer *observer);
+BRINK_API int brink_model_state_step(brink_model_state *state, double *tension,
+                                     const brink_run_observer *observer);
 /* The result accumulated so far (valid until the next init). */
-const brink_run_result *brink_model_state_result(const brink_model_state *state);
-uint32_t brink_model_state_step_index(const brink_model_state *state);
+BRINK_API const brink_run_result *brink_model_state_result(const brink_model_state *state);
+BRINK_API uint32_t brink_model_state_step_index(const brink_model_state *state);
 /* The model the state runs (after brink_model_state_rebind, the new one). */
-const brink_model *brink_model_state_model(const brink_model_state *state);
+BRINK_API const brink_model *brink_model_state_model(const brink_model_state *state);
 /* The hidden type of actor i in this run (0 security-seeking, 1 greedy). */
-int brink_model_state_type(const brink_model_state *state, uint32_t actor);
+BRINK_API int brink_model_state_type(const brink_model_state *state, uint32_t actor);
 /* Gives the state's dynamic random stream a new key (seed, key): copies made by a particle
  * filter's resampling then continue on different draws. */
-void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key);
+BRINK_API void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key);
 
 /* Moves a run to another model of the same structure (same actors, drivers, ladder sizes and
  * commitments: the episode windows of one history), under policy `policy` of that model
@@ -177,13 +182,13 @@ void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t 
  * run's own key, or given in params); everything the run has accumulated carries over. The
  * step count continues, so the new model's horizon counts from the run's start.
  * BRINK_EINVAL (state unchanged) if the structures differ. */
-brink_status brink_model_state_rebind(brink_model_state *state, const brink_model *model,
-                                      uint32_t policy, const double *params);
+BRINK_API brink_status brink_model_state_rebind(brink_model_state *state, const brink_model *model,
+                                                uint32_t policy, const double *params);
 
 /* Replaces the run's parameter values from now on (params[n_params]): every number given as a
  * $param takes its new value; the state built so far (types, beliefs, relations, stocks) is
  * kept. Iterated filtering perturbs parameters this way. */
-void brink_model_state_set_params(brink_model_state *state, const double *params);
+BRINK_API void brink_model_state_set_params(brink_model_state *state, const double *params);
 
 /* What an actor holds in a state, for filters and traces. */
 typedef struct brink_actor_state {
@@ -193,8 +198,8 @@ typedef struct brink_actor_state {
   double credibility; /* mean credibility of its adversaries in its eyes (probability) */
   double fear;        /* docs/model.md 9c, before the security weight (threat units) */
 } brink_actor_state;
-void brink_model_state_actor(const brink_model_state *state, uint32_t actor,
-                             brink_actor_state *out);
+BRINK_API void brink_model_state_actor(const brink_model_state *state, uint32_t actor,
+                                       brink_actor_state *out);
 
 #ifdef __cplusplus
 }

@@ -35,9 +35,10 @@ typedef struct brink_observation brink_observation;
  * action rank note`; `*` matches anything; actor `-` maps to nothing on purpose). New object,
  * caller frees with brink_observation_free. BRINK_EPARSE with file:line:col for unknown
  * actors, actions or malformed rows; BRINK_EIO. */
-brink_status brink_observation_load(brink_ctx *ctx, const char *path,
-                                    const brink_scenario *scenario, brink_observation **out);
-void brink_observation_free(brink_ctx *ctx, brink_observation *obs);
+BRINK_API brink_status brink_observation_load(brink_ctx *ctx, const char *path,
+                                              const brink_scenario *scenario,
+                                              brink_observation **out);
+BRINK_API void brink_observation_free(brink_ctx *ctx, brink_observation *obs);
 
 /* What became of the rows. */
 typedef struct brink_observation_report {
@@ -50,10 +51,10 @@ typedef struct brink_observation_report {
 /* The acts of weeks [start, start + 7 n_steps): acts[t * n_actors + i] receives actor i's act
  * (ladder index), its hold action for an actor in `observed` without a row that week, and
  * BRINK_FILTER_FREE (-2) for actors not observed. n_actors must be the scenario's. */
-brink_status brink_observation_acts(brink_ctx *ctx, const brink_observation *obs,
-                                    const brink_observed_row *rows, size_t n_rows, int32_t start,
-                                    uint32_t n_steps, uint32_t observed, int *acts,
-                                    brink_observation_report *report);
+BRINK_API brink_status brink_observation_acts(brink_ctx *ctx, const brink_observation *obs,
+                                              const brink_observed_row *rows, size_t n_rows,
+                                              int32_t start, uint32_t n_steps, uint32_t observed,
+                                              int *acts, brink_observation_report *report);
 
 #ifdef __cplusplus
 }

@@ -120,12 +120,12 @@ typedef enum brink_record_stream {
 } brink_record_stream;
 
 /* Static strings: "csis", "BM" / "exercise", "bm_launch_days", "dprk_bm"; NULL out of range. */
-const char *brink_record_format_name(brink_record_format format);
-const char *brink_record_class_name(brink_record_class cls);
-const char *brink_record_series_name(brink_record_series series);
-const char *brink_record_stream_name(brink_record_stream stream);
+BRINK_API const char *brink_record_format_name(brink_record_format format);
+BRINK_API const char *brink_record_class_name(brink_record_class cls);
+BRINK_API const char *brink_record_series_name(brink_record_series series);
+BRINK_API const char *brink_record_stream_name(brink_record_stream stream);
 /* Inverse of brink_record_series_name: the series, or BRINK_RECORD_SERIES_COUNT. */
-brink_record_series brink_record_series_find(const char *name);
+BRINK_API brink_record_series brink_record_series_find(const char *name);
 
 /* ---- One row ---------------------------------------------------------------------------- */
 
@@ -161,8 +161,8 @@ typedef struct brink_record_row {
 typedef struct brink_record brink_record;
 
 /* New empty record. Caller frees with brink_record_free. */
-brink_status brink_record_new(brink_ctx *ctx, brink_record **out);
-void brink_record_free(brink_record *rec);
+BRINK_API brink_status brink_record_new(brink_ctx *ctx, brink_record **out);
+BRINK_API void brink_record_free(brink_record *rec);
 
 /* Reads one record file and merges its rows in. The kind comes from the header line (the
  * first line, exactly as in BRINK_RECORD_FORMATS). A row already in the record counts once:
@@ -171,17 +171,19 @@ void brink_record_free(brink_record *rec);
  * when date, actor, target and event_type are equal. On error (BRINK_EIO, BRINK_EPARSE with
  * "file:line:col: problem, expected ...", BRINK_ENOMEM) nothing from the file is kept.
  * name (parse) or path (load) is copied and used in messages and rows. */
-brink_status brink_record_load(brink_record *rec, const char *path);
-brink_status brink_record_parse(brink_record *rec, const char *text, size_t len, const char *name);
+BRINK_API brink_status brink_record_load(brink_record *rec, const char *path);
+BRINK_API brink_status brink_record_parse(brink_record *rec, const char *text, size_t len,
+                                          const char *name);
 
 /* New record holding only the rows dated strictly before origin (YYYYMMDD), merge counts
  * kept. A forecast from origin D may use only this. Caller frees with brink_record_free. */
-brink_status brink_record_before(const brink_record *rec, int32_t origin, brink_record **out);
+BRINK_API brink_status brink_record_before(const brink_record *rec, int32_t origin,
+                                           brink_record **out);
 
 /* Rows, ordered by date, then the order they were read. Owned by rec; a row pointer is valid
  * until the next load into rec (which may move and reorder the rows) or brink_record_free. */
-size_t brink_record_count(const brink_record *rec);
-const brink_record_row *brink_record_row_at(const brink_record *rec, size_t i);
+BRINK_API size_t brink_record_count(const brink_record *rec);
+BRINK_API const brink_record_row *brink_record_row_at(const brink_record *rec, size_t i);
 
 /* What loading did (all files so far). */
 typedef struct brink_record_stats {
@@ -193,43 +195,43 @@ typedef struct brink_record_stats {
   size_t uncounted; /* mapped rows with counted == 0 (DPRK timeline rows) */
   size_t by_format[BRINK_RECORD_FORMAT_COUNT]; /* files by kind */
 } brink_record_stats;
-void brink_record_get_stats(const brink_record *rec, brink_record_stats *out);
+BRINK_API void brink_record_get_stats(const brink_record *rec, brink_record_stats *out);
 
 /* ---- Counting --------------------------------------------------------------------------- */
 
 /* Dates are YYYYMMDD. Day d is in [from, to) when from <= d < to. */
 
 /* The count of a series over the days [from, to). */
-uint32_t brink_record_series_count(const brink_record *rec, brink_record_series series,
-                                   int32_t from, int32_t to);
+BRINK_API uint32_t brink_record_series_count(const brink_record *rec, brink_record_series series,
+                                             int32_t from, int32_t to);
 
 /* Counts of a series in n 52-week windows from origin, the first being window k = first
  * (negative k: before the origin). Window k holds the days d with
  * origin + 364k <= d < origin + 364(k+1); counts[i] is window first + i. */
-void brink_record_series_windows(const brink_record *rec, brink_record_series series,
-                                 int32_t origin, int first, size_t n, uint32_t *counts);
+BRINK_API void brink_record_series_windows(const brink_record *rec, brink_record_series series,
+                                           int32_t origin, int first, size_t n, uint32_t *counts);
 
 /* Weekly counts from start (week w = [start + 7w, start + 7(w+1))) for the later replay and
  * filter. series: as the series define it (distinct days where they say so). */
-void brink_record_series_weekly(const brink_record *rec, brink_record_series series, int32_t start,
-                                size_t n_weeks, uint32_t *counts);
+BRINK_API void brink_record_series_weekly(const brink_record *rec, brink_record_series series,
+                                          int32_t start, size_t n_weeks, uint32_t *counts);
 /* Counted rows of one side and class per week (several entries in a week all count). With
  * BRINK_RECORD_SIDE_ALLIES and an allied event_type: the allies' acts per week. */
-void brink_record_class_weekly(const brink_record *rec, brink_record_side side,
-                               brink_record_class cls, int32_t start, size_t n_weeks,
-                               uint32_t *counts);
+BRINK_API void brink_record_class_weekly(const brink_record *rec, brink_record_side side,
+                                         brink_record_class cls, int32_t start, size_t n_weeks,
+                                         uint32_t *counts);
 
 /* Bit (1u << stream) set for every stream the row belongs to; 0 when not counted. */
-uint32_t brink_record_row_streams(const brink_record_row *row);
+BRINK_API uint32_t brink_record_row_streams(const brink_record_row *row);
 
 /* ---- Dates ------------------------------------------------------------------------------ */
 
 /* date (a valid YYYYMMDD) plus days (may be negative), as YYYYMMDD. */
-int32_t brink_record_date_add(int32_t date, int64_t days);
+BRINK_API int32_t brink_record_date_add(int32_t date, int64_t days);
 /* Days from a to b (b - a). */
-int64_t brink_record_date_diff(int32_t a, int32_t b);
+BRINK_API int64_t brink_record_date_diff(int32_t a, int32_t b);
 /* Parses "YYYY-MM-DD" or "YYYYMMDD" (the whole of s); BRINK_EPARSE otherwise. */
-brink_status brink_record_date_parse(const char *s, int32_t *out);
+BRINK_API brink_status brink_record_date_parse(const char *s, int32_t *out);
 
 #ifdef __cplusplus
 }

@@ -50,13 +50,14 @@ typedef struct brink_replay {
 
 /* Replays the record on `model` (horizon >= n_steps). The series are counted with `map` on the
  * simulated acts. New result, caller frees with brink_replay_free. */
-brink_status brink_replay_run(brink_ctx *ctx, const brink_model *model,
-                              const brink_forecast_map *map, const brink_replay_options *options,
-                              brink_replay **out);
-void brink_replay_free(brink_ctx *ctx, brink_replay *replay);
+BRINK_API brink_status brink_replay_run(brink_ctx *ctx, const brink_model *model,
+                                        const brink_forecast_map *map,
+                                        const brink_replay_options *options, brink_replay **out);
+BRINK_API void brink_replay_free(brink_ctx *ctx, brink_replay *replay);
 /* Quantile q of series s in period p (as brink_forecast_quantile) and its mean. */
-uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s, double q);
-double brink_replay_mean(const brink_replay *r, size_t p, brink_record_series s);
+BRINK_API uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s,
+                                         double q);
+BRINK_API double brink_replay_mean(const brink_replay *r, size_t p, brink_record_series s);
 
 #ifdef __cplusplus
 }

@@ -79,19 +79,19 @@ typedef struct brink_result {
  * value of the wrong type is BRINK_EPARSE with "name:line:col: where: what was expected" in
  * ctx. Input larger than 256 MiB or nested deeper than 64 levels: BRINK_ELIMIT. New object,
  * caller frees with brink_result_free. Not thread-safe with the same ctx. */
-brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                brink_result **out);
+BRINK_API brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len,
+                                          const char *name, brink_result **out);
 /* Reads the file at path with brink_result_parse; BRINK_EIO when it cannot be read. */
-brink_status brink_result_load(brink_ctx *ctx, const char *path, brink_result **out);
-void brink_result_free(brink_result *result);
+BRINK_API brink_status brink_result_load(brink_ctx *ctx, const char *path, brink_result **out);
+BRINK_API void brink_result_free(brink_result *result);
 
 /* The index of the policy called name, or -1. */
-long brink_result_policy_index(const brink_result *result, const char *name);
+BRINK_API long brink_result_policy_index(const brink_result *result, const char *name);
 
 /* The step (0 = the start) that point i of a policy's cumulative curve refers to: with
  * horizon + 1 points the curve starts at step 0, otherwise at step 1 (one point per step). */
-double brink_result_curve_step(const brink_result *result, const brink_result_policy *policy,
-                               size_t i);
+BRINK_API double brink_result_curve_step(const brink_result *result,
+                                         const brink_result_policy *policy, size_t i);
 
 /* ---- An observed tension series ------------------------------------------------------------ */
 
@@ -109,16 +109,17 @@ typedef struct brink_observed {
 
 /* Reads the CSV at path; BRINK_EIO when unreadable, BRINK_EPARSE with "path:line:col: ..."
  * when malformed. New object, caller frees with brink_observed_free. */
-brink_status brink_observed_load(brink_ctx *ctx, const char *path, brink_observed **out);
+BRINK_API brink_status brink_observed_load(brink_ctx *ctx, const char *path, brink_observed **out);
 /* Same from text already in memory (name for messages). */
-brink_status brink_observed_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                  brink_observed **out);
-void brink_observed_free(brink_observed *observed);
+BRINK_API brink_status brink_observed_parse(brink_ctx *ctx, const char *text, size_t len,
+                                            const char *name, brink_observed **out);
+BRINK_API void brink_observed_free(brink_observed *observed);
 
 /* Step of row i on the time axis of result: with a start date in both the result and the CSV
  * and a step of day or week, (start of row - result start) / step length; with month steps,
  * whole months between them; otherwise i (row 0 at step 0). */
-double brink_observed_step(const brink_observed *observed, const brink_result *result, size_t i);
+BRINK_API double brink_observed_step(const brink_observed *observed, const brink_result *result,
+                                     size_t i);
 
 /* ---- Charts --------------------------------------------------------------------------------- */
 
@@ -135,12 +136,14 @@ typedef enum brink_chart_format {
 } brink_chart_format;
 
 /* "conflict", "tension", "provocations"; a static string ("?" outside the enum). */
-const char *brink_chart_kind_name(brink_chart_kind kind);
+BRINK_API const char *brink_chart_kind_name(brink_chart_kind kind);
 /* Inverse of brink_chart_kind_name; BRINK_EINVAL with a message for other names. */
-brink_status brink_chart_kind_parse(brink_ctx *ctx, const char *name, brink_chart_kind *out);
+BRINK_API brink_status brink_chart_kind_parse(brink_ctx *ctx, const char *name,
+                                              brink_chart_kind *out);
 /* "svg", "png", "pdf"; and the inverse. */
-const char *brink_chart_format_name(brink_chart_format format);
-brink_status brink_chart_format_parse(brink_ctx *ctx, const char *name, brink_chart_format *out);
+BRINK_API const char *brink_chart_format_name(brink_chart_format format);
+BRINK_API brink_status brink_chart_format_parse(brink_ctx *ctx, const char *name,
+                                                brink_chart_format *out);
 
 typedef struct brink_chart_options {
   brink_chart_kind kind;
@@ -153,16 +156,16 @@ typedef struct brink_chart_options {
 
 /* Default size of a chart kind in points: conflict and provocations 800 x 450, tension
  * 900 x (260 per row of panels + 90). */
-void brink_chart_default_size(const brink_result *result, const brink_chart_options *opts,
-                              double *width, double *height);
+BRINK_API void brink_chart_default_size(const brink_result *result, const brink_chart_options *opts,
+                                        double *width, double *height);
 
 /* Draws one chart of result and appends the file's bytes (SVG text, PNG or PDF) to out.
  * Titles, axis labels with units, a legend; policies differ by colour, dash pattern and
  * marker, so the chart reads in grey-scale. BRINK_ENOTFOUND when opts->policy names no
  * policy; BRINK_EINVAL for a size outside 100..10000; BRINK_EIO when cairo fails. cairo
  * allocates outside the context's funnel. Thread-safe for distinct ctx and out. */
-brink_status brink_chart_render(brink_ctx *ctx, const brink_result *result,
-                                const brink_chart_options *opts, brink_buf *out);
+BRINK_API brink_status brink_chart_render(brink_ctx *ctx, const brink_result *result,
+                                          const brink_chart_options *opts, brink_buf *out);
 
 /* ---- The HTML report ---------------------------------------------------------------------- */
 
@@ -181,19 +184,20 @@ typedef struct brink_report_options {
  * decimals; "-0.00" is written "0.00". Each table cell also carries the exact JSON values in
  * data-mean, data-lo and data-hi attributes (shortest form that reads back exactly). opts may
  * be NULL. On failure out is left as it was. */
-brink_status brink_report_html(brink_ctx *ctx, const brink_result *result,
-                               const brink_report_options *opts, brink_buf *out);
+BRINK_API brink_status brink_report_html(brink_ctx *ctx, const brink_result *result,
+                                         const brink_report_options *opts, brink_buf *out);
 
 /* For `brink compare --report`: parses result_json[0..len) (what the engine wrote, so the
  * report's numbers are the JSON's numbers) and appends the report to out, as
  * brink_result_parse followed by brink_report_html. */
-brink_status brink_report_write_html(brink_ctx *ctx, const char *result_json, size_t len,
-                                     const brink_report_options *opts, brink_buf *out);
+BRINK_API brink_status brink_report_write_html(brink_ctx *ctx, const char *result_json, size_t len,
+                                               const brink_report_options *opts, brink_buf *out);
 
 /* Writes data[0..len) to path with brink_file_write (brink/file.h): a unique temporary, fsync
  * and rename, so path is the old file or the whole new one; devices and FIFOs are written in
  * place, never replaced. BRINK_EIO with the OS's reason. */
-brink_status brink_report_save(brink_ctx *ctx, const char *path, const char *data, size_t len);
+BRINK_API brink_status brink_report_save(brink_ctx *ctx, const char *path, const char *data,
+                                         size_t len);
 
 #ifdef __cplusplus
 }

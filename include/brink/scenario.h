@@ -302,12 +302,12 @@ typedef struct brink_key_spec {
 } brink_key_spec;
 
 /* The key table of a section; *n receives its length. Static data, thread-safe. */
-const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
+BRINK_API const brink_key_spec *brink_scenario_keys(brink_key_section section, size_t *n);
 /* Level i of BRINK_PROXIMITY_LEVELS: its name, proximity units and doc (each out may be NULL).
  * Returns 0 past the last level. Static data, thread-safe. */
-int brink_proximity_level(size_t i, const char **name, double *units, const char **doc);
+BRINK_API int brink_proximity_level(size_t i, const char **name, double *units, const char **doc);
 /* The YAML name of a section ("model", "actor", ...). */
-const char *brink_scenario_section_name(brink_key_section section);
+BRINK_API const char *brink_scenario_section_name(brink_key_section section);
 
 /* ---- Values and uncertain parameters ---------------------------------------------------- */
 
@@ -324,14 +324,33 @@ typedef struct brink_value {
   int32_t param;   /* index into brink_scenario.params, or -1 */
 } brink_value;
 
+/* Enumerations with names: one X-macro list each makes the enum, the name function and the
+ * names the scenario reader accepts (libuv's UV_ERRNO_MAP). */
+/* Distributions of a parameter, the one table of them: X(ENUM, "name", N, keys), keys being
+ * the N numbers a scenario file gives, stored in brink_param's (a, b, lo, hi) in that order
+ * (value for CONSTANT; CHOICE lists values and weights). */
+#define BRINK_DIST_MAP(X)                                                                          \
+  X(CONSTANT, "constant", 1, "value", NULL, NULL, NULL)                                            \
+  X(UNIFORM, "uniform", 2, "lo", "hi", NULL, NULL)           /* a = lo, b = hi */                  \
+  X(NORMAL, "normal", 2, "mean", "sd", NULL, NULL)           /* a = mean, b = sd */                \
+  X(TRUNCNORMAL, "truncnormal", 4, "mean", "sd", "lo", "hi") /* truncated to [lo, hi] */           \
+  X(BETA, "beta", 2, "a", "b", NULL, NULL)                   /* a = alpha, b = beta, on [0, 1] */  \
+  X(CHOICE, "choice", 0, "values", "weights", NULL, NULL)    /* choices[i] with weights[i] */
 typedef enum brink_dist {
-  BRINK_DIST_CONSTANT,
-  BRINK_DIST_UNIFORM,     /* a = lo, b = hi */
-  BRINK_DIST_NORMAL,      /* a = mean, b = sd */
-  BRINK_DIST_TRUNCNORMAL, /* a = mean, b = sd, truncated to [lo, hi] */
-  BRINK_DIST_BETA,        /* a = alpha, b = beta, on [0, 1] */
-  BRINK_DIST_CHOICE       /* choices[i] with probability weights[i] (normalised) */
+#define BRINK__DIST_ENUM(e, name, ...) BRINK_DIST_##e,
+  BRINK_DIST_MAP(BRINK__DIST_ENUM)
+#undef BRINK__DIST_ENUM
 } brink_dist;
+/* Outside the enum, so that switches over it need no case for the count. */
+#define BRINK__COUNT_ONE(e, name, ...) +1
+enum { BRINK_DIST_COUNT = 0 BRINK_DIST_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "constant", "uniform", ... ("?" out of range). Static data, thread-safe. */
+BRINK_API const char *brink_dist_name(brink_dist dist);
+/* How many numbers the distribution takes (0 for CHOICE, 0 out of range), and the scenario key
+ * of number k ("mean" for k = 0 of NORMAL; "values", "weights" for CHOICE), or NULL. */
+BRINK_API size_t brink_dist_arity(brink_dist dist);
+BRINK_API const char *brink_dist_key(brink_dist dist, size_t k);
 
 typedef struct brink_param {
   char *name; /* without "params." or "$" */
@@ -347,36 +366,63 @@ typedef struct brink_param {
   brink_srcloc loc;
 } brink_param;
 
+/* The prior's central value: the constant, the mean (uniform, normal, beta, choice), or for a
+ * truncated normal its mode (the mean clipped to [lo, hi]). What outputs show for a parameter
+ * and where an override starts from. */
+BRINK_API double brink_param_prior_mean(const brink_param *param);
+
 /* ---- Actors, ladders, relations, commitments, policies ---------------------------------- */
 
+/* What moves an actor: X(ENUM, "name"). */
+#define BRINK_DRIVER_MAP(X)                                                                        \
+  X(BEHAVIOURAL, "behavioural") /* chooses by the behavioural model (quantal response) */          \
+  X(POLICY, "policy")           /* driven by the policy being compared */                          \
+  X(THIRD_PARTY, "third_party") /* votes, enforces, mediates (China, Russia); no ladder choice */
 typedef enum brink_driver {
-  BRINK_DRIVER_BEHAVIOURAL, /* chooses by the behavioural model (quantal response) */
-  BRINK_DRIVER_POLICY,      /* driven by the policy being compared */
-  BRINK_DRIVER_THIRD_PARTY  /* votes, enforces, mediates (China, Russia); no ladder choice */
+#define BRINK__DRIVER_ENUM(e, name) BRINK_DRIVER_##e,
+  BRINK_DRIVER_MAP(BRINK__DRIVER_ENUM)
+#undef BRINK__DRIVER_ENUM
 } brink_driver;
+#define BRINK__COUNT_ONE(e, name) +1
+enum { BRINK_DRIVER_COUNT = 0 BRINK_DRIVER_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "behavioural", "policy", "third_party" ("?" out of range). */
+BRINK_API const char *brink_driver_name(brink_driver driver);
 
+/* Kinds of ladder action: X(ENUM, "name"). */
+#define BRINK_ACTION_KIND_MAP(X)                                                                   \
+  X(HOLD, "hold")           /* status quo, nothing new */                                          \
+  X(MILITARY, "military")   /* launches, tests, drills, exercises, deployments, clashes */         \
+  X(SANCTION, "sanction")   /* unilateral sanctions */                                             \
+  X(UNSC, "unsc")           /* proposes a UN Security Council resolution (votes follow) */         \
+  X(DIPLOMACY, "diplomacy") /* contact, talks, summit, agreement: signals willingness */           \
+  X(RESTRAINT, "restraint") /* moratorium, exercise suspension, dismantlement */                   \
+  X(MEDIATION, "mediation") /* asks a third party to mediate */
 typedef enum brink_action_kind {
-  BRINK_ACTION_HOLD,      /* status quo, nothing new */
-  BRINK_ACTION_MILITARY,  /* launches, tests, drills, exercises, deployments, clashes */
-  BRINK_ACTION_SANCTION,  /* unilateral sanctions */
-  BRINK_ACTION_UNSC,      /* proposes a UN Security Council resolution (votes follow) */
-  BRINK_ACTION_DIPLOMACY, /* contact, talks, summit, agreement: signals willingness */
-  BRINK_ACTION_RESTRAINT, /* moratorium, exercise suspension, dismantlement */
-  BRINK_ACTION_MEDIATION, /* asks a third party to mediate */
-  BRINK_ACTION_KIND_COUNT
+#define BRINK__ACTION_KIND_ENUM(e, name) BRINK_ACTION_##e,
+  BRINK_ACTION_KIND_MAP(BRINK__ACTION_KIND_ENUM)
+#undef BRINK__ACTION_KIND_ENUM
+      BRINK_ACTION_KIND_COUNT
 } brink_action_kind;
 /* "hold", "military", ... ("?" out of range). Static data, thread-safe. */
-const char *brink_action_kind_name(brink_action_kind kind);
+BRINK_API const char *brink_action_kind_name(brink_action_kind kind);
 
 /* Diplomacy track levels (docs/model.md section 8). */
+/* Levels of the diplomacy track: X(ENUM, "name"). */
+#define BRINK_TRACK_MAP(X)                                                                         \
+  X(NONE, "none")                                                                                  \
+  X(CONTACT, "contact")                                                                            \
+  X(TALKS, "talks")                                                                                \
+  X(SUMMIT, "summit")                                                                              \
+  X(AGREEMENT, "agreement")
 typedef enum brink_track {
-  BRINK_TRACK_NONE,
-  BRINK_TRACK_CONTACT,
-  BRINK_TRACK_TALKS,
-  BRINK_TRACK_SUMMIT,
-  BRINK_TRACK_AGREEMENT,
-  BRINK_TRACK_COUNT
+#define BRINK__TRACK_ENUM(e, name) BRINK_TRACK_##e,
+  BRINK_TRACK_MAP(BRINK__TRACK_ENUM)
+#undef BRINK__TRACK_ENUM
+      BRINK_TRACK_COUNT
 } brink_track;
+/* "none", "contact", "talks", "summit", "agreement" ("?" out of range). */
+BRINK_API const char *brink_track_name(brink_track track);
 
 typedef struct brink_action {
   char *name;  /* unique within the actor's ladder */
@@ -439,8 +485,8 @@ typedef enum brink_policy_builtin {
   BRINK_BUILTIN_POLICIES(BRINK__POLICY_ENUM) BRINK_POLICY_BUILTIN_COUNT
 } brink_policy_builtin;
 #undef BRINK__POLICY_ENUM
-const char *brink_policy_builtin_name(brink_policy_builtin b);
-const char *brink_policy_builtin_doc(brink_policy_builtin b);
+BRINK_API const char *brink_policy_builtin_name(brink_policy_builtin b);
+BRINK_API const char *brink_policy_builtin_doc(brink_policy_builtin b);
 
 /* Conditions of user-defined policy rules (all of a rule's conditions must hold).
  * X(ENUM, "yaml_key", min, max, "doc") */
@@ -492,8 +538,8 @@ typedef enum brink_rule_verb {
   BRINK_RULE_VERBS(BRINK__VERB_ENUM) BRINK_VERB_COUNT
 } brink_rule_verb;
 #undef BRINK__VERB_ENUM
-const char *brink_rule_condition_name(brink_rule_condition_kind c);
-const char *brink_rule_verb_name(brink_rule_verb v);
+BRINK_API const char *brink_rule_condition_name(brink_rule_condition_kind c);
+BRINK_API const char *brink_rule_verb_name(brink_rule_verb v);
 
 typedef struct brink_rule_condition {
   brink_rule_condition_kind kind;
@@ -521,7 +567,18 @@ typedef struct brink_policy {
   brink_srcloc loc;
 } brink_policy;
 
-typedef enum brink_time_step { BRINK_STEP_DAY, BRINK_STEP_WEEK, BRINK_STEP_MONTH } brink_time_step;
+/* The length of a step: X(ENUM, "name"). */
+#define BRINK_TIME_STEP_MAP(X) X(DAY, "day") X(WEEK, "week") X(MONTH, "month")
+typedef enum brink_time_step {
+#define BRINK__TIME_STEP_ENUM(e, name) BRINK_STEP_##e,
+  BRINK_TIME_STEP_MAP(BRINK__TIME_STEP_ENUM)
+#undef BRINK__TIME_STEP_ENUM
+} brink_time_step;
+#define BRINK__COUNT_ONE(e, name) +1
+enum { BRINK_TIME_STEP_COUNT = 0 BRINK_TIME_STEP_MAP(BRINK__COUNT_ONE) };
+#undef BRINK__COUNT_ONE
+/* "day", "week", "month" ("?" out of range). */
+BRINK_API const char *brink_time_step_name(brink_time_step step);
 
 /* Outputs a scenario can ask for (`outputs:`); the engine computes all of them anyway, the
  * list selects what the table shows. */
@@ -575,8 +632,8 @@ typedef struct brink_diag_list {
   brink_ctx *ctx;
 } brink_diag_list;
 
-void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
-void brink_diag_list_release(brink_diag_list *list);
+BRINK_API void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
+BRINK_API void brink_diag_list_release(brink_diag_list *list);
 
 /* ---- Loading -------------------------------------------------------------------------- */
 
@@ -587,25 +644,27 @@ void brink_diag_list_release(brink_diag_list *list);
  * file:line:column + message, and the context's message names the first one and how many
  * more. BRINK_EIO when a file cannot be read. On success *out is a new scenario the caller
  * frees with brink_scenario_free. */
-brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *const *overrides,
-                                 size_t n_overrides, brink_diag_list *diags, brink_scenario **out);
+BRINK_API brink_status brink_scenario_load(brink_ctx *ctx, const char *path,
+                                           const char *const *overrides, size_t n_overrides,
+                                           brink_diag_list *diags, brink_scenario **out);
 /* The same from text in memory; name is used in messages and to resolve includes relative to
  * its directory (may be NULL: includes are then refused). */
-brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name, const char *text,
-                                        size_t len, const char *const *overrides,
-                                        size_t n_overrides, brink_diag_list *diags,
-                                        brink_scenario **out);
-void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
+BRINK_API brink_status brink_scenario_load_string(brink_ctx *ctx, const char *name,
+                                                  const char *text, size_t len,
+                                                  const char *const *overrides, size_t n_overrides,
+                                                  brink_diag_list *diags, brink_scenario **out);
+BRINK_API void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
 
 /* Writes the normalised scenario as YAML (includes resolved, every default explicit) to out;
  * loading that text gives the same scenario. */
-brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *scenario, brink_buf *out);
+BRINK_API brink_status brink_scenario_dump(brink_ctx *ctx, const brink_scenario *scenario,
+                                           brink_buf *out);
 
 /* Lookups by name; -1 when absent. */
-int brink_scenario_find_actor(const brink_scenario *scenario, const char *name);
-int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
-int brink_scenario_find_param(const brink_scenario *scenario, const char *name);
-int brink_actor_find_action(const brink_actor *actor, const char *name);
+BRINK_API int brink_scenario_find_actor(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_scenario_find_param(const brink_scenario *scenario, const char *name);
+BRINK_API int brink_actor_find_action(const brink_actor *actor, const char *name);
 
 #ifdef __cplusplus
 }

@@ -29,11 +29,11 @@ extern "C" {
  * (lower is better).
  * CRPS for integer counts: sum over k >= 0 of (F(k) - 1{y <= k})^2, F the CDF; the sum is
  * exact (it stops where F = 1 and k >= y, after which every term is 0). */
-double brink_score_crps(const double *pmf, size_t n, uint64_t y);
+BRINK_API double brink_score_crps(const double *pmf, size_t n, uint64_t y);
 /* -log(max(P(count = y), BRINK_SCORE_LOG_FLOOR)), in nats. */
-double brink_score_log(const double *pmf, size_t n, uint64_t y);
+BRINK_API double brink_score_log(const double *pmf, size_t n, uint64_t y);
 /* (P(count >= 1) - 1{y >= 1})^2. */
-double brink_score_brier(const double *pmf, size_t n, uint64_t y);
+BRINK_API double brink_score_brier(const double *pmf, size_t n, uint64_t y);
 
 /* ---- Predictions: a forecast JSON as read for scoring ------------------------------------ */
 
@@ -70,30 +70,33 @@ typedef struct brink_prediction {
  * starting at origin + 364k and ending 363 days later, every hist summing to runs.
  * BRINK_EPARSE with "name:line:col: path: problem, expected ..." on error. New object, caller
  * frees with brink_prediction_free. */
-brink_status brink_prediction_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                                    brink_prediction **out);
-brink_status brink_prediction_load(brink_ctx *ctx, const char *path, brink_prediction **out);
-void brink_prediction_free(brink_prediction *fc);
+BRINK_API brink_status brink_prediction_parse(brink_ctx *ctx, const char *text, size_t len,
+                                              const char *name, brink_prediction **out);
+BRINK_API brink_status brink_prediction_load(brink_ctx *ctx, const char *path,
+                                             brink_prediction **out);
+BRINK_API void brink_prediction_free(brink_prediction *fc);
 
 /* Building a forecast (for `brink forecast`): a new forecast with n_windows empty windows, window
  * k starting at origin + 364k and ending 363 days later; runs >= 1 (BRINK_EINVAL otherwise).
  * Caller frees with brink_prediction_free. */
-brink_status brink_prediction_new(brink_ctx *ctx, int32_t origin, uint64_t runs, uint64_t seed,
-                                  size_t n_windows, brink_prediction **out);
+BRINK_API brink_status brink_prediction_new(brink_ctx *ctx, int32_t origin, uint64_t runs,
+                                            uint64_t seed, size_t n_windows,
+                                            brink_prediction **out);
 /* Sets one series of one window from a histogram (hist[k] = runs with count k, copied; trailing
  * zero bins are dropped, one bin is kept). The histogram must sum to fc->runs (BRINK_EINVAL).
  * mean = sum k hist[k] / runs; qP = the smallest k with F(k) >= P (P = 0.05, 0.5, 0.95). */
-brink_status brink_prediction_set_hist(brink_prediction *fc, size_t window,
-                                       brink_record_series series, const uint64_t *hist, size_t n);
+BRINK_API brink_status brink_prediction_set_hist(brink_prediction *fc, size_t window,
+                                                 brink_record_series series, const uint64_t *hist,
+                                                 size_t n);
 /* Appends the forecast as issue 14's JSON (docs/validation.md, "Forecast JSON"); series absent
  * from a window are left out. brink_prediction_parse reads it back. */
-brink_status brink_prediction_write_json(const brink_prediction *fc, brink_buf *out);
+BRINK_API brink_status brink_prediction_write_json(const brink_prediction *fc, brink_buf *out);
 
 /* ---- Scoring against the record --------------------------------------------------------- */
 
 enum { BRINK_SCORE_CRPS, BRINK_SCORE_LOG, BRINK_SCORE_BRIER, BRINK_SCORE_METRIC_COUNT };
 /* "crps", "log", "brier"; NULL out of range. */
-const char *brink_score_metric_name(int metric);
+BRINK_API const char *brink_score_metric_name(int metric);
 
 /* Models in a score table: 0 the forecast, 1 persistence, 2 climatology, 3.. references. */
 enum { BRINK_SCORE_MODEL_FORECAST, BRINK_SCORE_MODEL_PERSISTENCE, BRINK_SCORE_MODEL_CLIMATOLOGY };
@@ -139,26 +142,27 @@ typedef struct brink_score_reference {
  * Windows ending after record_end (YYYYMMDD; BRINK_RECORD_END for the shipped data) are not
  * scored. References must have fc's origin (BRINK_EINVAL otherwise); at most
  * BRINK_SCORE_MAX_MODELS - 3. New table, caller frees with brink_score_table_free. */
-brink_status brink_score_run(brink_ctx *ctx, const brink_prediction *fc, const brink_record *rec,
-                             int32_t record_end, const brink_score_reference *refs, size_t n_refs,
-                             brink_score_table **out);
-void brink_score_table_free(brink_score_table *table);
+BRINK_API brink_status brink_score_run(brink_ctx *ctx, const brink_prediction *fc,
+                                       const brink_record *rec, int32_t record_end,
+                                       const brink_score_reference *refs, size_t n_refs,
+                                       brink_score_table **out);
+BRINK_API void brink_score_table_free(brink_score_table *table);
 
 /* The cell of window w and series s. */
-const brink_score_cell *brink_score_table_cell(const brink_score_table *t, size_t w,
-                                               brink_record_series s);
+BRINK_API const brink_score_cell *brink_score_table_cell(const brink_score_table *t, size_t w,
+                                                         brink_record_series s);
 
 /* Mean score of a model over the scored windows of a series where both model and baseline
  * give a distribution, and skill = 1 - mean(model) / mean(baseline); *n_windows = how many
  * windows the means average (0: skill NAN). Skill is NAN too when the baseline's mean is 0. */
-void brink_score_skill(const brink_score_table *t, brink_record_series s, int metric, size_t model,
-                       size_t baseline, double *mean_model, double *mean_baseline, double *skill,
-                       size_t *n_windows);
+BRINK_API void brink_score_skill(const brink_score_table *t, brink_record_series s, int metric,
+                                 size_t model, size_t baseline, double *mean_model,
+                                 double *mean_baseline, double *skill, size_t *n_windows);
 
 /* The table as text: format "table" (aligned columns), "csv" or "json" (docs/validation.md).
  * Appends to out; BRINK_EINVAL for another format. */
-brink_status brink_score_table_write(const brink_score_table *t, const char *format,
-                                     brink_buf *out);
+BRINK_API brink_status brink_score_table_write(const brink_score_table *t, const char *format,
+                                               brink_buf *out);
 
 #ifdef __cplusplus
 }

@@ -40,9 +40,9 @@ typedef struct brink_sobol_design {
 /* New design for dim inputs (1..BRINK_SOBOL_MAX_DIM) and n_base base rows
  * (2..BRINK_SOBOL_MAX_BASE). seed only matters when 2 * dim > 40. BRINK_EINVAL for sizes out
  * of range. Caller frees with brink_sobol_design_free. */
-brink_status brink_sobol_design_new(brink_ctx *ctx, size_t dim, size_t n_base, uint64_t seed,
-                                    brink_sobol_design **out);
-void brink_sobol_design_free(brink_sobol_design *design);
+BRINK_API brink_status brink_sobol_design_new(brink_ctx *ctx, size_t dim, size_t n_base,
+                                              uint64_t seed, brink_sobol_design **out);
+BRINK_API void brink_sobol_design_free(brink_sobol_design *design);
 
 typedef struct brink_sobol_options {
   size_t bootstrap;  /* resamples of the base rows (0: no intervals; default in the CLI 500) */
@@ -70,21 +70,23 @@ typedef struct brink_sobol_indices {
  * Intervals: the same estimators on base rows resampled with replacement, percentiles at
  * (1 -/+ confidence) / 2. BRINK_EINVAL for a non-finite y or bad options. New object, caller
  * frees with brink_sobol_indices_free. */
-brink_status brink_sobol_estimate(brink_ctx *ctx, const brink_sobol_design *design, const double *y,
-                                  const brink_sobol_options *options, brink_sobol_indices **out);
-void brink_sobol_indices_free(brink_sobol_indices *indices);
+BRINK_API brink_status brink_sobol_estimate(brink_ctx *ctx, const brink_sobol_design *design,
+                                            const double *y, const brink_sobol_options *options,
+                                            brink_sobol_indices **out);
+BRINK_API void brink_sobol_indices_free(brink_sobol_indices *indices);
 
 /* A function of the unit cube: u[dim] in (0, 1); returns the output. */
 typedef double (*brink_sobol_fn)(void *userdata, const double *u, size_t dim);
 
 /* Design, evaluation of fn at every point (in order, on the calling thread) and estimation in
  * one call. Same contract as brink_sobol_design_new and brink_sobol_estimate. */
-brink_status brink_sobol_analyze(brink_ctx *ctx, size_t dim, size_t n_base, uint64_t seed,
-                                 brink_sobol_fn fn, void *userdata,
-                                 const brink_sobol_options *options, brink_sobol_indices **out);
+BRINK_API brink_status brink_sobol_analyze(brink_ctx *ctx, size_t dim, size_t n_base, uint64_t seed,
+                                           brink_sobol_fn fn, void *userdata,
+                                           const brink_sobol_options *options,
+                                           brink_sobol_indices **out);
 
 /* order[0..dim) receives the inputs sorted by decreasing total index (stable). */
-void brink_sobol_indices_order(const brink_sobol_indices *indices, size_t *order);
+BRINK_API void brink_sobol_indices_order(const brink_sobol_indices *indices, size_t *order);
 
 /* ---- Outputs of `brink sensitivity` ------------------------------------------------------- */
 
@@ -103,24 +105,27 @@ typedef struct brink_sensitivity_report {
 
 /* JSON (docs/sensitivity.md), CSV (one row per parameter and index: first, total) and a table,
  * parameters sorted by decreasing total index. */
-brink_status brink_sensitivity_json(brink_ctx *ctx, const brink_sensitivity_report *report,
-                                    brink_buf *out);
-brink_status brink_sensitivity_csv(brink_ctx *ctx, const brink_sensitivity_report *report,
-                                   brink_buf *out);
-brink_status brink_sensitivity_table(brink_ctx *ctx, const brink_sensitivity_report *report,
-                                     brink_buf *out);
+BRINK_API brink_status brink_sensitivity_json(brink_ctx *ctx,
+                                              const brink_sensitivity_report *report,
+                                              brink_buf *out);
+BRINK_API brink_status brink_sensitivity_csv(brink_ctx *ctx, const brink_sensitivity_report *report,
+                                             brink_buf *out);
+BRINK_API brink_status brink_sensitivity_table(brink_ctx *ctx,
+                                               const brink_sensitivity_report *report,
+                                               brink_buf *out);
 
 /* The tornado chart (src/report_sweep.c): one bar per parameter, sorted by total index, the
  * total index as a light bar and the first-order index as a dark bar inside it, each with its
  * bootstrap interval as a whisker. */
-brink_status brink_sensitivity_chart(brink_ctx *ctx, const brink_sensitivity_report *report,
-                                     brink_chart_format format, brink_buf *out);
+BRINK_API brink_status brink_sensitivity_chart(brink_ctx *ctx,
+                                               const brink_sensitivity_report *report,
+                                               brink_chart_format format, brink_buf *out);
 
 /* The quantile u in (0, 1) of a parameter's prior (its inverse CDF), in the parameter's unit,
  * computed as the model draws it (docs/model.md): uniform lo + u (hi - lo); normal and
  * truncated normal by the normal quantile; beta by GSL's beta quantile; choice the first value
  * whose cumulative weight exceeds u; constant its value. */
-double brink_param_quantile(const brink_param *param, double u);
+BRINK_API double brink_param_quantile(const brink_param *param, double u);
 
 #ifdef __cplusplus
 }

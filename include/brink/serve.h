@@ -41,19 +41,20 @@ typedef struct brink_serve_request {
  * BRINK_SERVE_MAX_STRING bytes in a string (other than yaml): BRINK_ELIMIT. The scenario
  * name is checked with brink_serve_name_ok. New object, caller frees with
  * brink_serve_request_free. */
-brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
-                                       brink_serve_request **out);
-void brink_serve_request_free(brink_serve_request *request);
+BRINK_API brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
+                                                 brink_serve_request **out);
+BRINK_API void brink_serve_request_free(brink_serve_request *request);
 
 /* 1 when name may be served from the scenarios directory: 1..255 bytes of [A-Za-z0-9._-],
  * not starting with '.', ending in ".yaml" or ".yml" (so no '/', no "..", no absolute path);
  * 0 otherwise. */
-int brink_serve_name_ok(const char *name);
+BRINK_API int brink_serve_name_ok(const char *name);
 
 /* The cache key of a request run with runs per policy (after defaults are applied), as 16
  * lower-case hex digits and a NUL in key[17]: a 64-bit FNV-1a hash of the brink version, the
  * scenario name or text, the overrides and policies in order, runs and seed. */
-void brink_serve_request_key(const brink_serve_request *request, uint64_t runs, char key[17]);
+BRINK_API void brink_serve_request_key(const brink_serve_request *request, uint64_t runs,
+                                       char key[17]);
 
 #ifdef __cplusplus
 }

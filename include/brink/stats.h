@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brink/brink.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -17,26 +19,26 @@ typedef struct brink_estimate {
 } brink_estimate;
 
 /* The two-sided normal quantile z for a confidence level in (0, 1) (0.95 -> 1.95996...). */
-double brink_stats_z(double confidence);
+BRINK_API double brink_stats_z(double confidence);
 
 /* Wilson score interval for k successes in n trials (n > 0); n = 0 gives {0, 0, 1}. */
-brink_estimate brink_stats_wilson(uint64_t k, uint64_t n, double z);
+BRINK_API brink_estimate brink_stats_wilson(uint64_t k, uint64_t n, double z);
 
 /* Mean with a normal interval, from the count, sum and sum of squares of the observations
  * (n = 0 gives zeros; n = 1 a zero-width interval). */
-brink_estimate brink_stats_mean(uint64_t n, double sum, double sum_sq, double z);
+BRINK_API brink_estimate brink_stats_mean(uint64_t n, double sum, double sum_sq, double z);
 /* Sample standard deviation from the same sums (0 when n < 2). */
-double brink_stats_sd(uint64_t n, double sum, double sum_sq);
+BRINK_API double brink_stats_sd(uint64_t n, double sum, double sum_sq);
 
 /* Quantile q in [0, 1] of the values counted in counts[0..n_bins), bin i standing for
  * origin + i * width (the lower-rank rule: the smallest value with cumulative share >= q).
  * Returns origin when the histogram is empty. */
-double brink_stats_hist_quantile(const uint64_t *counts, size_t n_bins, double origin, double width,
-                                 double q);
+BRINK_API double brink_stats_hist_quantile(const uint64_t *counts, size_t n_bins, double origin,
+                                           double width, double q);
 
 /* Median of a histogram of whole numbers (bin i = value i) with a distribution-free
  * interval from the binomial ranks n/2 -/+ z sqrt(n)/2. */
-brink_estimate brink_stats_hist_median(const uint64_t *counts, size_t n_bins, double z);
+BRINK_API brink_estimate brink_stats_hist_median(const uint64_t *counts, size_t n_bins, double z);
 
 #ifdef __cplusplus
 }

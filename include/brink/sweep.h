@@ -28,8 +28,9 @@ typedef enum brink_sweep_design {
 } brink_sweep_design;
 
 /* "grid", "lhs", "sobol"; and the inverse (BRINK_EINVAL with a message). */
-const char *brink_sweep_design_name(brink_sweep_design design);
-brink_status brink_sweep_design_parse(brink_ctx *ctx, const char *name, brink_sweep_design *out);
+BRINK_API const char *brink_sweep_design_name(brink_sweep_design design);
+BRINK_API brink_status brink_sweep_design_parse(brink_ctx *ctx, const char *name,
+                                                brink_sweep_design *out);
 
 #define BRINK_SWEEP_MAX_AXES 16
 #define BRINK_SWEEP_MAX_LEVELS 1000
@@ -47,18 +48,19 @@ typedef struct brink_sweep_axis {
  * "params.dprk_greed"). N defaults to default_levels. BRINK_EINVAL with a message naming the
  * text for anything else (lo > hi, N out of range). out->path is new; release with
  * brink_sweep_axis_release. */
-brink_status brink_sweep_axis_parse(brink_ctx *ctx, const char *text, uint32_t default_levels,
-                                    brink_sweep_axis *out);
-void brink_sweep_axis_release(brink_ctx *ctx, brink_sweep_axis *axis);
+BRINK_API brink_status brink_sweep_axis_parse(brink_ctx *ctx, const char *text,
+                                              uint32_t default_levels, brink_sweep_axis *out);
+BRINK_API void brink_sweep_axis_release(brink_ctx *ctx, brink_sweep_axis *axis);
 
 /* The design's points: *values is new (caller frees with brink_free), n_points * n_axes values,
  * row-major. grid: the product of the axes' levels (evenly spaced from lo to hi and rounded to
  * 15 significant digits, so 0.1:0.9:5 gives 0.3, not 0.30000000000000004; the last axis
  * varying fastest; `points` is ignored); lhs and sobol: `points` points. BRINK_ELIMIT past
  * BRINK_SWEEP_MAX_POINTS. */
-brink_status brink_sweep_design_values(brink_ctx *ctx, brink_sweep_design design,
-                                       const brink_sweep_axis *axes, size_t n_axes, size_t points,
-                                       uint64_t seed, double **values, size_t *n_points);
+BRINK_API brink_status brink_sweep_design_values(brink_ctx *ctx, brink_sweep_design design,
+                                                 const brink_sweep_axis *axes, size_t n_axes,
+                                                 size_t points, uint64_t seed, double **values,
+                                                 size_t *n_points);
 
 /* ---- One design point --------------------------------------------------------------------- */
 
@@ -74,8 +76,8 @@ typedef enum brink_sweep_metric {
   BRINK_SWEEP_METRICS(BRINK__SWEEP_METRIC_ENUM) BRINK_METRIC_COUNT
 } brink_sweep_metric;
 #undef BRINK__SWEEP_METRIC_ENUM
-const char *brink_sweep_metric_name(brink_sweep_metric metric);
-const char *brink_sweep_metric_unit(brink_sweep_metric metric);
+BRINK_API const char *brink_sweep_metric_name(brink_sweep_metric metric);
+BRINK_API const char *brink_sweep_metric_unit(brink_sweep_metric metric);
 
 /* Numbers kept per (series, metric): the estimate, its interval and the Monte Carlo variance
  * of the estimate (squared standard error, from the runs' own spread). */
@@ -83,10 +85,10 @@ enum { BRINK_POINT_MEAN, BRINK_POINT_LO, BRINK_POINT_HI, BRINK_POINT_VAR, BRINK_
 
 /* Series of a point: the policies in the order given, then the pairs (0,1), (0,2), .., (1,2),
  * ...: n + n (n - 1) / 2 series. Pairs have no p_clash (NaN). */
-size_t brink_point_series(size_t n_policies);
+BRINK_API size_t brink_point_series(size_t n_policies);
 /* Doubles per point: series * BRINK_METRIC_COUNT * BRINK_POINT_FIELDS. The value of (series s,
  * metric m, field f) is at (s * BRINK_METRIC_COUNT + m) * BRINK_POINT_FIELDS + f. */
-size_t brink_point_width(size_t n_policies);
+BRINK_API size_t brink_point_width(size_t n_policies);
 
 typedef struct brink_point_options {
   const char *scenario_file;
@@ -107,8 +109,8 @@ typedef struct brink_point_options {
  * out. A value the loader refuses is BRINK_EPARSE with the loader's diagnostics in diags (may
  * be NULL) and the first one in ctx; an unknown policy is BRINK_ENOTFOUND. Thread-compatible:
  * distinct ctx per concurrent call. */
-brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *options,
-                             const double *values, brink_diag_list *diags, double *out);
+BRINK_API brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *options,
+                                       const double *values, brink_diag_list *diags, double *out);
 
 /* ---- A whole sweep and its outputs -------------------------------------------------------- */
 
@@ -133,23 +135,24 @@ typedef struct brink_sweep {
 
 /* Tidy CSV: header "point,<axis paths>,policy,metric,mean,lower,upper,runs,seed" and one row
  * per point x series x metric (pairs named "a - b"). Probabilities as shares (0..1). */
-brink_status brink_sweep_csv(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
+BRINK_API brink_status brink_sweep_csv(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
 /* JSON (docs/sensitivity.md): the run's metadata, the axes and for every point its values and
  * every series' metrics {mean, lower, upper}. */
-brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
+BRINK_API brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
 /* A table for people: one line per point with P(armed conflict) of every policy. */
-brink_status brink_sweep_table(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
+BRINK_API brink_status brink_sweep_table(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
 
 /* The chart of one metric (src/report_sweep.c): with one parameter, the metric against the
  * parameter's value, a line with its interval band per policy; with two parameters on a grid,
  * one heatmap panel per policy (colour: the mean; text: the value in each cell). Axis titles
  * name the parameters and the unit, the subtitle the runs, seed and confidence.
  * BRINK_EUNSUPPORTED (with a message) for other designs. */
-brink_status brink_sweep_chart(brink_ctx *ctx, const brink_sweep *sweep, brink_sweep_metric metric,
-                               brink_chart_format format, brink_buf *out);
+BRINK_API brink_status brink_sweep_chart(brink_ctx *ctx, const brink_sweep *sweep,
+                                         brink_sweep_metric metric, brink_chart_format format,
+                                         brink_buf *out);
 /* A self-contained HTML page: the metadata, the chart (inline SVG) and the table of
  * P(armed conflict) per point and policy with intervals. */
-brink_status brink_sweep_html(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
+BRINK_API brink_status brink_sweep_html(brink_ctx *ctx, const brink_sweep *sweep, brink_buf *out);
 
 #ifdef __cplusplus
 }
