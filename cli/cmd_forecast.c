@@ -268,7 +268,8 @@ static brink_status compare_output(brink_ctx *ctx, const brink_scenario *sc, con
 int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
       {"policy", "NAMES",
-       "the policy run forward (default: the scenario's first); a comma list or 'all' compares "
+       "the policy run forward (default: status_quo or historical if the scenario has one, else "
+       "its first); a comma list or 'all' compares "
        "them from the same particles (common random numbers)",
        0, NULL, NULL, 0},
       {"horizon", "WEEKS", "weeks to forecast (default 104)", 0, NULL, NULL, 0},
@@ -377,7 +378,13 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       q += len + (comma ? 1 : 0);
     }
   }
-  if (!n_pol) policies[n_pol++] = sc->n_policies ? 0 : UINT32_MAX;
+  if (!n_pol) {
+    /* The default: the allies' recorded behaviour (a policy named status_quo or historical,
+     * written to match the record before the origin: docs/korea.md), else the first. */
+    int sq = brink_scenario_find_policy(sc, "status_quo");
+    if (sq < 0) sq = brink_scenario_find_policy(sc, "historical");
+    policies[n_pol++] = sq >= 0 ? (uint32_t)sq : sc->n_policies ? 0 : UINT32_MAX;
+  }
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
   if (!st && cli_value(&spec, "posterior", NULL))

@@ -25,6 +25,8 @@ ok "ten histograms (2 windows x 5 series)" 10 "$(grep -o '"hist": ' "$tmp/a.json
 out=$("$brink" forecast $sc --policy maximum_pressure --runs 200 --horizon 52 --quiet); ok "table exit" 0 $?
 has "table header" "bm_launch_days" "$out"
 has "table names runs and seed" "200 runs, seed 1" "$out"
+"$brink" forecast $sc --runs 300 --seed 2 --threads 1 --format json --quiet > "$tmp/d.json"
+cmp -s "$tmp/a.json" "$tmp/d.json"; ok "default policy: historical (the recorded behaviour)" 0 $?
 err=$("$brink" forecast $sc --policy nope --runs 10 2>&1); ok "unknown policy exit" 2 $?
 has "unknown policy message" "has no policy 'nope'" "$err"
 printf 'actor\taction\tseries\nDPRK\tsrbm_launch\tlaunch_days\n' > "$tmp/series.tsv"
