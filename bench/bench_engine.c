@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
          (unsigned long long)(base_runs * np), base_rate, base_steps * actors / base_s, 1.0);
   double one = 0.0;
   for (int threads = 1; threads <= 2; threads++) {
-    brink_engine_options o = {runs, 1, threads, 0.95, policies, np, NULL, NULL, NULL, NULL};
+    brink_engine_options o = {runs, 1, threads, 0.95, policies, np, NULL, NULL, NULL, NULL, 0, 0};
     brink_summary *s = NULL;
     if (brink_engine_run(ctx, model, &o, &s)) {
       fprintf(stderr, "bench_engine: %s\n", brink_ctx_errmsg(ctx));

@@ -246,8 +246,18 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   prog.enabled = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
   prog.start = omp_get_wtime();
   prog.scenario = sc;
-  brink_engine_options eo = {runs,       seed,        (int)threads,         confidence, policies,
-                             n_policies, on_progress, save ? on_run : NULL, &prog,      NULL};
+  brink_engine_options eo = {runs,
+                             seed,
+                             (int)threads,
+                             confidence,
+                             policies,
+                             n_policies,
+                             on_progress,
+                             save ? on_run : NULL,
+                             &prog,
+                             NULL,
+                             0,
+                             0};
   st = brink_engine_run(ctx, model, &eo, &summary);
   if (st) {
     rc = cli_fail(&spec, ctx, st);

@@ -347,8 +347,8 @@ static brink_status evaluate_episode(brink_ctx *ctx, const brink_calib_problem *
     goto done;
   }
   uint32_t policies[1] = {(uint32_t)policy};
-  brink_engine_options eo = {o->runs, o->seed, o->threads, 0.95, policies,
-                             1,       NULL,    on_run,     &acc, NULL};
+  brink_engine_options eo = {o->runs, o->seed, o->threads, 0.95, policies, 1,
+                             NULL,    on_run,  &acc,       NULL, 0,        0};
   if ((st = brink_engine_run(ctx, model, &eo, &summary))) goto done;
   double floor = 0.5 / (double)o->runs;
   for (size_t s = 0; s < pb->n_series; s++)

@@ -8,6 +8,7 @@
 #include <omp.h>
 
 #include "brink/engine.h"
+#include "engine_internal.h"
 #include "internal.h"
 
 #define BATCH 1024
@@ -20,6 +21,12 @@ static brink_status check_options(brink_ctx *ctx, const brink_model *m,
   if (o->runs < 1 || o->runs > BRINK_MAX_RUNS)
     return brink__fail(ctx, BRINK_EINVAL, "runs must be between 1 and %llu, got %llu",
                        (unsigned long long)BRINK_MAX_RUNS, (unsigned long long)o->runs);
+  if (o->run_count == 0 ? o->first_run != 0
+                        : o->first_run > o->runs || o->run_count > o->runs - o->first_run)
+    return brink__fail(ctx, BRINK_EINVAL, "block of runs %llu..%llu outside the %llu runs",
+                       (unsigned long long)o->first_run,
+                       (unsigned long long)(o->first_run + o->run_count),
+                       (unsigned long long)o->runs);
   if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
   if (!(o->confidence > 0.0 && o->confidence < 1.0))
     return brink__fail(ctx, BRINK_EINVAL, "confidence must be in (0, 1), got %g", o->confidence);
@@ -42,15 +49,17 @@ void brink_summary_free(brink_ctx *ctx, brink_summary *s) {
     }
   brink_free(ctx, s->policies);
   brink_free(ctx, s->pairs);
+  brink_free(ctx, s->run_values);
   brink_free(ctx, s);
 }
 
-static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
+brink_status brink__summary_alloc(brink_ctx *ctx, const brink_model *m,
                                   const brink_engine_options *o, brink_summary **out) {
   brink_summary *s = brink_calloc(ctx, 1, sizeof *s);
   if (!s) return BRINK_ENOMEM;
   s->model = m;
-  s->runs = o->runs;
+  s->runs = o->run_count ? o->run_count : o->runs;
+  s->first_run = o->first_run;
   s->seed = o->seed;
   s->confidence = o->confidence;
   s->z = brink_stats_z(o->confidence);
@@ -71,6 +80,10 @@ static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
   s->n_pairs = o->n_policies * (o->n_policies - 1) / 2;
   s->pairs = brink_calloc(ctx, s->n_pairs ? s->n_pairs : 1, sizeof *s->pairs);
   if (!s->policies || !s->pairs) goto nomem;
+  if (s->first_run > 0) {
+    s->run_values = brink_calloc(ctx, s->runs * o->n_policies * 3, sizeof *s->run_values);
+    if (!s->run_values) goto nomem;
+  }
   for (size_t i = 0; i < o->n_policies; i++) {
     brink_policy_stats *p = &s->policies[i];
     p->policy = o->policies[i];
@@ -96,7 +109,9 @@ nomem:
   return BRINK_ENOMEM;
 }
 
-static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r) {
+/* values (may be NULL) receives the run's non-integer values for brink_summary_merge. */
+static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r,
+                     double *values) {
   const brink_scenario *sc = brink_model_scenario(s->model);
   if (r->war_step != BRINK_NEVER) {
     p->wars++;
@@ -141,11 +156,17 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
   p->nominal_sq += nom * nom;
   p->effective_sum += eff;
   p->effective_sq += eff * eff;
+  double ratio = NAN;
   if (r->pressure_nominal_sum > 0.0) {
-    double ratio = r->pressure_effective_sum / r->pressure_nominal_sum;
+    ratio = r->pressure_effective_sum / r->pressure_nominal_sum;
     p->ratio_sum += ratio;
     p->ratio_sq += ratio * ratio;
     p->ratio_n++;
+  }
+  if (values) {
+    values[0] = nom;
+    values[1] = eff;
+    values[2] = ratio;
   }
 }
 
@@ -157,8 +178,9 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   double *tension = NULL;
   *out = NULL;
   if ((st = check_options(ctx, m, o))) return st;
-  if ((st = alloc_summary(ctx, m, o, &s))) return st;
+  if ((st = brink__summary_alloc(ctx, m, o, &s))) return st;
   const size_t np = o->n_policies;
+  const uint64_t run0 = o->first_run, n_runs = s->runs;
   const uint32_t horizon = brink_model_horizon(m);
   results = brink_calloc(ctx, BATCH * np, sizeof *results);
   tension = brink_calloc(ctx, (size_t)BATCH * np * horizon, sizeof *tension);
@@ -167,8 +189,9 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
     goto done;
   }
   double start = omp_get_wtime();
-  for (uint64_t first = 0; first < o->runs; first += BATCH) {
-    const int64_t n = (int64_t)(o->runs - first < BATCH ? o->runs - first : BATCH);
+  for (uint64_t done = 0; done < n_runs; done += BATCH) {
+    const uint64_t first = run0 + done;
+    const int64_t n = (int64_t)(n_runs - done < BATCH ? n_runs - done : BATCH);
     /* Runs of the batch in parallel; each writes only its own slots. */
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 4)
     for (int64_t r = 0; r < n; r++) {
@@ -197,7 +220,9 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
     /* Everything else, in run order. */
     for (int64_t r = 0; r < n; r++) {
       const brink_run_result *row = &results[(size_t)r * np];
-      for (size_t p = 0; p < np; p++) fold_run(s, &s->policies[p], &row[p]);
+      for (size_t p = 0; p < np; p++)
+        fold_run(s, &s->policies[p], &row[p],
+                 s->run_values ? &s->run_values[((done + (uint64_t)r) * np + p) * 3] : NULL);
       for (size_t k = 0; k < s->n_pairs; k++) {
         brink_pair_stats *pair = &s->pairs[k];
         const brink_run_result *a = &row[pair->a], *b = &row[pair->b];
@@ -218,10 +243,10 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
           o->on_run(o->userdata, first + (uint64_t)r, o->policies[p], &row[p], params);
       }
     }
-    if (o->progress) o->progress(o->userdata, first + (uint64_t)n, o->runs);
-    if (o->cancel && *o->cancel && first + (uint64_t)n < o->runs) {
+    if (o->progress) o->progress(o->userdata, done + (uint64_t)n, n_runs);
+    if (o->cancel && *o->cancel && done + (uint64_t)n < n_runs) {
       st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
-                       (unsigned long long)(first + (uint64_t)n), (unsigned long long)o->runs);
+                       (unsigned long long)(done + (uint64_t)n), (unsigned long long)n_runs);
       goto done;
     }
   }
