@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # brink sweep and brink sensitivity from the outside: outputs, charts, the analytic hazard
 # answer, a parameter nothing reads, byte-identical results across thread counts and (when
-# mpirun is installed) across MPI process counts, and bad input with its exit code.
+# mpirun is installed) across MPI process counts for sweep, sensitivity, run and compare, and
+# bad input with its exit code.
 set -u
 brink=$1
 sc=tests/data/sweep/hazard.yaml
@@ -88,6 +89,23 @@ else
   mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${sargs[@]}" > "$tmp/q2.json" 2>> "$tmp/mpi.err"
   ok "mpirun sensitivity exit" 0 $?
   cmp -s "$tmp/q1.json" "$tmp/q2.json"; ok "sensitivity: same bytes on 1 and 2 processes" 0 $?
+  # compare divides its runs: 3 processes (uneven blocks, across the engine's batches) give
+  # the JSON, CSV, table and --save-runs rows of 1 process, on a scenario whose pressure means
+  # are real numbers (their sums are merged in run order).
+  kor=scenarios/korea/2022.yaml
+  cargs=(compare $kor --policies maximum_pressure,proactive_diplomacy --runs 2500 --threads 1 --no-timing --quiet)
+  "$brink" "${cargs[@]}" --save-runs "$tmp/c1.csv" --out "$tmp/c1" > /dev/null
+  mpirun --allow-run-as-root --oversubscribe -np 3 "$brink" "${cargs[@]}" --save-runs "$tmp/c3.csv" --out "$tmp/c3" > "$tmp/c3.txt" 2>> "$tmp/mpi.err"
+  ok "mpirun compare exit" 0 $?
+  has "compare divided" "x 3 processes" "$(cat "$tmp/c3.txt")"
+  for f in result.json result.csv table.txt; do
+    cmp -s "$tmp/c1/$f" "$tmp/c3/$f"; ok "compare $f: same bytes on 1 and 3 processes" 0 $?
+  done
+  cmp -s "$tmp/c1.csv" "$tmp/c3.csv"; ok "compare --save-runs: same bytes on 1 and 3 processes" 0 $?
+  ok "compare --save-runs rows" 5001 "$(wc -l < "$tmp/c3.csv" | tr -d ' ')"
+  "$brink" run $kor --runs 2000 --threads 1 --format json --no-timing --quiet > "$tmp/r1.json"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" run $kor --runs 2000 --threads 1 --format json --no-timing --quiet > "$tmp/r2.json" 2>> "$tmp/mpi.err"
+  cmp -s "$tmp/r1.json" "$tmp/r2.json"; ok "run: same bytes on 1 and 2 processes" 0 $?
   [ $fail -eq 0 ] || cat "$tmp/mpi.err"
 fi
 
