@@ -278,8 +278,9 @@ brink_status brink_sensitivity_json(brink_ctx *ctx, const brink_sensitivity_repo
   w_str(&w, r->metric);
   w_raw(&w, ",\n  \"metric_unit\": ");
   w_str(&w, r->metric_unit);
-  w_raw(&w, ",\n  \"method\": \"Sobol indices: Saltelli 2010 first order, Jansen 1999 total, "
-            "GSL Sobol design, percentile bootstrap over base rows\"");
+  w_raw(&w, ",\n  \"method\": \"Sobol indices: Saltelli 2010 first order, Jansen 1999 total, ");
+  w_raw(&w, x->latin ? "Latin hypercube design (more than 40 inputs)" : "GSL Sobol design");
+  w_raw(&w, ", percentile bootstrap over base rows\"");
   w_raw(&w, ",\n  \"samples\": ");
   w_u64(&w, x->n_base);
   w_raw(&w, ",\n  \"evaluations\": ");
@@ -364,11 +365,12 @@ brink_status brink_sensitivity_table(brink_ctx *ctx, const brink_sensitivity_rep
   const brink_sobol_indices *x = r->indices;
   w_fmt(&w,
         "sensitivity of %s (%s) in %s: Sobol indices of %zu parameters\n"
-        "%zu base samples x (%zu + 2) = %zu points, %llu runs per policy and point, seed %llu; "
-        "%g%% bootstrap intervals (%zu resamples)\n\n",
+        "%zu base samples x (%zu + 2) = %zu points (%s design), %llu runs per policy and point, "
+        "seed %llu; %g%% bootstrap intervals (%zu resamples)\n\n",
         r->metric, r->metric_unit ? r->metric_unit : "", r->scenario_name, x->dim, x->n_base,
-        x->dim, x->n_base * (x->dim + 2), (unsigned long long)r->runs, (unsigned long long)r->seed,
-        x->confidence * 100, x->bootstrap);
+        x->dim, x->n_base * (x->dim + 2), x->latin ? "Latin hypercube" : "Sobol",
+        (unsigned long long)r->runs, (unsigned long long)r->seed, x->confidence * 100,
+        x->bootstrap);
   w_fmt(&w, "%-28s %-24s %-24s\n", "parameter", "first order [interval]", "total [interval]");
   size_t order[BRINK_SOBOL_MAX_DIM];
   order_by_total(x, order);
