@@ -115,7 +115,7 @@ brink_status brink_sweep_csv(brink_ctx *ctx, const brink_sweep *sw, brink_buf *o
 
 static void w_meta(writer *w, const char *command, const char *scenario, const char *file,
                    const char *const *overrides, size_t n_overrides, uint64_t runs, uint64_t seed,
-                   double confidence) {
+                   double confidence, const char *posterior) {
   w_raw(w, "{\n  \"brink_version\": \"" BRINK_VERSION_STRING "\",\n  \"command\": ");
   w_str(w, command);
   w_raw(w, ",\n  \"scenario\": ");
@@ -133,6 +133,8 @@ static void w_meta(writer *w, const char *command, const char *scenario, const c
   w_u64(w, runs);
   w_raw(w, ",\n  \"confidence\": ");
   w_num(w, confidence);
+  w_raw(w, ",\n  \"posterior\": ");
+  w_str(w, posterior);
 }
 
 brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sw, brink_buf *out) {
@@ -140,7 +142,7 @@ brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sw, brink_buf *
   writer w = {out, BRINK_OK};
   size_t start = out->len;
   w_meta(&w, "sweep", sw->scenario_name, sw->scenario_file, sw->overrides, sw->n_overrides,
-         sw->runs, sw->seed, sw->confidence);
+         sw->runs, sw->seed, sw->confidence, sw->posterior_file);
   w_raw(&w, ",\n  \"horizon\": ");
   w_u64(&w, sw->horizon);
   w_raw(&w, ",\n  \"step\": ");
@@ -273,7 +275,7 @@ brink_status brink_sensitivity_json(brink_ctx *ctx, const brink_sensitivity_repo
   size_t start = out->len;
   const brink_sobol_indices *x = r->indices;
   w_meta(&w, "sensitivity", r->scenario_name, r->scenario_file, r->overrides, r->n_overrides,
-         r->runs, r->seed, x->confidence);
+         r->runs, r->seed, x->confidence, r->posterior_file);
   w_raw(&w, ",\n  \"metric\": ");
   w_str(&w, r->metric);
   w_raw(&w, ",\n  \"metric_unit\": ");

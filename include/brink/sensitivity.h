@@ -103,6 +103,7 @@ typedef struct brink_sensitivity_report {
   const char *const *units; /* [dim] (entries may be NULL); may be NULL */
   uint64_t runs, seed;      /* runs per policy and point; the seed of every point */
   const brink_sobol_indices *indices;
+  const char *posterior_file; /* the --posterior sample, or NULL (priors) */
 } brink_sensitivity_report;
 
 /* JSON (docs/sensitivity.md), CSV (one row per parameter and index: first, total) and a table,
