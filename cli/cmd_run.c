@@ -220,12 +220,15 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   cli_spec spec = {
       compare ? "compare" : "run",
       "SCENARIO [options]",
-      compare ? "Runs every listed policy on the same Monte Carlo draws (common random numbers:\n"
-                "run i of each policy uses the same parameters and hidden types) and reports\n"
-                "each policy's outcomes and every pairwise difference with its interval."
-              : "Runs one policy of a scenario many times and reports the probability of armed\n"
-                "conflict, armed clashes, provocations, talks and the tension index, each with\n"
-                "its confidence interval and the number of runs.",
+      compare
+          ? "Runs every listed policy on the same Monte Carlo draws (common random numbers:\n"
+            "run i of each policy uses the same parameters and hidden types) and reports\n"
+            "each policy's outcomes and every pairwise difference with its interval. Under\n"
+            "mpirun the runs are divided among the processes; the output is the same bytes."
+          : "Runs one policy of a scenario many times and reports the probability of armed\n"
+            "conflict, armed clashes, provocations, talks and the tension index, each with\n"
+            "its confidence interval and the number of runs. Under mpirun the runs are divided\n"
+            "among the processes; the output is the same bytes.",
       opts,
       sizeof opts / sizeof opts[0],
       1,
