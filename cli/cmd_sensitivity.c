@@ -67,9 +67,9 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       "SCENARIO [options]",
       "Which assumptions drive the answer, and by how much: first-order and total Sobol indices\n"
       "of every uncertain parameter ($param with a distribution) of the scenario for one\n"
-      "outcome. Each parameter ranges over its own prior: the points of a Saltelli design on\n"
-      "GSL's Sobol sequence are mapped through the priors' inverse CDFs and applied as --set\n"
-      "overrides. Every point runs the same random streams (common random numbers), so the\n"
+      "outcome. Each parameter ranges over its own prior (or its --posterior marginal): the\n"
+      "points of a Saltelli design on GSL's Sobol sequence (a Latin hypercube beyond 40\n"
+      "parameters) are mapped through the inverse CDFs and applied as --set overrides. Every point runs the same random streams (common random numbers), so the\n"
       "Monte Carlo noise largely cancels between the paired points of the estimators.\n"
       "First order: Saltelli et al. 2010; total: Jansen 1999; intervals: percentile bootstrap\n"
       "over the base samples. Under mpirun the points are divided among the processes and the\n"
