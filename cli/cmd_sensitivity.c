@@ -69,8 +69,9 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       "of every uncertain parameter ($param with a distribution) of the scenario for one\n"
       "outcome. Each parameter ranges over its own prior (or its --posterior marginal): the\n"
       "points of a Saltelli design on GSL's Sobol sequence (a Latin hypercube beyond 40\n"
-      "parameters) are mapped through the inverse CDFs and applied as --set overrides. Every point runs the same random streams (common random numbers), so the\n"
-      "Monte Carlo noise largely cancels between the paired points of the estimators.\n"
+      "parameters) are mapped through the inverse CDFs and applied as --set overrides.\n"
+      "Every point runs the same random streams (common random numbers), so the Monte Carlo\n"
+      "noise largely cancels between the paired points of the estimators.\n"
       "First order: Saltelli et al. 2010; total: Jansen 1999; intervals: percentile bootstrap\n"
       "over the base samples. Under mpirun the points are divided among the processes and the\n"
       "output is the same bytes. See docs/sensitivity.md.",
