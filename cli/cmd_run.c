@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* `brink run` and `brink compare`: Monte Carlo runs of policies on a scenario. */
+/* `brink run` and `brink compare`: Monte Carlo runs of policies on a scenario. Under mpirun the
+ * runs are divided into one block per process; rank 0 merges the blocks' summaries (and
+ * --save-runs rows) in run order, so the output is the bytes of one process. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include "brink/report.h"
 #include "brink/scenario.h"
 #include "cli.h"
+#include "par.h"
 
 typedef struct progress {
   int enabled;
@@ -132,6 +135,62 @@ static int check_out_dir(cli_spec *spec, const char *dir, int *dir_slot) {
   return -1;
 }
 
+/* After every rank has run its block: the summaries (and --save-runs rows) of ranks 1.. go to
+ * rank 0, which merges them in rank order, that is run order, into *summary and appends the
+ * rows to its file. Every rank must call it. Returns -1 to go on, or an exit code. */
+static int gather_blocks(const cli_spec *spec, brink_ctx *ctx, const brink_model *model,
+                         brink_summary **summary, progress *save, char **rows, size_t *rows_len) {
+  int root = cli_par_rank() == 0, rc = -1;
+  brink_buf packed;
+  brink_buf_init(&packed, ctx, (size_t)1 << 31);
+  char *all = NULL;
+  size_t *lens = NULL;
+  brink_status st = root ? BRINK_OK : brink_summary_pack(ctx, *summary, &packed);
+  if (st) fprintf(stderr, "brink %s: %s\n", spec->name, brink_ctx_errmsg(ctx));
+  if (cli_par_any(st != BRINK_OK) ||
+      cli_par_gather_bytes(packed.data, packed.len, &all, &lens) != 0) {
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  if (root) {
+    size_t off = lens[0];
+    for (int r = 1; r < cli_par_size() && !st; r++) {
+      brink_summary *block = NULL;
+      st = brink_summary_unpack(ctx, model, all + off, lens[r], &block);
+      if (!st) st = brink_summary_merge(ctx, *summary, block);
+      brink_summary_free(ctx, block);
+      off += lens[r];
+    }
+  }
+  if (cli_par_any(st != BRINK_OK)) {
+    rc = st ? cli_fail(spec, ctx, st) : CLI_EXIT_FAIL;
+    goto done;
+  }
+  if (save) {
+    free(all);
+    free(lens);
+    all = NULL;
+    lens = NULL;
+    if (!root && fflush(save->save) != 0) save->save_failed = 1;
+    if (cli_par_any(save->save_failed) ||
+        cli_par_gather_bytes(*rows, *rows_len, &all, &lens) != 0) {
+      if (root) fprintf(stderr, "brink %s: cannot keep the --save-runs rows\n", spec->name);
+      rc = CLI_EXIT_FAIL;
+      goto done;
+    }
+    if (root) {
+      size_t total = 0;
+      for (int r = 0; r < cli_par_size(); r++) total += lens[r];
+      if (total && fwrite(all, 1, total, save->save) != total) save->save_failed = 1;
+    }
+  }
+done:
+  free(all);
+  free(lens);
+  brink_buf_release(&packed);
+  return rc;
+}
+
 static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   cli_opt opts[] = {
       {compare ? "policies" : "policy", compare ? "A,B,..." : "NAME",
@@ -140,7 +199,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
        0, NULL, NULL, 0},
       {"runs", "N", "runs per policy (default 10000)", 0, NULL, NULL, 0},
       {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
-      {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
+      {"threads", "T", "worker threads (default: the cores divided by the processes on them)", 0,
+       NULL, NULL, 0},
       {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
       {"posterior", "FILE",
        "draw the parameters it names from this sample (TSV: names, then draws) instead of "
@@ -160,12 +220,15 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   cli_spec spec = {
       compare ? "compare" : "run",
       "SCENARIO [options]",
-      compare ? "Runs every listed policy on the same Monte Carlo draws (common random numbers:\n"
-                "run i of each policy uses the same parameters and hidden types) and reports\n"
-                "each policy's outcomes and every pairwise difference with its interval."
-              : "Runs one policy of a scenario many times and reports the probability of armed\n"
-                "conflict, armed clashes, provocations, talks and the tension index, each with\n"
-                "its confidence interval and the number of runs.",
+      compare
+          ? "Runs every listed policy on the same Monte Carlo draws (common random numbers:\n"
+            "run i of each policy uses the same parameters and hidden types) and reports\n"
+            "each policy's outcomes and every pairwise difference with its interval. Under\n"
+            "mpirun the runs are divided among the processes; the output is the same bytes."
+          : "Runs one policy of a scenario many times and reports the probability of armed\n"
+            "conflict, armed clashes, provocations, talks and the tension index, each with\n"
+            "its confidence interval and the number of runs. Under mpirun the runs are divided\n"
+            "among the processes; the output is the same bytes.",
       opts,
       sizeof opts / sizeof opts[0],
       1,
@@ -181,6 +244,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   brink_buf buf;
   brink_buf_init(&buf, ctx, 0);
   progress prog = {0, 0.0, NULL, NULL, 0};
+  char *rows = NULL; /* --save-runs rows of a rank other than 0 */
+  size_t rows_len = 0;
   brink_file *save_file = NULL;
   int save_slot = -1, dir_slot = -1;
   uint32_t policies[64];
@@ -189,10 +254,9 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   double confidence;
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
-  int procs = omp_get_num_procs();
   if ((rc = cli_u64(&spec, "runs", 1, BRINK_MAX_RUNS, 10000, &runs)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
-  if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
+  if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)cli_default_threads(), &threads)) >= 0)
     goto done;
   if ((rc = cli_u64(&spec, "horizon", 1, BRINK_MAX_HORIZON, 0, &horizon)) >= 0) goto done;
   if ((rc = cli_f64(&spec, "confidence", 0.5, 0.9999, 0.95, &confidence)) >= 0) goto done;
@@ -200,8 +264,18 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   int format_index;
   if ((rc = cli_choice(&spec, "format", formats, 3, 0, &format_index)) >= 0) goto done;
   const char *format = formats[format_index];
+  /* Under MPI with at least one run per process: block [first, last) of the runs here. The
+   * steps up to the engine fail alike on every rank (same arguments, same files), except the
+   * files only rank 0 writes: their failure is shared (cli_par_any) before anyone runs. */
+  const int root = cli_par_rank() == 0,
+            divide = cli_par_size() > 1 && runs >= (uint64_t)cli_par_size();
+  size_t first = 0, last = (size_t)runs;
+  if (divide) cli_par_block((size_t)runs, &first, &last);
+  if (!root && !divide) {
+    rc = CLI_EXIT_OK; /* fewer runs than processes: rank 0 runs them all */
+    goto done;
+  }
   const char *out_dir = cli_value(&spec, "out", NULL);
-  if (out_dir && (rc = check_out_dir(&spec, out_dir, &dir_slot)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
   if (sc->n_policies == 0) {
     fprintf(stderr, "brink %s: scenario '%s' defines no policy\n", spec.name, sc->name);
@@ -228,8 +302,22 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     goto done;
   }
   const char *save = cli_value(&spec, "save-runs", NULL);
-  if (save) {
-    if ((rc = cli_file_open(&spec, ctx, save, &save_file, &save_slot)) >= 0) goto done;
+  if (root && out_dir) rc = check_out_dir(&spec, out_dir, &dir_slot);
+  if (root && save && rc < 0) rc = cli_file_open(&spec, ctx, save, &save_file, &save_slot);
+  if (save && !root && rc < 0) {
+    /* This rank's rows, sent to rank 0 after the runs. */
+    prog.save = open_memstream(&rows, &rows_len);
+    if (!prog.save) {
+      fprintf(stderr, "brink %s: out of memory\n", spec.name);
+      rc = CLI_EXIT_FAIL;
+    }
+  }
+  if (divide && cli_par_any(rc >= 0)) {
+    if (rc < 0) rc = CLI_EXIT_FAIL; /* another rank said why */
+    goto done;
+  }
+  if (rc >= 0) goto done;
+  if (save && root) {
     prog.save = brink_file_stream(save_file);
     fprintf(prog.save, "run,policy,war_step,incidents,clashes,provocations,talks_step,max_track,"
                        "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective,"
@@ -243,16 +331,33 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     for (size_t k = 0; k < sc->n_params; k++) fprintf(prog.save, ",%s", sc->params[k].name);
     fputc('\n', prog.save);
   }
-  prog.enabled = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
+  prog.enabled = root && !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
   prog.start = omp_get_wtime();
   prog.scenario = sc;
-  brink_engine_options eo = {runs,       seed,        (int)threads,         confidence, policies,
-                             n_policies, on_progress, save ? on_run : NULL, &prog,      NULL};
-  st = brink_engine_run(ctx, model, &eo, &summary);
-  if (st) {
-    rc = cli_fail(&spec, ctx, st);
-    goto done;
+  brink_engine_options eo = {.runs = runs,
+                             .seed = seed,
+                             .threads = (int)threads,
+                             .confidence = confidence,
+                             .policies = policies,
+                             .n_policies = n_policies,
+                             .progress = on_progress,
+                             .on_run = save ? on_run : NULL,
+                             .userdata = &prog};
+  if (divide) {
+    eo.first_run = first;
+    eo.run_count = last - first;
   }
+  st = brink_engine_run(ctx, model, &eo, &summary);
+  if (st) rc = cli_fail(&spec, ctx, st);
+  if (divide) {
+    if (cli_par_any(rc >= 0)) {
+      if (rc < 0) rc = CLI_EXIT_FAIL;
+      goto done;
+    }
+    rc = gather_blocks(&spec, ctx, model, &summary, save ? &prog : NULL, &rows, &rows_len);
+    if (rc < 0 && !root) rc = CLI_EXIT_OK;
+  }
+  if (rc >= 0) goto done;
   if (save_file) {
     prog.save = NULL;
     rc = cli_file_commit(&spec, ctx, save_file, save_slot);
@@ -307,12 +412,17 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     goto done;
   }
   fputs(buf.data, stdout);
-  if (!strcmp(format, "table"))
-    printf("(%.2f s, %.0f runs/s on %d threads)\n", summary->seconds,
+  if (!strcmp(format, "table")) {
+    printf("(%.2f s, %.0f runs/s on %d threads", summary->seconds,
            summary->seconds > 0 ? (double)(runs * n_policies) / summary->seconds : 0.0,
            (int)threads);
+    if (divide) printf(" x %d processes", cli_par_size());
+    printf(")\n");
+  }
   rc = CLI_EXIT_OK;
 done:
+  if (prog.save && !save_file) fclose(prog.save); /* the memory stream of a rank other than 0 */
+  free(rows);
   cli_file_abort(ctx, save_file, save_slot);
   cli_cleanup_remove(dir_slot);
   brink_buf_release(&buf);

@@ -3,15 +3,32 @@
  * scenario for one outcome, on a Saltelli design mapped through the parameters' priors. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <omp.h>
 
+#include "brink/model.h"
 #include "brink/scenario.h"
 #include "brink/sensitivity.h"
 #include "brink/sweep.h"
 #include "cli.h"
 #include "par.h"
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The marginal of posterior column c, sorted, for the quantiles: the value at u in (0, 1) is
+ * sorted[floor(u n)], the draw a uniform u picks when the model chooses a posterior row. */
+static double *posterior_marginal(brink_ctx *ctx, const brink_posterior *post, size_t c) {
+  double *v = brink_calloc(ctx, post->n_rows, sizeof *v);
+  if (!v) return NULL;
+  for (size_t r = 0; r < post->n_rows; r++) v[r] = post->rows[r * post->n_cols + c];
+  qsort(v, post->n_rows, sizeof *v, by_value);
+  return v;
+}
 
 int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
@@ -32,6 +49,10 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       {"confidence", "C", "confidence level of the bootstrap intervals (default 0.95)", 0, NULL,
        NULL, 0},
       {"bootstrap", "B", "bootstrap resamples of the base samples (default 500)", 0, NULL, NULL, 0},
+      {"posterior", "FILE",
+       "a parameter this sample (TSV: names, then draws) holds ranges over its posterior "
+       "marginal instead of its prior",
+       0, NULL, NULL, 0},
       {"set", "PATH=VALUE", "override a scenario value (a parameter set here is fixed)", 1, NULL,
        NULL, 0},
       {"format", "F", "table | csv | json on standard output (default table)", 0, NULL, NULL, 0},
@@ -46,10 +67,11 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       "SCENARIO [options]",
       "Which assumptions drive the answer, and by how much: first-order and total Sobol indices\n"
       "of every uncertain parameter ($param with a distribution) of the scenario for one\n"
-      "outcome. Each parameter ranges over its own prior: the points of a Saltelli design on\n"
-      "GSL's Sobol sequence are mapped through the priors' inverse CDFs and applied as --set\n"
-      "overrides. Every point runs the same random streams (common random numbers), so the\n"
-      "Monte Carlo noise largely cancels between the paired points of the estimators.\n"
+      "outcome. Each parameter ranges over its own prior (or its --posterior marginal): the\n"
+      "points of a Saltelli design on GSL's Sobol sequence (a Latin hypercube beyond 40\n"
+      "parameters) are mapped through the inverse CDFs and applied as --set overrides.\n"
+      "Every point runs the same random streams (common random numbers), so the Monte Carlo\n"
+      "noise largely cancels between the paired points of the estimators.\n"
       "First order: Saltelli et al. 2010; total: Jansen 1999; intervals: percentile bootstrap\n"
       "over the base samples. Under mpirun the points are divided among the processes and the\n"
       "output is the same bytes. See docs/sensitivity.md.",
@@ -65,6 +87,9 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       NULL,
       0};
   brink_scenario *sc = NULL;
+  brink_model *check_model = NULL;
+  brink_posterior *post = NULL;
+  double *marginal[BRINK_SOBOL_MAX_DIM] = {0};
   brink_sobol_design *design = NULL;
   brink_sobol_indices *indices = NULL;
   double *values = NULL, *stats = NULL, *y = NULL;
@@ -167,6 +192,24 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
     dim++;
   }
   for (size_t k = 0; k < dim; k++) paths[k] = paths_buf.data + offsets[k];
+  const char *posterior_file = cli_value(&spec, "posterior", NULL);
+  if (posterior_file) {
+    /* Checked against a model of the scenario (names, supports) as run and compare do. */
+    brink_status pst = brink_posterior_read(ctx, posterior_file, &post);
+    if (!pst) pst = brink_model_new(ctx, sc, &check_model);
+    if (!pst) pst = brink_model_use_posterior(ctx, check_model, post);
+    if (pst) {
+      rc = cli_fail(&spec, ctx, pst);
+      goto done;
+    }
+    for (size_t k = 0; k < dim; k++)
+      for (size_t c = 0; c < post->n_cols; c++)
+        if (!strcmp(post->names[c], params[k]->name) &&
+            !(marginal[k] = posterior_marginal(ctx, post, c))) {
+          rc = cli_fail(&spec, ctx, BRINK_ENOMEM);
+          goto done;
+        }
+  }
   if (dim == 0) {
     fprintf(stderr, "brink sensitivity: scenario '%s' has no uncertain parameter\n", sc->name);
     rc = CLI_EXIT_FAIL;
@@ -187,14 +230,19 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
   }
   for (size_t j = 0; j < n_points; j++)
     for (size_t k = 0; k < dim; k++)
-      values[j * dim + k] = brink_param_quantile(params[k], design->u[j * dim + k]);
+      if (marginal[k]) {
+        size_t r = (size_t)(design->u[j * dim + k] * (double)post->n_rows);
+        values[j * dim + k] = marginal[k][r < post->n_rows ? r : post->n_rows - 1];
+      } else
+        values[j * dim + k] = brink_param_quantile(params[k], design->u[j * dim + k]);
   const cli_opt *set = cli_opt_get(&spec, "set");
   brink_point_options po = {spec.pos[0],   (const char *const *)set->values,
                             set->n_values, paths,
                             dim,           policy_names,
                             n_policies,    runs,
                             seed,          (int)threads,
-                            confidence,    (uint32_t)horizon};
+                            confidence,    (uint32_t)horizon,
+                            post};
   double start = omp_get_wtime();
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)
@@ -228,7 +276,8 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       units,
       runs,
       seed,
-      indices};
+      indices,
+      posterior_file};
   if (out_dir) {
     static const char *const files[] = {"sensitivity.json", "sensitivity.csv", "table.txt",
                                         "tornado.svg"};
@@ -273,6 +322,9 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
 done:
   brink_sobol_indices_free(indices);
   brink_sobol_design_free(design);
+  for (size_t k = 0; k < BRINK_SOBOL_MAX_DIM; k++) brink_free(ctx, marginal[k]);
+  brink_model_free(ctx, check_model);
+  brink_posterior_free(post);
   brink_free(ctx, values);
   brink_free(ctx, stats);
   brink_free(ctx, y);

@@ -295,8 +295,8 @@ static void run_job(server *s, job *j) {
   pthread_mutex_lock(&s->lock);
   j->total = j->runs * n_policies;
   pthread_mutex_unlock(&s->lock);
-  brink_engine_options eo = {j->runs,    req->seed,   s->threads, 0.95,  policies,
-                             n_policies, on_progress, NULL,       &prog, &prog.cancel};
+  brink_engine_options eo = {j->runs,     req->seed, s->threads, 0.95,         policies, n_policies,
+                             on_progress, NULL,      &prog,      &prog.cancel, 0,        0};
   if ((st = brink_engine_run(ctx, model, &eo, &summary))) goto done;
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
                                   (const char *const *)req->overrides, req->n_overrides, 0, NULL};

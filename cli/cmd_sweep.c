@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "brink/model.h"
 #include "brink/report.h"
 #include "brink/scenario.h"
 #include "brink/sweep.h"
@@ -83,6 +84,10 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
       {"horizon", "H", "steps to simulate (default: the scenario's horizon)", 0, NULL, NULL, 0},
       {"confidence", "C", "confidence level of intervals (default 0.95)", 0, NULL, NULL, 0},
       {"set", "PATH=VALUE", "override a scenario value at every point", 1, NULL, NULL, 0},
+      {"posterior", "FILE",
+       "draw the parameters this sample (TSV: names, then draws) holds from it instead of "
+       "their priors; a swept parameter keeps the point's value",
+       0, NULL, NULL, 0},
       {"format", "F", "table | csv | json on standard output (default table)", 0, NULL, NULL, 0},
       {"out", "DIR",
        "also write sweep.csv, sweep.json, table.txt, sweep.svg and report.html into DIR", 0, NULL,
@@ -113,6 +118,8 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
       NULL,
       0};
   brink_scenario *sc = NULL;
+  brink_model *check_model = NULL;
+  brink_posterior *post = NULL;
   brink_sweep_axis axes[BRINK_SWEEP_MAX_AXES];
   size_t n_axes = 0;
   double *values = NULL, *stats = NULL;
@@ -190,13 +197,25 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_fail(&spec, ctx, BRINK_ENOMEM);
     goto done;
   }
+  const char *posterior_file = cli_value(&spec, "posterior", NULL);
+  if (posterior_file) {
+    /* Checked once against the scenario (names, supports), as run and compare do. */
+    brink_status pst = brink_posterior_read(ctx, posterior_file, &post);
+    if (!pst) pst = brink_model_new(ctx, sc, &check_model);
+    if (!pst) pst = brink_model_use_posterior(ctx, check_model, post);
+    if (pst) {
+      rc = cli_fail(&spec, ctx, pst);
+      goto done;
+    }
+  }
   const cli_opt *set = cli_opt_get(&spec, "set");
   brink_point_options po = {spec.pos[0],   (const char *const *)set->values,
                             set->n_values, paths,
                             n_axes,        policy_names,
                             n_policies,    runs,
                             seed,          (int)threads,
-                            confidence,    (uint32_t)horizon};
+                            confidence,    (uint32_t)horizon,
+                            post};
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)
     goto done;
@@ -220,7 +239,8 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
                     brink_time_step_name(sc->step),
                     n_points,
                     values,
-                    stats};
+                    stats,
+                    posterior_file};
   brink_status st = BRINK_OK;
   if (out_dir) {
     static const char *const names[] = {"sweep.csv", "sweep.json", "table.txt", "sweep.svg",
@@ -273,6 +293,8 @@ done:
   brink_free(ctx, values);
   brink_free(ctx, stats);
   brink_buf_release(&buf);
+  brink_model_free(ctx, check_model);
+  brink_posterior_free(post);
   brink_scenario_free(ctx, sc);
   cli_spec_release(&spec);
   return rc;

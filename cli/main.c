@@ -88,18 +88,20 @@ int main(int argc, char **argv) {
     fprintf(stderr, "\nRun 'brink --help' for the list of commands.\n");
     return CLI_EXIT_USAGE;
   }
-  /* Under mpirun or srun: sweep and sensitivity divide their design points among the ranks;
-   * every other command runs on rank 0 alone (the others leave at once). */
+  /* Under mpirun or srun: sweep and sensitivity divide their design points among the ranks,
+   * run and compare their runs; every other command runs on rank 0 alone (the others leave at
+   * once). */
   if (cli_par_init(&argc, &argv) != 0) return CLI_EXIT_FAIL;
-  int divides = cmd->fn == cmd_sweep || cmd->fn == cmd_sensitivity;
+  int divides = cmd->fn == cmd_sweep || cmd->fn == cmd_sensitivity || cmd->fn == cmd_run ||
+                cmd->fn == cmd_compare;
   if (!divides && cli_par_size() > 1) {
     if (cli_par_rank() != 0) {
       cli_par_finalize();
       return CLI_EXIT_OK;
     }
     fprintf(stderr,
-            "brink %s: runs on MPI rank 0 only (%d ranks started; only sweep and "
-            "sensitivity divide their work)\n",
+            "brink %s: runs on MPI rank 0 only (%d ranks started; only sweep, sensitivity, "
+            "run and compare divide their work)\n",
             cmd->name, cli_par_size());
   }
   brink_ctx *ctx = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Work across processes for `brink sweep` and `brink sensitivity`: with MPI (cli/par/mpi.c,
- * built when BRINK_WITH_MPI is on) the design points are divided into one contiguous block per
- * rank and gathered at rank 0; without it (cli/par/serial.c) there is one rank. Rank 0 alone
- * prints and writes files. */
+/* Work across processes for `brink sweep`, `brink sensitivity` and `brink run|compare`: with
+ * MPI (cli/par/mpi.c, built when BRINK_WITH_MPI is on) the design points or the runs are
+ * divided into one contiguous block per rank and gathered at rank 0; without it
+ * (cli/par/serial.c) there is one rank. Rank 0 alone prints and writes files. */
 #ifndef BRINK_CLI_PAR_H
 #define BRINK_CLI_PAR_H
 
@@ -25,5 +25,10 @@ int cli_par_any(int failed);
  * the call rank 0 holds every row (other ranks' data is unchanged). Returns 0, -1 on failure
  * (message printed). */
 int cli_par_gather(double *data, size_t n_rows, size_t width);
+/* Every rank passes its bytes (len may be 0). On rank 0, *all receives the bytes of ranks
+ * 0..size-1 one after the other (malloc'd, caller frees) and lens[r] (lens has size entries,
+ * malloc'd, caller frees) their lengths; on other ranks both are set to NULL. Returns 0, -1 on
+ * failure (message printed). */
+int cli_par_gather_bytes(const char *data, size_t len, char **all, size_t **lens);
 
 #endif

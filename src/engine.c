@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "brink/engine.h"
+#include "engine_internal.h"
 #include "internal.h"
 #include "model_internal.h"
 
@@ -23,6 +24,12 @@ static brink_status check_options(brink_ctx *ctx, const brink_model *m,
   if (o->runs < 1 || o->runs > BRINK_MAX_RUNS)
     return brink__fail(ctx, BRINK_EINVAL, "runs must be between 1 and %llu, got %llu",
                        (unsigned long long)BRINK_MAX_RUNS, (unsigned long long)o->runs);
+  if (o->run_count == 0 ? o->first_run != 0
+                        : o->first_run > o->runs || o->run_count > o->runs - o->first_run)
+    return brink__fail(ctx, BRINK_EINVAL, "block of runs %llu..%llu outside the %llu runs",
+                       (unsigned long long)o->first_run,
+                       (unsigned long long)(o->first_run + o->run_count),
+                       (unsigned long long)o->runs);
   if (o->threads < 1) return brink__fail(ctx, BRINK_EINVAL, "threads must be at least 1");
   if (!(o->confidence > 0.0 && o->confidence < 1.0))
     return brink__fail(ctx, BRINK_EINVAL, "confidence must be in (0, 1), got %g", o->confidence);
@@ -45,15 +52,17 @@ void brink_summary_free(brink_ctx *ctx, brink_summary *s) {
     }
   brink_free(ctx, s->policies);
   brink_free(ctx, s->pairs);
+  brink_free(ctx, s->run_values);
   brink_free(ctx, s);
 }
 
-static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
+brink_status brink__summary_alloc(brink_ctx *ctx, const brink_model *m,
                                   const brink_engine_options *o, brink_summary **out) {
   brink_summary *s = brink_calloc(ctx, 1, sizeof *s);
   if (!s) return BRINK_ENOMEM;
   s->model = m;
-  s->runs = o->runs;
+  s->runs = o->run_count ? o->run_count : o->runs;
+  s->first_run = o->first_run;
   s->seed = o->seed;
   s->confidence = o->confidence;
   s->z = brink_stats_z(o->confidence);
@@ -74,6 +83,10 @@ static brink_status alloc_summary(brink_ctx *ctx, const brink_model *m,
   s->n_pairs = o->n_policies * (o->n_policies - 1) / 2;
   s->pairs = brink_calloc(ctx, s->n_pairs ? s->n_pairs : 1, sizeof *s->pairs);
   if (!s->policies || !s->pairs) goto nomem;
+  if (s->first_run > 0) {
+    s->run_values = brink_calloc(ctx, s->runs * o->n_policies * 3, sizeof *s->run_values);
+    if (!s->run_values) goto nomem;
+  }
   for (size_t i = 0; i < o->n_policies; i++) {
     brink_policy_stats *p = &s->policies[i];
     p->policy = o->policies[i];
@@ -99,7 +112,9 @@ nomem:
   return BRINK_ENOMEM;
 }
 
-static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r) {
+/* values (may be NULL) receives the run's non-integer values for brink_summary_merge. */
+static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_result *r,
+                     double *values) {
   const brink_scenario *sc = brink_model_scenario(s->model);
   if (r->war_step != BRINK_NEVER) {
     p->wars++;
@@ -144,11 +159,17 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
   p->nominal_sq += nom * nom;
   p->effective_sum += eff;
   p->effective_sq += eff * eff;
+  double ratio = NAN;
   if (r->pressure_nominal_sum > 0.0) {
-    double ratio = r->pressure_effective_sum / r->pressure_nominal_sum;
+    ratio = r->pressure_effective_sum / r->pressure_nominal_sum;
     p->ratio_sum += ratio;
     p->ratio_sq += ratio * ratio;
     p->ratio_n++;
+  }
+  if (values) {
+    values[0] = nom;
+    values[1] = eff;
+    values[2] = ratio;
   }
 }
 
@@ -184,8 +205,9 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
                           double *tension) {
   const size_t np = o->n_policies;
   const uint32_t horizon = s->horizon;
-  const uint64_t first = sl->batch * q->batch_runs;
-  const uint64_t n = o->runs - first < q->batch_runs ? o->runs - first : q->batch_runs;
+  /* Runs of this block (o->first_run on: brink_engine_options) keep their own streams. */
+  const uint64_t off = sl->batch * q->batch_runs, first = o->first_run + off;
+  const uint64_t n = s->runs - off < q->batch_runs ? s->runs - off : q->batch_runs;
   for (uint64_t r = 0; r < n; r++) {
     double params[BRINK_MAX_PARAMS];
     brink_model_sample_params(m, o->seed, first + r, params);
@@ -210,12 +232,13 @@ static void fold_batch(brink_summary *s, const brink_engine_options *o, const qu
   const brink_model *m = s->model;
   const size_t np = o->n_policies;
   const uint32_t horizon = s->horizon;
-  const uint64_t first = sl->batch * q->batch_runs;
-  const uint64_t n = o->runs - first < q->batch_runs ? o->runs - first : q->batch_runs;
+  const uint64_t off = sl->batch * q->batch_runs, first = o->first_run + off;
+  const uint64_t n = s->runs - off < q->batch_runs ? s->runs - off : q->batch_runs;
   for (uint64_t r = 0; r < n; r++) {
     const brink_run_result *row = &sl->results[(size_t)r * np];
     for (size_t p = 0; p < np; p++) {
-      fold_run(s, &s->policies[p], &row[p]);
+      fold_run(s, &s->policies[p], &row[p],
+               s->run_values ? &s->run_values[((off + r) * np + p) * 3] : NULL);
       const uint16_t *bins = &sl->bins[((size_t)r * np + p) * horizon];
       uint64_t *hist = s->policies[p].tension_hist;
       for (uint32_t t = 0; t < row[p].steps_run; t++) hist[(size_t)t * s->tension_bins + bins[t]]++;
@@ -240,7 +263,7 @@ static void fold_batch(brink_summary *s, const brink_engine_options *o, const qu
         o->on_run(o->userdata, first + r, o->policies[p], &row[p], params);
     }
   }
-  if (o->progress) o->progress(o->userdata, first + n, o->runs);
+  if (o->progress) o->progress(o->userdata, off + n, s->runs);
 }
 
 /* The master's part of the fold: every computed batch next in order, the mutex released while
@@ -306,8 +329,9 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   memset(&q, 0, sizeof q);
   *out = NULL;
   if ((st = check_options(ctx, m, o))) return st;
-  if ((st = alloc_summary(ctx, m, o, &s))) return st;
+  if ((st = brink__summary_alloc(ctx, m, o, &s))) return st;
   const size_t np = o->n_policies;
+  const uint64_t n_runs = s->runs;
   const uint32_t horizon = brink_model_horizon(m);
   const int threads = o->threads;
   /* Batches of up to BATCH runs, smaller when a slot would exceed SLOT_BYTES (long horizons,
@@ -315,11 +339,10 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   size_t per_run = np * (sizeof(brink_run_result) + horizon * sizeof(uint16_t));
   uint64_t batch_runs = SLOT_BYTES / per_run;
   if (batch_runs > BATCH) batch_runs = BATCH;
-  if (batch_runs > o->runs / (4 * (uint64_t)threads))
-    batch_runs = o->runs / (4 * (uint64_t)threads);
+  if (batch_runs > n_runs / (4 * (uint64_t)threads)) batch_runs = n_runs / (4 * (uint64_t)threads);
   if (batch_runs < 1) batch_runs = 1;
   q.batch_runs = batch_runs;
-  q.n_batches = (o->runs + batch_runs - 1) / batch_runs;
+  q.n_batches = (n_runs + batch_runs - 1) / batch_runs;
   q.stop = q.n_batches;
   q.n_slots = 2 * (size_t)threads + 2;
   q.slots = brink_calloc(ctx, q.n_slots, sizeof *q.slots);
@@ -348,9 +371,9 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   pthread_cond_destroy(&q.cond);
   pthread_mutex_destroy(&q.mu);
   if (cancelled) {
-    uint64_t done_runs = q.folded * batch_runs < o->runs ? q.folded * batch_runs : o->runs;
+    uint64_t done_runs = q.folded * batch_runs < n_runs ? q.folded * batch_runs : n_runs;
     st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
-                     (unsigned long long)done_runs, (unsigned long long)o->runs);
+                     (unsigned long long)done_runs, (unsigned long long)n_runs);
   }
 done:
   brink_free(ctx, q.slots);

@@ -17,6 +17,32 @@
 /* Bootstrap resamples draw from this Philox stream, apart from the model's streams. */
 #define BOOTSTRAP_STREAM 0x5b0bu
 #define SHUFFLE_STREAM 0x5b0cu
+#define LATIN_STREAM 0x5b0du
+#define GSL_SOBOL_DIM 40 /* GSL's Sobol sequence has at most 40 dimensions */
+
+/* Columns [0, 2 dim) of a Latin hypercube of n rows (McKay, Beckman and Conover 1979): in each
+ * column one point in each of the n strata, at a uniform place inside it, strata ordered by a
+ * permutation of its own Philox stream (seed, column). Column k < dim goes to A, the others to
+ * B. */
+static void latin_columns(uint64_t seed, size_t n, size_t dim, double *a, double *b, size_t *perm) {
+  for (size_t k = 0; k < 2 * dim; k++) {
+    brink_rng rng;
+    brink_rng_init(&rng, seed, k, LATIN_STREAM);
+    for (size_t j = 0; j < n; j++) perm[j] = j;
+    for (size_t j = n - 1; j > 0; j--) {
+      size_t r = brink_rng_below(&rng, (uint32_t)(j + 1));
+      size_t t = perm[j];
+      perm[j] = perm[r];
+      perm[r] = t;
+    }
+    double *col = k < dim ? &a[k] : &b[k - dim];
+    for (size_t j = 0; j < n; j++) {
+      /* w is in (0, 1), but (n - 1 + w) / n can round up to 1: keep the open interval. */
+      double u = ((double)perm[j] + brink_rng_uniform(&rng)) / (double)n;
+      col[j * dim] = u < 1.0 ? u : 0x1.fffffffffffffp-1;
+    }
+  }
+}
 
 void brink_sobol_design_free(brink_sobol_design *d) {
   if (!d) return;
@@ -43,7 +69,8 @@ brink_status brink_sobol_design_new(brink_ctx *ctx, size_t dim, size_t n_base, u
   d->dim = dim;
   d->n_base = n_base;
   d->n_points = n_base * (dim + 2);
-  d->paired = 2 * dim <= BRINK_SOBOL_MAX_DIM;
+  d->latin = dim > GSL_SOBOL_DIM;
+  d->paired = 2 * dim <= GSL_SOBOL_DIM || d->latin;
   d->u = brink_calloc(ctx, d->n_points * dim, sizeof *d->u);
   a = brink_calloc(ctx, n_base * dim, sizeof *a);
   b = brink_calloc(ctx, n_base * dim, sizeof *b);
@@ -52,18 +79,22 @@ brink_status brink_sobol_design_new(brink_ctx *ctx, size_t dim, size_t n_base, u
     st = BRINK_ENOMEM;
     goto done;
   }
-  /* GSL allocates outside the funnel; its failure is reported as out of memory. */
-  unsigned qdim = (unsigned)(d->paired ? 2 * dim : dim);
-  q = gsl_qrng_alloc(gsl_qrng_sobol, qdim);
-  if (!q) {
-    st = brink__fail(ctx, BRINK_ENOMEM, "sobol design: cannot allocate the sequence");
-    goto done;
-  }
-  double point[2 * BRINK_SOBOL_MAX_DIM];
-  for (size_t j = 0; j < n_base; j++) {
-    gsl_qrng_get(q, point);
-    memcpy(&a[j * dim], point, dim * sizeof *point);
-    if (d->paired) memcpy(&b[j * dim], point + dim, dim * sizeof *point);
+  if (d->latin) {
+    latin_columns(seed, n_base, dim, a, b, order);
+  } else {
+    /* GSL allocates outside the funnel; its failure is reported as out of memory. */
+    unsigned qdim = (unsigned)(d->paired ? 2 * dim : dim);
+    q = gsl_qrng_alloc(gsl_qrng_sobol, qdim);
+    if (!q) {
+      st = brink__fail(ctx, BRINK_ENOMEM, "sobol design: cannot allocate the sequence");
+      goto done;
+    }
+    double point[2 * GSL_SOBOL_DIM];
+    for (size_t j = 0; j < n_base; j++) {
+      gsl_qrng_get(q, point);
+      memcpy(&a[j * dim], point, dim * sizeof *point);
+      if (d->paired) memcpy(&b[j * dim], point + dim, dim * sizeof *point);
+    }
   }
   if (!d->paired) {
     /* Fisher-Yates with a fixed Philox stream: B_j is A_order[j], a different point of the
@@ -168,6 +199,7 @@ brink_status brink_sobol_estimate(brink_ctx *ctx, const brink_sobol_design *d, c
   x->bootstrap = nb;
   x->confidence = o->confidence;
   x->noise_variance = o->noise_variance;
+  x->latin = d->latin;
   x->first = brink_calloc(ctx, dim, sizeof *x->first);
   x->total = brink_calloc(ctx, dim, sizeof *x->total);
   double first[BRINK_SOBOL_MAX_DIM], total[BRINK_SOBOL_MAX_DIM];

@@ -245,8 +245,9 @@ brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *o, const
   }
   if ((st = brink_model_new(ctx, sc, &model))) goto done;
   if (o->horizon && (st = brink_model_set_horizon(ctx, model, o->horizon))) goto done;
-  brink_engine_options eo = {o->runs,       o->seed, o->threads, o->confidence, policies,
-                             o->n_policies, NULL,    NULL,       NULL,          NULL};
+  if (o->posterior && (st = brink_model_use_posterior(ctx, model, o->posterior))) goto done;
+  brink_engine_options eo = {o->runs, o->seed, o->threads, o->confidence, policies, o->n_policies,
+                             NULL,    NULL,    NULL,       NULL,          0,        0};
   if ((st = brink_engine_run(ctx, model, &eo, &s))) goto done;
   const uint64_t n = s->runs;
   for (size_t i = 0; i < o->n_policies; i++) {

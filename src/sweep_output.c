@@ -115,7 +115,7 @@ brink_status brink_sweep_csv(brink_ctx *ctx, const brink_sweep *sw, brink_buf *o
 
 static void w_meta(writer *w, const char *command, const char *scenario, const char *file,
                    const char *const *overrides, size_t n_overrides, uint64_t runs, uint64_t seed,
-                   double confidence) {
+                   double confidence, const char *posterior) {
   w_raw(w, "{\n  \"brink_version\": \"" BRINK_VERSION_STRING "\",\n  \"command\": ");
   w_str(w, command);
   w_raw(w, ",\n  \"scenario\": ");
@@ -133,6 +133,8 @@ static void w_meta(writer *w, const char *command, const char *scenario, const c
   w_u64(w, runs);
   w_raw(w, ",\n  \"confidence\": ");
   w_num(w, confidence);
+  w_raw(w, ",\n  \"posterior\": ");
+  w_str(w, posterior);
 }
 
 brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sw, brink_buf *out) {
@@ -140,7 +142,7 @@ brink_status brink_sweep_json(brink_ctx *ctx, const brink_sweep *sw, brink_buf *
   writer w = {out, BRINK_OK};
   size_t start = out->len;
   w_meta(&w, "sweep", sw->scenario_name, sw->scenario_file, sw->overrides, sw->n_overrides,
-         sw->runs, sw->seed, sw->confidence);
+         sw->runs, sw->seed, sw->confidence, sw->posterior_file);
   w_raw(&w, ",\n  \"horizon\": ");
   w_u64(&w, sw->horizon);
   w_raw(&w, ",\n  \"step\": ");
@@ -273,13 +275,14 @@ brink_status brink_sensitivity_json(brink_ctx *ctx, const brink_sensitivity_repo
   size_t start = out->len;
   const brink_sobol_indices *x = r->indices;
   w_meta(&w, "sensitivity", r->scenario_name, r->scenario_file, r->overrides, r->n_overrides,
-         r->runs, r->seed, x->confidence);
+         r->runs, r->seed, x->confidence, r->posterior_file);
   w_raw(&w, ",\n  \"metric\": ");
   w_str(&w, r->metric);
   w_raw(&w, ",\n  \"metric_unit\": ");
   w_str(&w, r->metric_unit);
-  w_raw(&w, ",\n  \"method\": \"Sobol indices: Saltelli 2010 first order, Jansen 1999 total, "
-            "GSL Sobol design, percentile bootstrap over base rows\"");
+  w_raw(&w, ",\n  \"method\": \"Sobol indices: Saltelli 2010 first order, Jansen 1999 total, ");
+  w_raw(&w, x->latin ? "Latin hypercube design (more than 40 inputs)" : "GSL Sobol design");
+  w_raw(&w, ", percentile bootstrap over base rows\"");
   w_raw(&w, ",\n  \"samples\": ");
   w_u64(&w, x->n_base);
   w_raw(&w, ",\n  \"evaluations\": ");
@@ -364,11 +367,12 @@ brink_status brink_sensitivity_table(brink_ctx *ctx, const brink_sensitivity_rep
   const brink_sobol_indices *x = r->indices;
   w_fmt(&w,
         "sensitivity of %s (%s) in %s: Sobol indices of %zu parameters\n"
-        "%zu base samples x (%zu + 2) = %zu points, %llu runs per policy and point, seed %llu; "
-        "%g%% bootstrap intervals (%zu resamples)\n\n",
+        "%zu base samples x (%zu + 2) = %zu points (%s design), %llu runs per policy and point, "
+        "seed %llu; %g%% bootstrap intervals (%zu resamples)\n\n",
         r->metric, r->metric_unit ? r->metric_unit : "", r->scenario_name, x->dim, x->n_base,
-        x->dim, x->n_base * (x->dim + 2), (unsigned long long)r->runs, (unsigned long long)r->seed,
-        x->confidence * 100, x->bootstrap);
+        x->dim, x->n_base * (x->dim + 2), x->latin ? "Latin hypercube" : "Sobol",
+        (unsigned long long)r->runs, (unsigned long long)r->seed, x->confidence * 100,
+        x->bootstrap);
   w_fmt(&w, "%-28s %-24s %-24s\n", "parameter", "first order [interval]", "total [interval]");
   size_t order[BRINK_SOBOL_MAX_DIM];
   order_by_total(x, order);

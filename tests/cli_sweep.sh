@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # brink sweep and brink sensitivity from the outside: outputs, charts, the analytic hazard
 # answer, a parameter nothing reads, byte-identical results across thread counts and (when
-# mpirun is installed) across MPI process counts, and bad input with its exit code.
+# mpirun is installed) across MPI process counts for sweep, sensitivity, run and compare, and
+# bad input with its exit code.
 set -u
 brink=$1
 sc=tests/data/sweep/hazard.yaml
@@ -52,6 +53,38 @@ ok "h sorted first" "h" "$(sed -n 2p <<<"$out" | cut -d, -f1)"
 for f in sensitivity.json sensitivity.csv table.txt tornado.svg; do [ -s "$tmp/s/$f" ]; ok "sens/$f" 0 $?; done
 has "difference: no variance" '"output_variance": 0' "$(cat "$tmp/s/sensitivity.json")"
 
+# --posterior in a sweep: the parameters it holds come from it at every point, except a swept
+# one, which keeps the point's value. h drawn as 0.05 from the sample gives, run for run, the
+# numbers of the points where h is swept to 0.05 (same streams); sweeping h itself ignores the
+# sample's h (same CSV as without it).
+printf '# every draw h = 0.05\nh\n0.05\n0.05\n' > "$tmp/post_h.tsv"
+"$brink" sweep $sc --param ghost=0:1:2 --runs 500 --posterior "$tmp/post_h.tsv" --format csv --quiet > "$tmp/ph.csv"; ok "sweep --posterior exit" 0 $?
+"$brink" sweep $sc --param h=0.01:0.05:2 --param ghost=0:1:2 --runs 500 --format csv --quiet > "$tmp/sh.csv"
+ok "posterior h = swept h 0.05" "$(awk -F, '$2 == 0.05 && $4 == "wait" && $5 == "p_armed_conflict" { print $6, $7, $8 }' "$tmp/sh.csv")" \
+  "$(awk -F, '$3 == "wait" && $4 == "p_armed_conflict" { print $5, $6, $7 }' "$tmp/ph.csv")"
+bad=$(awk -F, '$3 == "wait" && $4 == "p_armed_conflict" { t = 1 - exp(-20 * 0.05); if (t < $6 || t > $7) print }' "$tmp/ph.csv")
+ok "posterior: analytic at h = 0.05 inside the intervals" "" "$bad"
+"$brink" sweep $sc --param h=0.01:0.05:3 --runs 300 --format csv --quiet > "$tmp/np.csv"
+"$brink" sweep $sc --param h=0.01:0.05:3 --runs 300 --posterior "$tmp/post_h.tsv" --format csv --quiet > "$tmp/wp.csv"; ok "swept parameter in the sample exit" 0 $?
+cmp -s "$tmp/np.csv" "$tmp/wp.csv"; ok "swept parameter keeps the point's value" 0 $?
+has "sweep json names the posterior" "\"posterior\": \"$tmp/post_h.tsv\"" \
+  "$("$brink" sweep $sc --param ghost=0:1:2 --runs 50 --posterior "$tmp/post_h.tsv" --format json --quiet)"
+printf 'hh\n0.02\n' > "$tmp/post_bad.tsv"
+err=$("$brink" sweep $sc --param ghost=0:1:2 --runs 50 --posterior "$tmp/post_bad.tsv" --quiet 2>&1 >/dev/null); ok "sweep bad posterior exit" 1 $?
+has "sweep bad posterior message" "posterior column 'hh' is not a parameter" "$err"
+# --posterior in a sensitivity analysis: h ranges over the sample's marginal. A sample with one
+# value of h leaves nothing to vary (ghost is never read): no variance (up to rounding). Two values
+# 0.01 and 0.05: h carries the variance, with an output mean between the two answers.
+out=$("$brink" sensitivity $sc --samples 16 --runs 200 --posterior "$tmp/post_h.tsv" --format json --quiet); ok "sensitivity --posterior exit" 0 $?
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d["output_variance"] < 1e-20 and all(p["total"]["mean"] == 0 for p in d["parameters"]) else 1)' "$out"
+ok "sensitivity: point-mass posterior, no variance, indices 0" 0 $?
+has "sensitivity json names the posterior" "\"posterior\": \"$tmp/post_h.tsv\"" "$out"
+printf 'h\n0.01\n0.05\n' > "$tmp/post_2.tsv"
+out=$("$brink" sensitivity $sc --samples 32 --runs 300 --posterior "$tmp/post_2.tsv" --format csv --quiet)
+ok "sensitivity: two-point posterior, h first" "h" "$(sed -n 2p <<<"$out" | cut -d, -f1)"
+mean=$("$brink" sensitivity $sc --samples 32 --runs 300 --posterior "$tmp/post_2.tsv" --format json --quiet | python3 -c 'import json,sys; print(json.load(sys.stdin)["output_mean"])')
+python3 -c 'import math,sys; m=float(sys.argv[1]); lo=1-math.exp(-20*0.01); hi=1-math.exp(-20*0.05); t=(lo+hi)/2; sys.exit(0 if abs(m-t) < 0.05 else 1)' "$mean"; ok "sensitivity: mean over the two posterior values ($mean)" 0 $?
+
 # Bad input: exit 2 and a message naming the problem.
 bad() { # name expected-message args...
   local name=$1 msg=$2; shift 2
@@ -88,6 +121,23 @@ else
   mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" "${sargs[@]}" > "$tmp/q2.json" 2>> "$tmp/mpi.err"
   ok "mpirun sensitivity exit" 0 $?
   cmp -s "$tmp/q1.json" "$tmp/q2.json"; ok "sensitivity: same bytes on 1 and 2 processes" 0 $?
+  # compare divides its runs: 3 processes (uneven blocks, across the engine's batches) give
+  # the JSON, CSV, table and --save-runs rows of 1 process, on a scenario whose pressure means
+  # are real numbers (their sums are merged in run order).
+  kor=scenarios/korea/2022.yaml
+  cargs=(compare $kor --policies maximum_pressure,proactive_diplomacy --runs 2500 --threads 1 --no-timing --quiet)
+  "$brink" "${cargs[@]}" --save-runs "$tmp/c1.csv" --out "$tmp/c1" > /dev/null
+  mpirun --allow-run-as-root --oversubscribe -np 3 "$brink" "${cargs[@]}" --save-runs "$tmp/c3.csv" --out "$tmp/c3" > "$tmp/c3.txt" 2>> "$tmp/mpi.err"
+  ok "mpirun compare exit" 0 $?
+  has "compare divided" "x 3 processes" "$(cat "$tmp/c3.txt")"
+  for f in result.json result.csv table.txt; do
+    cmp -s "$tmp/c1/$f" "$tmp/c3/$f"; ok "compare $f: same bytes on 1 and 3 processes" 0 $?
+  done
+  cmp -s "$tmp/c1.csv" "$tmp/c3.csv"; ok "compare --save-runs: same bytes on 1 and 3 processes" 0 $?
+  ok "compare --save-runs rows" 5001 "$(wc -l < "$tmp/c3.csv" | tr -d ' ')"
+  "$brink" run $kor --runs 2000 --threads 1 --format json --no-timing --quiet > "$tmp/r1.json"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$brink" run $kor --runs 2000 --threads 1 --format json --no-timing --quiet > "$tmp/r2.json" 2>> "$tmp/mpi.err"
+  cmp -s "$tmp/r1.json" "$tmp/r2.json"; ok "run: same bytes on 1 and 2 processes" 0 $?
   [ $fail -eq 0 ] || cat "$tmp/mpi.err"
 fi
 

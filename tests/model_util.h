@@ -49,7 +49,7 @@ static inline brink_summary *fixture_run(fixture *f, const char *const *names, u
     CHECK(p >= 0);
     idx[n] = p < 0 ? 0u : (uint32_t)p;
   }
-  brink_engine_options o = {runs, seed, threads, 0.95, idx, n, NULL, NULL, NULL, NULL};
+  brink_engine_options o = {runs, seed, threads, 0.95, idx, n, NULL, NULL, NULL, NULL, 0, 0};
   brink_summary *s = NULL;
   CHECK_INT(brink_engine_run(f->ctx, f->model, &o, &s), BRINK_OK);
   return s;

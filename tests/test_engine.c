@@ -122,7 +122,7 @@ static void test_bad_options(void) {
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   uint32_t idx[1] = {0};
   brink_summary *s = NULL;
-  brink_engine_options o = {0, 1, 1, 0.95, idx, 1, NULL, NULL, NULL, NULL};
+  brink_engine_options o = {0, 1, 1, 0.95, idx, 1, NULL, NULL, NULL, NULL, 0, 0};
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "runs");
   o.runs = 10;
@@ -139,7 +139,7 @@ static void test_allocation_failures(void) {
   fixture f;
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   uint32_t idx[2] = {0, 1};
-  brink_engine_options o = {50, 1, 1, 0.95, idx, 2, NULL, NULL, NULL, NULL};
+  brink_engine_options o = {50, 1, 1, 0.95, idx, 2, NULL, NULL, NULL, NULL, 0, 0};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
   brink_summary *s = NULL;
@@ -171,7 +171,8 @@ static void test_cancel(void) {
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   uint32_t idx[1] = {0};
   volatile int cancel = 0;
-  brink_engine_options o = {3000, 1, 2, 0.95, idx, 1, set_cancel, NULL, (void *)&cancel, &cancel};
+  brink_engine_options o = {3000,    1, 2, 0.95, idx, 1, set_cancel, NULL, (void *)&cancel,
+                            &cancel, 0, 0};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   brink_summary *s = NULL;
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_ECANCELED);
@@ -183,6 +184,82 @@ static void test_cancel(void) {
   o.cancel = NULL;
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_OK);
   brink_summary_free(f.ctx, s);
+  fixture_close(&f);
+}
+
+/* A job divided into blocks of runs (of uneven sizes, across batch boundaries), the later
+ * blocks passed through bytes as between processes, and merged in run order: the same JSON
+ * bytes as the whole job in one call. Also the errors of a merge out of order. */
+static void test_blocks_merge(void) {
+  const char *sets[] = {"params.greed={dist: beta, a: 2, b: 3}"};
+  fixture f;
+  if (!fixture_open(&f, CRISIS, sets, 1)) return;
+  const char *names[] = {"maximum_pressure", "reciprocal_restraint", "sanctions_only", NULL};
+  uint32_t idx[3];
+  for (int i = 0; i < 3; i++) idx[i] = (uint32_t)brink_scenario_find_policy(f.sc, names[i]);
+  const uint64_t runs = 2600, cut[4] = {0, 700, 1900, 2600};
+  brink_output_meta meta = {"crisis.yaml", NULL, 0, 0, NULL};
+  brink_buf whole, merged, bytes;
+  brink_buf_init(&whole, f.ctx, 0);
+  brink_buf_init(&merged, f.ctx, 0);
+  brink_buf_init(&bytes, f.ctx, (size_t)1 << 30);
+  brink_engine_options o = {runs, 7, 2, 0.95, idx, 3, NULL, NULL, NULL, NULL, 0, 0};
+  brink_summary *all = NULL, *head = NULL, *part = NULL, *back = NULL;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &all), BRINK_OK);
+  if (!all) goto done;
+  CHECK_INT(brink_summary_json(f.ctx, all, &meta, &whole), BRINK_OK);
+  /* The pressure means are real numbers: their sums are not integers, so only an ordered
+   * continuation gives the same bits. */
+  CHECK(all->policies[2].nominal_sum != floor(all->policies[2].nominal_sum));
+  for (int k = 0; k < 3; k++) {
+    o.first_run = cut[k];
+    o.run_count = cut[k + 1] - cut[k];
+    o.threads = k + 1;
+    CHECK_INT(brink_engine_run(f.ctx, f.model, &o, k == 0 ? &head : &part), BRINK_OK);
+    if (k == 0) {
+      CHECK(head && head->run_values == NULL && head->runs == 700);
+      continue;
+    }
+    if (!head || !part) goto done;
+    CHECK(part->run_values != NULL && part->first_run == cut[k]);
+    brink_buf_reset(&bytes);
+    CHECK_INT(brink_summary_pack(f.ctx, part, &bytes), BRINK_OK);
+    CHECK_INT(brink_summary_unpack(f.ctx, f.model, bytes.data, bytes.len, &back), BRINK_OK);
+    brink_summary_free(f.ctx, part);
+    part = NULL;
+    if (!back) goto done;
+    CHECK_INT(brink_summary_merge(f.ctx, head, back), BRINK_OK);
+    if (k == 2) {
+      /* The same block again does not follow runs 0..2600. */
+      CHECK_INT(brink_summary_merge(f.ctx, head, back), BRINK_EINVAL);
+      CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "does not follow runs 0..2600");
+    }
+    brink_summary_free(f.ctx, back);
+    back = NULL;
+  }
+  CHECK_INT(head->runs, runs);
+  CHECK_INT(brink_summary_json(f.ctx, head, &meta, &merged), BRINK_OK);
+  CHECK(whole.len > 1000);
+  CHECK(whole.len == merged.len && memcmp(whole.data, merged.data, whole.len) == 0);
+  /* Truncated bytes are refused. */
+  CHECK_INT(brink_summary_unpack(f.ctx, f.model, bytes.data, bytes.len - 8, &back), BRINK_EPARSE);
+  CHECK(back == NULL);
+  /* A block that does not start at 0 cannot be the block runs are merged into from before. */
+  o.first_run = 5;
+  o.run_count = 0;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &part), BRINK_EINVAL);
+  o.first_run = 2000;
+  o.run_count = 601;
+  CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &part), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "outside the 2600 runs");
+done:
+  brink_summary_free(f.ctx, all);
+  brink_summary_free(f.ctx, head);
+  brink_summary_free(f.ctx, part);
+  brink_summary_free(f.ctx, back);
+  brink_buf_release(&whole);
+  brink_buf_release(&merged);
+  brink_buf_release(&bytes);
   fixture_close(&f);
 }
 
@@ -213,6 +290,7 @@ int main(void) {
   RUN(test_stats);
   RUN(test_cancel);
   RUN(test_thread_invariance);
+  RUN(test_blocks_merge);
   RUN(test_interval_coverage);
   RUN(test_common_random_numbers);
   RUN(test_agrees_with_direct_runs);

@@ -81,8 +81,8 @@ static const char *const hazard_paths[] = {"params.h", "params.ghost"};
 static const char *const hazard_policies[] = {"wait", "also_wait"};
 
 static brink_point_options hazard_options(uint64_t runs, int threads) {
-  brink_point_options o = {HAZARD, NULL, 0, hazard_paths, 2,    hazard_policies,
-                           2,      runs, 5, threads,      0.95, 0};
+  brink_point_options o = {HAZARD,  NULL, 0, hazard_paths, 2, hazard_policies, 2, runs, 5,
+                           threads, 0.95, 0, NULL};
   return o;
 }
 
@@ -193,9 +193,10 @@ static void test_outputs(void) {
         f[BRINK_POINT_HI] = mean + 0.0005;
         f[BRINK_POINT_VAR] = 1e-6;
       }
-  brink_sweep sw = {
-      "toy",  "toy.yaml", NULL,   0,    BRINK_DESIGN_GRID, &axis, 1, policies, 2, 100, 7, 0.95, 20,
-      "week", 2,          values, stats};
+  brink_sweep sw = {"toy",  "toy.yaml", NULL,     0,      BRINK_DESIGN_GRID,
+                    &axis,  1,          policies, 2,      100,
+                    7,      0.95,       20,       "week", 2,
+                    values, stats,      NULL};
   brink_buf buf;
   brink_buf_init(&buf, ctx, 0);
   CHECK_INT(brink_sweep_csv(ctx, &sw, &buf), BRINK_OK);

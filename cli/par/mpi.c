@@ -4,7 +4,9 @@
  * have put them and the output is the same bytes. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mpi.h>
 
@@ -86,4 +88,68 @@ int cli_par_gather(double *data, size_t n_rows, size_t width) {
     return -1;
   }
   return 0;
+}
+
+int cli_par_gather_bytes(const char *data, size_t len, char **all, size_t **lens) {
+  *all = NULL;
+  *lens = NULL;
+  int n = started ? size : 1, failed = 0;
+  uint64_t mine = len, *sizes = NULL;
+  int *counts = NULL, *displs = NULL;
+  if (len > (size_t)INT_MAX) failed = 2;
+  if (rank == 0) {
+    sizes = calloc((size_t)n, sizeof *sizes);
+    counts = calloc((size_t)n, sizeof *counts);
+    displs = calloc((size_t)n, sizeof *displs);
+    *lens = calloc((size_t)n, sizeof **lens);
+    failed = !sizes || !counts || !displs || !*lens;
+  }
+  if (started && n > 1) {
+    if (MPI_Gather(&mine, 1, MPI_UINT64_T, sizes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD) !=
+        MPI_SUCCESS)
+      failed = 1;
+  } else if (sizes)
+    sizes[0] = mine;
+  size_t total = 0;
+  if (rank == 0 && !failed) {
+    for (int r = 0; r < n; r++) {
+      if (total + sizes[r] > (size_t)INT_MAX) failed = 2;
+      displs[r] = (int)total;
+      counts[r] = (int)sizes[r];
+      total += sizes[r];
+      (*lens)[r] = sizes[r];
+    }
+    if (!failed) {
+      *all = malloc(total ? total : 1);
+      if (!*all) failed = 1;
+    }
+  }
+  /* Every rank learns whether rank 0 can receive before anyone sends. */
+  if (cli_par_any(failed)) {
+    if (rank == 0)
+      fprintf(stderr, failed == 2 ? "brink: more than 2 GB to gather in one MPI call\n"
+                                  : "brink: out of memory\n");
+    goto fail;
+  }
+  if (started && n > 1) {
+    if (MPI_Gatherv(data, (int)len, MPI_BYTE, *all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD) !=
+        MPI_SUCCESS) {
+      fprintf(stderr, "brink: MPI_Gatherv failed\n");
+      goto fail;
+    }
+  } else if (len)
+    memcpy(*all, data, len);
+  free(sizes);
+  free(counts);
+  free(displs);
+  return 0;
+fail:
+  free(sizes);
+  free(counts);
+  free(displs);
+  free(*all);
+  free(*lens);
+  *all = NULL;
+  *lens = NULL;
+  return -1;
 }

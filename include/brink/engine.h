@@ -37,6 +37,12 @@ typedef struct brink_engine_options {
   /* May be NULL. Read after each batch of runs (after progress): non-zero stops the run,
    * which returns BRINK_ECANCELED and no summary. A server sets it when its client leaves. */
   const volatile int *cancel;
+  /* A block of the runs, for dividing one job among processes: runs first_run ..
+   * first_run + run_count - 1 of the `runs` (run i draws from the streams of (seed, i) as in
+   * the whole job). run_count 0: all the runs (first_run must then be 0). The summary of a
+   * block counts only its runs; brink_summary_merge joins the blocks, in run order, into the
+   * summary of the whole job, bit for bit. progress counts the block's runs. */
+  uint64_t first_run, run_count;
 } brink_engine_options;
 
 /* Accumulated outcomes of one policy (exact integer sums, so thread-count invariant). */
@@ -85,6 +91,11 @@ typedef struct brink_summary {
   size_t tension_bins;
   double tension_origin, tension_width; /* bin i stands for origin + i * width */
   size_t action_bins;                   /* bins of each action_hist: horizon + 1, at most 1024 */
+  uint64_t first_run; /* the block's first run (0 for a whole job); runs counts the block */
+  /* A block that does not start at run 0 keeps each run's non-integer values (the pressure
+   * means and their ratio: 3 doubles per run and policy) for brink_summary_merge, which must
+   * add them in run order to give the same bits as one process; NULL otherwise. */
+  double *run_values;
 } brink_summary;
 
 /* Runs the Monte Carlo. New summary, caller frees with brink_summary_free. BRINK_EINVAL for
@@ -92,6 +103,23 @@ typedef struct brink_summary {
 BRINK_API brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
                                         const brink_engine_options *options, brink_summary **out);
 BRINK_API void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
+
+/* Adds the block `next` to `into`: next must start where into ends (next->first_run ==
+ * into->first_run + into->runs) and come from the same model and options (policies, seed,
+ * confidence, horizon). Counts, histograms and integer sums are added; the other sums are
+ * continued with next's runs in run order, so merging the blocks 0..K-1 in order gives the
+ * bytes of one brink_engine_run over all the runs. seconds becomes the larger of the two.
+ * BRINK_EINVAL when the blocks do not fit together (message says why). */
+BRINK_API brink_status brink_summary_merge(brink_ctx *ctx, brink_summary *into,
+                                           const brink_summary *next);
+/* Serialises a summary into out (appended, binary) for another process of the same job
+ * (same build and architecture: not a file format), and reads it back against the model
+ * the receiving process loaded: a new summary, caller frees with brink_summary_free.
+ * BRINK_EPARSE when the bytes do not match the model (size, policies, horizon). */
+BRINK_API brink_status brink_summary_pack(brink_ctx *ctx, const brink_summary *summary,
+                                          brink_buf *out);
+BRINK_API brink_status brink_summary_unpack(brink_ctx *ctx, const brink_model *model,
+                                            const char *data, size_t len, brink_summary **out);
 
 /* Estimates of one policy's outcomes (see docs/output.md for units). */
 BRINK_API brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);

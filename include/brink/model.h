@@ -135,6 +135,28 @@ BRINK_API brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *mo
 BRINK_API brink_status brink_model_load_posterior(brink_ctx *ctx, brink_model *model,
                                                   const char *path);
 
+/* A posterior sample as read from its file, for callers that apply it to several models
+ * (a sweep: one model per design point) or read its marginals (a sensitivity analysis). */
+typedef struct brink_posterior {
+  size_t n_cols, n_rows;
+  char **names; /* [n_cols] parameter names */
+  double *rows; /* [n_rows * n_cols]: rows[r * n_cols + c] is draw r of names[c] */
+  char *path;   /* the file it was read from */
+  brink_ctx *ctx;
+} brink_posterior;
+
+/* Reads a posterior TSV (the format of brink_model_load_posterior). New object, caller frees
+ * with brink_posterior_free. BRINK_EPARSE with file:line:col, BRINK_EIO, BRINK_ELIMIT. */
+BRINK_API brink_status brink_posterior_read(brink_ctx *ctx, const char *path,
+                                            brink_posterior **out);
+BRINK_API void brink_posterior_free(brink_posterior *posterior);
+/* brink_model_set_posterior with the sample's columns, leaving out those whose parameter is a
+ * constant in the model's scenario (set by --set or by a sweep at this point): run `run` keeps
+ * those values and takes the other columns from its posterior draw. BRINK_EINVAL as
+ * brink_model_set_posterior (a name that is no parameter, a draw outside its prior's support). */
+BRINK_API brink_status brink_model_use_posterior(brink_ctx *ctx, brink_model *model,
+                                                 const brink_posterior *posterior);
+
 /* ---- The model as a steppable state -------------------------------------------------------
  * brink_model_run is init + step until the horizon or armed conflict. The same pieces are
  * public so that a caller can replay history: force some actors' acts from a record, read the

@@ -20,20 +20,23 @@
 extern "C" {
 #endif
 
-#define BRINK_SOBOL_MAX_DIM 40          /* inputs; GSL's Sobol sequence has at most 40 dimensions */
+#define BRINK_SOBOL_MAX_DIM 64          /* inputs (a scenario has at most BRINK_MAX_PARAMS) */
 #define BRINK_SOBOL_MAX_BASE (1u << 24) /* base rows */
 
 /* The design: n_base base rows, each of d + 2 points. For base row j the points are, in this
  * order, A_j, B_j and AB^(i)_j for i = 0..d-1 (A_j with coordinate i taken from B_j), so point
  * k of row j is u[(j * (d + 2) + k) * d ...]. A and B are the two halves of one 2d-dimensional
- * Sobol sequence when 2d <= 40; for larger d, A is the d-dimensional sequence and B the same
- * point set paired in an order shuffled with seed (docs/sensitivity.md). GSL's sequence starts
- * after the origin (at 0.5, ...), so every coordinate is in (0, 1). */
+ * Sobol sequence when 2d <= 40; for 20 < d <= 40, A is the d-dimensional sequence and B the
+ * same point set paired in an order shuffled with seed; for d > 40 (GSL's Sobol sequence stops
+ * at 40 dimensions) A and B are the two halves of a 2d-dimensional Latin hypercube drawn with
+ * seed (docs/sensitivity.md). GSL's sequence starts after the origin (at 0.5, ...), and the
+ * hypercube avoids 0, so every coordinate is in (0, 1). */
 typedef struct brink_sobol_design {
   size_t dim, n_base;
   size_t n_points; /* n_base * (dim + 2) */
   double *u;       /* n_points * dim, row-major */
-  int paired;      /* 1: A and B from one 2d-dimensional sequence; 0: shuffled pairing */
+  int paired;      /* 1: A and B from one 2d-dimensional design; 0: shuffled pairing */
+  int latin;       /* 1: a Latin hypercube (d > 40); 0: GSL's Sobol sequence */
   brink_ctx *ctx;
 } brink_sobol_design;
 
@@ -58,6 +61,7 @@ typedef struct brink_sobol_indices {
   double confidence;
   double mean, variance; /* of the output over the 2 * n_base points of A and B */
   double noise_variance; /* as given in the options (negative: not given) */
+  int latin;             /* the design's: 1 for a Latin hypercube (more than 40 inputs) */
   brink_estimate *first; /* [dim]: point estimate and bootstrap percentile interval */
   brink_estimate *total; /* [dim] */
   brink_ctx *ctx;
@@ -101,6 +105,7 @@ typedef struct brink_sensitivity_report {
   const char *const *units; /* [dim] (entries may be NULL); may be NULL */
   uint64_t runs, seed;      /* runs per policy and point; the seed of every point */
   const brink_sobol_indices *indices;
+  const char *posterior_file; /* the --posterior sample, or NULL (priors) */
 } brink_sensitivity_report;
 
 /* JSON (docs/sensitivity.md), CSV (one row per parameter and index: first, total) and a table,

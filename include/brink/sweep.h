@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "brink/brink.h"
+#include "brink/model.h"
 #include "brink/report.h"
 #include "brink/scenario.h"
 
@@ -102,6 +103,9 @@ typedef struct brink_point_options {
   int threads;
   double confidence;
   uint32_t horizon; /* steps; 0: the scenario's */
+  /* May be NULL (the priors). Otherwise the parameters it holds are drawn from it, except
+   * those that are constants at the point (swept, or --set): brink_model_use_posterior. */
+  const brink_posterior *posterior;
 } brink_point_options;
 
 /* Loads the scenario with the overrides and paths[k]=values[k] (printed with %.17g, so the
@@ -129,8 +133,9 @@ typedef struct brink_sweep {
   uint32_t horizon;      /* steps */
   const char *step_unit; /* "week" */
   size_t n_points;
-  const double *values; /* n_points * n_axes */
-  const double *stats;  /* n_points * brink_point_width(n_policies) */
+  const double *values;       /* n_points * n_axes */
+  const double *stats;        /* n_points * brink_point_width(n_policies) */
+  const char *posterior_file; /* the --posterior sample, or NULL (priors) */
 } brink_sweep;
 
 /* Tidy CSV: header "point,<axis paths>,policy,metric,mean,lower,upper,runs,seed" and one row

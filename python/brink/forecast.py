@@ -45,7 +45,7 @@ class Forecast:
 def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=104,
              series=None):
     """Simulates the scenario forward from its start (time.start, the origin) under one policy
-    (default: its first) and counts the record's series per 52-week window, as `brink forecast
+    (default: status_quo or historical when the scenario has one, else its first) and counts the record's series per 52-week window, as `brink forecast
     SCENARIO` without --origin. scenario: a brink.Scenario or a path. series: the table of
     which ladder actions count in which series (default data/korea_series.tsv). Returns a
     brink.Forecast. Forecasts from another origin (filtering the record first) are the
@@ -58,7 +58,13 @@ def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=10
     ctx = scenario._ctx
     sc = scenario._ptr
     if policy is None:
-        index = 0 if sc.n_policies else 0xFFFFFFFF
+        # As the command: the recorded behaviour (status_quo or historical) if the scenario
+        # has it, else the first policy.
+        index = lib.brink_scenario_find_policy(sc, b"status_quo")
+        if index < 0:
+            index = lib.brink_scenario_find_policy(sc, b"historical")
+        if index < 0:
+            index = 0 if sc.n_policies else 0xFFFFFFFF
     else:
         index = lib.brink_scenario_find_policy(sc, policy.encode())
         if index < 0:
