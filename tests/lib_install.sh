@@ -20,7 +20,7 @@ bad=$(printf '%s\n' "$syms" | grep -Ev '^brink_[a-z0-9]' || true)
 [ -z "$bad" ] || fail "libbrink.so exports non-public symbols: $(echo $bad | head -c 400)"
 [ "$n" -ge 200 ] || fail "libbrink.so exports only $n symbols"
 for f in brink_ctx_new brink_engine_run brink_scenario_load brink_summary_json; do
-  printf '%s\n' "$syms" | grep -qx "$f" || fail "libbrink.so does not export $f"
+  grep -qx "$f" <<<"$syms" || fail "libbrink.so does not export $f"
 done
 # Every public function of the static library is exported by the shared one.
 public=$(nm -g --defined-only "$build/libbrink.a" | awk '$2 == "T" {print $3}' | grep -E '^brink_[a-z0-9]' | sort -u)
@@ -58,7 +58,9 @@ libdir=$(pkg-config --variable=libdir brink)
 "$cc" -std=c11 -Wall -Wextra -Werror $extra examples/compare.c $flags -Wl,-rpath,"$libdir" \
   -o "$work/compare"
 # It must use the installed shared library, not the build tree's.
-ldd "$work/compare" | grep -q "$libdir/libbrink.so" || fail "example not linked to the installed libbrink.so: $(ldd "$work/compare" | grep brink)"
+# (ldd's output is captured first: `ldd | grep -q` under pipefail fails when grep exits early.)
+linked=$(ldd "$work/compare")
+grep -qF "$libdir/libbrink.so" <<<"$linked" || fail "example not linked to the installed libbrink.so: $(grep brink <<<"$linked")"
 "$work/compare" scenarios/korea/2022.yaml 300 11 params.dprk_greed=0.8 > "$work/example.csv"
 "$prefix/bin/brink" compare scenarios/korea/2022.yaml --runs 300 --seed 11 --threads 1 \
   --set params.dprk_greed=0.8 --format csv --quiet > "$work/cli.csv"
