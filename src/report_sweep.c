@@ -329,7 +329,7 @@ static void heatmap_chart(cairo_t *cr, double w, double h, const void *data) {
   snprintf(title, sizeof title, "%s", ylabel);
   titles(cr, title, sub);
   const uint32_t nx = sw->axes[0].levels, ny = sw->axes[1].levels;
-  double vmin = INFINITY, vmax = -INFINITY;
+  double vmin = (double)INFINITY, vmax = -(double)INFINITY;
   for (size_t j = 0; j < sw->n_points; j++)
     for (size_t p = 0; p < sw->n_policies; p++) {
       double v = cell(sw, j, p, c->metric)[BRINK_POINT_MEAN] * c->scale;

@@ -58,7 +58,7 @@ double brink_stats_hist_quantile(const uint64_t *counts, size_t n_bins, double o
 brink_estimate brink_stats_hist_median(const uint64_t *counts, size_t n_bins, double z) {
   uint64_t total = 0;
   for (size_t i = 0; i < n_bins; i++) total += counts[i];
-  if (!total) return (brink_estimate){NAN, NAN, NAN};
+  if (!total) return (brink_estimate){(double)NAN, (double)NAN, (double)NAN};
   double n = (double)total;
   double lo_rank = floor(n / 2.0 - z * sqrt(n) / 2.0),
          hi_rank = ceil(n / 2.0 + z * sqrt(n) / 2.0 + 1.0);
