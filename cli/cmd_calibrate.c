@@ -11,8 +11,6 @@
 #include "brink/calibrate.h"
 #include "history.h"
 
-#define RECORD_END 20221107 /* the day after the project's record ends (2022-11-06) */
-
 static void on_progress(void *ud, int stage, uint64_t done, uint64_t total, double loglik) {
   if (!*(int *)ud) return;
   fprintf(stderr, "\rcalibrate: %s %llu/%llu, log-likelihood %.1f nats   ",
@@ -56,16 +54,7 @@ static void interval_text(const brink_calibrate_slice *s, char *out, size_t n) {
 
 int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   cli_opt opts[] = {
-      {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,
-       NULL, 0},
-      {"from", "DATE", "first day of the history (default: the first window's time.start)", 0, NULL,
-       NULL, 0},
-      {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", 0, NULL,
-       NULL, 0},
-      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
-       NULL, 0},
-      {"set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9", 1, NULL,
-       NULL, 0},
+      HISTORY_OPTS,
       {"free", "NAMES", "comma-separated parameters to estimate (required)", 0, NULL, NULL, 0},
       {"particles", "N", "IF2 particles (default 1000)", 0, NULL, NULL, 0},
       {"iterations", "M", "IF2 iterations (default 30)", 0, NULL, NULL, 0},
@@ -134,7 +123,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_usage_error(&spec, "--free is required: name the parameters to estimate");
     goto done;
   }
-  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, RECORD_END, &h)) >= 0) goto done;
+  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, HISTORY_END, &h)) >= 0) goto done;
   const brink_scenario *sc = h.scenarios[0];
   uint32_t free[BRINK_MAX_PARAMS];
   size_t n_free;

@@ -16,32 +16,20 @@
 #include "brink/replay.h"
 #include "history.h"
 
-#define COMMON_OPTS                                                                                  \
-  {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,       \
-   NULL,     0},                                                                                     \
-      {"from", "DATE", "first day of the history (default: the first window's time.start)", 0, NULL, \
-       NULL,   0},                                                                                   \
-      {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", 0, NULL,    \
-       NULL, 0},                                                                                     \
-      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,     \
-       NULL,          0},                                                                            \
-      {"set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9",          \
-       1,     NULL,         NULL,                                                                    \
-       0},                                                                                           \
-      {"posterior",                                                                                  \
-       "FILE",                                                                                       \
-       "posterior draws of the parameters (brink calibrate) for every window",                       \
-       0,                                                                                            \
-       NULL,                                                                                         \
-       NULL,                                                                                         \
-       0},                                                                                           \
-      {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},                                    \
-      {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},           \
-      {"format", "F", "table | json (default table)", 0, NULL, NULL, 0}, {                           \
-    "quiet", NULL, "no progress", 0, NULL, NULL, 0                                                   \
+#define COMMON_OPTS                                                                                \
+  HISTORY_OPTS,                                                                                    \
+      {"posterior",                                                                                \
+       "FILE",                                                                                     \
+       "posterior draws of the parameters (brink calibrate) for every window",                     \
+       0,                                                                                          \
+       NULL,                                                                                       \
+       NULL,                                                                                       \
+       0},                                                                                         \
+      {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},                                  \
+      {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},         \
+      {"format", "F", "table | json (default table)", 0, NULL, NULL, 0}, {                         \
+    "quiet", NULL, "no progress", 0, NULL, NULL, 0                                                 \
   }
-
-#define RECORD_END 20221107 /* the day after the project's record ends (2022-11-06) */
 
 static void date_text(int32_t d, char *out, size_t n) {
   snprintf(out, n, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
@@ -100,7 +88,7 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
   static const char *const formats[] = {"table", "json"};
   int format;
   if ((rc = cli_choice(&spec, "format", formats, 2, 0, &format)) >= 0) goto done;
-  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, RECORD_END, &h)) >= 0) goto done;
+  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, HISTORY_END, &h)) >= 0) goto done;
   int show = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
   brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
   brink_filter_options o = {(uint32_t)particles,
@@ -228,7 +216,7 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
   static const char *const formats[] = {"table", "json"};
   int format;
   if ((rc = cli_choice(&spec, "format", formats, 2, 0, &format)) >= 0) goto done;
-  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, RECORD_END, &h)) >= 0) goto done;
+  if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, HISTORY_END, &h)) >= 0) goto done;
   brink_forecast_map map;
   brink_status st = brink_forecast_map_load(
       ctx, cli_value(&spec, "series", "data/korea_series.tsv"), h.scenarios[0], &map);

@@ -11,6 +11,22 @@
 #include "cli.h"
 
 #define HISTORY_MAX_WINDOWS 32
+#define HISTORY_END 20221107 /* the day after the project's record ends (BRINK_RECORD_END) */
+
+/* The options history_load reads, for a command's cli_opt table. */
+#define HISTORY_OPTS                                                                                 \
+  {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,       \
+   NULL,     0},                                                                                     \
+      {"from", "DATE", "first day of the history (default: the first window's time.start)", 0, NULL, \
+       NULL,   0},                                                                                   \
+      {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", 0, NULL,    \
+       NULL, 0},                                                                                     \
+      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,     \
+       NULL,          0},                                                                            \
+  {                                                                                                  \
+    "set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9", 1, NULL,    \
+        NULL, 0                                                                                      \
+  }
 
 typedef struct history {
   size_t n_windows;
@@ -31,8 +47,9 @@ typedef struct history {
 /* Loads the windows (scenario files, ordered by time.start), the record (the spec's repeated
  * --record, or the shipped files) strictly before end_exclusive or --to, and the weekly acts
  * from --from (default: the first window's start). The spec must have the options record,
- * from, observation, set (and may have to and posterior: a posterior file for every window). Returns -1 on success (release with
- * history_release), an exit code after printing the error otherwise. */
+ * from, observation, set (and may have to and posterior: a posterior file for every window).
+ * Returns -1 on success (release with history_release), an exit code after printing the error
+ * otherwise. */
 int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_t n_files,
                  int32_t end_exclusive, history *h);
 void history_release(brink_ctx *ctx, history *h);

@@ -294,14 +294,12 @@ static double logit_weights(const run_state *s, uint32_t i, double *utility, uin
   return total;
 }
 
-/* The actor's first available hold action, or -1: what it does in a step it does not weigh
- * its options (activity < 1, docs/model.md section 3). */
-static int hold_action(const brink_model *m, uint32_t i, uint32_t ok) {
-  for (; ok; ok &= ok - 1) {
-    uint32_t a = (uint32_t)__builtin_ctz(ok);
-    if (m->actors[i].actions[a].kind == BRINK_ACTION_HOLD) return (int)a;
-  }
-  return -1;
+/* The actor's hold action (the ladder's first of kind hold, found when the model is built) if it
+ * is available now, else -1: what it does in a step it does not weigh its options (activity < 1,
+ * docs/model.md section 3). */
+static int hold_if_available(const brink_model *m, uint32_t i, uint32_t ok) {
+  int hold = m->actors[i].hold_action;
+  return hold >= 0 && (ok >> hold & 1u) ? hold : -1;
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
@@ -313,7 +311,7 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
    * No draw at activity 1, so such runs keep their streams. */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
   if (activity < 1.0 && brink_rng_uniform32(&s->rng) >= activity) {
-    int hold = hold_action(m, i, ok);
+    int hold = hold_if_available(m, i, ok);
     if (hold >= 0) return hold;
   }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
@@ -352,7 +350,7 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
   }
   /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
-  int hold = hold_action(m, i, ok);
+  int hold = hold_if_available(m, i, ok);
   if (activity < 1.0 && hold >= 0) {
     for (uint32_t a = 0; a < n_actions; a++) probs[a] *= activity;
     probs[hold] += 1.0 - activity;
