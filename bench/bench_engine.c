@@ -44,7 +44,13 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < np; i++) policies[i] = (uint32_t)i;
   double best = 0.0, steps = 0.0;
   for (int k = 0; k < (repeat < 1 ? 1 : repeat); k++) {
-    brink_engine_options o = {runs, 1, threads, 0.95, policies, np, NULL, NULL, NULL, NULL, 0, 0};
+    /* Designated fields only: the same source builds against the baseline's header too. */
+    brink_engine_options o = {.runs = runs,
+                              .seed = 1,
+                              .threads = threads,
+                              .confidence = 0.95,
+                              .policies = policies,
+                              .n_policies = np};
     brink_summary *s = NULL;
     if (brink_engine_run(ctx, model, &o, &s)) {
       fprintf(stderr, "bench_engine: %s\n", brink_ctx_errmsg(ctx));

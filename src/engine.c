@@ -15,7 +15,8 @@
 
 #define BATCH 64                     /* runs per batch of the work queue, at most */
 #define SLOT_BYTES ((size_t)4 << 20) /* memory of one batch's results, at most */
-#define TENSION_RANGE 100.0          /* Goldstein units each side of zero */
+#define LINE BRINK__LINE    /* bytes kept between threads' written data (model_internal.h) */
+#define TENSION_RANGE 100.0 /* Goldstein units each side of zero */
 #define TENSION_WIDTH 0.1
 #define TENSION_MEMORY_CAP ((size_t)256 << 20)
 
@@ -173,6 +174,11 @@ static void fold_run(brink_summary *s, brink_policy_stats *p, const brink_run_re
   }
 }
 
+/* The first LINE boundary at least LINE bytes past p. */
+static unsigned char *line_up(unsigned char *p) {
+  return p + (LINE - (uintptr_t)p % LINE) % LINE + LINE;
+}
+
 /* ---- The work queue ------------------------------------------------------------------------ */
 
 /* Runs are handed out in batches by a counter under a mutex, to every thread of the team as it
@@ -323,8 +329,11 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   brink_summary *s = NULL;
   brink_run_result *results = NULL;
   uint16_t *bins = NULL;
-  double *tension = NULL;
-  run_state *states = NULL; /* one per thread, its numbers reused from run to run */
+  /* One per thread, its numbers reused from run to run. Each thread's state and tension row
+   * start on their own cache lines, LINE bytes apart at least: a state's generator is written
+   * on every draw, and sharing its line with the neighbour's model pointers (read on every
+   * step) cost the second thread most of its speed (docs/performance.md). */
+  unsigned char *state_mem = NULL, *tension_mem = NULL;
   queue q;
   memset(&q, 0, sizeof q);
   *out = NULL;
@@ -348,9 +357,11 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   q.slots = brink_calloc(ctx, q.n_slots, sizeof *q.slots);
   results = brink_calloc(ctx, q.n_slots * batch_runs * np, sizeof *results);
   bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
-  tension = brink_calloc(ctx, (size_t)threads * horizon, sizeof *tension);
-  states = brink_calloc(ctx, (size_t)threads, sizeof *states);
-  if (!q.slots || !results || !bins || !tension || !states) {
+  const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
+               tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE;
+  state_mem = brink_calloc(ctx, (size_t)threads * state_stride + 2 * LINE, 1);
+  tension_mem = brink_calloc(ctx, (size_t)threads * tension_stride + 2 * LINE, 1);
+  if (!q.slots || !results || !bins || !state_mem || !tension_mem) {
     st = BRINK_ENOMEM;
     goto done;
   }
@@ -360,12 +371,15 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   }
   pthread_mutex_init(&q.mu, NULL);
   pthread_cond_init(&q.cond, NULL);
+  /* Past the first line (the allocator's neighbours), rounded up to a line. */
+  unsigned char *state_base = line_up(state_mem), *tension_base = line_up(tension_mem);
   int cancelled = 0;
   double start = omp_get_wtime();
 #pragma omp parallel num_threads(threads)
   {
     int id = omp_get_thread_num();
-    work(s, m, o, &q, &states[id], &tension[(size_t)id * horizon], id == 0, &cancelled);
+    work(s, m, o, &q, (run_state *)(void *)(state_base + (size_t)id * state_stride),
+         (double *)(void *)(tension_base + (size_t)id * tension_stride), id == 0, &cancelled);
   }
   s->seconds = omp_get_wtime() - start;
   pthread_cond_destroy(&q.cond);
@@ -379,8 +393,8 @@ done:
   brink_free(ctx, q.slots);
   brink_free(ctx, results);
   brink_free(ctx, bins);
-  brink_free(ctx, tension);
-  brink_free(ctx, states);
+  brink_free(ctx, tension_mem);
+  brink_free(ctx, state_mem);
   if (st) {
     brink_summary_free(ctx, s);
     return st;
