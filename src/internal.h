@@ -10,11 +10,11 @@
 brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out);
 
 /* Systematic resampling (Kitagawa 1996): weights (normalised, n of them) and one uniform u0
- * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/filter.c; used by the
+ * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/history_filter.c; used by the
  * particle filter and iterated filtering). */
 void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent);
 
-/* One week of a particle (src/filter.c): the model's probability of the scored actors'
+/* One week of a particle (src/history_filter.c): the model's probability of the scored actors'
  * recorded acts (with the observation error), then the step with every recorded act forced;
  * 0 once war has begun (the record has none), and *dead is set. Used by the particle filter
  * and iterated filtering. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A JSON value tree with line:column on every node, read with libfyaml (src/json.c). */
+/* A JSON value tree with line:column on every node, read with libfyaml (src/core_json.c). */
 #ifndef BRINK_JSON_INTERNAL_H
 #define BRINK_JSON_INTERNAL_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The compiled model shared by model.c (compile, sample) and model_run.c / policy.c (run). */
+/* The compiled model shared by model.c (compile, sample) and model_run.c / model_policy.c (run). */
 #ifndef BRINK_MODEL_INTERNAL_H
 #define BRINK_MODEL_INTERNAL_H
 
@@ -168,7 +168,7 @@ struct brink_model_state {
 /* Index of a double slot inside struct numbers. */
 #define NUM_SLOT(field) ((uint32_t)(offsetof(numbers, field) / sizeof(double)))
 
-/* Chooses the action of policy actor `actor` under policy `policy` (policy.c). Returns an
+/* Chooses the action of policy actor `actor` under policy `policy` (model_policy.c). Returns an
  * action index, or -1 for none. */
 int brink__policy_decide(const brink_model *model, const brink_policy *policy,
                          const compiled_policy *compiled, run_state *state, uint32_t actor);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Charts of sweeps and sensitivity analyses with cairo (SVG, PNG, PDF from one drawing
  * routine): a line with its band per policy over one parameter, heatmaps over two, and the
- * tornado chart of Sobol indices. Also the HTML page of a sweep. Same look as src/chart.c:
+ * tornado chart of Sobol indices. Also the HTML page of a sweep. Same look as src/report_chart.c:
  * Okabe-Ito colours, dash patterns and markers, so the charts read in grey-scale. */
 #include <cairo-pdf.h>
 #include <cairo-svg.h>

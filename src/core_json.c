@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON reader shared by the result reader (report_json.c) and the forecast reader
- * (score.c): libfyaml's event parser in JSON mode builds a small tree that keeps line:column of
+ * (history_score.c): libfyaml's event parser in JSON mode builds a small tree that keeps line:column of
  * every value, so that a wrong value is reported where it is. */
 #include <libfyaml.h>
 #include <string.h>
