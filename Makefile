@@ -62,22 +62,13 @@ build-fuzz/Makefile:
 fuzz: deps build-fuzz/Makefile
 	cmake --build build-fuzz -j $(JOBS)
 
-# Every fuzz target for FUZZ_SECONDS each (default 1800: the 30 minutes of issue 19), one after
-# the other, niced, with leak detection on. The corpora live in tests/fuzz/corpus/NAME (NAME:
-# the target without fuzz_) and grow with what the fuzzer finds; crashes go to
-# build-fuzz/artifacts/. Executions per target are printed at the end of each run.
+# Every fuzz target for FUZZ_SECONDS each (default 1800: the 30 minutes of issue 19), FUZZ_JOBS
+# at a time (default 1), at nice 19, with leak detection on; see scripts/fuzz_long.sh and
+# docs/fuzzing.md.
 FUZZ_SECONDS ?= 1800
+FUZZ_JOBS ?= 1
 fuzz-long: fuzz
-	@mkdir -p build-fuzz/artifacts; fail=0; \
-	for t in build-fuzz/fuzz_*; do \
-	  name=$$(basename $$t); corpus=tests/fuzz/corpus/$${name#fuzz_}; mkdir -p $$corpus; \
-	  echo "== $$name for $(FUZZ_SECONDS) s ($$corpus)"; \
-	  ASAN_OPTIONS=detect_leaks=1 nice -n 10 $$t $$corpus -max_total_time=$(FUZZ_SECONDS) \
-	    -max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
-	    -artifact_prefix=build-fuzz/artifacts/$$name- > build-fuzz/artifacts/$$name.log 2>&1 || fail=1; \
-	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
-	    build-fuzz/artifacts/$$name.log; \
-	done; exit $$fail
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz_long.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
