@@ -160,3 +160,54 @@ brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out) 
     st = brink__fail(ctx, BRINK_ENOMEM, "'%s': out of memory", path);
   return st;
 }
+
+brink_status brink__read_file_alloc(brink_ctx *ctx, const char *path, size_t max, char **out,
+                                    size_t *len) {
+  brink_buf b;
+  brink_buf_init(&b, ctx, max);
+  *out = NULL;
+  *len = 0;
+  brink_status st = brink__read_file(ctx, path, &b);
+  *len = b.len;
+  if (!st) st = brink_buf_detach(&b, out);
+  if (st) *len = 0;
+  brink_buf_release(&b);
+  return st;
+}
+
+size_t brink__utf8_check(const char *text, size_t len) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t n;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      min = 0x80;
+      c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      min = 0x800;
+      c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      min = 0x10000;
+      c &= 0x07;
+    } else {
+      return i;
+    }
+    if (len - i <= n) return i;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      c = (c << 6) | (s[i + k] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return len;
+}

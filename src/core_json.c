@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON reader shared by the result reader (report_json.c) and the forecast reader
- * (history_score.c): libfyaml's event parser in JSON mode builds a small tree that keeps line:column of
- * every value, so that a wrong value is reported where it is. */
+ * (history_score.c): libfyaml's event parser in JSON mode builds a small tree that keeps
+ * line:column of every value, so that a wrong value is reported where it is. */
 #include <libfyaml.h>
 #include <string.h>
 
@@ -159,7 +159,7 @@ brink_status brink__json_parse(brink_ctx *ctx, const char *text, size_t len, con
   }
   /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
    * a result always starts with '{', which also rules out YAML directives. */
-  size_t bad = brink__report_utf8_check(text, len);
+  size_t bad = brink__utf8_check(text, len);
   if (bad < len) {
     locate(text, bad, &line, &col);
     b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,

@@ -240,7 +240,7 @@ brink_status brink_prediction_load(brink_ctx *ctx, const char *path, brink_predi
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
-  brink_status st = brink__report_read_file(ctx, path, JSON_MAX_BYTES, &text, &len);
+  brink_status st = brink__read_file_alloc(ctx, path, JSON_MAX_BYTES, &text, &len);
   if (!st) st = brink_prediction_parse(ctx, text, len, path, out);
   brink_free(ctx, text);
   return st;

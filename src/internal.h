@@ -8,10 +8,17 @@
 /* Appends the whole file at path to out (bounded by out's limit: BRINK_ELIMIT with a message);
  * BRINK_EIO with a message when it cannot be read. */
 brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out);
+/* Reads a whole file into a new NUL-terminated buffer that the caller frees with brink_free;
+ * BRINK_EIO with the reason, BRINK_ELIMIT past max bytes. */
+brink_status brink__read_file_alloc(brink_ctx *ctx, const char *path, size_t max, char **out,
+                                    size_t *len);
+/* Length of the longest valid UTF-8 prefix of text[0..len): len when all of it is valid
+ * (no overlong forms, surrogates or code points past U+10FFFF). */
+size_t brink__utf8_check(const char *text, size_t len);
 
 /* Systematic resampling (Kitagawa 1996): weights (normalised, n of them) and one uniform u0
- * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/history_filter.c; used by the
- * particle filter and iterated filtering). */
+ * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/history_filter.c; used by
+ * the particle filter and iterated filtering). */
 void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent);
 
 /* One week of a particle (src/history_filter.c): the model's probability of the scored actors'

@@ -11,15 +11,6 @@
  * sign, positive values get a '+'. NAN is "n/a". */
 void brink__report_fixed(double v, double scale, int decimals, int sign, char *out, size_t size);
 
-/* Checks that text[0..len) is valid UTF-8 (no overlongs, no surrogates); returns the byte
- * offset of the first bad byte, or len when valid. */
-size_t brink__report_utf8_check(const char *text, size_t len);
-
-/* Reads a whole file into a new buffer (NUL-terminated) through ctx; BRINK_EIO with the
- * reason, BRINK_ELIMIT past max bytes. */
-brink_status brink__report_read_file(brink_ctx *ctx, const char *path, size_t max, char **out,
-                                     size_t *len);
-
 /* Appends src[0..n) base64-encoded (RFC 4648, with padding). */
 brink_status brink__report_base64(brink_buf *out, const unsigned char *src, size_t n);
 

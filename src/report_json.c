@@ -430,7 +430,7 @@ static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, con
   }
   /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
    * a result always starts with '{', which also rules out YAML directives. */
-  size_t bad = brink__report_utf8_check(text, len);
+  size_t bad = brink__utf8_check(text, len);
   if (bad < len) {
     locate(text, bad, &line, &col);
     b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
@@ -935,7 +935,7 @@ brink_status brink_result_load(brink_ctx *ctx, const char *path, brink_result **
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
-  brink_status st = brink__report_read_file(ctx, path, JSON_MAX_BYTES, &text, &len);
+  brink_status st = brink__read_file_alloc(ctx, path, JSON_MAX_BYTES, &text, &len);
   if (!st) st = brink_result_parse(ctx, text, len, path, out);
   brink_free(ctx, text);
   return st;
@@ -993,57 +993,4 @@ long brink_result_policy_index(const brink_result *res, const char *name) {
 double brink_result_curve_step(const brink_result *res, const brink_result_policy *p, size_t i) {
   int from_zero = (double)p->n_curve == res->horizon + 1.0;
   return (double)i + (from_zero ? 0.0 : 1.0);
-}
-
-/* ---- Shared helpers ------------------------------------------------------------------------ */
-
-size_t brink__report_utf8_check(const char *text, size_t len) {
-  const unsigned char *s = (const unsigned char *)text;
-  size_t i = 0;
-  while (i < len) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t n;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      min = 0x80;
-      c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      min = 0x800;
-      c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      min = 0x10000;
-      c &= 0x07;
-    } else {
-      return i;
-    }
-    if (len - i <= n) return i;
-    for (size_t k = 1; k <= n; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-      c = (c << 6) | (s[i + k] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return i;
-    i += n + 1;
-  }
-  return len;
-}
-
-brink_status brink__report_read_file(brink_ctx *ctx, const char *path, size_t max, char **out,
-                                     size_t *len) {
-  brink_buf b;
-  brink_buf_init(&b, ctx, max);
-  *out = NULL;
-  *len = 0;
-  brink_status st = brink__read_file(ctx, path, &b);
-  *len = b.len;
-  if (!st) st = brink_buf_detach(&b, out);
-  if (st) *len = 0;
-  brink_buf_release(&b);
-  return st;
 }

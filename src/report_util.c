@@ -83,7 +83,7 @@ brink_status brink_observed_parse(brink_ctx *ctx, const char *text, size_t len, 
     st = brink__fail(ctx, BRINK_ELIMIT, "%s: larger than %zu bytes", name, CSV_MAX_BYTES);
     goto done;
   }
-  size_t bad = brink__report_utf8_check(text, len);
+  size_t bad = brink__utf8_check(text, len);
   if (bad < len) {
     st = brink__fail(ctx, BRINK_EPARSE, "%s: invalid UTF-8 at byte %zu", name, bad);
     goto done;
@@ -189,7 +189,7 @@ brink_status brink_observed_load(brink_ctx *ctx, const char *path, brink_observe
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
-  brink_status st = brink__report_read_file(ctx, path, CSV_MAX_BYTES, &text, &len);
+  brink_status st = brink__read_file_alloc(ctx, path, CSV_MAX_BYTES, &text, &len);
   if (!st) st = brink_observed_parse(ctx, text, len, path, out);
   brink_free(ctx, text);
   return st;

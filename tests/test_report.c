@@ -695,10 +695,10 @@ static void test_helpers(void) {
     CHECK_INT(brink__report_base64(&b, (const unsigned char *)in[i], strlen(in[i])), BRINK_OK);
     CHECK_STR(b.data, want[i]);
   }
-  CHECK_INT(brink__report_utf8_check("a\xc3\xa9", 3), 3);
-  CHECK_INT(brink__report_utf8_check("a\xc0\xaf", 3), 1);      /* overlong '/' */
-  CHECK_INT(brink__report_utf8_check("ab\xed\xa0\x80", 5), 2); /* surrogate */
-  CHECK_INT(brink__report_utf8_check("\xe2\x82", 2), 0);       /* cut short */
+  CHECK_INT(brink__utf8_check("a\xc3\xa9", 3), 3);
+  CHECK_INT(brink__utf8_check("a\xc0\xaf", 3), 1);      /* overlong '/' */
+  CHECK_INT(brink__utf8_check("ab\xed\xa0\x80", 5), 2); /* surrogate */
+  CHECK_INT(brink__utf8_check("\xe2\x82", 2), 0);       /* cut short */
 
   /* The atomic write: complete file, no .tmp left; a bad directory fails cleanly. */
   char path[] = "/tmp/brink-report-test-XXXXXX";
