@@ -58,13 +58,13 @@ int main(int argc, char **argv) {
     }
     if (best == 0.0 || s->seconds < best) best = s->seconds;
     steps = steps_of(s);
-    brink_summary_free(ctx, s);
+    brink_summary_free(s);
   }
   printf("threads %d trajectories %llu seconds %.4f trajectories/s %.0f actor-steps/s %.0f\n",
          threads, (unsigned long long)(runs * np), best, (double)(runs * np) / best,
          steps * (double)sc->n_actors / best);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   brink_ctx_free(ctx);
   return 0;
 }

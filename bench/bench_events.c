@@ -135,7 +135,7 @@ static int index_run(brink_ctx *ctx, const char *db, const char *by_name, const 
     net += series->rows[i].net_cooperation;
   }
   printf("index %zu %llu %.6f %.1f\n", series ? series->n : 0, (unsigned long long)events, t, net);
-  brink_event_series_free(ctx, series);
+  brink_event_series_free(series);
   brink_event_store_free(s);
   return st ? fail(ctx, st) : 0;
 }

@@ -80,14 +80,14 @@ int main(int argc, char **argv) {
     snprintf(label, sizeof label, "filter, %dT (loglik %.1f, %u resamplings)", threads, r->loglik,
              r->resamples);
     printf("%-44s %10.3f s %14.0f steps/s\n", label, s, (double)steps * particles / s);
-    brink_filter_result_free(ctx, r);
+    brink_filter_result_free(r);
   }
 
   printf("filter speed-up from 1 to 2 threads: %.2fx; filter / free runs (1T): %.2fx the time\n",
          one / two, one / base);
   free(acts);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   brink_ctx_free(ctx);
   return 0;
 }

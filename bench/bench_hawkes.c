@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     double t3 = now();
-    brink_hawkes_fit_free(ctx, fit);
+    brink_hawkes_fit_free(fit);
     if ((t1 - t0) / evals < best_fast) best_fast = (t1 - t0) / evals;
     if (t2 - t1 < best_direct) best_direct = t2 - t1;
     if (t3 - t2 < best_fit) best_fit = t3 - t2;
@@ -67,8 +67,8 @@ int main(int argc, char **argv) {
   printf("  log-likelihood, O(n^2) direct    %10.3f ms   (%.0fx slower; same value to %.1e)\n",
          1e3 * best_direct, best_direct / best_fast, fabs(ll_fast - ll_direct));
   printf("  fit (4 starts x 2 targets, SEs)  %10.3f ms\n", 1e3 * best_fit);
-  brink_hawkes_data_free(ctx, d);
-  brink_hawkes_data_free(ctx, in);
+  brink_hawkes_data_free(d);
+  brink_hawkes_data_free(in);
   brink_ctx_free(ctx);
   return 0;
 }

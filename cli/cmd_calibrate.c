@@ -68,9 +68,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
       {"draws", "D", "posterior draws written by --out (default 1000)", 0, NULL, NULL, 0},
       {"out", "FILE", "write the posterior sample here (TSV that --posterior reads)", 0, NULL, NULL,
        0},
-      {"misrecord", "P",
-       "chance that a recorded act is not the one the model means (default 0.001)", 0, NULL, NULL,
-       0},
+      HISTORY_MISRECORD_OPT,
       {"seed", "S", "random seed (default 1)", 0, NULL, NULL, 0},
       {"threads", "T", "worker threads (default: the number of cores)", 0, NULL, NULL, 0},
       {"format", "F", "table | json (default table)", 0, NULL, NULL, 0},
@@ -111,7 +109,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "slice-particles", 1, 1u << 24, 1000, &sparticles)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "slice-replicates", 2, 1000, 3, &sreps)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "draws", 1, 1000000, 1000, &n_draws)) >= 0) goto done;
-  if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, BRINK_FILTER_MISRECORD, &misrecord)) >= 0)
+    goto done;
   if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
     goto done;
@@ -229,7 +228,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 done:
   brink_free(ctx, draws);
-  brink_calibrate_result_free(ctx, r);
+  brink_calibrate_result_free(r);
   history_release(ctx, &h);
   cli_spec_release(&spec);
   return rc;

@@ -210,7 +210,7 @@ int cmd_check(brink_ctx *ctx, int argc, char **argv) {
     } else {
       print_summary(spec.pos[f], sc);
     }
-    brink_scenario_free(ctx, sc);
+    brink_scenario_free(sc);
   }
 done:
   brink_diag_list_release(&diags);

@@ -374,7 +374,7 @@ static int events_index(brink_ctx *ctx, int argc, char **argv) {
   rc = st ? cli_fail(&spec, ctx, st) : write_buf(&out);
 done:
   brink_buf_release(&out);
-  brink_event_series_free(ctx, series);
+  brink_event_series_free(series);
   brink_event_store_free(store);
   cli_spec_release(&spec);
   return rc;

@@ -306,7 +306,7 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
        NULL, 0},
       {"particles", "N", "particles of the filter (default 2000)", 0, NULL, NULL, 0},
-      {"misrecord", "P", "the filter's observation error (default 0.001)", 0, NULL, NULL, 0},
+      HISTORY_MISRECORD_OPT,
       {"replicates", "R",
        "independent filters (default 1); with several, the log-likelihood and P(greedy) carry "
        "their Monte Carlo error",
@@ -418,7 +418,8 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
     double misrecord;
     if ((rc = cli_u64(&spec, "particles", 1, 1u << 24, 2000, &particles)) >= 0) goto done;
     if ((rc = cli_u64(&spec, "replicates", 1, 1000, 1, &replicates)) >= 0) goto done;
-    if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
+    if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, BRINK_FILTER_MISRECORD, &misrecord)) >= 0)
+      goto done;
     cli_opt *hist_opt = cli_opt_get(&spec, "history");
     const char *const self[] = {spec.pos[0]};
     char from_default[16];
@@ -536,12 +537,12 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 done:
   brink_buf_release(&out);
-  for (size_t k = 0; fs && k < n_pol; k++) brink_forecast_free(ctx, fs[k]);
+  for (size_t k = 0; fs && k < n_pol; k++) brink_forecast_free(fs[k]);
   brink_free(ctx, fs);
-  brink_filter_result_free(ctx, fr);
+  brink_filter_result_free(fr);
   if (have_history) history_release(ctx, &h);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   cli_spec_release(&spec);
   return rc;
 }

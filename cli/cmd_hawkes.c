@@ -209,7 +209,7 @@ static int drop_empty_inputs(cli_spec *spec, brink_ctx *ctx, common *c, brink_ha
   }
   if (!dropped) return -1;
   c->s.n = w;
-  brink_hawkes_data_free(ctx, *d);
+  brink_hawkes_data_free(*d);
   *d = NULL;
   brink_status st = brink_hawkes_data_read(ctx, spec->pos[0], c->s.ptr, c->s.n, d);
   return st ? cli_fail(spec, ctx, st) : -1;
@@ -288,8 +288,8 @@ static int hawkes_fit(brink_ctx *ctx, int argc, char **argv) {
   fputs(out.data, stdout);
   rc = CLI_EXIT_OK;
 done:
-  brink_hawkes_fit_free(ctx, fit);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_fit_free(fit);
+  brink_hawkes_data_free(d);
   brink_buf_release(&out);
   cli_spec_release(&spec);
   return rc;
@@ -437,9 +437,9 @@ static int hawkes_forecast(brink_ctx *ctx, int argc, char **argv) {
   }
   rc = CLI_EXIT_OK;
 done:
-  brink_hawkes_forecast_free(ctx, fc);
-  brink_hawkes_fit_free(ctx, fit);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_forecast_free(fc);
+  brink_hawkes_fit_free(fit);
+  brink_hawkes_data_free(d);
   brink_buf_release(&out);
   cli_spec_release(&spec);
   return rc;

@@ -49,10 +49,7 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
       {"particles", "N", "particles (default 2000)", 0, NULL, NULL, 0},
       {"replicates", "R", "independent filters, for the Monte Carlo error (default 4)", 0, NULL,
        NULL, 0},
-      {"misrecord", "P",
-       "chance that a recorded act is not the one the model means (default "
-       "0.001, docs/validation.md)",
-       0, NULL, NULL, 0},
+      HISTORY_MISRECORD_OPT,
   };
   cli_spec spec = {
       "filter",
@@ -81,7 +78,8 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_u64(&spec, "particles", 1, 1u << 24, 2000, &particles)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "replicates", 1, 1000, 4, &replicates)) >= 0) goto done;
   double misrecord;
-  if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, 0.001, &misrecord)) >= 0) goto done;
+  if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, BRINK_FILTER_MISRECORD, &misrecord)) >= 0)
+    goto done;
   if ((rc = cli_u64(&spec, "seed", 0, UINT64_MAX >> 1, 1, &seed)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "threads", 1, 1024, (uint64_t)(procs > 0 ? procs : 1), &threads)) >= 0)
     goto done;
@@ -168,7 +166,7 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
   }
   rc = CLI_EXIT_OK;
 done:
-  brink_filter_result_free(ctx, r);
+  brink_filter_result_free(r);
   history_release(ctx, &h);
   cli_spec_release(&spec);
   return rc;
@@ -364,7 +362,7 @@ int cmd_replay(brink_ctx *ctx, int argc, char **argv) {
 done:
   brink_free(ctx, period);
   brink_free(ctx, year_of);
-  brink_replay_free(ctx, r);
+  brink_replay_free(r);
   history_release(ctx, &h);
   cli_spec_release(&spec);
   return rc;

@@ -158,7 +158,7 @@ static int gather_blocks(const cli_spec *spec, brink_ctx *ctx, const brink_model
       brink_summary *block = NULL;
       st = brink_summary_unpack(ctx, model, all + off, lens[r], &block);
       if (!st) st = brink_summary_merge(ctx, *summary, block);
-      brink_summary_free(ctx, block);
+      brink_summary_free(block);
       off += lens[r];
     }
   }
@@ -426,9 +426,9 @@ done:
   cli_file_abort(ctx, save_file, save_slot);
   cli_cleanup_remove(dir_slot);
   brink_buf_release(&buf);
-  brink_summary_free(ctx, summary);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_summary_free(summary);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   cli_spec_release(&spec);
   return rc;
 }

@@ -323,14 +323,14 @@ done:
   brink_sobol_indices_free(indices);
   brink_sobol_design_free(design);
   for (size_t k = 0; k < BRINK_SOBOL_MAX_DIM; k++) brink_free(ctx, marginal[k]);
-  brink_model_free(ctx, check_model);
+  brink_model_free(check_model);
   brink_posterior_free(post);
   brink_free(ctx, values);
   brink_free(ctx, stats);
   brink_free(ctx, y);
   brink_buf_release(&buf);
   brink_buf_release(&paths_buf);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   cli_spec_release(&spec);
   return rc;
 }

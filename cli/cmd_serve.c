@@ -336,9 +336,9 @@ done:
   free(csv_copy);
   brink_buf_release(&json);
   brink_buf_release(&csv);
-  brink_summary_free(ctx, summary);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_summary_free(summary);
+  brink_model_free(model);
+  brink_scenario_free(sc);
 }
 
 static void *worker(void *arg) {
@@ -504,7 +504,7 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
 done:
   if (code != 200) *ret = send_error(mc, code, ctx, msg, &diags);
   brink_diag_list_release(&diags);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   brink_serve_request_free(req);
   return code;
 }
@@ -716,7 +716,7 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
   ret = b.data ? send_bytes(mc, 200, "application/json", b.data, b.len, NULL)
                : send_error(mc, 500, ctx, "out of memory", NULL);
   brink_buf_release(&b);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   brink_diag_list_release(&diags);
   return ret;
 }
@@ -748,7 +748,7 @@ static enum MHD_Result check_request(server *s, struct MHD_Connection *mc, conn 
              sc->n_policies, sc->n_params);
     ret = send_bytes(mc, 200, "application/json", text, strlen(text), NULL);
   }
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   brink_serve_request_free(req);
   brink_diag_list_release(&diags);
   return ret;

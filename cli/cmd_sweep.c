@@ -293,9 +293,9 @@ done:
   brink_free(ctx, values);
   brink_free(ctx, stats);
   brink_buf_release(&buf);
-  brink_model_free(ctx, check_model);
+  brink_model_free(check_model);
   brink_posterior_free(post);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   cli_spec_release(&spec);
   return rc;
 }

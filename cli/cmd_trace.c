@@ -208,8 +208,8 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
   rc = CLI_EXIT_OK;
 done:
   brink_buf_release(&out);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   cli_spec_release(&spec);
   return rc;
 }

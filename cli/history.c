@@ -16,11 +16,11 @@
 
 void history_release(brink_ctx *ctx, history *h) {
   for (size_t w = 0; w < h->n_windows; w++) {
-    brink_model_free(ctx, h->models[w]);
-    brink_scenario_free(ctx, h->scenarios[w]);
+    brink_model_free(h->models[w]);
+    brink_scenario_free(h->scenarios[w]);
   }
   brink_free(ctx, h->acts);
-  brink_observation_free(ctx, h->obs);
+  brink_observation_free(h->obs);
   memset(h, 0, sizeof *h);
 }
 
@@ -49,7 +49,7 @@ int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_
     if (!sc->start || brink_event_date_parse(sc->start, strlen(sc->start), &start)) {
       fprintf(stderr, "brink %s: %s: a window needs time.start (YYYY-MM-DD)\n", spec->name,
               files[k]);
-      brink_scenario_free(ctx, sc);
+      brink_scenario_free(sc);
       rc = CLI_EXIT_FAIL;
       goto done;
     }

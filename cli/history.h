@@ -6,11 +6,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "brink/filter.h"
 #include "brink/model.h"
 #include "brink/observe.h"
 #include "cli.h"
 
 #define HISTORY_MAX_WINDOWS 32
+
+/* The --misrecord option of the commands that filter the record, its default from the
+ * library's one constant (BRINK_FILTER_MISRECORD). */
+#define HISTORY_STR_(x) #x
+#define HISTORY_STR(x) HISTORY_STR_(x)
+#define HISTORY_MISRECORD_OPT                                                                      \
+  {                                                                                                \
+    "misrecord", "P",                                                                              \
+        "chance that a recorded act is not the one the model means (default " HISTORY_STR(         \
+            BRINK_FILTER_MISRECORD) ": the fit's, docs/validation.md)",                            \
+        0, NULL, NULL, 0                                                                           \
+  }
 #define HISTORY_END 20221107 /* the day after the project's record ends (BRINK_RECORD_END) */
 
 /* The options history_load reads, for a command's cli_opt table. */

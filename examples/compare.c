@@ -67,9 +67,9 @@ int main(int argc, char **argv) {
 done:
   free(policies);
   brink_buf_release(&out);
-  brink_summary_free(ctx, summary);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, scenario);
+  brink_summary_free(summary);
+  brink_model_free(model);
+  brink_scenario_free(scenario);
   brink_ctx_free(ctx);
   return rc;
 }

@@ -54,14 +54,14 @@ void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);
 void brink_diag_list_release(brink_diag_list *list);
 brink_status brink_scenario_load(brink_ctx *ctx, const char *path, const char *const *overrides,
                                  size_t n_overrides, brink_diag_list *diags, brink_scenario **out);
-void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
+void brink_scenario_free(brink_scenario *scenario);
 int brink_scenario_find_policy(const brink_scenario *scenario, const char *name);
 const char *brink_dist_name(brink_dist dist);
 
 /* Model and engine */
 typedef struct brink_model brink_model;
 brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *scenario, brink_model **out);
-void brink_model_free(brink_ctx *ctx, brink_model *model);
+void brink_model_free(brink_model *model);
 uint32_t brink_model_horizon(const brink_model *model);
 brink_status brink_model_set_horizon(brink_ctx *ctx, brink_model *model, uint32_t horizon);
 brink_status brink_model_load_posterior(brink_ctx *ctx, brink_model *model, const char *path);
@@ -75,7 +75,7 @@ typedef struct brink_engine_options {
 typedef struct brink_summary { uint64_t runs, seed; double seconds; ...; } brink_summary;
 brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
                               const brink_engine_options *options, brink_summary **out);
-void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
+void brink_summary_free(brink_summary *summary);
 typedef struct brink_output_meta {
   const char *scenario_file; const char *const *overrides; size_t n_overrides;
   int with_timing; const char *posterior_file;
@@ -99,7 +99,7 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *model,
                                 const brink_model_state *const *particles, const double *weights,
                                 size_t n_particles, const brink_forecast_map *map,
                                 const brink_forecast_options *options, brink_forecast **out);
-void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
+void brink_forecast_free(brink_forecast *forecast);
 brink_status brink_forecast_json(brink_ctx *ctx, const brink_forecast *forecast, const char *origin,
                                  const char *policy, const char *scenario_file, brink_buf *out);
 
@@ -166,13 +166,13 @@ typedef struct brink_event_period_row {
   int32_t start; brink_tension_acc acc; double net_cooperation; double tension;
   double mean_goldstein; double conflict_share; uint64_t total; double tension_per_1000;
 } brink_event_period_row;
-typedef struct brink_event_series { size_t n; brink_event_period_row *rows; } brink_event_series;
+typedef struct brink_event_series { size_t n; brink_event_period_row *rows; ...; } brink_event_series;
 typedef struct brink_event_index_opts {
   brink_event_filter filter; brink_event_period by; brink_event_dedupe dedupe; int normalise;
 } brink_event_index_opts;
 brink_status brink_events_index(brink_event_store *store, const brink_event_index_opts *opts,
                                 brink_event_series **out);
-void brink_event_series_free(brink_ctx *ctx, brink_event_series *series);
+void brink_event_series_free(brink_event_series *series);
 
 /* Games */
 typedef struct brink_game_strategy { const char *name; const char *description; ...; }

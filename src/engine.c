@@ -41,8 +41,9 @@ static brink_status check_options(brink_ctx *ctx, const brink_model *m,
   return BRINK_OK;
 }
 
-void brink_summary_free(brink_ctx *ctx, brink_summary *s) {
+void brink_summary_free(brink_summary *s) {
   if (!s) return;
+  brink_ctx *ctx = s->ctx;
   if (s->policies)
     for (size_t i = 0; i < s->n_policies; i++) {
       brink_free(ctx, s->policies[i].war_by_step);
@@ -61,6 +62,7 @@ brink_status brink__summary_alloc(brink_ctx *ctx, const brink_model *m,
                                   const brink_engine_options *o, brink_summary **out) {
   brink_summary *s = brink_calloc(ctx, 1, sizeof *s);
   if (!s) return BRINK_ENOMEM;
+  s->ctx = ctx;
   s->model = m;
   s->runs = o->run_count ? o->run_count : o->runs;
   s->first_run = o->first_run;
@@ -109,7 +111,7 @@ brink_status brink__summary_alloc(brink_ctx *ctx, const brink_model *m,
   *out = s;
   return BRINK_OK;
 nomem:
-  brink_summary_free(ctx, s);
+  brink_summary_free(s);
   return BRINK_ENOMEM;
 }
 
@@ -396,7 +398,7 @@ done:
   brink_free(ctx, tension_mem);
   brink_free(ctx, state_mem);
   if (st) {
-    brink_summary_free(ctx, s);
+    brink_summary_free(s);
     return st;
   }
   *out = s;

@@ -274,7 +274,7 @@ brink_status brink_summary_unpack(brink_ctx *ctx, const brink_model *m, const ch
 done:
   brink_free(ctx, policies);
   if (st) {
-    brink_summary_free(ctx, s);
+    brink_summary_free(s);
     return st;
   }
   *out = s;

@@ -779,6 +779,7 @@ brink_status brink_events_index(brink_event_store *s, const brink_event_index_op
   *out = NULL;
   if ((st = check_filter(s->ctx, f))) goto done;
   series = brink_calloc(s->ctx, 1, sizeof *series);
+  if (series) series->ctx = s->ctx;
   if (!series || !(series->rows = brink_malloc(s->ctx, cap * sizeof *series->rows))) {
     st = BRINK_ENOMEM;
     goto done;
@@ -845,12 +846,13 @@ brink_status brink_events_index(brink_event_store *s, const brink_event_index_op
 done:
   sqlite3_finalize(stmt);
   brink_buf_release(&sql);
-  brink_event_series_free(s->ctx, series);
+  brink_event_series_free(series);
   return st;
 }
 
-void brink_event_series_free(brink_ctx *ctx, brink_event_series *series) {
+void brink_event_series_free(brink_event_series *series) {
   if (!series) return;
+  brink_ctx *ctx = series->ctx;
   brink_free(ctx, series->rows);
   brink_free(ctx, series);
 }

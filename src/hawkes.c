@@ -36,8 +36,9 @@ brink_status brink_hawkes_parse_day(const char *s, size_t n, int64_t *day) {
 
 /* ---- Event data ------------------------------------------------------------------------ */
 
-void brink_hawkes_data_free(brink_ctx *ctx, brink_hawkes_data *data) {
+void brink_hawkes_data_free(brink_hawkes_data *data) {
   if (!data) return;
+  brink_ctx *ctx = data->ctx;
   if (data->names)
     for (size_t i = 0; i < data->n_streams; i++) brink_free(ctx, data->names[i]);
   brink_free(ctx, data->names);
@@ -60,6 +61,7 @@ brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names, siz
         return brink__fail(ctx, BRINK_EINVAL, "hawkes: stream '%s' named twice", names[i]);
   }
   brink_hawkes_data *d = brink_calloc(ctx, 1, sizeof *d);
+  if (d) d->ctx = ctx;
   if (!d) return BRINK_ENOMEM;
   d->n_streams = n_streams;
   d->sorted = 1;
@@ -71,7 +73,7 @@ brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names, siz
   *out = d;
   return BRINK_OK;
 nomem:
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   return BRINK_ENOMEM;
 }
 
@@ -216,7 +218,7 @@ brink_status brink_hawkes_data_read_string(brink_ctx *ctx, const char *name_for_
   *out = d;
   d = NULL;
 done:
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   return st;
 }
 
@@ -561,8 +563,9 @@ static int spd_inverse(double *a, size_t m, double *work) {
   return 1;
 }
 
-void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit) {
+void brink_hawkes_fit_free(brink_hawkes_fit *fit) {
   if (!fit) return;
+  brink_ctx *ctx = fit->ctx;
   brink_free(ctx, fit->targets);
   brink_free(ctx, fit->mu);
   brink_free(ctx, fit->beta);
@@ -580,6 +583,7 @@ void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit) {
 
 static brink_status fit_alloc(brink_ctx *ctx, size_t nk, size_t n, brink_hawkes_fit **out) {
   brink_hawkes_fit *f = brink_calloc(ctx, 1, sizeof *f);
+  if (f) f->ctx = ctx;
   if (!f) return BRINK_ENOMEM;
   f->n_streams = n;
   f->n_targets = nk;
@@ -597,7 +601,7 @@ static brink_status fit_alloc(brink_ctx *ctx, size_t nk, size_t n, brink_hawkes_
   f->ks_p = brink_calloc(ctx, nk, sizeof *f->ks_p);
   if (!f->targets || !f->mu || !f->beta || !f->alpha || !f->mu_coef || !f->beta_coef ||
       !f->alpha_coef || !f->loglik || !f->n_events || !f->converged || !f->ks || !f->ks_p) {
-    brink_hawkes_fit_free(ctx, f);
+    brink_hawkes_fit_free(f);
     return BRINK_ENOMEM;
   }
   *out = f;
@@ -759,7 +763,7 @@ done:
   if (x) gsl_vector_free(x);
   if (best) gsl_vector_free(best);
   brink_free(ctx, work);
-  brink_hawkes_fit_free(ctx, fit);
+  brink_hawkes_fit_free(fit);
   return st;
 }
 
@@ -879,14 +883,15 @@ brink_status brink_hawkes_simulate(brink_ctx *ctx, const brink_hawkes_params *pa
   d = NULL;
 done:
   brink_free(ctx, S);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   return st;
 }
 
 /* ---- Forecasts ------------------------------------------------------------------------- */
 
-void brink_hawkes_forecast_free(brink_ctx *ctx, brink_hawkes_forecast *forecast) {
+void brink_hawkes_forecast_free(brink_hawkes_forecast *forecast) {
   if (!forecast) return;
+  brink_ctx *ctx = forecast->ctx;
   brink_free(ctx, forecast->hist);
   brink_free(ctx, forecast->mean);
   brink_free(ctx, forecast);
@@ -933,6 +938,7 @@ brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_hawkes_params
   int64_t *last_day = NULL;
   uint32_t *count = NULL;
   fc = brink_calloc(ctx, 1, sizeof *fc);
+  if (fc) fc->ctx = ctx;
   if (!fc) return BRINK_ENOMEM;
   fc->hist = brink_calloc(ctx, nk * n_windows * bins, sizeof *fc->hist);
   fc->mean = brink_calloc(ctx, nk * n_windows, sizeof *fc->mean);
@@ -985,7 +991,7 @@ done:
   brink_free(ctx, S);
   brink_free(ctx, last_day);
   brink_free(ctx, count);
-  brink_hawkes_data_free(ctx, base);
-  brink_hawkes_forecast_free(ctx, fc);
+  brink_hawkes_data_free(base);
+  brink_hawkes_forecast_free(fc);
   return st;
 }

@@ -15,9 +15,10 @@
 
 enum { STREAM_SAMPLE = 11 };
 
-void brink_calibrate_result_free(brink_ctx *ctx, brink_calibrate_result *r) {
+void brink_calibrate_result_free(brink_calibrate_result *r) {
   if (!r) return;
-  brink_if2_result_free(ctx, r->if2);
+  brink_ctx *ctx = r->ctx;
+  brink_if2_result_free(r->if2);
   brink_free(ctx, r->slices);
   brink_free(ctx, r);
 }
@@ -61,7 +62,7 @@ static brink_status loglik_at(brink_ctx *ctx, brink_model *const *w, const uint3
   *ll = r->loglik;
   *se = r->loglik_se;
   if (rep) memcpy(rep, r->loglik_rep, o->slice_replicates * sizeof *rep);
-  brink_filter_result_free(ctx, r);
+  brink_filter_result_free(r);
   return BRINK_OK;
 }
 
@@ -146,6 +147,7 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
   brink_status st;
   double *rep = NULL;
   brink_calibrate_result *r = brink_calloc(ctx, 1, sizeof *r);
+  if (r) r->ctx = ctx;
   if (!r) return BRINK_ENOMEM;
   r->n_free = o->n_free;
   r->slices = brink_calloc(ctx, o->n_free ? o->n_free : 1, sizeof *r->slices);
@@ -228,7 +230,7 @@ done:
   brink_free(ctx, rep);
   fix(ctx, w, n_windows, &none);
   if (st) {
-    brink_calibrate_result_free(ctx, r);
+    brink_calibrate_result_free(r);
     return st;
   }
   *out = r;

@@ -24,8 +24,9 @@ void brink__resample_systematic(const double *weight, size_t n, double u0, uint3
   }
 }
 
-void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *r) {
+void brink_filter_result_free(brink_filter_result *r) {
   if (!r) return;
+  brink_ctx *ctx = r->ctx;
   brink_free(ctx, r->loglik_rep);
   brink_free(ctx, r->loglik_step);
   brink_free(ctx, r->ess);
@@ -36,7 +37,7 @@ void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *r) {
   brink_free(ctx, r->fear);
   brink_free(ctx, r->steps_war);
   if (r->final)
-    for (uint32_t k = 0; k < r->particles; k++) brink_model_state_free(ctx, r->final[k]);
+    for (uint32_t k = 0; k < r->particles; k++) brink_model_state_free(r->final[k]);
   brink_free(ctx, r->final);
   brink_free(ctx, r->final_weight);
   brink_free(ctx, r);
@@ -90,6 +91,7 @@ static brink_status check(brink_ctx *ctx, const brink_model *m, const brink_filt
 static brink_status alloc_result(brink_ctx *ctx, const brink_filter_data *d,
                                  const brink_filter_options *o, brink_filter_result **out) {
   brink_filter_result *r = brink_calloc(ctx, 1, sizeof *r);
+  if (r) r->ctx = ctx;
   if (!r) return BRINK_ENOMEM;
   size_t cells = (size_t)d->n_steps * d->n_actors;
   r->n_steps = d->n_steps;
@@ -107,7 +109,7 @@ static brink_status alloc_result(brink_ctx *ctx, const brink_filter_data *d,
   r->p_greedy_final = brink_calloc(ctx, (size_t)o->replicates * d->n_actors, sizeof(double));
   if (!r->loglik_rep || !r->loglik_step || !r->ess || !r->p_greedy || !r->readiness ||
       !r->credibility || !r->fear || !r->steps_war || !r->p_greedy_final) {
-    brink_filter_result_free(ctx, r);
+    brink_filter_result_free(r);
     return BRINK_ENOMEM;
   }
   *out = r;
@@ -116,7 +118,7 @@ static brink_status alloc_result(brink_ctx *ctx, const brink_filter_data *d,
 
 static void free_states(brink_ctx *ctx, brink_model_state **st, size_t n) {
   if (!st) return;
-  for (size_t k = 0; k < n; k++) brink_model_state_free(ctx, st[k]);
+  for (size_t k = 0; k < n; k++) brink_model_state_free(st[k]);
   brink_free(ctx, st);
 }
 
@@ -321,7 +323,7 @@ done:
   brink_free(ctx, dead_next);
   brink_free(ctx, parent);
   if (st) {
-    brink_filter_result_free(ctx, r);
+    brink_filter_result_free(r);
     return st;
   }
   *out = r;

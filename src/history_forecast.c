@@ -15,8 +15,9 @@
 #define BATCH 1024
 enum { STREAM_PICK = 8 };
 
-void brink_forecast_free(brink_ctx *ctx, brink_forecast *f) {
+void brink_forecast_free(brink_forecast *f) {
   if (!f) return;
+  brink_ctx *ctx = f->ctx;
   brink_free(ctx, f->hist);
   brink_free(ctx, f->sum);
   brink_free(ctx, f->run_war_step);
@@ -71,6 +72,7 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
                        "the forecast runs to step %llu but the model's horizon is %u steps",
                        (unsigned long long)first + o->steps, brink_model_horizon(m));
   f = brink_calloc(ctx, 1, sizeof *f);
+  if (f) f->ctx = ctx;
   if (!f) return BRINK_ENOMEM;
   f->runs = o->runs;
   f->seed = o->seed;
@@ -163,12 +165,12 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
   }
 done:
   if (work)
-    for (int k = 0; k < threads; k++) brink_model_state_free(ctx, work[k]);
+    for (int k = 0; k < threads; k++) brink_model_state_free(work[k]);
   brink_free(ctx, work);
   brink_free(ctx, counts);
   brink_free(ctx, pick);
   if (st) {
-    brink_forecast_free(ctx, f);
+    brink_forecast_free(f);
     return st;
   }
   *out = f;

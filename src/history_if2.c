@@ -14,8 +14,9 @@ enum { STREAM_WALK = 9, STREAM_RESAMPLE = 10 };
 
 #define IF2_MAX_WINDOWS 64
 
-void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *r) {
+void brink_if2_result_free(brink_if2_result *r) {
   if (!r) return;
+  brink_ctx *ctx = r->ctx;
   brink_free(ctx, r->estimate);
   brink_free(ctx, r->spread);
   brink_free(ctx, r->trace);
@@ -110,10 +111,11 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   brink_filter_data first = *d;
   first.n_steps = d->n_steps ? 1 : 0;
   if ((st = brink_filter_run(ctx, m, &first, &fo, &probe))) return st;
-  brink_filter_result_free(ctx, probe);
+  brink_filter_result_free(probe);
 
   const size_t n = o->particles, nf = o->n_free, stride = BRINK_MAX_PARAMS;
   r = brink_calloc(ctx, 1, sizeof *r);
+  if (r) r->ctx = ctx;
   if (!r) return BRINK_ENOMEM;
   r->n_free = nf;
   r->iterations = o->iterations;
@@ -261,9 +263,9 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   }
 done:
   if (cur)
-    for (size_t k = 0; k < n; k++) brink_model_state_free(ctx, cur[k]);
+    for (size_t k = 0; k < n; k++) brink_model_state_free(cur[k]);
   if (next)
-    for (size_t k = 0; k < n; k++) brink_model_state_free(ctx, next[k]);
+    for (size_t k = 0; k < n; k++) brink_model_state_free(next[k]);
   brink_free(ctx, cur);
   brink_free(ctx, next);
   brink_free(ctx, theta);
@@ -276,7 +278,7 @@ done:
   brink_free(ctx, dead_next);
   brink_free(ctx, parent);
   if (st) {
-    brink_if2_result_free(ctx, r);
+    brink_if2_result_free(r);
     return st;
   }
   *out = r;

@@ -19,13 +19,15 @@ typedef struct rule {
 } rule;
 
 struct brink_observation {
+  brink_ctx *ctx; /* the context that made it (brink_observation_free) */
   const brink_scenario *scenario;
   rule *rules;
   size_t n_rules;
 };
 
-void brink_observation_free(brink_ctx *ctx, brink_observation *o) {
+void brink_observation_free(brink_observation *o) {
   if (!o) return;
+  brink_ctx *ctx = o->ctx;
   brink_free(ctx, o->rules);
   brink_free(ctx, o);
 }
@@ -63,6 +65,7 @@ brink_status brink_observation_load(brink_ctx *ctx, const char *path, const brin
   *out = NULL;
   if (st) goto done;
   o = brink_calloc(ctx, 1, sizeof *o);
+  if (o) o->ctx = ctx;
   if (!o) {
     st = BRINK_ENOMEM;
     goto done;
@@ -159,7 +162,7 @@ brink_status brink_observation_load(brink_ctx *ctx, const char *path, const brin
 done:
   brink_buf_release(&text);
   if (st) {
-    brink_observation_free(ctx, o);
+    brink_observation_free(o);
     return st;
   }
   *out = o;

@@ -12,8 +12,9 @@
 
 #define BATCH 256
 
-void brink_replay_free(brink_ctx *ctx, brink_replay *r) {
+void brink_replay_free(brink_replay *r) {
   if (!r) return;
+  brink_ctx *ctx = r->ctx;
   brink_free(ctx, r->hist);
   brink_free(ctx, r->p_recorded);
   brink_free(ctx, r->going);
@@ -64,6 +65,7 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_
       return brink__fail(ctx, BRINK_EINVAL, "periods must be in rising order");
   const size_t cells = o->n_periods * BRINK_RECORD_SERIES_COUNT;
   r = brink_calloc(ctx, 1, sizeof *r);
+  if (r) r->ctx = ctx;
   if (!r) return BRINK_ENOMEM;
   r->runs = o->runs;
   r->n_steps = o->n_steps;
@@ -147,13 +149,13 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_
   }
 done:
   if (work)
-    for (int k = 0; k < o->threads; k++) brink_model_state_free(ctx, work[k]);
+    for (int k = 0; k < o->threads; k++) brink_model_state_free(work[k]);
   brink_free(ctx, work);
   brink_free(ctx, counts);
   brink_free(ctx, prob);
   brink_free(ctx, alive);
   if (st) {
-    brink_replay_free(ctx, r);
+    brink_replay_free(r);
     return st;
   }
   *out = r;

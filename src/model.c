@@ -91,6 +91,7 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     return brink__fail(ctx, BRINK_EINVAL, "horizon %u out of range 1..%d", sc->horizon,
                        BRINK_MAX_HORIZON);
   m = brink_calloc(ctx, 1, sizeof *m);
+  if (m) m->ctx = ctx;
   if (!m) return BRINK_ENOMEM;
   m->scenario = sc;
   m->horizon = sc->horizon;
@@ -185,15 +186,16 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     st = brink__dist_table_new(ctx, &sc->params[k], &m->tables[k]);
 done:
   if (st) {
-    brink_model_free(ctx, m);
+    brink_model_free(m);
     return st;
   }
   *out = m;
   return BRINK_OK;
 }
 
-void brink_model_free(brink_ctx *ctx, brink_model *m) {
+void brink_model_free(brink_model *m) {
   if (!m) return;
+  brink_ctx *ctx = m->ctx;
   if (m->policies)
     for (size_t p = 0; p < m->n_policies; p++) brink_free(ctx, m->policies[p].rules);
   brink_free(ctx, m->policies);
@@ -274,12 +276,17 @@ const char *brink_war_cause_name(brink_war_cause cause) {
 brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_model_state **out) {
   *out = brink_calloc(ctx, 1, sizeof **out);
   if (!*out) return BRINK_ENOMEM;
+  (*out)->ctx = ctx;
   (*out)->s.model = m;
   (*out)->s.ended = 1;
   return BRINK_OK;
 }
 
-void brink_model_state_free(brink_ctx *ctx, brink_model_state *state) { brink_free(ctx, state); }
+void brink_model_state_free(brink_model_state *state) {
+  if (!state) return;
+  brink_ctx *ctx = state->ctx;
+  brink_free(ctx, state);
+}
 
 brink_status brink_model_set_posterior(brink_ctx *ctx, brink_model *m, const char *const *names,
                                        size_t n_cols, const double *rows, size_t n_rows) {

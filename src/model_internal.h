@@ -63,6 +63,7 @@ typedef struct compiled_policy {
 } compiled_policy;
 
 struct brink_model {
+  brink_ctx *ctx; /* the context that made it (brink_model_free) */
   const brink_scenario *scenario;
   /* A posterior sample replacing the priors of some parameters (brink_model_set_posterior):
    * n_draws rows of n_params values, NAN where the parameter keeps its prior. */
@@ -159,6 +160,7 @@ typedef struct run_state {
  * and forecast, per particle in the filter) never share a cache line. */
 struct brink_model_state {
   unsigned char head[BRINK__LINE];
+  brink_ctx *ctx; /* the context that made it (brink_model_state_free) */
   run_state s;
   unsigned char tail[BRINK__LINE];
 };

@@ -1087,6 +1087,7 @@ brink_status brink__scn_convert(scn_loader *L, const ynode *root, brink_scenario
   char buf[96];
   *out = NULL;
   brink_scenario *sc = brink_calloc(L->ctx, 1, sizeof *sc);
+  if (sc) sc->ctx = L->ctx;
   if (!sc) {
     L->status = BRINK_ENOMEM;
     goto done;
@@ -1159,7 +1160,7 @@ brink_status brink__scn_convert(scn_loader *L, const ynode *root, brink_scenario
     sc->outputs = (1u << BRINK_OUTPUT_COUNT) - 1u;
 done:
   if (L->status || L->n_errors) {
-    brink_scenario_free(L->ctx, sc);
+    brink_scenario_free(sc);
     return L->status ? L->status : BRINK_EPARSE;
   }
   /* The scenario owns the file names its srclocs point to. */
@@ -1195,8 +1196,9 @@ int brink_actor_find_action(const brink_actor *actor, const char *name) {
   return -1;
 }
 
-void brink_scenario_free(brink_ctx *ctx, brink_scenario *sc) {
+void brink_scenario_free(brink_scenario *sc) {
   if (!sc) return;
+  brink_ctx *ctx = sc->ctx;
   brink_free(ctx, sc->name);
   brink_free(ctx, sc->description);
   for (size_t i = 0; sc->sources && i < sc->n_sources; i++) brink_free(ctx, sc->sources[i]);

@@ -511,7 +511,7 @@ done:
   brink_free(ctx, L.files);
   if (L.status) {
     if (*out) {
-      brink_scenario_free(ctx, *out);
+      brink_scenario_free(*out);
       *out = NULL;
     }
     if (L.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])
@@ -520,7 +520,7 @@ done:
   }
   if (L.n_errors) {
     if (*out) {
-      brink_scenario_free(ctx, *out);
+      brink_scenario_free(*out);
       *out = NULL;
     }
     if (L.n_errors > 1)

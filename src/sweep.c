@@ -272,9 +272,9 @@ brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *o, const
         mean_var(n, pr->talks_sum, pr->talks_sq));
   }
 done:
-  brink_summary_free(ctx, s);
-  brink_model_free(ctx, model);
-  brink_scenario_free(ctx, sc);
+  brink_summary_free(s);
+  brink_model_free(model);
+  brink_scenario_free(sc);
   brink_buf_release(&text);
   return st;
 }

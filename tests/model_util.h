@@ -34,8 +34,8 @@ static inline int fixture_open(fixture *f, const char *path, const char *const *
 }
 
 static inline void fixture_close(fixture *f) {
-  brink_model_free(f->ctx, f->model);
-  brink_scenario_free(f->ctx, f->sc);
+  brink_model_free(f->model);
+  brink_scenario_free(f->sc);
   brink_ctx_free(f->ctx);
 }
 

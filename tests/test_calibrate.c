@@ -105,7 +105,7 @@ static void test_sbc(void) {
               s->flat ? ", flat" : "");
       CHECK(!s->flat); /* 300 weeks of choices identify the rationality */
     }
-    brink_calibrate_result_free(e.ctx, r);
+    brink_calibrate_result_free(r);
     fixture_close(&e);
     free(acts);
   }
@@ -161,7 +161,7 @@ static void test_flat_parameter(void) {
     CHECK(found);
     remove(path);
   }
-  brink_calibrate_result_free(e.ctx, r);
+  brink_calibrate_result_free(r);
   fixture_close(&e);
   free(acts);
 }
@@ -196,7 +196,7 @@ static void test_windows_and_threads(void) {
       CHECK(!r->slices[0].flat);
       CHECK(fabs(r->slices[0].estimate - 3.0) < 1.5);
     }
-    brink_calibrate_result_free(a.ctx, r);
+    brink_calibrate_result_free(r);
   }
   CHECK(est[0] == est[1]);
   CHECK(ll[0] == ll[1]);

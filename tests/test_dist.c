@@ -107,7 +107,7 @@ static void test_loader_refuses(void) {
   }
   CHECK(found);
   brink_diag_list_release(&diags);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   brink_ctx_free(ctx);
 }
 

@@ -13,7 +13,7 @@ static void json_of(fixture *f, int threads, uint64_t runs, brink_buf *out) {
   brink_summary *s = fixture_run(f, names, runs, 42, threads);
   brink_output_meta meta = {"crisis.yaml", NULL, 0, 0, NULL};
   if (s) CHECK_INT(brink_summary_json(f->ctx, s, &meta, out), BRINK_OK);
-  brink_summary_free(f->ctx, s);
+  brink_summary_free(s);
 }
 
 static void test_thread_invariance(void) {
@@ -54,7 +54,7 @@ static void test_interval_coverage(void) {
     /* The cumulative curve ends at the same value. */
     brink_estimate last = brink_summary_p_war_by(s, 0, 19);
     CHECK_NEAR(last.mean, e.mean, 0);
-    brink_summary_free(f.ctx, s);
+    brink_summary_free(s);
   }
   double coverage = covered / (double)seeds;
   fprintf(stderr, "coverage of the 95%% interval: %.3f over %d seeds\n", coverage, seeds);
@@ -86,9 +86,9 @@ static void test_common_random_numbers(void) {
             independent);
     CHECK(crn < 0.7 * independent);
   }
-  brink_summary_free(f.ctx, paired);
-  brink_summary_free(f.ctx, a);
-  brink_summary_free(f.ctx, b);
+  brink_summary_free(paired);
+  brink_summary_free(a);
+  brink_summary_free(b);
   fixture_close(&f);
 }
 
@@ -113,7 +113,7 @@ static void test_agrees_with_direct_runs(void) {
     CHECK_INT(s->policies[0].wars, wars);
     CHECK_INT(s->policies[0].talks, talks);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -145,7 +145,7 @@ static void test_allocation_failures(void) {
   brink_summary *s = NULL;
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_OK);
   uint64_t n = brink_ctx_alloc_count(f.ctx) - start;
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   CHECK(n >= 5);
   for (uint64_t k = 1; k <= n; k++) {
     brink_ctx_fail_after(f.ctx, k);
@@ -183,7 +183,7 @@ static void test_cancel(void) {
   cancel = 0;
   o.cancel = NULL;
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &s), BRINK_OK);
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -225,7 +225,7 @@ static void test_blocks_merge(void) {
     brink_buf_reset(&bytes);
     CHECK_INT(brink_summary_pack(f.ctx, part, &bytes), BRINK_OK);
     CHECK_INT(brink_summary_unpack(f.ctx, f.model, bytes.data, bytes.len, &back), BRINK_OK);
-    brink_summary_free(f.ctx, part);
+    brink_summary_free(part);
     part = NULL;
     if (!back) goto done;
     CHECK_INT(brink_summary_merge(f.ctx, head, back), BRINK_OK);
@@ -234,7 +234,7 @@ static void test_blocks_merge(void) {
       CHECK_INT(brink_summary_merge(f.ctx, head, back), BRINK_EINVAL);
       CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "does not follow runs 0..2600");
     }
-    brink_summary_free(f.ctx, back);
+    brink_summary_free(back);
     back = NULL;
   }
   CHECK_INT(head->runs, runs);
@@ -253,10 +253,10 @@ static void test_blocks_merge(void) {
   CHECK_INT(brink_engine_run(f.ctx, f.model, &o, &part), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "outside the 2600 runs");
 done:
-  brink_summary_free(f.ctx, all);
-  brink_summary_free(f.ctx, head);
-  brink_summary_free(f.ctx, part);
-  brink_summary_free(f.ctx, back);
+  brink_summary_free(all);
+  brink_summary_free(head);
+  brink_summary_free(part);
+  brink_summary_free(back);
   brink_buf_release(&whole);
   brink_buf_release(&merged);
   brink_buf_release(&bytes);

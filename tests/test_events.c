@@ -489,7 +489,7 @@ static void test_index(void) {
   CHECK_INT(s->rows[1].start, 20170901);
   CHECK_NEAR(s->rows[1].tension, 10.0, 1e-12);
   CHECK_INT(s->rows[1].acc.quad[4], 1);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* Both directions: Aug adds r3 (-10) and r5 (-0.3): 6 events, -29.4, q1 2 q3 3 q4 1. */
   o.filter.both_directions = 1;
@@ -500,7 +500,7 @@ static void test_index(void) {
   CHECK_NEAR(s->rows[0].conflict_share, 4.0 / 6.0, 1e-12);
   CHECK_INT(s->rows[0].acc.quad[1], 2);
   CHECK_INT(s->rows[0].acc.quad[4], 1);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* Normalised: all events of Aug in the store are r1-r7 (7), of Sep r8 (1). */
   o.normalise = 1;
@@ -509,7 +509,7 @@ static void test_index(void) {
   CHECK_NEAR(s->rows[0].tension_per_1000, 1000.0 * 29.4 / 7.0, 1e-9);
   CHECK_INT(s->rows[1].total, 1);
   CHECK_NEAR(s->rows[1].tension_per_1000, 10000.0, 1e-9);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
   o.normalise = 0;
 
   /* By day, daily dedupe: r7 repeats r1's (08-07, PRK, USA, 138). 08-07: 1 event; 08-08: r2,
@@ -528,7 +528,7 @@ static void test_index(void) {
   CHECK_NEAR(s->rows[2].tension, 0.0, 0);
   CHECK_INT(s->rows[8].start, 20170815);
   CHECK_NEAR(s->rows[8].tension, 0.3, 1e-12);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* Source dedupe: r2 repeats r1's (a, PRK, USA, 138) and is dated by r1 (08-07); r7 has its
    * own URL. 08-07: r1, r7; 08-08: r3 only. */
@@ -538,7 +538,7 @@ static void test_index(void) {
   CHECK_NEAR(s->rows[0].tension, 14.0, 1e-12);
   CHECK_INT(s->rows[1].acc.events, 1);
   CHECK_NEAR(s->rows[1].tension, 10.0, 1e-12);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* ISO weeks from Mon 2017-07-31 to Sun 2017-09-03: W31 empty; W32 r1 r2 r3 r4 r7 = -29.1;
    * W33 r5; W34 empty; W35 r8. */
@@ -556,7 +556,7 @@ static void test_index(void) {
   CHECK_INT(s->rows[3].acc.events, 0);
   CHECK_INT(s->rows[4].start, 20170828);
   CHECK_NEAR(s->rows[4].net_cooperation, -10.0, 1e-12);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* Roles: GOV>GOV both ways: r1, r4 forward, r3 backward = -7 + 1.9 - 10. */
   o.filter.role1 = "GOV";
@@ -567,7 +567,7 @@ static void test_index(void) {
   CHECK_INT(s->n, 1);
   CHECK_INT(s->rows[0].acc.events, 3);
   CHECK_NEAR(s->rows[0].net_cooperation, -15.1, 1e-9);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
   o.filter.role1 = o.filter.role2 = NULL;
 
   /* Report day instead of event day: r3 was added on 08-09. */
@@ -578,7 +578,7 @@ static void test_index(void) {
   CHECK_INT(s->n, 1);
   CHECK_INT(s->rows[0].acc.events, 1);
   CHECK_NEAR(s->rows[0].tension, 10.0, 0);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
 
   /* Nothing matches: no periods. A reversed range is refused. */
   o.filter.use_added = 0;
@@ -586,7 +586,7 @@ static void test_index(void) {
   o.filter.actor1 = "JPN";
   s = index_of(store, ctx, &o);
   CHECK_INT(s->n, 0);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
   o.filter.from = 20170901;
   o.filter.to = 20170801;
   CHECK_INT(brink_events_index(store, &o, &s), BRINK_EINVAL);
@@ -678,7 +678,7 @@ static void test_observed_tension(void) {
   CHECK_INT(s->n, 1);
   CHECK_INT(s->rows[0].acc.events, 7);
   CHECK_NEAR(s->rows[0].tension, 34.4, 1e-9);
-  brink_event_series_free(ctx, s);
+  brink_event_series_free(s);
   remove(path);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);

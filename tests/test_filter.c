@@ -56,7 +56,7 @@ static void test_exact_when_particles_agree(void) {
     for (uint32_t i = 0; i < na; i++) brink_model_state_force(st, i, acts[t * na + i]);
     brink_model_state_step(st, NULL, NULL);
   }
-  brink_model_state_free(f.ctx, st);
+  brink_model_state_free(st);
   brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
   brink_filter_result *r = NULL;
@@ -70,7 +70,7 @@ static void test_exact_when_particles_agree(void) {
     CHECK_INT(r->resamples, 0);
     CHECK_NEAR(r->p_greedy[(steps - 1) * na + (uint32_t)red], 1.0, 1e-12);
   }
-  brink_filter_result_free(f.ctx, r);
+  brink_filter_result_free(r);
   fixture_close(&f);
 }
 
@@ -108,9 +108,9 @@ static void test_type_is_learned(void) {
       /* The 50/50 mixture's likelihood lies between the two types' (up to MC error). */
       CHECK(rp->loglik <= fmax(rt->loglik, rw->loglik) + 1.0);
     }
-    brink_filter_result_free(fp.ctx, rp);
-    brink_filter_result_free(ft.ctx, rt);
-    brink_filter_result_free(fw.ctx, rw);
+    brink_filter_result_free(rp);
+    brink_filter_result_free(rt);
+    brink_filter_result_free(rw);
   }
   CHECK(records >= 4);
   CHECK(learned >= records - 1);
@@ -143,7 +143,7 @@ static void test_threads_same_bytes(void) {
     }
     CHECK(r[0]->loglik_rep[0] != r[0]->loglik_rep[1]); /* independent replicates */
   }
-  for (int k = 0; k < 3; k++) brink_filter_result_free(f.ctx, r[k]);
+  for (int k = 0; k < 3; k++) brink_filter_result_free(r[k]);
   fixture_close(&f);
 }
 
@@ -188,7 +188,7 @@ static void test_allocation_failures(void) {
   brink_filter_result *r = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
   uint64_t n = brink_ctx_alloc_count(f.ctx) - start;
-  brink_filter_result_free(f.ctx, r);
+  brink_filter_result_free(r);
   CHECK(n >= 10);
   for (uint64_t k = 1; k <= n; k++) {
     brink_ctx_fail_after(f.ctx, k);
@@ -220,8 +220,8 @@ static void test_windows(void) {
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &plain, &a), BRINK_OK);
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &win, &b), BRINK_OK);
   if (a && b) CHECK(a->loglik == b->loglik);
-  brink_filter_result_free(f.ctx, a);
-  brink_filter_result_free(f.ctx, b);
+  brink_filter_result_free(a);
+  brink_filter_result_free(b);
   const brink_model *other[] = {h.model};
   CHECK_INT(brink_model_set_horizon(h.ctx, h.model, STEPS), BRINK_OK);
   win.windows = other;

@@ -85,7 +85,7 @@ static void test_matches_direct_runs(void) {
   CHECK(brink_forecast_quantile(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.05) <=
         brink_forecast_quantile(fc, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.95));
 done:
-  brink_forecast_free(f.ctx, fc);
+  brink_forecast_free(fc);
   fixture_close(&f);
 }
 
@@ -103,8 +103,8 @@ static void test_threads_same_bytes(void) {
     CHECK(memcmp(a->hist, b->hist, cells * BRINK_FORECAST_BINS * sizeof *a->hist) == 0);
     CHECK(memcmp(a->sum, b->sum, cells * sizeof *a->sum) == 0);
   }
-  brink_forecast_free(f.ctx, a);
-  brink_forecast_free(f.ctx, b);
+  brink_forecast_free(a);
+  brink_forecast_free(b);
   fixture_close(&f);
 }
 
@@ -146,7 +146,7 @@ static void test_from_particles(void) {
     CHECK_INT(brink_forecast_run(f.ctx, f.model, parts, fr->final_weight, 200, &map, &o, &fc),
               BRINK_EINVAL); /* 40 + 70 steps is past the horizon of 104 */
     CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "horizon");
-    brink_forecast_free(f.ctx, fc);
+    brink_forecast_free(fc);
     fc = NULL;
     o.steps = 64; /* 40 + 64 = 104 fits exactly */
     CHECK_INT(brink_forecast_run(f.ctx, f.model, parts, fr->final_weight, 200, &map, &o, &fc),
@@ -167,8 +167,8 @@ static void test_from_particles(void) {
     CHECK_CONTAINS(brink_ctx_errmsg(g.ctx), "differ in structure");
     CHECK(bad == NULL);
   }
-  brink_forecast_free(f.ctx, fc);
-  brink_filter_result_free(f.ctx, fr);
+  brink_forecast_free(fc);
+  brink_filter_result_free(fr);
   fixture_close(&f);
   fixture_close(&g);
 }

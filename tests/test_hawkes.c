@@ -62,7 +62,7 @@ static void test_hand_loglik(void) {
   CHECK_NEAR(ll, want, 1e-12);
   CHECK_INT(brink_hawkes_loglik_direct(ctx, &p, d, 0.0, 5.0, NULL, &ll2), BRINK_OK);
   CHECK_NEAR(ll2, want, 1e-12);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
 
   CHECK_INT(brink_hawkes_data_new(ctx, names, 1, &d), BRINK_OK);
   brink_hawkes_data_add(ctx, d, 0, 1.0);
@@ -85,7 +85,7 @@ static void test_hand_loglik(void) {
   CHECK_INT(brink_hawkes_loglik_direct(ctx, &p, d, 0.0, 4.0, NULL, &ll2), BRINK_OK);
   CHECK_NEAR(ll3, ll2, 1e-10);
   CHECK(ll3 < ll + log(f) + 1.0);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -117,7 +117,7 @@ static void test_recursion_vs_direct(void) {
   CHECK_INT(brink_hawkes_loglik(ctx, &p, d, 50.0, 390.5, a, &ta), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "not sorted");
   /* Continuous times too. */
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_hawkes_data_new(ctx, names, 3, &d), BRINK_OK);
   for (int i = 0; i < 300; i++)
     brink_hawkes_data_add(ctx, d, brink_rng_below(&rng, 3), 400.0 * brink_rng_uniform(&rng));
@@ -125,7 +125,7 @@ static void test_recursion_vs_direct(void) {
   CHECK_INT(brink_hawkes_loglik(ctx, &p, d, 10.0, 400.0, a, &ta), BRINK_OK);
   CHECK_INT(brink_hawkes_loglik_direct(ctx, &p, d, 10.0, 400.0, b, &tb), BRINK_OK);
   CHECK_NEAR(ta, tb, 1e-9 * fabs(tb));
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   brink_ctx_free(ctx);
 }
 
@@ -152,7 +152,7 @@ static brink_hawkes_data *simulate_truth(brink_ctx *ctx, uint64_t seed) {
   brink_hawkes_params p = {3, 2, sim_targets, sim_mu, sim_beta, sim_alpha, 0.0};
   brink_hawkes_data *in = make_inputs(ctx, seed), *out = NULL;
   CHECK_INT(brink_hawkes_simulate(ctx, &p, in, 0.0, T_END, seed, 0, 100000, &out), BRINK_OK);
-  brink_hawkes_data_free(ctx, in);
+  brink_hawkes_data_free(in);
   return out;
 }
 
@@ -204,8 +204,8 @@ static void test_recovery(void) {
   /* Time rescaling accepts the model the data came from. */
   CHECK(fit->ks_p[0] > 0.01 && fit->ks_p[1] > 0.01);
 done:
-  brink_hawkes_fit_free(ctx, fit);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_fit_free(fit);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -247,10 +247,10 @@ static void test_rescaling(void) {
   brink_hawkes_ks_uniform(u, 3, &ks, &pv);
   CHECK_NEAR(ks, 0.9 - 2.0 / 3.0, 1e-12);
   CHECK(pv > 0.9);
-  brink_hawkes_fit_free(ctx, fit);
-  brink_hawkes_data_free(ctx, d2);
-  brink_hawkes_data_free(ctx, d);
-  brink_hawkes_data_free(ctx, empty);
+  brink_hawkes_fit_free(fit);
+  brink_hawkes_data_free(d2);
+  brink_hawkes_data_free(d);
+  brink_hawkes_data_free(empty);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -290,13 +290,13 @@ static void test_determinism(void) {
   brink_hawkes_data_sort(a);
   CHECK_INT(brink_hawkes_forecast_run(ctx, &p, a, 15000, 728, 200, 3, &f3), BRINK_OK);
   if (f1 && f3) CHECK(memcmp(f1->hist, f3->hist, 4 * (f1->max_count + 1) * sizeof *f1->hist) == 0);
-  brink_hawkes_forecast_free(ctx, f1);
-  brink_hawkes_forecast_free(ctx, f2);
-  brink_hawkes_forecast_free(ctx, f3);
-  brink_hawkes_data_free(ctx, e);
-  brink_hawkes_data_free(ctx, a);
-  brink_hawkes_data_free(ctx, b);
-  brink_hawkes_data_free(ctx, c);
+  brink_hawkes_forecast_free(f1);
+  brink_hawkes_forecast_free(f2);
+  brink_hawkes_forecast_free(f3);
+  brink_hawkes_data_free(e);
+  brink_hawkes_data_free(a);
+  brink_hawkes_data_free(b);
+  brink_hawkes_data_free(c);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -321,9 +321,9 @@ static void test_forecast_poisson(void) {
     CHECK_NEAR(f->mean[0], mean, 4.0 * sd / sqrt((double)runs));
     CHECK_NEAR(f->mean[1], mean, 4.0 * sd / sqrt((double)runs));
   }
-  brink_hawkes_forecast_free(ctx, f);
+  brink_hawkes_forecast_free(f);
   CHECK_INT(brink_hawkes_forecast_run(ctx, &p, d, 100, 0, runs, 1, &f), BRINK_EINVAL);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -343,7 +343,7 @@ static void test_reader(void) {
     CHECK_INT(d->stream[0], 1);
     CHECK_NEAR(d->time[3], (double)brink_hawkes_day(20200110), 0.0);
   }
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "bad_header.tsv", names, 3, &d), BRINK_EPARSE);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "bad_header.tsv:1:1: the header must start with");
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "bad_date.tsv", names, 3, &d), BRINK_EPARSE);
@@ -358,7 +358,7 @@ static void test_reader(void) {
   CHECK_INT(brink_hawkes_data_read_string(ctx, "mem", text, sizeof text - 1, names, 3, &d),
             BRINK_OK);
   if (d) CHECK_INT(d->per_stream[2], 1);
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   const char *dup[] = {"a", "a"};
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "streams.tsv", dup, 2, &d), BRINK_EINVAL);
   CHECK(d == NULL);
@@ -368,12 +368,12 @@ static void test_reader(void) {
   const char *tg[] = {"dprk_bm"};
   CHECK_INT(brink_hawkes_fit_run(ctx, d, tg, 1, 0.0, 1e6, NULL, &fit), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "stream 'unused' has no event");
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_hawkes_data_read(ctx, DIR "streams.tsv", names, 2, &d), BRINK_OK);
   const char *bad[] = {"dprk_icbm"};
   CHECK_INT(brink_hawkes_fit_run(ctx, d, bad, 1, 0.0, 1e6, NULL, &fit), BRINK_ENOTFOUND);
   CHECK_CONTAINS(brink_ctx_errmsg(ctx), "no stream 'dprk_icbm'");
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }
@@ -397,10 +397,10 @@ static void test_alloc_failures(void) {
     if (!st) st = brink_hawkes_forecast_run(ctx, &fit->params, d, (int64_t)t0 + 10, 364, 3, 1, &fc);
     CHECK(st == BRINK_OK || st == BRINK_ENOMEM);
     if (st == BRINK_OK) done = 1;
-    brink_hawkes_forecast_free(ctx, fc);
-    brink_hawkes_data_free(ctx, s);
-    brink_hawkes_fit_free(ctx, fit);
-    brink_hawkes_data_free(ctx, d);
+    brink_hawkes_forecast_free(fc);
+    brink_hawkes_data_free(s);
+    brink_hawkes_fit_free(fit);
+    brink_hawkes_data_free(d);
     CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
     brink_ctx_free(ctx);
   }

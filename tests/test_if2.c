@@ -61,7 +61,7 @@ static double estimate(double truth, int threads, uint64_t seed) {
             r->spread[0], r->loglik_trace[0], r->loglik_trace[r->iterations - 1]);
     CHECK(r->loglik_trace[r->iterations - 1] > r->loglik_trace[0]); /* the fit improved */
   }
-  brink_if2_result_free(e.ctx, r);
+  brink_if2_result_free(r);
   free(acts);
   fixture_close(&t);
   fixture_close(&e);

@@ -29,7 +29,7 @@ static void test_spiral_world(void) {
     fprintf(stderr, "spiral: provocations MP-GRIT %.2f [%.2f, %.2f], P(war) %.4f [%.4f, %.4f]\n",
             prov.mean, prov.lo, prov.hi, war.mean, war.lo, war.hi);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -60,7 +60,7 @@ static void test_deterrence_world(void) {
             pd_mp.mean, pd_mp.lo, pd_mp.hi, pd_grit.mean, mp_grit_war.mean, mp_grit_war.lo,
             mp_grit_war.hi);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -92,8 +92,8 @@ static void test_sanctions_and_relations(void) {
     fprintf(stderr, "sanctions: adopted share %.3f (poor) vs %.3f (good); effective %.3f vs %.3f\n",
             adoption_rate(sp, 0), adoption_rate(sg, 0), eff_poor, eff_good);
   }
-  brink_summary_free(poor.ctx, sp);
-  brink_summary_free(good.ctx, sg);
+  brink_summary_free(sp);
+  brink_summary_free(sg);
   fixture_close(&poor);
   fixture_close(&good);
 }
@@ -118,7 +118,7 @@ static void test_pressure_monotonic_in_enforcement(void) {
       nominal = nom;
       last_eff = eff;
     }
-    brink_summary_free(f.ctx, s);
+    brink_summary_free(s);
     fixture_close(&f);
   }
 }

@@ -30,7 +30,7 @@ static void test_steps_equal_run(void) {
       CHECK_INT(brink_model_state_step(st, NULL, NULL), 1);
       CHECK_INT(brink_model_state_result(st)->steps_run, direct.steps_run);
     }
-  brink_model_state_free(f.ctx, st);
+  brink_model_state_free(st);
   fixture_close(&f);
 }
 
@@ -51,8 +51,8 @@ static void test_copy_continues_alike(void) {
     CHECK(memcmp(brink_model_state_result(a), brink_model_state_result(b),
                  sizeof(brink_run_result)) == 0);
   }
-  brink_model_state_free(f.ctx, a);
-  brink_model_state_free(f.ctx, b);
+  brink_model_state_free(a);
+  brink_model_state_free(b);
   fixture_close(&f);
 }
 
@@ -77,7 +77,7 @@ static void test_forced_acts(void) {
     CHECK_INT(r->action_counts[blue][deploy], 10);
     CHECK_INT(r->provocations, 10);
   }
-  brink_model_state_free(f.ctx, st);
+  brink_model_state_free(st);
   fixture_close(&f);
 }
 
@@ -123,7 +123,7 @@ static void check_choice_probs(const char *activity) {
   /* With activity a < 1 the hold (action 0) takes the share 1 - a besides its own. */
   fprintf(stderr, "%s: P(hold) %.4f, sampled %.4f\n", activity, probs[0], (double)counts[0] / runs);
 done:
-  brink_model_state_free(f.ctx, st);
+  brink_model_state_free(st);
   fixture_close(&f);
 }
 
@@ -171,8 +171,8 @@ static void test_rebind(void) {
     CHECK_INT(brink_model_state_step_index(b), steps);
     CHECK_INT(brink_model_state_rebind(b, h.model, 0, NULL), BRINK_EINVAL);
   }
-  brink_model_state_free(f.ctx, a);
-  brink_model_state_free(f.ctx, b);
+  brink_model_state_free(a);
+  brink_model_state_free(b);
   fixture_close(&f);
   fixture_close(&g);
   fixture_close(&h);

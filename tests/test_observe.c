@@ -51,7 +51,7 @@ static void test_rows_to_acts(void) {
   CHECK_INT(rep.unknown, 1);
   CHECK_INT(rep.outside, 1);
   CHECK_CONTAINS(rep.unknown_list, "t:3: timeline summit DPRK;PRC");
-  brink_observation_free(f.ctx, obs);
+  brink_observation_free(obs);
 done:
   fixture_close(&f);
 }

@@ -70,9 +70,9 @@ static void test_forced_record_is_retold(void) {
       for (uint32_t i = 0; i < na; i++) brink_model_state_force(s, i, acts[t * na + i]);
       brink_model_state_step(s, NULL, NULL);
     }
-    brink_model_state_free(f.ctx, s);
+    brink_model_state_free(s);
   }
-  brink_replay_free(f.ctx, r);
+  brink_replay_free(r);
   fixture_close(&f);
 }
 
@@ -106,8 +106,8 @@ static void test_free_challenger_spreads_and_threads(void) {
           brink_replay_quantile(a, 0, BRINK_RECORD_SERIES_BM_LAUNCH_DAYS, 0.95));
     CHECK(a->p_recorded[0] > 0.0 && a->p_recorded[0] < 1.0);
   }
-  brink_replay_free(f.ctx, a);
-  brink_replay_free(f.ctx, b);
+  brink_replay_free(a);
+  brink_replay_free(b);
   fixture_close(&f);
 }
 

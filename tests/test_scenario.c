@@ -210,7 +210,7 @@ static void test_rich(void) {
   CHECK_INT(pol->rules[3].verb, BRINK_VERB_HOLD);
   CHECK_INT(sc->outputs, (1u << BRINK_OUTPUT_P_ARMED_CONFLICT) | (1u << BRINK_OUTPUT_PROVOCATIONS));
 done:
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   brink_diag_list_release(&diags);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
 }
@@ -311,9 +311,9 @@ static void round_trip(const char *path) {
   CHECK_INT(brink_scenario_load_string(ctx, NULL, d2.data, d2.len, NULL, 0, NULL, &z), BRINK_OK);
   CHECK(z && same_scenario(x, z));
 done:
-  brink_scenario_free(ctx, x);
-  brink_scenario_free(ctx, y);
-  brink_scenario_free(ctx, z);
+  brink_scenario_free(x);
+  brink_scenario_free(y);
+  brink_scenario_free(z);
   brink_buf_release(&d1);
   brink_buf_release(&d2);
 }
@@ -328,8 +328,8 @@ static void test_round_trip_rich(void) {
   CHECK_INT(brink_scenario_load(ctx, DATA "rich.yaml", NULL, 0, NULL, &x), BRINK_OK);
   CHECK_INT(brink_scenario_load_string(ctx, "rich", text, len, NULL, 0, NULL, &y), BRINK_OK);
   CHECK(x && y && same_scenario(x, y));
-  brink_scenario_free(ctx, x);
-  brink_scenario_free(ctx, y);
+  brink_scenario_free(x);
+  brink_scenario_free(y);
   free(text);
 }
 
@@ -394,7 +394,7 @@ static void expect_errors(const char *path, const char *text, const char *const 
   /* The context names the first problem and how many more there are. */
   if (n_want > 1) CHECK_CONTAINS(brink_ctx_errmsg(ctx), "more error");
   brink_diag_list_release(&diags);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
 }
 
@@ -511,7 +511,7 @@ static void test_include_merge(void) {
   /* Locations point into the file that wrote the value. */
   CHECK_STR(red->ladder[0].loc.file, DATA "include_base.yaml");
   CHECK_STR(red->ladder[2].loc.file, DATA "include_child.yaml");
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
 }
 
 /* ---- --set ---------------------------------------------------------------------------------- */
@@ -546,7 +546,7 @@ static void test_set(void) {
   CHECK_INT(sc->params[h].dist, BRINK_DIST_UNIFORM);
   CHECK_INT(sc->actors[1].num[BRINK_ACTOR_GREED].param, h);
   CHECK_INT(sc->n_sources, 3);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
 
   /* Errors: validated like the file, reported at "--set PATH=VALUE", line 0, column = the
    * override's number (1-based). */
@@ -590,7 +590,7 @@ static void expect_one(const char *text, size_t len, unsigned line, unsigned col
     CHECK_CONTAINS(diags.items[0].message, msg);
   }
   brink_diag_list_release(&diags);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
 }
 
@@ -683,7 +683,7 @@ static void test_hostile(void) {
       brink_scenario_load_string(ctx, "shared.yaml", shared, sizeof shared - 1, NULL, 0, NULL, &sc),
       BRINK_OK);
   CHECK(sc && sc->actors[1].n_ladder == 1 && !strcmp(sc->actors[1].ladder[0].cameo, "010"));
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
 }
 
@@ -719,7 +719,7 @@ static void fail_every_allocation(const char *path, const char *const *sets, siz
   uint64_t before = brink_ctx_alloc_count(c);
   CHECK_INT(brink_scenario_load(c, path, sets, n_sets, NULL, &sc), BRINK_OK);
   uint64_t needed = brink_ctx_alloc_count(c) - before;
-  brink_scenario_free(c, sc);
+  brink_scenario_free(sc);
   CHECK(needed > 10);
   size_t failures = 0, bad = 0;
   for (uint64_t k = 1; k <= needed; k++) {
@@ -739,7 +739,7 @@ static void fail_every_allocation(const char *path, const char *const *sets, siz
       fprintf(stderr, "k=%llu: %s (%s)\n", (unsigned long long)k, brink_status_name(st),
               brink_ctx_errmsg(c));
     }
-    brink_scenario_free(c, sc);
+    brink_scenario_free(sc);
     brink_diag_list_release(&diags);
     if (brink_ctx_bytes_in_use(c) != 0) {
       bad++;
@@ -759,7 +759,7 @@ static void fail_every_allocation(const char *path, const char *const *sets, siz
     CHECK(st == BRINK_OK || st == BRINK_ENOMEM);
     brink_buf_release(&dump);
   }
-  brink_scenario_free(c, sc);
+  brink_scenario_free(sc);
   CHECK_INT(brink_ctx_bytes_in_use(c), 0);
   printf("allocation failure injection: %s: %llu allocations, each failed once\n", path,
          (unsigned long long)needed);

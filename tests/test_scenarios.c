@@ -32,7 +32,7 @@ static void regime_case(const char *path, const char *greed_set, const char *pre
     else
       CHECK(p.lo > d.hi);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -71,7 +71,7 @@ static void test_korea_historical_bounds(void) {
     /* CSIS BM days 2006-2022: SRBMs dominate, ICBM days a small minority. */
     CHECK(srbm.lo > icbm.hi);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 
@@ -132,7 +132,7 @@ static void test_korea_time_to_talks(void) {
     /* Talks can be refused: not every run gets there. */
     CHECK(brink_summary_p_talks(s, 0).hi < 0.9);
   }
-  brink_summary_free(f.ctx, s);
+  brink_summary_free(s);
   fixture_close(&f);
 }
 

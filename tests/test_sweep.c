@@ -168,7 +168,7 @@ static void test_unread_parameter(void) {
     CHECK(x->total[0].lo <= 1.0 && x->total[0].hi >= 0.9);
   }
   brink_sobol_indices_free(x);
-  brink_scenario_free(ctx, sc);
+  brink_scenario_free(sc);
   CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
   brink_ctx_free(ctx);
 }

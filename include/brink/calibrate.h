@@ -70,6 +70,7 @@ typedef struct brink_calibrate_result {
   brink_if2_result *if2;
   double loglik, loglik_se;      /* the filter at the estimate (slice_replicates filters) */
   brink_calibrate_slice *slices; /* [n_free] */
+  brink_ctx *ctx; /* the context that made it; brink_calibrate_result_free releases it through it */
 } brink_calibrate_result;
 
 /* Calibrates the free parameters of windows[0] (a history of n_windows windows, the later ones
@@ -82,7 +83,7 @@ BRINK_API brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w
                                            const brink_filter_data *data,
                                            const brink_calibrate_options *options,
                                            brink_calibrate_result **out);
-BRINK_API void brink_calibrate_result_free(brink_ctx *ctx, brink_calibrate_result *result);
+BRINK_API void brink_calibrate_result_free(brink_calibrate_result *result);
 
 /* n_draws draws of the free parameters from prior x slice likelihood (by rejection from the
  * prior), draws[r * n_free + f]; deterministic for a seed. BRINK_ERANGE (message) if a slice

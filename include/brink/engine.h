@@ -96,13 +96,14 @@ typedef struct brink_summary {
    * means and their ratio: 3 doubles per run and policy) for brink_summary_merge, which must
    * add them in run order to give the same bits as one process; NULL otherwise. */
   double *run_values;
+  brink_ctx *ctx; /* the context that made it; brink_summary_free releases it through it */
 } brink_summary;
 
 /* Runs the Monte Carlo. New summary, caller frees with brink_summary_free. BRINK_EINVAL for
  * bad options (message names the option). The model is only read. */
 BRINK_API brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
                                         const brink_engine_options *options, brink_summary **out);
-BRINK_API void brink_summary_free(brink_ctx *ctx, brink_summary *summary);
+BRINK_API void brink_summary_free(brink_summary *summary);
 
 /* Adds the block `next` to `into`: next must start where into ends (next->first_run ==
  * into->first_run + into->runs) and come from the same model and options (policies, seed,

@@ -231,16 +231,17 @@ typedef struct brink_event_period_row {
 typedef struct brink_event_series {
   size_t n;                     /* periods, consecutive, empty ones included */
   brink_event_period_row *rows; /* n rows ordered by start */
+  brink_ctx *ctx; /* the context that made it; brink_event_series_free releases it through it */
 } brink_event_series;
 
 /* The tension index of the events passing opts->filter, one row per period from the period of
  * filter.from (else of the first matching event) to that of filter.to (else of the last).
  * Empty: n = 0. At most 200000 periods (BRINK_ELIMIT). New object, caller frees with
- * brink_event_series_free(ctx, series). */
+ * brink_event_series_free(series). */
 BRINK_API brink_status brink_events_index(brink_event_store *store,
                                           const brink_event_index_opts *opts,
                                           brink_event_series **out);
-BRINK_API void brink_event_series_free(brink_ctx *ctx, brink_event_series *series);
+BRINK_API void brink_event_series_free(brink_event_series *series);
 
 /* For the crisis model and the report: the observed tension series of a dyad (both
  * directions, daily dedupe) from the existing store at db_path, between from and to

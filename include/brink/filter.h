@@ -37,6 +37,10 @@ typedef struct brink_filter_data {
   double misrecord;
 } brink_filter_data;
 
+/* The default observation error of the commands: the maximum of the Korean record's profile
+ * likelihood over e at the fitted parameters (docs/validation.md, "Observation error"). */
+#define BRINK_FILTER_MISRECORD 0.07
+
 typedef struct brink_filter_options {
   uint32_t particles;  /* N >= 1 */
   uint32_t replicates; /* independent filters, for the Monte Carlo standard error (>= 1) */
@@ -76,6 +80,7 @@ typedef struct brink_filter_result {
    * weights (owned by the result; a forecast starts from them, brink/forecast.h). */
   brink_model_state **final;
   double *final_weight;
+  brink_ctx *ctx; /* the context that made it; brink_filter_result_free releases it through it */
 } brink_filter_result;
 
 /* Runs the filter on model (its horizon must cover data->n_steps). New result, caller frees
@@ -85,7 +90,7 @@ BRINK_API brink_status brink_filter_run(brink_ctx *ctx, const brink_model *model
                                         const brink_filter_data *data,
                                         const brink_filter_options *options,
                                         brink_filter_result **out);
-BRINK_API void brink_filter_result_free(brink_ctx *ctx, brink_filter_result *result);
+BRINK_API void brink_filter_result_free(brink_filter_result *result);
 
 #ifdef __cplusplus
 }

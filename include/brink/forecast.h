@@ -59,6 +59,7 @@ typedef struct brink_forecast {
    * or UINT32_MAX. With the same seed and particles, run r of two policies starts from the same
    * particle and stream (common random numbers): paired comparisons use these. */
   uint32_t *run_war_step;
+  brink_ctx *ctx; /* the context that made it; brink_forecast_free releases it through it */
 } brink_forecast;
 
 /* Writes the forecast as JSON (docs/output.md, "forecast"): origin (ISO date of step 0 of the
@@ -79,7 +80,7 @@ BRINK_API brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *mod
                                           const brink_forecast_map *map,
                                           const brink_forecast_options *options,
                                           brink_forecast **out);
-BRINK_API void brink_forecast_free(brink_ctx *ctx, brink_forecast *forecast);
+BRINK_API void brink_forecast_free(brink_forecast *forecast);
 
 /* Mean and quantile q (0..1, the smallest count whose cumulative share reaches q) of series s
  * in window w. */

@@ -45,13 +45,14 @@ typedef struct brink_hawkes_data {
   size_t *per_stream; /* [n_streams] number of events of each stream */
   size_t cap;
   int sorted;
+  brink_ctx *ctx; /* the context that made it; brink_hawkes_data_free releases it through it */
 } brink_hawkes_data;
 
 /* New empty data with streams names[n_streams] (distinct, non-empty). Caller frees with
  * brink_hawkes_data_free. */
 BRINK_API brink_status brink_hawkes_data_new(brink_ctx *ctx, const char *const *names,
                                              size_t n_streams, brink_hawkes_data **out);
-BRINK_API void brink_hawkes_data_free(brink_ctx *ctx, brink_hawkes_data *data);
+BRINK_API void brink_hawkes_data_free(brink_hawkes_data *data);
 /* Adds one event (time finite). Events may come in any order; call brink_hawkes_data_sort
  * before handing the data to the functions below. */
 BRINK_API brink_status brink_hawkes_data_add(brink_ctx *ctx, brink_hawkes_data *data,
@@ -158,6 +159,7 @@ typedef struct brink_hawkes_fit {
   double loglik_total, aic;
   size_t n_params;
   double t0, t1;
+  brink_ctx *ctx; /* the context that made it; brink_hawkes_fit_free releases it through it */
 } brink_hawkes_fit;
 
 /* Fits mu, alpha and beta of each target (stream names targets[n_targets]) to the events in
@@ -172,7 +174,7 @@ BRINK_API brink_status brink_hawkes_fit_run(brink_ctx *ctx, const brink_hawkes_d
                                             const char *const *targets, size_t n_targets, double t0,
                                             double t1, const brink_hawkes_fit_options *options,
                                             brink_hawkes_fit **out);
-BRINK_API void brink_hawkes_fit_free(brink_ctx *ctx, brink_hawkes_fit *fit);
+BRINK_API void brink_hawkes_fit_free(brink_hawkes_fit *fit);
 
 /* ---- Simulation and forecasts ---------------------------------------------------------- */
 
@@ -195,6 +197,7 @@ typedef struct brink_hawkes_forecast {
   uint32_t max_count;    /* histograms have max_count + 1 bins (the last holds >= max_count) */
   uint64_t *hist;        /* [n_targets][n_windows][max_count + 1] runs per count of event days */
   double *mean;          /* [n_targets][n_windows] mean count of event days per run */
+  brink_ctx *ctx; /* the context that made it; brink_hawkes_forecast_free releases it through it */
 } brink_hawkes_forecast;
 
 /* Forecast from origin (a day number) over horizon_days (1..36400) days: runs simulations,
@@ -208,7 +211,7 @@ BRINK_API brink_status brink_hawkes_forecast_run(brink_ctx *ctx, const brink_haw
                                                  const brink_hawkes_data *data, int64_t origin,
                                                  uint32_t horizon_days, uint64_t runs,
                                                  uint64_t seed, brink_hawkes_forecast **out);
-BRINK_API void brink_hawkes_forecast_free(brink_ctx *ctx, brink_hawkes_forecast *forecast);
+BRINK_API void brink_hawkes_forecast_free(brink_hawkes_forecast *forecast);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,7 @@ typedef struct brink_if2_result {
   double *spread;       /* [n_free]: its standard deviation (natural scale) */
   double *trace;        /* [iterations * n_free]: the swarm's mean after each iteration */
   double *loglik_trace; /* [iterations]: the perturbed filter's log-likelihood at each iteration */
+  brink_ctx *ctx;       /* the context that made it; brink_if2_result_free releases it through it */
 } brink_if2_result;
 
 /* Estimates the free parameters of `model` from the record `data` (as for brink_filter_run).
@@ -56,7 +57,7 @@ typedef struct brink_if2_result {
 BRINK_API brink_status brink_if2_run(brink_ctx *ctx, const brink_model *model,
                                      const brink_filter_data *data,
                                      const brink_if2_options *options, brink_if2_result **out);
-BRINK_API void brink_if2_result_free(brink_ctx *ctx, brink_if2_result *result);
+BRINK_API void brink_if2_result_free(brink_if2_result *result);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,7 @@ typedef struct brink_model brink_model;
  * cannot run (e.g. more than BRINK_MAX_PARAMS parameters). */
 BRINK_API brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *scenario,
                                        brink_model **out);
-BRINK_API void brink_model_free(brink_ctx *ctx, brink_model *model);
+BRINK_API void brink_model_free(brink_model *model);
 
 BRINK_API const brink_scenario *brink_model_scenario(const brink_model *model);
 BRINK_API uint32_t brink_model_horizon(const brink_model *model);
@@ -167,7 +167,7 @@ typedef struct brink_model_state brink_model_state;
  * brink_model_state_free. */
 BRINK_API brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *model,
                                              brink_model_state **out);
-BRINK_API void brink_model_state_free(brink_ctx *ctx, brink_model_state *state);
+BRINK_API void brink_model_state_free(brink_model_state *state);
 /* Starts run `run` of policy `policy` (an index, or UINT32_MAX for none: policy actors hold).
  * params: the run's parameters (n_params values), or NULL to draw them from (seed, run). */
 BRINK_API void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed,

@@ -38,7 +38,7 @@ typedef struct brink_observation brink_observation;
 BRINK_API brink_status brink_observation_load(brink_ctx *ctx, const char *path,
                                               const brink_scenario *scenario,
                                               brink_observation **out);
-BRINK_API void brink_observation_free(brink_ctx *ctx, brink_observation *obs);
+BRINK_API void brink_observation_free(brink_observation *obs);
 
 /* What became of the rows. */
 typedef struct brink_observation_report {

@@ -46,6 +46,7 @@ typedef struct brink_replay {
    * actor's recorded act at step t (NaN when it was not recorded or no run was going). */
   double *p_recorded;
   uint64_t *going; /* [n_steps]: runs still going at step t */
+  brink_ctx *ctx;  /* the context that made it; brink_replay_free releases it through it */
 } brink_replay;
 
 /* Replays the record on `model` (horizon >= n_steps). The series are counted with `map` on the
@@ -53,7 +54,7 @@ typedef struct brink_replay {
 BRINK_API brink_status brink_replay_run(brink_ctx *ctx, const brink_model *model,
                                         const brink_forecast_map *map,
                                         const brink_replay_options *options, brink_replay **out);
-BRINK_API void brink_replay_free(brink_ctx *ctx, brink_replay *replay);
+BRINK_API void brink_replay_free(brink_replay *replay);
 /* Quantile q of series s in period p (as brink_forecast_quantile) and its mean. */
 BRINK_API uint32_t brink_replay_quantile(const brink_replay *r, size_t p, brink_record_series s,
                                          double q);

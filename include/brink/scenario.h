@@ -616,6 +616,7 @@ typedef struct brink_scenario {
   uint32_t outputs; /* bitmask of brink_output; all when the file lists none */
   char **files;     /* every file read (the main file first, then includes): owns srcloc.file */
   size_t n_files;
+  brink_ctx *ctx; /* the context that made it; brink_scenario_free releases it through it */
 } brink_scenario;
 
 /* ---- Diagnostics ---------------------------------------------------------------------- */
@@ -653,7 +654,7 @@ BRINK_API brink_status brink_scenario_load_string(brink_ctx *ctx, const char *na
                                                   const char *text, size_t len,
                                                   const char *const *overrides, size_t n_overrides,
                                                   brink_diag_list *diags, brink_scenario **out);
-BRINK_API void brink_scenario_free(brink_ctx *ctx, brink_scenario *scenario);
+BRINK_API void brink_scenario_free(brink_scenario *scenario);
 
 /* Writes the normalised scenario as YAML (includes resolved, every default explicit) to out;
  * loading that text gives the same scenario. */

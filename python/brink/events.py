@@ -173,7 +173,7 @@ class Store:
                     row["tension_per_1000"] = r.tension_per_1000
                 rows.append(row)
         finally:
-            lib.brink_event_series_free(self._ctx.ptr, series)
+            lib.brink_event_series_free(series)
         frame = pd.DataFrame(rows, columns=["start", "events", "net_cooperation", "tension",
                                             "mean_goldstein", "conflict_share"]
                              + (["total", "tension_per_1000"] if normalise else []))

@@ -87,7 +87,7 @@ def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=10
         text = ctx.text(lambda buf: lib.brink_forecast_json(ctx.ptr, out[0], sc.start, name,
                                                             scenario.path.encode(), buf))
     finally:
-        lib.brink_forecast_free(ctx.ptr, out[0])
+        lib.brink_forecast_free(out[0])
     return Forecast(text)
 
 

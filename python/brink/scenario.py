@@ -73,13 +73,11 @@ class Scenario:
         ctx = self._ctx
         ctxp = ctx.ptr
         self._ptr = out[0]
-        self._own_scenario = ctx.own(
-            out[0], lambda p, free=lib.brink_scenario_free: free(ctx.ptr, p))
+        self._own_scenario = ctx.own(out[0], lib.brink_scenario_free)
         model = ffi.new("brink_model **")
         self._ctx.check(lib.brink_model_new(ctxp, self._ptr, model))
         self._model = model[0]
-        self._own_model = ctx.own(model[0],
-                                  lambda p, free=lib.brink_model_free: free(ctx.ptr, p))
+        self._own_model = ctx.own(model[0], lib.brink_model_free)
         if horizon is not None:
             self._ctx.check(lib.brink_model_set_horizon(ctxp, self._model, int(horizon)))
         if self.posterior is not None:
@@ -161,7 +159,7 @@ class Scenario:
             raise KeyboardInterrupt
         self._ctx.check(st)
         ctx = self._ctx
-        owner = ctx.own(out[0], lambda p, free=lib.brink_summary_free: free(ctx.ptr, p))
+        owner = ctx.own(out[0], lib.brink_summary_free)
         return Result(self, out[0], owner)
 
     def run(self, policy=None, **kwargs):

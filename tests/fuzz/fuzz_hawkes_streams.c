@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else if (!brink_ctx_errmsg(ctx)[0]) {
     abort();
   }
-  brink_hawkes_data_free(ctx, d);
+  brink_hawkes_data_free(d);
   if (brink_ctx_bytes_in_use(ctx) != 0) abort();
   brink_ctx_free(ctx);
   return 0;

@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   brink_buf_release(&d1);
   brink_buf_release(&d2);
-  brink_scenario_free(ctx, sc);
-  brink_scenario_free(ctx, again);
+  brink_scenario_free(sc);
+  brink_scenario_free(again);
   brink_diag_list_release(&diags);
   if (brink_ctx_bytes_in_use(ctx) != 0) abort();
   brink_ctx_free(ctx);
