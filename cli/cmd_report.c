@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `brink report` (a self-contained HTML report) and `brink plot` (one chart as SVG, PNG or
- * PDF), both from a saved JSON result. Output goes through
- * cli_write_file (a unique temporary renamed to FILE). */
+ * PDF), both from a saved JSON result. Output goes through the atomic writer (a unique
+ * temporary renamed to FILE): the report is streamed into it, the chart written at once. */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,8 +49,8 @@ int cmd_report(brink_ctx *ctx, int argc, char **argv) {
       0};
   brink_result *res = NULL;
   brink_observed *obs = NULL;
-  brink_buf html;
-  brink_buf_init(&html, ctx, 0);
+  brink_file *file = NULL;
+  int slot = -1;
   brink_status st = BRINK_OK;
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
@@ -67,17 +67,20 @@ int cmd_report(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
+  /* Streamed: the page of a long horizon is several times the result and never held whole. */
+  if ((rc = cli_file_open(&spec, ctx, out, &file, &slot)) >= 0) goto done;
   brink_report_options ro = {cli_value(&spec, "title", NULL), path, obs};
-  st = brink_report_html(ctx, res, &ro, &html);
+  st = brink_report_html_stream(ctx, res, &ro, brink_file_stream(file));
   if (st) {
     rc = cli_fail(&spec, ctx, st);
     goto done;
   }
-  rc = cli_write_file(&spec, ctx, out, html.data, html.len);
+  rc = cli_file_commit(&spec, ctx, file, slot);
+  file = NULL;
   if (rc < 0) rc = CLI_EXIT_OK;
 
 done:
-  brink_buf_release(&html);
+  cli_file_abort(ctx, file, slot);
   brink_observed_free(obs);
   brink_result_free(res);
   cli_spec_release(&spec);

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -161,12 +163,39 @@ brink_status brink__read_file(brink_ctx *ctx, const char *path, brink_buf *out) 
   return st;
 }
 
+/* A regular file is read into a block of its exact size: the text is alive all through the
+ * parse, and a buffer grown by doubling could reserve twice it. Anything else (a pipe, a file
+ * that changes while read) goes through brink__read_file. */
+static int read_exact(brink_ctx *ctx, const char *path, size_t max, char **out, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  struct stat sb;
+  char *text = NULL;
+  int rc = -1;
+  if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+      (uintmax_t)sb.st_size <= max) {
+    size_t n = (size_t)sb.st_size;
+    text = brink_malloc(ctx, n + 1);
+    if (text && fread(text, 1, n, f) == n && fgetc(f) == EOF && !ferror(f)) {
+      text[n] = '\0';
+      *out = text;
+      *len = n;
+      text = NULL;
+      rc = 0;
+    }
+  }
+  brink_free(ctx, text);
+  fclose(f);
+  return rc;
+}
+
 brink_status brink__read_file_alloc(brink_ctx *ctx, const char *path, size_t max, char **out,
                                     size_t *len) {
-  brink_buf b;
-  brink_buf_init(&b, ctx, max);
   *out = NULL;
   *len = 0;
+  if (read_exact(ctx, path, max, out, len) == 0) return BRINK_OK;
+  brink_buf b;
+  brink_buf_init(&b, ctx, max);
   brink_status st = brink__read_file(ctx, path, &b);
   *len = b.len;
   if (!st) st = brink_buf_detach(&b, out);

@@ -623,15 +623,20 @@ static void provocations_chart(chart *c) {
 /* ---- Surfaces ------------------------------------------------------------------------------- */
 
 typedef struct sink {
-  brink_buf *out;
+  brink__chart_write_fn write;
+  void *closure;
   brink_status status;
 } sink;
 
 static cairo_status_t write_sink(void *closure, const unsigned char *data, unsigned int length) {
   sink *s = closure;
   if (s->status) return CAIRO_STATUS_WRITE_ERROR;
-  s->status = brink_buf_append(s->out, (const char *)data, length);
+  s->status = s->write(s->closure, data, length);
   return s->status ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static brink_status append_to_buf(void *closure, const unsigned char *data, size_t len) {
+  return brink_buf_append(closure, (const char *)data, len);
 }
 
 const char *brink_chart_kind_name(brink_chart_kind kind) {
@@ -698,12 +703,12 @@ void brink_chart_default_size(const brink_result *res, const brink_chart_options
   }
 }
 
-brink_status brink_chart_render(brink_ctx *ctx, const brink_result *res,
-                                const brink_chart_options *opts, brink_buf *out) {
+brink_status brink__chart_render_to(brink_ctx *ctx, const brink_result *res,
+                                    const brink_chart_options *opts, brink__chart_write_fn write,
+                                    void *closure) {
   cairo_surface_t *surface = NULL;
   cairo_t *cr = NULL;
-  size_t start_len = out->len;
-  sink sk = {out, BRINK_OK};
+  sink sk = {write, closure, BRINK_OK};
   brink_status st = BRINK_OK;
   chart c;
   memset(&c, 0, sizeof c);
@@ -796,6 +801,13 @@ brink_status brink_chart_render(brink_ctx *ctx, const brink_result *res,
 done:
   if (cr) cairo_destroy(cr);
   if (surface) cairo_surface_destroy(surface);
+  return st;
+}
+
+brink_status brink_chart_render(brink_ctx *ctx, const brink_result *res,
+                                const brink_chart_options *opts, brink_buf *out) {
+  size_t start_len = out->len;
+  brink_status st = brink__chart_render_to(ctx, res, opts, append_to_buf, out);
   if (st) {
     out->len = start_len;
     if (out->cap) out->data[start_len] = '\0';

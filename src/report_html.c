@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The HTML report: one self-contained page (inline CSS, charts as SVG data: URIs, no script,
  * a Content-Security-Policy that forbids every fetch) built from a brink_result. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,28 @@ static const char css[] =
     "dt{font-weight:bold}dd{margin:0}\n"
     "footer{margin-top:2em;font-size:.8em;color:#666}\n"
     "@media print{body{max-width:none}h2{page-break-after:avoid}}\n";
+
+/* Where the page goes. Text is built in b; with a stream, b is written out and emptied as it
+ * fills (spill), so that a large report (the charts of a long horizon take tens of MB) never
+ * sits whole in memory and is not bound by a brink_buf's limit. Without one the page stays in
+ * b. */
+typedef struct page {
+  brink_ctx *ctx;
+  brink_buf *b;
+  FILE *stream; /* NULL: the whole page stays in b */
+} page;
+
+#define SPILL_BYTES ((size_t)64 << 10)
+
+/* Writes b out and empties it when it holds more than above bytes (and there is a stream). */
+static brink_status spill(page *pg, size_t above) {
+  brink_buf *b = pg->b;
+  if (!pg->stream || b->len <= above) return BRINK_OK;
+  if (fwrite(b->data, 1, b->len, pg->stream) != b->len)
+    return brink__fail(pg->ctx, BRINK_EIO, "cannot write the report: %s", strerror(errno));
+  brink_buf_reset(b);
+  return BRINK_OK;
+}
 
 /* Text from the JSON goes through here: & < > " ' / become entities (OWASP's rule for HTML
  * text; escaping '/' also keeps URLs in the sources plain text, never a reference). */
@@ -90,11 +113,32 @@ static brink_status estimate_cell(brink_buf *b, const brink_estimate *e, double 
 
 static const char *step_word(const brink_result *res) { return res->step[0] ? res->step : "step"; }
 
-static brink_status chart_figure(brink_ctx *ctx, brink_buf *b, const brink_result *res,
-                                 brink_chart_kind kind, const brink_observed *obs, const char *alt,
-                                 const char *caption) {
-  brink_buf svg;
-  brink_buf_init(&svg, ctx, b->max);
+/* Receives the chart's SVG from cairo as it is written and appends it base64-encoded, a slice
+ * at a time: cairo hands over the whole document in one call when the surface finishes. */
+typedef struct svg_sink {
+  page *pg;
+  brink__base64 enc;
+} svg_sink;
+
+static brink_status svg_to_base64(void *closure, const unsigned char *data, size_t len) {
+  svg_sink *s = closure;
+  brink_status st = BRINK_OK;
+  while (!st && len) {
+    size_t n = len < SPILL_BYTES ? len : SPILL_BYTES;
+    st = brink__report_base64_feed(&s->enc, s->pg->b, data, n);
+    if (!st) st = spill(s->pg, SPILL_BYTES);
+    data += n;
+    len -= n;
+  }
+  return st;
+}
+
+static brink_status chart_figure(page *pg, const brink_result *res, brink_chart_kind kind,
+                                 const brink_observed *obs, const char *alt, const char *caption) {
+  brink_buf *b = pg->b;
+  svg_sink sink;
+  memset(&sink, 0, sizeof sink);
+  sink.pg = pg;
   brink_chart_options co;
   memset(&co, 0, sizeof co);
   co.kind = kind;
@@ -104,20 +148,21 @@ static brink_status chart_figure(brink_ctx *ctx, brink_buf *b, const brink_resul
     co.width = 1000;
     co.height = 480;
   }
-  brink_status st = brink_chart_render(ctx, res, &co, &svg);
-  if (!st)
-    st = brink_buf_printf(b, "<figure id=\"chart-%s\"><img alt=\"", brink_chart_kind_name(kind));
+  brink_status st =
+      brink_buf_printf(b, "<figure id=\"chart-%s\"><img alt=\"", brink_chart_kind_name(kind));
   if (!st) st = esc(b, alt);
   if (!st) st = brink_buf_puts(b, "\" src=\"data:image/svg+xml;base64,");
-  if (!st) st = brink__report_base64(b, (const unsigned char *)svg.data, svg.len);
+  if (!st) st = brink__chart_render_to(pg->ctx, res, &co, svg_to_base64, &sink);
+  if (!st) st = brink__report_base64_end(&sink.enc, b);
   if (!st) st = brink_buf_puts(b, "\"><figcaption>");
   if (!st) st = esc(b, caption);
   if (!st) st = brink_buf_puts(b, "</figcaption></figure>\n");
-  brink_buf_release(&svg);
+  if (!st) st = spill(pg, SPILL_BYTES);
   return st;
 }
 
-static brink_status comparison_table(brink_buf *b, const brink_result *res) {
+static brink_status comparison_table(page *pg, const brink_result *res) {
+  brink_buf *b = pg->b;
   brink_status st =
       brink_buf_printf(b,
                        "<div class=\"wide\"><table id=\"comparison\"><thead><tr><th>Policy</th>"
@@ -142,6 +187,7 @@ static brink_status comparison_table(brink_buf *b, const brink_result *res) {
     if (!st) st = estimate_cell(b, &p->time_to_talks, 1, 1, 0, 0);
     brink__report_fixed(p->time_to_talks_n, 1, 0, 0, n, sizeof n);
     if (!st) st = brink_buf_printf(b, "<td class=\"num\">%s</td></tr>\n", n);
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st)
     st = brink_buf_printf(b,
@@ -155,7 +201,8 @@ static brink_status comparison_table(brink_buf *b, const brink_result *res) {
 }
 
 /* The policies' descriptions, below the table so that its columns stay narrow. */
-static brink_status policies_list(brink_buf *b, const brink_result *res) {
+static brink_status policies_list(page *pg, const brink_result *res) {
+  brink_buf *b = pg->b;
   brink_status st = brink_buf_puts(b, "<dl id=\"policies\">\n");
   for (size_t i = 0; !st && i < res->n_policies; i++) {
     const brink_result_policy *p = &res->policies[i];
@@ -164,12 +211,14 @@ static brink_status policies_list(brink_buf *b, const brink_result *res) {
     if (!st) st = brink_buf_puts(b, "</dt><dd>");
     if (!st) st = esc(b, p->description[0] ? p->description : "(no description)");
     if (!st) st = brink_buf_puts(b, "</dd>\n");
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st) st = brink_buf_puts(b, "</dl>\n");
   return st;
 }
 
-static brink_status differences_table(brink_buf *b, const brink_result *res) {
+static brink_status differences_table(page *pg, const brink_result *res) {
+  brink_buf *b = pg->b;
   if (res->n_differences == 0)
     return brink_buf_puts(b, "<p>No pairwise differences in the result.</p>\n");
   brink_status st = brink_buf_puts(
@@ -188,6 +237,7 @@ static brink_status differences_table(brink_buf *b, const brink_result *res) {
     if (!st) st = estimate_cell(b, &d->provocations, 1, 2, 1, 1);
     if (!st) st = estimate_cell(b, &d->p_talks, 100, 2, 1, 1);
     if (!st) st = brink_buf_puts(b, "</tr>\n");
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st)
     st = brink_buf_printf(b,
@@ -198,7 +248,8 @@ static brink_status differences_table(brink_buf *b, const brink_result *res) {
   return st;
 }
 
-static brink_status assumptions_table(brink_buf *b, const brink_result *res) {
+static brink_status assumptions_table(page *pg, const brink_result *res) {
+  brink_buf *b = pg->b;
   if (res->n_assumptions == 0)
     return brink_buf_puts(b, "<p>No assumptions listed in the result.</p>\n");
   brink_status st = brink_buf_puts(
@@ -223,6 +274,7 @@ static brink_status assumptions_table(brink_buf *b, const brink_result *res) {
     if (!st) st = brink_buf_puts(b, "</td><td>");
     if (!st) st = esc(b, a->doc);
     if (!st) st = brink_buf_puts(b, "</td></tr>\n");
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st) st = brink_buf_puts(b, "</tbody></table></div>\n");
   return st;
@@ -235,7 +287,8 @@ static brink_status meta_row(brink_buf *b, const char *key, const char *value) {
   return st;
 }
 
-static brink_status meta_list(brink_buf *b, const brink_result *res, const char *source) {
+static brink_status meta_list(page *pg, const brink_result *res, const char *source) {
+  brink_buf *b = pg->b;
   char num[64];
   brink_status st = brink_buf_puts(b, "<dl id=\"run\">\n");
   if (!st) st = meta_row(b, "brink version", res->version);
@@ -256,6 +309,7 @@ static brink_status meta_list(brink_buf *b, const brink_result *res, const char 
     st = brink_buf_puts(b, i ? ", <code>" : "<code>");
     if (!st) st = esc(b, res->overrides[i]);
     if (!st) st = brink_buf_puts(b, "</code>");
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st && res->n_overrides == 0) st = brink_buf_puts(b, "none");
   if (!st) st = brink_buf_puts(b, "</dd>\n<dt>scenario sources</dt><dd>");
@@ -265,6 +319,7 @@ static brink_status meta_list(brink_buf *b, const brink_result *res, const char 
     st = brink_buf_puts(b, "<li>");
     if (!st) st = esc(b, res->sources[i]);
     if (!st) st = brink_buf_puts(b, "</li>");
+    if (!st) st = spill(pg, SPILL_BYTES);
   }
   if (!st && res->n_sources) st = brink_buf_puts(b, "</ul>");
   if (!st) st = brink_buf_puts(b, "</dd>\n");
@@ -273,8 +328,9 @@ static brink_status meta_list(brink_buf *b, const brink_result *res, const char 
   return st;
 }
 
-static brink_status html(brink_ctx *ctx, brink_buf *b, const brink_result *res,
-                         const brink_report_options *opts) {
+static brink_status html(page *pg, const brink_result *res, const brink_report_options *opts) {
+  brink_ctx *ctx = pg->ctx;
+  brink_buf *b = pg->b;
   const char *source = opts && opts->source_name ? opts->source_name : "result";
   const brink_observed *obs = opts ? opts->observed : NULL;
   brink_buf title;
@@ -306,9 +362,9 @@ static brink_status html(brink_ctx *ctx, brink_buf *b, const brink_result *res,
                           res->confidence * 100);
 
   if (!st) st = brink_buf_puts(b, "<h2>Comparison of policies</h2>\n");
-  if (!st) st = comparison_table(b, res);
+  if (!st) st = comparison_table(pg, res);
 
-  if (!st) st = policies_list(b, res);
+  if (!st) st = policies_list(pg, res);
   if (!st) st = brink_buf_puts(b, "<h2>Charts</h2>\n");
   char caption[512];
   snprintf(caption, sizeof caption,
@@ -316,28 +372,28 @@ static brink_status html(brink_ctx *ctx, brink_buf *b, const brink_result *res,
            "dash and marker), shaded: %g%% confidence band; %.0f runs per policy.",
            step_word(res), res->confidence * 100, res->runs);
   if (!st)
-    st = chart_figure(ctx, b, res, BRINK_CHART_CONFLICT, NULL,
+    st = chart_figure(pg, res, BRINK_CHART_CONFLICT, NULL,
                       "Line chart: cumulative probability of armed conflict per policy", caption);
   snprintf(caption, sizeof caption,
            "Tension index per %s, one panel per policy: median line, darker band: middle 50%% "
            "of runs, lighter band: middle 90%%%s.",
            step_word(res), obs ? "; dashed black: observed tension from the events index" : "");
   if (!st)
-    st = chart_figure(ctx, b, res, BRINK_CHART_TENSION, obs,
+    st = chart_figure(pg, res, BRINK_CHART_TENSION, obs,
                       "Fan charts: simulated tension index per policy", caption);
   snprintf(caption, sizeof caption,
            "Share of runs with each number of provocations (military actions of the "
            "behavioural actors) over the horizon; the tick on the axis marks the mean.");
   if (!st)
-    st = chart_figure(ctx, b, res, BRINK_CHART_PROVOCATIONS, NULL,
+    st = chart_figure(pg, res, BRINK_CHART_PROVOCATIONS, NULL,
                       "Step chart: distribution of provocations per run, per policy", caption);
 
   if (!st) st = brink_buf_puts(b, "<h2>Pairwise differences</h2>\n");
-  if (!st) st = differences_table(b, res);
+  if (!st) st = differences_table(pg, res);
   if (!st) st = brink_buf_puts(b, "<h2>Assumptions</h2>\n");
-  if (!st) st = assumptions_table(b, res);
+  if (!st) st = assumptions_table(pg, res);
   if (!st) st = brink_buf_puts(b, "<h2>Run</h2>\n");
-  if (!st) st = meta_list(b, res, source);
+  if (!st) st = meta_list(pg, res, source);
   if (!st) st = brink_buf_puts(b, "<footer>Made by <code>brink report</code> ");
   if (!st) st = esc(b, BRINK_VERSION_STRING);
   if (!st) st = brink_buf_puts(b, " from ");
@@ -345,6 +401,7 @@ static brink_status html(brink_ctx *ctx, brink_buf *b, const brink_result *res,
   if (!st)
     st = brink_buf_puts(b, ". Self-contained: no scripts, no network.</footer>\n"
                            "</body></html>\n");
+  if (!st) st = spill(pg, 0);
 done:
   brink_buf_release(&title);
   return st;
@@ -353,11 +410,22 @@ done:
 brink_status brink_report_html(brink_ctx *ctx, const brink_result *res,
                                const brink_report_options *opts, brink_buf *out) {
   size_t start = out->len;
-  brink_status st = html(ctx, out, res, opts);
+  page pg = {ctx, out, NULL};
+  brink_status st = html(&pg, res, opts);
   if (st) {
     out->len = start;
     if (out->cap) out->data[start] = '\0';
   }
+  return st;
+}
+
+brink_status brink_report_html_stream(brink_ctx *ctx, const brink_result *res,
+                                      const brink_report_options *opts, FILE *stream) {
+  brink_buf b;
+  brink_buf_init(&b, ctx, 0);
+  page pg = {ctx, &b, stream};
+  brink_status st = html(&pg, res, opts);
+  brink_buf_release(&b);
   return st;
 }
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads the JSON result of `brink run`/`brink compare` (docs/output.md) into a brink_result.
- * A one-pass scanner builds a small tree (one node per value, text in the same block) that
- * keeps line:column of every value, so that a wrong value is reported where it is; memory is a
- * small multiple of the file and nesting is limited as it opens. */
+ * A one-pass scanner lays the values out as a flat array of 16-byte tokens in document order
+ * that point into the text (no copy of numbers or plain strings), so that memory stays about
+ * three times the file for the densest (compact) results; a wrong value is reported at its
+ * line:column, found from its offset when the message is written. Nesting is limited as it
+ * opens. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,165 +18,140 @@
 
 typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
 
-/* An object holds 2n kids: key, value, key, value... A plain scalar is a number, true, false
- * or null (told apart when it is read). */
-typedef struct jnode {
-  jkind kind;
-  uint32_t line, col;
-  char *text; /* scalars: NUL-terminated */
+/* One value. The tokens of a container follow it (an object's: key, value, key, value...), so
+ * its first kid is the next token and each kid's next is its sibling. A plain scalar is a
+ * number, true, false or null (told apart when it is read). */
+typedef struct jtok {
+  uint32_t start; /* offset in the text of '{', '[', '"' or the value's first byte */
+  uint32_t next;  /* index of the first token after this value (and all it holds) */
+  uint32_t n;     /* containers: kids; scalars: bytes of text (a string's decoded text) */
+  uint32_t aux;   /* jkind in the low 2 bits; above them, for a string with escapes, 1 + the
+                     offset of its decoded text in the document's side buffer */
+} jtok;
+
+typedef struct jdoc {
+  const char *text; /* the JSON, borrowed */
   size_t len;
-  struct jnode **kids;
-  size_t n, cap;
-} jnode;
+  jtok *tok; /* tok[0] is the root */
+  size_t n_tok, cap_tok;
+  brink_buf side; /* decoded text of the strings with escapes, each NUL-terminated */
+} jdoc;
+
+static jkind kind_of(const jtok *t) { return (jkind)(t->aux & 3u); }
+
+/* The text of a scalar: t->n bytes, not NUL-terminated. */
+static const char *text_of(const jdoc *d, const jtok *t) {
+  uint32_t side = t->aux >> 2;
+  if (side) return d->side.data + (side - 1);
+  return d->text + t->start + (kind_of(t) == J_STR);
+}
+
+static int text_is(const jdoc *d, const jtok *t, const char *s) {
+  size_t n = strlen(s);
+  return t->n == n && !memcmp(text_of(d, t), s, n);
+}
+
+/* Line and column of byte offset off. */
+static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
+  uint32_t l = 1, c = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      l++;
+      c = 1;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      c++;
+    }
+  }
+  *line = l;
+  *col = c;
+}
 
 typedef struct reader {
   brink_ctx *ctx;
   const char *name;
+  const jdoc *doc;
   brink_buf path; /* where we are: policies[1].p_clash.mean */
   brink_status status;
 } reader;
 
-/* Nodes live in an arena of large blocks (no allocator overhead per value); only the kids
- * arrays of containers are separate allocations. */
-typedef struct jblock {
-  struct jblock *next;
-  size_t used, cap;
-  max_align_t data[];
-} jblock;
-
-#define JBLOCK_BYTES ((size_t)1 << 20)
-
-static void jnode_free(brink_ctx *ctx, jnode *n) {
-  if (!n) return;
-  for (size_t i = 0; i < n->n; i++) jnode_free(ctx, n->kids[i]);
-  brink_free(ctx, n->kids);
+static void doc_release(brink_ctx *ctx, jdoc *d) {
+  brink_free(ctx, d->tok);
+  d->tok = NULL;
+  d->n_tok = d->cap_tok = 0;
+  brink_buf_release(&d->side);
 }
 
-static void arena_free(brink_ctx *ctx, jblock *blocks) {
-  while (blocks) {
-    jblock *next = blocks->next;
-    brink_free(ctx, blocks);
-    blocks = next;
-  }
-}
-
-/* ---- Parsing into the tree ----------------------------------------------------------------- */
+/* ---- The JSON scanner: one pass, a token per value ---------------------------------------- */
 
 typedef struct builder {
   brink_ctx *ctx;
   const char *name;
-  jnode *stack[JSON_MAX_DEPTH + 1];
+  jdoc *doc;
+  uint32_t stack[JSON_MAX_DEPTH + 1]; /* open containers */
   size_t depth;
-  jnode *root;
-  jblock *arena;
   brink_status status;
 } builder;
-
-/* n bytes, zeroed, aligned for a jnode, from the arena. */
-static void *arena_alloc(builder *b, size_t n) {
-  n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-  jblock *top = b->arena;
-  if (!top || top->cap - top->used < n) {
-    size_t cap = n > JBLOCK_BYTES ? n : JBLOCK_BYTES;
-    top = brink_malloc(b->ctx, sizeof *top + cap);
-    if (!top) {
-      b->status = BRINK_ENOMEM;
-      return NULL;
-    }
-    top->next = b->arena;
-    top->used = 0;
-    top->cap = cap;
-    b->arena = top;
-  }
-  void *p = (char *)top->data + top->used;
-  top->used += n;
-  memset(p, 0, n);
-  return p;
-}
-
-static int attach(builder *b, jnode *node) {
-  if (b->depth == 0) {
-    if (b->root) {
-      jnode_free(b->ctx, node);
-      b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: a second JSON value: expected one",
-                              b->name, node->line, node->col);
-      return -1;
-    }
-    b->root = node;
-    return 0;
-  }
-  jnode *parent = b->stack[b->depth - 1];
-  if (parent->kind == J_OBJ && parent->n % 2 == 0 && node->kind != J_STR && node->kind != J_PLAIN) {
-    uint32_t line = node->line, col = node->col;
-    jnode_free(b->ctx, node);
-    b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: expected a string as object key",
-                            b->name, line, col);
-    return -1;
-  }
-  if (parent->n == parent->cap) {
-    size_t cap = parent->cap ? parent->cap * 2 : 8;
-    jnode **kids = brink_realloc(b->ctx, parent->kids, cap * sizeof *kids);
-    if (!kids) {
-      jnode_free(b->ctx, node);
-      b->status = BRINK_ENOMEM;
-      return -1;
-    }
-    parent->kids = kids;
-    parent->cap = cap;
-  }
-  parent->kids[parent->n++] = node;
-  return 0;
-}
-
-/* ---- The JSON scanner: one pass, no copy of the input, a node per value ------------------ */
 
 typedef struct scanner {
   const char *s;
   size_t len, pos;
-  uint32_t line, col; /* of s[pos]; columns count characters, not bytes */
 } scanner;
 
-static void advance(scanner *sc, size_t n) {
-  for (size_t end = sc->pos + n; sc->pos < end; sc->pos++) {
-    unsigned char c = (unsigned char)sc->s[sc->pos];
-    if (c == '\n') {
-      sc->line++;
-      sc->col = 1;
-    } else if ((c & 0xC0) != 0x80) {
-      sc->col++;
+/* An upper bound on the tokens of text: every value but the root follows one of , : [ {
+ * outside a string. Exact for valid JSON but for empty containers, so the array is allocated
+ * once; never more than len / 2 + 2, which no valid JSON exceeds. */
+static size_t count_tokens(const char *s, size_t len) {
+  size_t n = 1;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '"') {
+      for (i++; i < len && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    } else if (c == ',' || c == ':' || c == '[' || c == '{') {
+      n++;
     }
   }
+  return n < len / 2 + 2 ? n : len / 2 + 2;
 }
 
-static void skip_space(scanner *sc) {
-  while (sc->pos < sc->len) {
-    char c = sc->s[sc->pos];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    advance(sc, 1);
+/* A new token of kind at offset start, counted as a kid of the open container; its index in
+ * *out. */
+static int add_token(builder *b, jkind kind, size_t start, uint32_t *out) {
+  jdoc *d = b->doc;
+  if (d->n_tok == d->cap_tok) {
+    size_t cap = d->cap_tok ? d->cap_tok + d->cap_tok / 2 : 64;
+    jtok *tok = brink_realloc(b->ctx, d->tok, cap * sizeof *tok);
+    if (!tok) {
+      b->status = BRINK_ENOMEM;
+      return -1;
+    }
+    d->tok = tok;
+    d->cap_tok = cap;
   }
+  uint32_t i = (uint32_t)d->n_tok++;
+  jtok *t = &d->tok[i];
+  t->start = (uint32_t)start;
+  t->next = i + 1;
+  t->n = 0;
+  t->aux = (uint32_t)kind;
+  if (b->depth) d->tok[b->stack[b->depth - 1]].n++;
+  *out = i;
+  return 0;
 }
 
 static brink_status syntax(builder *b, const scanner *sc, const char *what) {
   if (b->status) return b->status;
+  uint32_t line, col;
+  locate(sc->s, sc->pos, &line, &col);
   if (sc->pos >= sc->len)
     return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s (at the end)",
-                                   b->name, sc->line, sc->col, what);
+                                   b->name, line, col, what);
   unsigned char c = (unsigned char)sc->s[sc->pos];
   if (c >= 0x20 && c < 0x7f)
     return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s, found '%c'",
-                                   b->name, sc->line, sc->col, what, c);
-  return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s", b->name,
-                                 sc->line, sc->col, what);
-}
-
-static jnode *scalar_node(builder *b, jkind kind, size_t cap, uint32_t line, uint32_t col) {
-  jnode *n = arena_alloc(b, sizeof *n + cap + 1);
-  if (!n) return NULL;
-  n->kind = kind;
-  n->line = line;
-  n->col = col;
-  n->text = (char *)(n + 1);
-  return n;
+                                   b->name, line, col, what, c);
+  return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s", b->name, line,
+                                 col, what);
 }
 
 static int hex4(const char *p, uint32_t *out) {
@@ -218,42 +195,37 @@ static size_t put_utf8(char *d, uint32_t cp) {
   return 4;
 }
 
-/* A string at s[pos] == '"': its decoded text (never longer than the raw text) in a node. */
-static jnode *scan_string(builder *b, scanner *sc) {
-  uint32_t line = sc->line, col = sc->col;
-  size_t end = sc->pos + 1;
-  while (end < sc->len && sc->s[end] != '"') end += sc->s[end] == '\\' ? 2 : 1;
-  if (end >= sc->len) {
-    syntax(b, sc, "unterminated string");
-    return NULL;
-  }
-  jnode *n = scalar_node(b, J_STR, end - sc->pos - 1, line, col);
-  if (!n) return NULL;
-  size_t k = 0;
-  advance(sc, 1);
-  while (sc->s[sc->pos] != '"') {
+/* Decodes the escapes of the string between the quotes at sc->pos and end into the side
+ * buffer; sc->pos stops where an error is found. */
+static int decode_string(builder *b, scanner *sc, size_t end, jtok *t) {
+  brink_buf *side = &b->doc->side;
+  size_t at = side->len;
+  size_t run = ++sc->pos;
+  brink_status st = BRINK_OK;
+  while (!st && sc->s[sc->pos] != '"') {
     unsigned char c = (unsigned char)sc->s[sc->pos];
     if (c < 0x20) {
       syntax(b, sc, "control character in a string");
-      goto fail;
+      return -1;
     }
     if (c != '\\') {
-      n->text[k++] = (char)c;
-      advance(sc, 1);
+      sc->pos++;
       continue;
     }
+    st = brink_buf_append(side, sc->s + run, sc->pos - run);
+    if (st) break;
     char e = sc->s[sc->pos + 1];
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     const char *hit = e ? strchr(from, e) : NULL;
     if (hit) {
-      n->text[k++] = to[hit - from];
-      advance(sc, 2);
+      st = brink_buf_putc(side, to[hit - from]);
+      run = sc->pos += 2;
       continue;
     }
     uint32_t cp, lo;
     if (e != 'u' || sc->pos + 6 > end || hex4(sc->s + sc->pos + 2, &cp)) {
       syntax(b, sc, "bad escape in a string");
-      goto fail;
+      return -1;
     }
     size_t used = 6;
     if (cp >= 0xD800 && cp < 0xDC00 && sc->pos + 12 <= end && sc->s[sc->pos + 6] == '\\' &&
@@ -264,21 +236,53 @@ static jnode *scan_string(builder *b, scanner *sc) {
     }
     if (cp == 0 || (cp >= 0xD800 && cp < 0xE000)) {
       syntax(b, sc, cp ? "lone UTF-16 surrogate in a string" : "NUL (\\u0000) in a string");
-      goto fail;
+      return -1;
     }
-    k += put_utf8(n->text + k, cp);
-    advance(sc, used);
+    char utf8[4];
+    st = brink_buf_append(side, utf8, put_utf8(utf8, cp));
+    run = sc->pos += used;
   }
-  advance(sc, 1);
-  n->text[k] = '\0';
-  n->len = k;
-  return n;
-fail:
-  return NULL; /* the node stays in the arena, freed with it */
+  if (!st) st = brink_buf_append(side, sc->s + run, sc->pos - run);
+  if (!st) st = brink_buf_putc(side, '\0');
+  if (st) {
+    b->status = st;
+    return -1;
+  }
+  sc->pos++;
+  t->n = (uint32_t)(side->len - 1 - at);
+  t->aux |= (uint32_t)(at + 1) << 2;
+  return 0;
+}
+
+/* A string at s[pos] == '"'. Without escapes its text stays in the input. */
+static int scan_string(builder *b, scanner *sc) {
+  size_t end = sc->pos + 1;
+  int escaped = 0;
+  while (end < sc->len && sc->s[end] != '"') {
+    if (sc->s[end] == '\\') escaped = 1;
+    end += sc->s[end] == '\\' ? 2 : 1;
+  }
+  if (end >= sc->len) {
+    syntax(b, sc, "unterminated string");
+    return -1;
+  }
+  uint32_t i;
+  if (add_token(b, J_STR, sc->pos, &i)) return -1;
+  jtok *t = &b->doc->tok[i];
+  if (escaped) return decode_string(b, sc, end, t);
+  for (size_t k = sc->pos + 1; k < end; k++)
+    if ((unsigned char)sc->s[k] < 0x20) {
+      sc->pos = k;
+      syntax(b, sc, "control character in a string");
+      return -1;
+    }
+  t->n = (uint32_t)(end - sc->pos - 1);
+  sc->pos = end + 1;
+  return 0;
 }
 
 /* A number, true, false or null (told apart when read; checked here against JSON's grammar). */
-static jnode *scan_plain(builder *b, scanner *sc) {
+static int scan_plain(builder *b, scanner *sc) {
   const char *p = sc->s + sc->pos, *end = sc->s + sc->len, *q = p;
   size_t n;
   if ((n = (size_t)(end - p)) >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
@@ -309,40 +313,48 @@ static jnode *scan_plain(builder *b, scanner *sc) {
   if (q == p || (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
                              (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' || *q == '+'))) {
     syntax(b, sc, "expected a value");
-    return NULL;
+    return -1;
   }
-  jnode *node = scalar_node(b, J_PLAIN, (size_t)(q - p), sc->line, sc->col);
-  if (!node) return NULL;
-  memcpy(node->text, p, (size_t)(q - p));
-  node->text[q - p] = '\0';
-  node->len = (size_t)(q - p);
-  advance(sc, (size_t)(q - p));
-  return node;
+  uint32_t i;
+  if (add_token(b, J_PLAIN, sc->pos, &i)) return -1;
+  b->doc->tok[i].n = (uint32_t)(q - p);
+  sc->pos += (size_t)(q - p);
+  return 0;
 }
 
-/* Builds the tree in one pass. Nesting is checked as it opens (64 levels), so a hostile file
- * costs at most one node per value it really holds: memory stays a small multiple of the
- * file (it was about 280 times with libfyaml's parser). */
+static void skip_space(scanner *sc) {
+  while (sc->pos < sc->len) {
+    char c = sc->s[sc->pos];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+    sc->pos++;
+  }
+}
+
+/* Builds the tokens in one pass. Nesting is checked as it opens (64 levels), so a hostile file
+ * costs at most one token per value it really holds. */
 static void scan_json(builder *b, const char *text, size_t len) {
-  scanner sc = {text, len, 0, 1, 1};
+  scanner sc = {text, len, 0};
+  jtok *tok = NULL;
   enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, AFTER } want = VALUE;
   for (;;) {
     skip_space(&sc);
+    tok = b->doc->tok;
     if (want == AFTER) {
       if (b->depth == 0) {
         if (sc.pos < sc.len) syntax(b, &sc, "expected the end after the JSON value");
         return;
       }
-      jnode *top = b->stack[b->depth - 1];
-      char close = top->kind == J_OBJ ? '}' : ']';
+      jtok *top = &tok[b->stack[b->depth - 1]];
+      char close = kind_of(top) == J_OBJ ? '}' : ']';
       if (sc.pos < sc.len && sc.s[sc.pos] == ',') {
-        advance(&sc, 1);
-        want = top->kind == J_OBJ ? KEY : VALUE;
+        sc.pos++;
+        want = kind_of(top) == J_OBJ ? KEY : VALUE;
       } else if (sc.pos < sc.len && sc.s[sc.pos] == close) {
-        advance(&sc, 1);
+        sc.pos++;
+        top->next = (uint32_t)b->doc->n_tok;
         b->depth--;
       } else {
-        syntax(b, &sc, top->kind == J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+        syntax(b, &sc, kind_of(top) == J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
         return;
       }
       continue;
@@ -353,7 +365,8 @@ static void scan_json(builder *b, const char *text, size_t len) {
     }
     char c = sc.s[sc.pos];
     if ((want == KEY_OR_END && c == '}') || (want == VALUE_OR_END && c == ']')) {
-      advance(&sc, 1);
+      sc.pos++;
+      tok[b->stack[b->depth - 1]].next = (uint32_t)b->doc->n_tok;
       b->depth--;
       want = AFTER;
       continue;
@@ -363,73 +376,55 @@ static void scan_json(builder *b, const char *text, size_t len) {
         syntax(b, &sc, "expected a string as object key");
         return;
       }
-      jnode *key = scan_string(b, &sc);
-      if (!key || attach(b, key)) return;
+      if (scan_string(b, &sc)) return;
       skip_space(&sc);
       if (sc.pos >= sc.len || sc.s[sc.pos] != ':') {
         syntax(b, &sc, "expected ':' after the key");
         return;
       }
-      advance(&sc, 1);
+      sc.pos++;
       want = VALUE;
       continue;
     }
-    jnode *node = NULL;
     if (c == '{' || c == '[') {
       if (b->depth >= JSON_MAX_DEPTH) {
+        uint32_t line, col;
+        locate(sc.s, sc.pos, &line, &col);
         b->status = brink__fail(b->ctx, BRINK_ELIMIT,
                                 "%s:%u:%u: nesting deeper than %d levels: expected a result",
-                                b->name, sc.line, sc.col, JSON_MAX_DEPTH);
+                                b->name, line, col, JSON_MAX_DEPTH);
         return;
       }
-      node = arena_alloc(b, sizeof *node);
-      if (!node) return;
-      node->kind = c == '{' ? J_OBJ : J_ARR;
-      node->line = sc.line;
-      node->col = sc.col;
-      advance(&sc, 1);
-      if (attach(b, node)) return;
-      b->stack[b->depth++] = node;
+      uint32_t i;
+      if (add_token(b, c == '{' ? J_OBJ : J_ARR, sc.pos, &i)) return;
+      sc.pos++;
+      b->stack[b->depth++] = i;
       want = c == '{' ? KEY_OR_END : VALUE_OR_END;
       continue;
     }
-    node = c == '"' ? scan_string(b, &sc) : scan_plain(b, &sc);
-    if (!node || attach(b, node)) return;
+    if (c == '"' ? scan_string(b, &sc) : scan_plain(b, &sc)) return;
     want = AFTER;
   }
 }
 
-/* Line and column of byte offset off. */
-static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
-  uint32_t l = 1, c = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (text[i] == '\n') {
-      l++;
-      c = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  *line = l;
-  *col = c;
-}
-
-/* *out: the tree, in *arena (free with jnode_free, then arena_free). */
-static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, const char *name,
-                               jnode **out, jblock **arena) {
+/* Fills *doc (release with doc_release, also after a failure). */
+static brink_status parse_doc(brink_ctx *ctx, const char *text, size_t len, const char *name,
+                              jdoc *doc) {
   builder b;
   memset(&b, 0, sizeof b);
   b.ctx = ctx;
   b.name = name;
-  *out = NULL;
+  b.doc = doc;
+  doc->text = text;
+  doc->len = len;
   uint32_t line, col;
   if (len > JSON_MAX_BYTES) {
     b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
                            len, JSON_MAX_BYTES);
     goto done;
   }
-  /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
-   * a result always starts with '{', which also rules out YAML directives. */
+  /* Checked first: the text of strings is used as it is, and a result always starts with
+   * '{'. */
   size_t bad = brink__utf8_check(text, len);
   if (bad < len) {
     locate(text, bad, &line, &col);
@@ -447,38 +442,51 @@ static brink_status parse_tree(brink_ctx *ctx, const char *text, size_t len, con
                            line, col, first == len ? "empty input" : "not JSON");
     goto done;
   }
-
+  doc->cap_tok = count_tokens(text, len);
+  doc->tok = brink_malloc(ctx, doc->cap_tok * sizeof *doc->tok);
+  if (!doc->tok) {
+    doc->cap_tok = 0;
+    b.status = BRINK_ENOMEM;
+    goto done;
+  }
   scan_json(&b, text, len);
-  if (!b.status && !b.root)
+  if (!b.status && doc->n_tok == 0)
     b.status = brink__fail(ctx, BRINK_EPARSE, "%s:1:1: no JSON value", name);
 
 done:
-  if (b.status) {
-    jnode_free(ctx, b.root);
-    arena_free(ctx, b.arena);
-    return b.status;
-  }
-  *out = b.root;
-  *arena = b.arena;
-  return BRINK_OK;
+  return b.status;
 }
 
-/* ---- From the tree to the struct ----------------------------------------------------------- */
+/* ---- From the tokens to the struct --------------------------------------------------------- */
 
-static const char *kind_word(const jnode *n) {
-  if (n->kind == J_OBJ) return "an object";
-  if (n->kind == J_ARR) return "an array";
-  if (n->kind == J_STR) return "a string";
-  if (!strcmp(n->text, "null")) return "null";
-  if (!strcmp(n->text, "true") || !strcmp(n->text, "false")) return "a boolean";
+/* Kid i of container t is found by walking: first kid t + 1, then each kid's next. */
+static const jtok *first_kid(const jtok *t) { return t + 1; }
+static const jtok *next_kid(const reader *r, const jtok *t) { return r->doc->tok + t->next; }
+
+static const char *kind_word(const reader *r, const jtok *n) {
+  if (kind_of(n) == J_OBJ) return "an object";
+  if (kind_of(n) == J_ARR) return "an array";
+  if (kind_of(n) == J_STR) return "a string";
+  if (text_is(r->doc, n, "null")) return "null";
+  if (text_is(r->doc, n, "true") || text_is(r->doc, n, "false")) return "a boolean";
   return "a number";
 }
 
-static brink_status wrong(reader *r, const jnode *n, const char *expected) {
+static void where(const reader *r, const jtok *n, uint32_t *line, uint32_t *col) {
+  locate(r->doc->text, n->start, line, col);
+}
+
+static brink_status wrong(reader *r, const jtok *n, const char *expected) {
   if (r->status) return r->status;
-  r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.40s'",
-                          r->name, n->line, n->col, r->path.data, expected, kind_word(n),
-                          n->text ? n->text : (n->kind == J_OBJ ? "{...}" : "[...]"));
+  uint32_t line, col;
+  where(r, n, &line, &col);
+  int scalar = kind_of(n) == J_STR || kind_of(n) == J_PLAIN;
+  r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected %s, got %s '%.*s'", r->name,
+                          line, col, r->path.data, expected, kind_word(r, n),
+                          scalar ? (int)(n->n < 40 ? n->n : 40) : 5,
+                          scalar                ? text_of(r->doc, n)
+                          : kind_of(n) == J_OBJ ? "{...}"
+                                                : "[...]");
   return r->status;
 }
 
@@ -503,69 +511,80 @@ static void pop(reader *r, size_t at) {
   if (r->path.cap) r->path.data[at] = '\0';
 }
 
-static const jnode *lookup(const jnode *obj, const char *key) {
-  for (size_t i = 0; i + 1 < obj->n; i += 2)
-    if (!strcmp(obj->kids[i]->text, key)) return obj->kids[i + 1];
+static const jtok *lookup(const reader *r, const jtok *obj, const char *key) {
+  const jtok *k = first_kid(obj);
+  for (size_t i = 0; i + 1 < obj->n; i += 2) {
+    const jtok *v = next_kid(r, k);
+    if (text_is(r->doc, k, key)) return v;
+    k = next_kid(r, v);
+  }
   return NULL;
 }
 
 /* The value of key in obj, or NULL after an error when required and missing. */
-static const jnode *member(reader *r, const jnode *obj, const char *key, int required) {
-  const jnode *v = lookup(obj, key);
-  if (!v && required && !r->status)
-    r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s%smissing key '%s'", r->name,
-                            obj->line, obj->col, r->path.data, r->path.len ? ": " : "", key);
+static const jtok *member(reader *r, const jtok *obj, const char *key, int required) {
+  const jtok *v = lookup(r, obj, key);
+  if (!v && required && !r->status) {
+    uint32_t line, col;
+    where(r, obj, &line, &col);
+    r->status = brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s%smissing key '%s'", r->name, line,
+                            col, r->path.data, r->path.len ? ": " : "", key);
+  }
   return v;
 }
 
-static int is_null(const jnode *n) { return n->kind == J_PLAIN && !strcmp(n->text, "null"); }
+static int is_null(const reader *r, const jtok *n) {
+  return kind_of(n) == J_PLAIN && text_is(r->doc, n, "null");
+}
 
-static brink_status number_of(reader *r, const jnode *n, int null_ok, double *out) {
+static brink_status number_of(reader *r, const jtok *n, int null_ok, double *out) {
   if (r->status) return r->status;
-  if (null_ok && is_null(n)) {
+  if (null_ok && is_null(r, n)) {
     *out = NO_VALUE;
     return BRINK_OK;
   }
-  if (n->kind != J_PLAIN || brink_parse_f64(n->text, n->len, out) != BRINK_OK)
+  if (kind_of(n) != J_PLAIN || brink_parse_f64(text_of(r->doc, n), n->n, out) != BRINK_OK)
     return wrong(r, n, null_ok ? "a number or null" : "a number");
   return BRINK_OK;
 }
 
 /* obj.key as a number; absent and optional: fallback. */
-static void get_number(reader *r, const jnode *obj, const char *key, int required, int null_ok,
+static void get_number(reader *r, const jtok *obj, const char *key, int required, int null_ok,
                        double fallback, double *out) {
   *out = fallback;
-  const jnode *v = member(r, obj, key, required);
+  const jtok *v = member(r, obj, key, required);
   if (!v || r->status) return;
   size_t at = push_key(r, key);
   number_of(r, v, null_ok, out);
   pop(r, at);
 }
 
-static void get_string(reader *r, const jnode *obj, const char *key, int required, char **out) {
+static void get_string(reader *r, const jtok *obj, const char *key, int required, char **out) {
   *out = NULL;
-  const jnode *v = member(r, obj, key, required);
+  const jtok *v = member(r, obj, key, required);
   const char *text = "";
+  size_t len = 0;
   if (v && !r->status) {
-    if (v->kind == J_STR)
-      text = v->text;
-    else if (!is_null(v)) {
+    if (kind_of(v) == J_STR) {
+      text = text_of(r->doc, v);
+      len = v->n;
+    } else if (!is_null(r, v)) {
       size_t at = push_key(r, key);
       wrong(r, v, "a string");
       pop(r, at);
     }
   }
   if (r->status) return;
-  *out = brink_strdup(r->ctx, text);
+  *out = brink_strndup(r->ctx, text, len);
   if (!*out) r->status = BRINK_ENOMEM;
 }
 
-static const jnode *get_container(reader *r, const jnode *obj, const char *key, jkind kind,
-                                  int required) {
-  const jnode *v = member(r, obj, key, required);
+static const jtok *get_container(reader *r, const jtok *obj, const char *key, jkind kind,
+                                 int required) {
+  const jtok *v = member(r, obj, key, required);
   if (!v || r->status) return NULL;
-  if (!required && is_null(v)) return NULL;
-  if (v->kind != kind) {
+  if (!required && is_null(r, v)) return NULL;
+  if (kind_of(v) != kind) {
     size_t at = push_key(r, key);
     wrong(r, v, kind == J_OBJ ? "an object" : "an array");
     pop(r, at);
@@ -574,10 +593,10 @@ static const jnode *get_container(reader *r, const jnode *obj, const char *key, 
   return v;
 }
 
-static void estimate_of(reader *r, const jnode *n, int null_ok, brink_estimate *e) {
+static void estimate_of(reader *r, const jtok *n, int null_ok, brink_estimate *e) {
   e->mean = e->lo = e->hi = NO_VALUE;
   if (r->status) return;
-  if (n->kind != J_OBJ) {
+  if (kind_of(n) != J_OBJ) {
     wrong(r, n, "an object {\"mean\", \"lo\", \"hi\"}");
     return;
   }
@@ -585,15 +604,18 @@ static void estimate_of(reader *r, const jnode *n, int null_ok, brink_estimate *
   get_number(r, n, "lo", 1, null_ok, NO_VALUE, &e->lo);
   get_number(r, n, "hi", 1, null_ok, NO_VALUE, &e->hi);
   if (!r->status && !(e->lo <= e->mean && e->mean <= e->hi) &&
-      !(isnan(e->mean) && isnan(e->lo) && isnan(e->hi)))
+      !(isnan(e->mean) && isnan(e->lo) && isnan(e->hi))) {
+    uint32_t line, col;
+    where(r, n, &line, &col);
     r->status =
         brink__fail(r->ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected lo <= mean <= hi, got %g, %g, %g",
-                    r->name, n->line, n->col, r->path.data, e->lo, e->mean, e->hi);
+                    r->name, line, col, r->path.data, e->lo, e->mean, e->hi);
+  }
 }
 
-static void get_estimate(reader *r, const jnode *obj, const char *key, brink_estimate *e) {
+static void get_estimate(reader *r, const jtok *obj, const char *key, brink_estimate *e) {
   e->mean = e->lo = e->hi = NO_VALUE;
-  const jnode *v = member(r, obj, key, 1);
+  const jtok *v = member(r, obj, key, 1);
   if (!v || r->status) return;
   size_t at = push_key(r, key);
   estimate_of(r, v, 0, e);
@@ -607,22 +629,23 @@ static void *alloc_array(reader *r, size_t n, size_t size) {
   return p;
 }
 
-static void get_string_array(reader *r, const jnode *obj, const char *key, char ***out, size_t *n) {
+static void get_string_array(reader *r, const jtok *obj, const char *key, char ***out, size_t *n) {
   *out = NULL;
   *n = 0;
-  const jnode *arr = get_container(r, obj, key, J_ARR, 0);
+  const jtok *arr = get_container(r, obj, key, J_ARR, 0);
   if (!arr) return;
   size_t at = push_key(r, key);
   char **items = alloc_array(r, arr->n, sizeof *items);
   *out = items;
-  for (size_t i = 0; items && !r->status && i < arr->n; i++) {
-    if (arr->kids[i]->kind != J_STR) {
+  const jtok *k = first_kid(arr);
+  for (size_t i = 0; items && !r->status && i < arr->n; i++, k = next_kid(r, k)) {
+    if (kind_of(k) != J_STR) {
       size_t at2 = push_index(r, i);
-      wrong(r, arr->kids[i], "a string");
+      wrong(r, k, "a string");
       pop(r, at2);
       break;
     }
-    items[i] = brink_strdup(r->ctx, arr->kids[i]->text);
+    items[i] = brink_strndup(r->ctx, text_of(r->doc, k), k->n);
     if (!items[i])
       r->status = BRINK_ENOMEM;
     else
@@ -632,19 +655,21 @@ static void get_string_array(reader *r, const jnode *obj, const char *key, char 
 }
 
 /* A field of an assumption as text: numbers and strings as written, arrays "[a, b]". */
-static brink_status field_text(reader *r, const jnode *v, brink_buf *b) {
-  if (v->kind == J_STR || v->kind == J_PLAIN) return brink_buf_puts(b, v->text);
-  brink_status st = brink_buf_putc(b, v->kind == J_ARR ? '[' : '{');
-  for (size_t i = 0; !st && i < v->n; i++) {
-    if (i) st = brink_buf_puts(b, v->kind == J_OBJ && i % 2 ? ": " : ", ");
-    if (!st) st = field_text(r, v->kids[i], b);
+static brink_status field_text(reader *r, const jtok *v, brink_buf *b) {
+  if (kind_of(v) == J_STR || kind_of(v) == J_PLAIN)
+    return brink_buf_append(b, text_of(r->doc, v), v->n);
+  brink_status st = brink_buf_putc(b, kind_of(v) == J_ARR ? '[' : '{');
+  const jtok *k = first_kid(v);
+  for (size_t i = 0; !st && i < v->n; i++, k = next_kid(r, k)) {
+    if (i) st = brink_buf_puts(b, kind_of(v) == J_OBJ && i % 2 ? ": " : ", ");
+    if (!st) st = field_text(r, k, b);
   }
-  if (!st) st = brink_buf_putc(b, v->kind == J_ARR ? ']' : '}');
+  if (!st) st = brink_buf_putc(b, kind_of(v) == J_ARR ? ']' : '}');
   return st;
 }
 
-static void read_assumption(reader *r, const jnode *n, brink_assumption *a) {
-  if (n->kind != J_OBJ) {
+static void read_assumption(reader *r, const jtok *n, brink_assumption *a) {
+  if (kind_of(n) != J_OBJ) {
     wrong(r, n, "an object");
     return;
   }
@@ -657,57 +682,65 @@ static void read_assumption(reader *r, const jnode *n, brink_assumption *a) {
   a->field_values = alloc_array(r, n->n / 2, sizeof(char *));
   brink_buf b;
   brink_buf_init(&b, r->ctx, 1 << 16);
+  const jtok *key = first_kid(n);
   for (size_t i = 0; !r->status && i + 1 < n->n; i += 2) {
-    const char *key = n->kids[i]->text;
-    if (!strcmp(key, "name") || !strcmp(key, "dist") || !strcmp(key, "unit") || !strcmp(key, "doc"))
+    const jtok *value = next_kid(r, key);
+    const jtok *following = next_kid(r, value);
+    if (text_is(r->doc, key, "name") || text_is(r->doc, key, "dist") ||
+        text_is(r->doc, key, "unit") || text_is(r->doc, key, "doc")) {
+      key = following;
       continue;
+    }
     brink_buf_reset(&b);
-    brink_status st = field_text(r, n->kids[i + 1], &b);
-    char *name = st ? NULL : brink_strdup(r->ctx, key);
-    char *value = NULL;
-    if (name) st = brink_buf_detach(&b, &value);
-    if (st || !name || !value) {
+    brink_status st = field_text(r, value, &b);
+    char *name = st ? NULL : brink_strndup(r->ctx, text_of(r->doc, key), key->n);
+    char *text = NULL;
+    if (name) st = brink_buf_detach(&b, &text);
+    if (st || !name || !text) {
       brink_free(r->ctx, name);
-      brink_free(r->ctx, value);
+      brink_free(r->ctx, text);
       r->status = st ? st : BRINK_ENOMEM;
       break;
     }
     a->field_names[a->n_fields] = name;
-    a->field_values[a->n_fields++] = value;
+    a->field_values[a->n_fields++] = text;
+    key = following;
   }
   brink_buf_release(&b);
 }
 
-static void read_curve(reader *r, const jnode *pol, brink_result_policy *p) {
-  const jnode *arr = get_container(r, pol, "p_armed_conflict_curve", J_ARR, 1);
+static void read_curve(reader *r, const jtok *pol, brink_result_policy *p) {
+  const jtok *arr = get_container(r, pol, "p_armed_conflict_curve", J_ARR, 1);
   if (!arr) return;
   size_t at = push_key(r, "p_armed_conflict_curve");
   if (arr->n == 0) wrong(r, arr, "at least one point");
   p->curve = alloc_array(r, arr->n, sizeof *p->curve);
-  for (size_t i = 0; p->curve && !r->status && i < arr->n; i++) {
+  const jtok *k = first_kid(arr);
+  for (size_t i = 0; p->curve && !r->status && i < arr->n; i++, k = next_kid(r, k)) {
     size_t at2 = push_index(r, i);
-    estimate_of(r, arr->kids[i], 0, &p->curve[i]);
+    estimate_of(r, k, 0, &p->curve[i]);
     pop(r, at2);
     p->n_curve = i + 1;
   }
   pop(r, at);
 }
 
-static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
-  const jnode *h = get_container(r, pol, "provocations_hist", J_OBJ, 1);
+static void read_hist(reader *r, const jtok *pol, brink_result_policy *p) {
+  const jtok *h = get_container(r, pol, "provocations_hist", J_OBJ, 1);
   if (!h) return;
   size_t at = push_key(r, "provocations_hist");
   get_number(r, h, "bin_width", 1, 0, NO_VALUE, &p->hist_bin_width);
-  if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(h, "bin_width"), "a width > 0");
-  const jnode *counts = get_container(r, h, "counts", J_ARR, 1);
+  if (!r->status && !(p->hist_bin_width > 0)) wrong(r, lookup(r, h, "bin_width"), "a width > 0");
+  const jtok *counts = get_container(r, h, "counts", J_ARR, 1);
   if (counts) {
     size_t at2 = push_key(r, "counts");
     if (counts->n == 0) wrong(r, counts, "at least one bin");
     p->hist_counts = alloc_array(r, counts->n, sizeof(double));
-    for (size_t i = 0; p->hist_counts && !r->status && i < counts->n; i++) {
+    const jtok *k = first_kid(counts);
+    for (size_t i = 0; p->hist_counts && !r->status && i < counts->n; i++, k = next_kid(r, k)) {
       size_t at3 = push_index(r, i);
-      number_of(r, counts->kids[i], 0, &p->hist_counts[i]);
-      if (!r->status && !(p->hist_counts[i] >= 0)) wrong(r, counts->kids[i], "a count >= 0");
+      number_of(r, k, 0, &p->hist_counts[i]);
+      if (!r->status && !(p->hist_counts[i] >= 0)) wrong(r, k, "a count >= 0");
       pop(r, at3);
       p->n_hist = i + 1;
     }
@@ -716,23 +749,24 @@ static void read_hist(reader *r, const jnode *pol, brink_result_policy *p) {
   pop(r, at);
 }
 
-static void read_tension(reader *r, const jnode *pol, brink_result_policy *p) {
-  const jnode *t = get_container(r, pol, "tension", J_OBJ, 1);
+static void read_tension(reader *r, const jtok *pol, brink_result_policy *p) {
+  const jtok *t = get_container(r, pol, "tension", J_OBJ, 1);
   if (!t) return;
   size_t at = push_key(r, "tension");
   get_string(r, t, "unit", 0, &p->tension_unit);
-  const jnode *q = get_container(r, t, "quantiles", J_ARR, 1);
-  const jnode *steps = get_container(r, t, "steps", J_ARR, 1);
+  const jtok *q = get_container(r, t, "quantiles", J_ARR, 1);
+  const jtok *steps = get_container(r, t, "steps", J_ARR, 1);
   if (q && steps) {
     size_t at2 = push_key(r, "quantiles");
     if (q->n == 0) wrong(r, q, "at least one quantile");
     p->quantiles = alloc_array(r, q->n, sizeof(double));
-    for (size_t i = 0; p->quantiles && !r->status && i < q->n; i++) {
+    const jtok *qk = first_kid(q);
+    for (size_t i = 0; p->quantiles && !r->status && i < q->n; i++, qk = next_kid(r, qk)) {
       size_t at3 = push_index(r, i);
-      number_of(r, q->kids[i], 0, &p->quantiles[i]);
+      number_of(r, qk, 0, &p->quantiles[i]);
       if (!r->status && !(p->quantiles[i] > 0 && p->quantiles[i] < 1 &&
                           (i == 0 || p->quantiles[i] > p->quantiles[i - 1])))
-        wrong(r, q->kids[i], "increasing probabilities in (0, 1)");
+        wrong(r, qk, "increasing probabilities in (0, 1)");
       pop(r, at3);
       p->n_quantiles = i + 1;
     }
@@ -740,15 +774,16 @@ static void read_tension(reader *r, const jnode *pol, brink_result_policy *p) {
     at2 = push_key(r, "steps");
     if (!r->status && steps->n == 0) wrong(r, steps, "at least one step");
     if (!r->status) p->tension = alloc_array(r, steps->n * p->n_quantiles, sizeof(double));
-    for (size_t i = 0; p->tension && !r->status && i < steps->n; i++) {
-      const jnode *row = steps->kids[i];
+    const jtok *row = first_kid(steps);
+    for (size_t i = 0; p->tension && !r->status && i < steps->n; i++, row = next_kid(r, row)) {
       size_t at3 = push_index(r, i);
-      if (row->kind != J_ARR || row->n != p->n_quantiles) {
+      if (kind_of(row) != J_ARR || row->n != p->n_quantiles) {
         wrong(r, row, "an array with one number per quantile");
       } else {
-        for (size_t k = 0; !r->status && k < row->n; k++) {
+        const jtok *cell = first_kid(row);
+        for (size_t k = 0; !r->status && k < row->n; k++, cell = next_kid(r, cell)) {
           size_t at4 = push_index(r, k);
-          number_of(r, row->kids[k], 0, &p->tension[i * p->n_quantiles + k]);
+          number_of(r, cell, 0, &p->tension[i * p->n_quantiles + k]);
           pop(r, at4);
         }
       }
@@ -760,10 +795,10 @@ static void read_tension(reader *r, const jnode *pol, brink_result_policy *p) {
   pop(r, at);
 }
 
-static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
+static void read_policy(reader *r, const jtok *n, brink_result_policy *p) {
   p->provocations_sd = p->time_to_talks_n = NO_VALUE;
   p->time_to_talks.mean = p->time_to_talks.lo = p->time_to_talks.hi = NO_VALUE;
-  if (n->kind != J_OBJ) {
+  if (kind_of(n) != J_OBJ) {
     wrong(r, n, "an object");
     return;
   }
@@ -773,7 +808,7 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   read_curve(r, n, p);
   get_estimate(r, n, "p_clash", &p->p_clash);
   get_estimate(r, n, "provocations", &p->provocations);
-  const jnode *prov = lookup(n, "provocations");
+  const jtok *prov = lookup(r, n, "provocations");
   if (prov && !r->status) {
     size_t at = push_key(r, "provocations");
     get_number(r, prov, "sd", 0, 1, NO_VALUE, &p->provocations_sd);
@@ -781,7 +816,7 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   }
   read_hist(r, n, p);
   get_estimate(r, n, "p_talks", &p->p_talks);
-  const jnode *ttt = get_container(r, n, "time_to_talks", J_OBJ, 0);
+  const jtok *ttt = get_container(r, n, "time_to_talks", J_OBJ, 0);
   if (ttt) {
     size_t at = push_key(r, "time_to_talks");
     get_number(r, ttt, "median", 1, 1, NO_VALUE, &p->time_to_talks.mean);
@@ -798,8 +833,8 @@ static void read_policy(reader *r, const jnode *n, brink_result_policy *p) {
   read_tension(r, n, p);
 }
 
-static void read_difference(reader *r, const jnode *n, brink_result_difference *d) {
-  if (n->kind != J_OBJ) {
+static void read_difference(reader *r, const jtok *n, brink_result_difference *d) {
+  if (kind_of(n) != J_OBJ) {
     wrong(r, n, "an object");
     return;
   }
@@ -810,31 +845,32 @@ static void read_difference(reader *r, const jnode *n, brink_result_difference *
   get_estimate(r, n, "p_talks", &d->p_talks);
 }
 
-static void read_result(reader *r, const jnode *root, brink_result *res) {
+static void read_result(reader *r, const jtok *root, brink_result *res) {
   get_string(r, root, "version", 1, &res->version);
   get_string(r, root, "scenario", 1, &res->scenario);
   get_string(r, root, "scenario_file", 0, &res->scenario_file);
   get_number(r, root, "seed", 1, 0, NO_VALUE, &res->seed);
   get_string(r, root, "rng", 0, &res->rng);
   get_number(r, root, "runs", 1, 0, NO_VALUE, &res->runs);
-  if (!r->status && !(res->runs >= 1)) wrong(r, lookup(root, "runs"), "a number of runs >= 1");
+  if (!r->status && !(res->runs >= 1)) wrong(r, lookup(r, root, "runs"), "a number of runs >= 1");
   get_number(r, root, "horizon", 1, 0, NO_VALUE, &res->horizon);
   if (!r->status && !(res->horizon >= 1 && res->horizon <= 1e6))
-    wrong(r, lookup(root, "horizon"), "a number of steps in 1..1000000");
+    wrong(r, lookup(r, root, "horizon"), "a number of steps in 1..1000000");
   get_string(r, root, "step", 0, &res->step);
   get_string(r, root, "start", 0, &res->start);
   get_number(r, root, "confidence", 0, 0, 0.95, &res->confidence);
   get_string_array(r, root, "overrides", &res->overrides, &res->n_overrides);
   get_string_array(r, root, "sources", &res->sources, &res->n_sources);
 
-  const jnode *arr = get_container(r, root, "assumptions", J_ARR, 0);
+  const jtok *arr = get_container(r, root, "assumptions", J_ARR, 0);
   if (arr) {
     size_t at = push_key(r, "assumptions");
     res->assumptions = alloc_array(r, arr->n, sizeof *res->assumptions);
-    for (size_t i = 0; res->assumptions && !r->status && i < arr->n; i++) {
+    const jtok *k = first_kid(arr);
+    for (size_t i = 0; res->assumptions && !r->status && i < arr->n; i++, k = next_kid(r, k)) {
       size_t at2 = push_index(r, i);
       res->n_assumptions = i + 1;
-      read_assumption(r, arr->kids[i], &res->assumptions[i]);
+      read_assumption(r, k, &res->assumptions[i]);
       pop(r, at2);
     }
     pop(r, at);
@@ -844,16 +880,19 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
     size_t at = push_key(r, "policies");
     if (arr->n == 0) wrong(r, arr, "at least one policy");
     res->policies = alloc_array(r, arr->n, sizeof *res->policies);
-    for (size_t i = 0; res->policies && !r->status && i < arr->n; i++) {
+    const jtok *k = first_kid(arr);
+    for (size_t i = 0; res->policies && !r->status && i < arr->n; i++, k = next_kid(r, k)) {
       size_t at2 = push_index(r, i);
       res->n_policies = i + 1;
-      read_policy(r, arr->kids[i], &res->policies[i]);
-      for (size_t k = 0; !r->status && k < i; k++)
-        if (!strcmp(res->policies[k].name, res->policies[i].name))
+      read_policy(r, k, &res->policies[i]);
+      for (size_t j = 0; !r->status && j < i; j++)
+        if (!strcmp(res->policies[j].name, res->policies[i].name)) {
+          uint32_t line, col;
+          where(r, k, &line, &col);
           r->status = brink__fail(r->ctx, BRINK_EPARSE,
                                   "%s:%u:%u: %s: policy '%s' appears twice: expected unique names",
-                                  r->name, arr->kids[i]->line, arr->kids[i]->col, r->path.data,
-                                  res->policies[i].name);
+                                  r->name, line, col, r->path.data, res->policies[i].name);
+        }
       pop(r, at2);
     }
     pop(r, at);
@@ -862,10 +901,11 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
   if (arr) {
     size_t at = push_key(r, "differences");
     res->differences = alloc_array(r, arr->n, sizeof *res->differences);
-    for (size_t i = 0; res->differences && !r->status && i < arr->n; i++) {
+    const jtok *k = first_kid(arr);
+    for (size_t i = 0; res->differences && !r->status && i < arr->n; i++, k = next_kid(r, k)) {
       size_t at2 = push_index(r, i);
       res->n_differences = i + 1;
-      read_difference(r, arr->kids[i], &res->differences[i]);
+      read_difference(r, k, &res->differences[i]);
       pop(r, at2);
     }
     pop(r, at);
@@ -890,23 +930,25 @@ static void read_result(reader *r, const jnode *root, brink_result *res) {
 
 brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                 brink_result **out) {
-  jnode *root = NULL;
-  jblock *arena = NULL;
+  jdoc doc;
+  memset(&doc, 0, sizeof doc);
   brink_result *res = NULL;
   reader r;
   memset(&r, 0, sizeof r);
   r.ctx = ctx;
   r.name = name ? name : "result";
+  r.doc = &doc;
   brink_buf_init(&r.path, ctx, 4096);
+  brink_buf_init(&doc.side, ctx, JSON_MAX_BYTES);
   *out = NULL;
   if (!text && len) {
     r.status = brink__fail(ctx, BRINK_EINVAL, "no text to parse");
     goto done;
   }
-  r.status = parse_tree(ctx, text ? text : "", len, r.name, &root, &arena);
+  r.status = parse_doc(ctx, text ? text : "", len, r.name, &doc);
   if (r.status) goto done;
-  if (root->kind != J_OBJ) {
-    wrong(&r, root, "an object");
+  if (kind_of(&doc.tok[0]) != J_OBJ) {
+    wrong(&r, &doc.tok[0], "an object");
     goto done;
   }
   res = brink_calloc(ctx, 1, sizeof *res);
@@ -915,12 +957,11 @@ brink_status brink_result_parse(brink_ctx *ctx, const char *text, size_t len, co
     goto done;
   }
   res->ctx = ctx;
-  read_result(&r, root, res);
+  read_result(&r, &doc.tok[0], res);
 
 done:
   brink_buf_release(&r.path);
-  jnode_free(ctx, root);
-  arena_free(ctx, arena);
+  doc_release(ctx, &doc);
   if (r.status) {
     brink_result_free(res);
     if (r.status == BRINK_ENOMEM && !brink_ctx_errmsg(ctx)[0])

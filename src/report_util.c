@@ -211,25 +211,63 @@ void brink__report_fixed(double v, double scale, int decimals, int sign, char *o
   if (zero && digits != out) memmove(out, digits, strlen(digits) + 1);
 }
 
-brink_status brink__report_base64(brink_buf *out, const unsigned char *src, size_t n) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char base64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Four characters for the n (1..3) bytes at src, '=' for the missing ones. */
+static void base64_group(char *q, const unsigned char *src, size_t n) {
+  uint32_t v = (uint32_t)src[0] << 16;
+  if (n > 1) v |= (uint32_t)src[1] << 8;
+  if (n > 2) v |= src[2];
+  q[0] = base64_alphabet[v >> 18 & 63];
+  q[1] = base64_alphabet[v >> 12 & 63];
+  q[2] = n > 1 ? base64_alphabet[v >> 6 & 63] : '=';
+  q[3] = n > 2 ? base64_alphabet[v & 63] : '=';
+}
+
+brink_status brink__report_base64_feed(brink__base64 *enc, brink_buf *out, const unsigned char *src,
+                                       size_t n) {
   char quad[4 * 1024];
   size_t q = 0;
   brink_status st = BRINK_OK;
-  for (size_t i = 0; !st && i < n; i += 3) {
-    uint32_t v = (uint32_t)src[i] << 16;
-    if (i + 1 < n) v |= (uint32_t)src[i + 1] << 8;
-    if (i + 2 < n) v |= src[i + 2];
-    quad[q++] = alphabet[v >> 18 & 63];
-    quad[q++] = alphabet[v >> 12 & 63];
-    quad[q++] = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
-    quad[q++] = i + 2 < n ? alphabet[v & 63] : '=';
+  while (!st && n) {
+    if (enc->n_carry || n < 3) {
+      size_t take = 3 - enc->n_carry < n ? 3 - enc->n_carry : n;
+      memcpy(enc->carry + enc->n_carry, src, take);
+      enc->n_carry += take;
+      src += take;
+      n -= take;
+      if (enc->n_carry < 3) break;
+      base64_group(quad + q, enc->carry, 3);
+      enc->n_carry = 0;
+    } else {
+      base64_group(quad + q, src, 3);
+      src += 3;
+      n -= 3;
+    }
+    q += 4;
     if (q == sizeof quad) {
       st = brink_buf_append(out, quad, q);
       q = 0;
     }
   }
   if (!st && q) st = brink_buf_append(out, quad, q);
+  return st;
+}
+
+brink_status brink__report_base64_end(brink__base64 *enc, brink_buf *out) {
+  if (!enc->n_carry) return BRINK_OK;
+  char quad[4];
+  base64_group(quad, enc->carry, enc->n_carry);
+  enc->n_carry = 0;
+  return brink_buf_append(out, quad, 4);
+}
+
+brink_status brink__report_base64(brink_buf *out, const unsigned char *src, size_t n) {
+  brink__base64 enc;
+  memset(&enc, 0, sizeof enc);
+  brink_status st = brink__report_base64_feed(&enc, out, src, n);
+  if (!st) st = brink__report_base64_end(&enc, out);
   return st;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "brink/brink.h"
 #include "brink/stats.h"
@@ -186,6 +187,16 @@ typedef struct brink_report_options {
  * be NULL. On failure out is left as it was. */
 BRINK_API brink_status brink_report_html(brink_ctx *ctx, const brink_result *result,
                                          const brink_report_options *opts, brink_buf *out);
+
+/* The page of brink_report_html, the same bytes, written to stream a piece at a time as it is
+ * made (each chart is base64-encoded as cairo writes its SVG), so that it is never whole in
+ * memory and has no length limit: the way to write a report of a long horizon, whose charts
+ * take tens of MB. The stream is typically brink_file_stream of a brink_file (brink/file.h):
+ * commit it on BRINK_OK; on failure part of the page may have been written, so abort it.
+ * BRINK_EIO with the reason when a write fails; the stream's buffered bytes may still fail
+ * at fflush/fclose (brink_file_commit reports them). opts may be NULL. */
+BRINK_API brink_status brink_report_html_stream(brink_ctx *ctx, const brink_result *result,
+                                                const brink_report_options *opts, FILE *stream);
 
 /* For `brink compare --report`: parses result_json[0..len) (what the engine wrote, so the
  * report's numbers are the JSON's numbers) and appends the report to out, as

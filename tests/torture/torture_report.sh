@@ -30,6 +30,28 @@ json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))
 PY
 err=$( (limit 300000; "$brink" plot "$tmp/big.json" -o "$tmp/big.svg") 2>&1); ok "6 MB result under 300 MB of address space" 0 $?
 
+# Issue 19: a 17 MB compact result (horizon 44000) is reported within 10 times its size of
+# address space plus 64 MB for the command itself (41 MB on the small fixture), and its 77 MB
+# page comes out whole. It took about 18 times the input (the JSON tree, the page and each
+# chart's SVG held whole) and failed at the 64 MiB limit of one text buffer.
+python3 - "$fixture" "$tmp/huge.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+H = 44000
+d["horizon"] = H
+for p in d["policies"]:
+    c = p["p_armed_conflict_curve"]; p["p_armed_conflict_curve"] = [c[i % len(c)] for i in range(H)]
+    s = p["tension"]["steps"]; p["tension"]["steps"] = [s[i % len(s)] for i in range(H)]
+json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+size_kb=$(( $(stat -c %s "$tmp/huge.json") / 1024 ))
+err=$( (limit $(( 10 * size_kb + 65536 )); "$brink" report "$tmp/huge.json" -o "$tmp/huge.html") 2>&1)
+ok "17 MB result reported within 10x its size ($err)" 0 $?
+ok "17 MB result: the page is whole" "</body></html>" "$(tail -n 1 "$tmp/huge.html" 2>/dev/null)"
+html_mib=$(( $(stat -c %s "$tmp/huge.html" 2>/dev/null || echo 0) >> 20 ))
+[ "$html_mib" -gt 64 ]; ok "17 MB result: a page past 64 MiB ($html_mib MiB)" 0 $?
+rm -f "$tmp/huge.json" "$tmp/huge.html"
+
 # Malformed results: exit 1 with a located message, never a crash or "invalid JSON" for OOM.
 i=0
 while IFS= read -r text; do
