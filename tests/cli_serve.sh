@@ -143,13 +143,14 @@ sbad "with a path for a name" "not a parameter name" '{"scenario": "2022.yaml", 
 sbad "without hi" "needs 'hi'" '{"scenario": "2022.yaml", "sweep": {"param": "dprk_greed", "lo": 0.1}}'
 ! grep -q "$tmp" "$tmp/body"; ok "no server path in sweep answers" $?
 # Server-sent events of a sweep: progress counts the runs of every point and policy.
-c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 300, "seed": 11, "policies": ["maximum_pressure", "proactive_diplomacy"], "sweep": {"param": "dprk_greed", "lo": 0.2, "hi": 0.8, "points": 4}}')
+# (runs enough that the job outlasts the client's first look at it, which a loaded machine delays)
+c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1200, "seed": 11, "policies": ["maximum_pressure", "proactive_diplomacy"], "sweep": {"param": "dprk_greed", "lo": 0.2, "hi": 0.8, "points": 4}}')
 k=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
 curl -s -N --max-time 60 "$url/api/jobs/$k/events" > "$tmp/sevents"
-grep -q '^event: done' "$tmp/sevents" && grep -q '"total": 2400' "$tmp/sevents"; ok "sweep events: total 4 x 300 x 2 runs, then done" $?
+grep -q '^event: done' "$tmp/sevents" && grep -q '"total": 9600' "$tmp/sevents"; ok "sweep events: total 4 x 1200 x 2 runs, then done" $?
 
 # Server-sent events: progress, then done.
-c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 400, "seed": 9}'); key=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 2000, "seed": 9}'); key=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
 curl -s -N --max-time 60 "$url/api/jobs/$key/events" > "$tmp/events"
 grep -q '^event: done' "$tmp/events"; ok "events end with done" $?
 grep -q '^event: progress' "$tmp/events"; ok "events carry progress" $?
