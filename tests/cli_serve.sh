@@ -129,6 +129,13 @@ cmp -s <(sed 's/id="surface[0-9]*"//' "$tmp/body") <(sed 's/id="surface[0-9]*"//
 sreq4=${sreq/\"points\": 3/\"points\": 4}
 [ "$(code -X POST "$url/api/run" -d "$sreq4")" = 200 ] && python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["points"])==4' "$tmp/body"; ok "4 points" $?
 [ "$(code -X POST "$url/api/run" -d "$sreq")" = 200 ] && cmp -s <(python3 -c 'import sys; sys.stdout.write(open(sys.argv[1]).read().lstrip(" "))' "$tmp/body") "$tmp/sweep1.json"; ok "same sweep, same bytes" $?
+# A sweep of the editor's text (a scenario without includes): brink sweep's CSV of the file.
+python3 -c 'import json,sys; print(json.dumps({"yaml": open(sys.argv[1]).read(), "runs": 300, "seed": 2, "sweep": {"param": "h", "lo": 0.01, "hi": 0.05, "points": 3}}))' \
+  tests/data/sweep/hazard.yaml > "$tmp/yaml-sweep.json"
+c=$(code -X POST "$url/api/jobs" --data-binary @"$tmp/yaml-sweep.json"); ykey=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+curl -s -N --max-time 60 "$url/api/jobs/$ykey/events" > /dev/null
+"$brink" sweep tests/data/sweep/hazard.yaml --param h=0.01:0.05:3 --runs 300 --seed 2 --format csv --quiet > "$tmp/yaml-cli.csv"
+[ "$(code "$url/api/results/$ykey.csv")" = 200 ] && cmp -s "$tmp/body" "$tmp/yaml-cli.csv"; ok "sweep of editor text = brink sweep's CSV ($c)" $?
 # Refusals: 400 with a message naming the problem, before anything is queued.
 sbad() { # name expected-message body
   c=$(code -X POST "$url/api/jobs" -d "$3")
