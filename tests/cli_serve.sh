@@ -210,7 +210,8 @@ grep -q '^event: progress' "$tmp/ev8a"; ok "the long sweep was running when its 
 sleep 3
 curl -s -N --max-time 120 "$url2/api/jobs/$k8/events" > "$tmp/ev8"
 grep -q 'cancelled' "$tmp/ev8"; ok "running sweep cancelled when its client went away" $?
-kill -TERM "$pid"; wait "$pid"; pid=
-! grep -q 'ERROR: AddressSanitizer\|runtime error' "$tmp/log"; ok "no sanitizer report" $?
+kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
+[ "$rc" = 0 ]; ok "second server: clean stop (exit $rc)" $?
+! grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error' "$tmp/log" "$tmp/log2"; ok "no sanitizer report" $?
 echo "cli_serve: $pass passed, $fail failed"
 [ "$fail" = 0 ]
