@@ -236,13 +236,24 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       } else
         values[j * dim + k] = brink_param_quantile(params[k], design->u[j * dim + k]);
   const cli_opt *set = cli_opt_get(&spec, "set");
-  brink_point_options po = {spec.pos[0],   (const char *const *)set->values,
-                            set->n_values, paths,
-                            dim,           policy_names,
-                            n_policies,    runs,
-                            seed,          (int)threads,
-                            confidence,    (uint32_t)horizon,
-                            post};
+  brink_point_options po = {spec.pos[0],
+                            (const char *const *)set->values,
+                            set->n_values,
+                            paths,
+                            dim,
+                            policy_names,
+                            n_policies,
+                            runs,
+                            seed,
+                            (int)threads,
+                            confidence,
+                            (uint32_t)horizon,
+                            post,
+                            NULL,
+                            0,
+                            NULL,
+                            NULL,
+                            NULL};
   double start = omp_get_wtime();
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)

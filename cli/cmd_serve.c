@@ -28,6 +28,7 @@
 #include "brink/report.h"
 #include "brink/scenario.h"
 #include "brink/serve.h"
+#include "brink/sweep.h"
 #include "cli.h"
 #include "web_assets.h"
 
@@ -42,6 +43,10 @@ typedef struct result {
   char key[17];
   char *json, *csv; /* malloc'd; json without timing, so the same inputs give the same bytes */
   size_t json_len, csv_len;
+  /* A sweep's chart (P(armed conflict) over the parameter) and HTML page, drawn when it ends
+   * (the numbers behind them are not kept); NULL for a comparison. */
+  char *svg, *html;
+  size_t svg_len, html_len;
   uint64_t used; /* LRU clock */
 } result;
 
@@ -130,6 +135,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, brink
   return ret;
 }
 
+static void char_copy(char *dst, size_t size, const char *src) { snprintf(dst, size, "%s", src); }
+
 /* ---- Scenarios: only regular files named by brink_serve_name_ok, in --scenarios ------------ */
 
 static int scenario_path(const server *s, const char *name, char *path, size_t size) {
@@ -155,19 +162,62 @@ static void strip_diags(const server *s, brink_diag_list *diags) {
   }
 }
 
-/* Loads the request's scenario with its overrides through the CLI's loader. */
-static brink_status load_request(const server *s, brink_ctx *ctx, const brink_serve_request *req,
-                                 brink_diag_list *diags, brink_scenario **out) {
+/* Loads the request's scenario with its overrides, then extra (may be NULL), through the CLI's
+ * loader. */
+static brink_status load_request_with(const server *s, brink_ctx *ctx,
+                                      const brink_serve_request *req, const char *extra,
+                                      brink_diag_list *diags, brink_scenario **out) {
+  const char *overrides[BRINK_SERVE_MAX_ITEMS + 1];
+  size_t n = 0;
+  for (size_t i = 0; i < req->n_overrides && i < BRINK_SERVE_MAX_ITEMS; i++)
+    overrides[n++] = req->overrides[i];
+  if (extra) overrides[n++] = extra;
   if (req->yaml)
-    return brink_scenario_load_string(ctx, NULL, req->yaml, req->yaml_len,
-                                      (const char *const *)req->overrides, req->n_overrides, diags,
+    return brink_scenario_load_string(ctx, NULL, req->yaml, req->yaml_len, overrides, n, diags,
                                       out);
   char path[PATH_MAX + 300];
   if (!scenario_path(s, req->scenario, path, sizeof path)) return BRINK_ENOTFOUND;
-  brink_status st = brink_scenario_load(ctx, path, (const char *const *)req->overrides,
-                                        req->n_overrides, diags, out);
+  brink_status st = brink_scenario_load(ctx, path, overrides, n, diags, out);
   strip_diags(s, diags);
   return st;
+}
+
+static brink_status load_request(const server *s, brink_ctx *ctx, const brink_serve_request *req,
+                                 brink_diag_list *diags, brink_scenario **out) {
+  return load_request_with(s, ctx, req, NULL, diags, out);
+}
+
+/* A sweep's parameter must be one of the scenario's $params, and both ends of its range values
+ * the loader accepts (as `brink sweep` would load them at its first and last points). Returns
+ * the HTTP status; on 400 a message in msg and the loader's diagnostics in diags. */
+static unsigned check_sweep(const server *s, brink_ctx *ctx, const brink_serve_request *req,
+                            const brink_scenario *sc, brink_diag_list *diags, char *msg,
+                            size_t size) {
+  size_t i = 0;
+  while (i < sc->n_params && strcmp(sc->params[i].name, req->sweep_param)) i++;
+  if (i == sc->n_params) {
+    int n = snprintf(
+        msg, size, "unknown parameter '%.64s' to sweep; the scenario's $params:", req->sweep_param);
+    for (size_t k = 0; k < sc->n_params && n > 0 && (size_t)n < size; k++)
+      n += snprintf(msg + n, size - (size_t)n, "%s %s", k ? "," : "", sc->params[k].name);
+    return 400;
+  }
+  for (int end = 0; end < 2; end++) {
+    char set[300];
+    brink_scenario *at = NULL;
+    snprintf(set, sizeof set, "params.%s=%.17g", req->sweep_param,
+             end ? req->sweep_hi : req->sweep_lo);
+    brink_status st = load_request_with(s, ctx, req, set, diags, &at);
+    brink_scenario_free(ctx, at);
+    if (st) {
+      snprintf(msg, size, "sweep %s %g: ", end ? "hi" : "lo", end ? req->sweep_hi : req->sweep_lo);
+      size_t n = strlen(msg);
+      char_copy(msg + n, size - n, brink_ctx_errmsg(ctx));
+      strip_dir(s, msg);
+      return 400;
+    }
+  }
+  return 200;
 }
 
 /* Resolves the request's policies to indices; 0 on success, else writes a message. */
@@ -207,8 +257,16 @@ static result *cache_find(server *s, const char *key) {
   return NULL;
 }
 
-static void cache_put(server *s, const char *key, char *json, size_t json_len, char *csv,
-                      size_t csv_len) {
+static void result_release(result *r) {
+  free(r->json);
+  free(r->csv);
+  free(r->svg);
+  free(r->html);
+  memset(r, 0, sizeof *r);
+}
+
+/* Takes the result's buffers. */
+static void cache_put(server *s, const char *key, result *r) {
   result *slot = &s->cache[0];
   for (int i = 0; i < CACHE_SIZE; i++) {
     if (!s->cache[i].json) {
@@ -217,13 +275,10 @@ static void cache_put(server *s, const char *key, char *json, size_t json_len, c
     }
     if (s->cache[i].used < slot->used) slot = &s->cache[i];
   }
-  free(slot->json);
-  free(slot->csv);
+  result_release(slot);
+  *slot = *r;
+  memset(r, 0, sizeof *r);
   memcpy(slot->key, key, 17);
-  slot->json = json;
-  slot->json_len = json_len;
-  slot->csv = csv;
-  slot->csv_len = csv_len;
   slot->used = ++s->clock;
 }
 
@@ -251,24 +306,141 @@ static job *job_slot(server *s) {
   return best;
 }
 
-static void char_copy(char *dst, size_t size, const char *src) { snprintf(dst, size, "%s", src); }
-
 typedef struct run_progress {
   server *s;
   job *j;
-  uint64_t base, n_policies;
-  volatile int cancel; /* read by the engine after each batch */
+  uint64_t base, n_policies; /* base: runs of all policies done before this engine run */
+  volatile int cancel;       /* read by the engine after each batch */
 } run_progress;
 
 static void on_progress(void *ud, uint64_t done, uint64_t total) {
   run_progress *p = ud;
   (void)total;
   pthread_mutex_lock(&p->s->lock);
-  p->j->done = done * p->n_policies;
+  p->j->done = p->base + done * p->n_policies;
   /* A running job whose client has gone away stops after this batch (no one will read it). */
   if (p->j->watchers == 0 && p->j->watched) p->cancel = 1;
   pthread_cond_broadcast(&p->s->changed);
   pthread_mutex_unlock(&p->s->lock);
+}
+
+/* A copy of a buffer's bytes with a NUL, malloc'd (results outlive the job's context). */
+static char *copy_out(const brink_buf *b, size_t *len) {
+  char *p = malloc(b->len + 1);
+  if (p) {
+    if (b->len) memcpy(p, b->data, b->len);
+    p[b->len] = '\0';
+    *len = b->len;
+  }
+  return p;
+}
+
+/* The points of a sweep, one after the other (each on the job's threads), with the seed of the
+ * request at every point: `brink sweep --param NAME=LO:HI:POINTS` on the same inputs gives the
+ * same numbers. The JSON and CSV are brink_sweep_json and brink_sweep_csv; the chart and page
+ * are drawn now, from the numbers that are then dropped. */
+static brink_status run_sweep(server *s, job *j, const brink_scenario *sc, const uint32_t *policies,
+                              size_t n_policies, result *out, char *msg, size_t msg_size) {
+  brink_ctx *ctx = j->ctx;
+  const brink_serve_request *req = j->request;
+  const char *names[64];
+  char path[PATH_MAX + 300];
+  double *values = NULL, *stats = NULL;
+  size_t n_points = 0;
+  brink_buf buf;
+  brink_buf_init(&buf, ctx, 0);
+  brink_sweep_axis axis = {NULL, req->sweep_lo, req->sweep_hi, (uint32_t)req->sweep_points};
+  brink_status st = BRINK_OK;
+  for (size_t i = 0; i < n_policies; i++) names[i] = sc->policies[policies[i]].name;
+  if (req->scenario && !scenario_path(s, req->scenario, path, sizeof path)) {
+    snprintf(msg, msg_size, "no scenario '%s' in the served directory", req->scenario);
+    st = BRINK_ENOTFOUND;
+    goto done;
+  }
+  if ((st = brink_buf_printf(&buf, "params.%s", req->sweep_param)) ||
+      (st = brink_buf_detach(&buf, &axis.path)))
+    goto done;
+  if ((st = brink_sweep_design_values(ctx, BRINK_DESIGN_GRID, &axis, 1, 0, req->seed, &values,
+                                      &n_points)))
+    goto done;
+  const size_t width = brink_point_width(n_policies);
+  if (!(stats = brink_calloc(ctx, n_points * width, sizeof *stats))) {
+    st = BRINK_ENOMEM;
+    goto done;
+  }
+  run_progress prog = {s, j, 0, n_policies, 0};
+  pthread_mutex_lock(&s->lock);
+  j->total = j->runs * n_policies * n_points;
+  pthread_mutex_unlock(&s->lock);
+  const char *const paths[1] = {axis.path};
+  brink_point_options po = {req->scenario ? path : NULL,
+                            (const char *const *)req->overrides,
+                            req->n_overrides,
+                            paths,
+                            1,
+                            names,
+                            n_policies,
+                            j->runs,
+                            req->seed,
+                            s->threads,
+                            0.95,
+                            0,
+                            NULL,
+                            req->yaml,
+                            req->yaml_len,
+                            on_progress,
+                            &prog,
+                            &prog.cancel};
+  for (size_t k = 0; k < n_points && !st; k++) {
+    prog.base = k * j->runs * n_policies;
+    st = brink_point_run(ctx, &po, &values[k], NULL, &stats[k * width]);
+  }
+  if (st) goto done;
+  const char *file = req->scenario ? req->scenario : "editor.yaml";
+  brink_sweep sw = {sc->name,
+                    file,
+                    (const char *const *)req->overrides,
+                    req->n_overrides,
+                    BRINK_DESIGN_GRID,
+                    &axis,
+                    1,
+                    names,
+                    n_policies,
+                    j->runs,
+                    req->seed,
+                    0.95,
+                    sc->horizon,
+                    brink_time_step_name(sc->step),
+                    n_points,
+                    values,
+                    stats,
+                    NULL};
+  for (int k = 0; k < 4 && !st; k++) {
+    brink_buf_reset(&buf);
+    size_t len = 0;
+    char **slot = k == 0 ? &out->json : k == 1 ? &out->csv : k == 2 ? &out->svg : &out->html;
+    st = k == 0   ? brink_sweep_json(ctx, &sw, &buf)
+         : k == 1 ? brink_sweep_csv(ctx, &sw, &buf)
+         : k == 2
+             ? brink_sweep_chart(ctx, &sw, BRINK_METRIC_P_ARMED_CONFLICT, BRINK_CHART_SVG, &buf)
+             : brink_sweep_html(ctx, &sw, &buf);
+    if (!st && !(*slot = copy_out(&buf, &len))) st = BRINK_ENOMEM;
+    if (k == 0)
+      out->json_len = len;
+    else if (k == 1)
+      out->csv_len = len;
+    else if (k == 2)
+      out->svg_len = len;
+    else
+      out->html_len = len;
+  }
+done:
+  if (st) result_release(out);
+  brink_sweep_axis_release(ctx, &axis);
+  brink_free(ctx, values);
+  brink_free(ctx, stats);
+  brink_buf_release(&buf);
+  return st;
 }
 
 /* Runs one job outside the lock; its request and ctx belong to the worker meanwhile. */
@@ -280,6 +452,7 @@ static void run_job(server *s, job *j) {
   brink_buf json, csv;
   brink_buf_init(&json, ctx, 0);
   brink_buf_init(&csv, ctx, 0);
+  result res = {0};
   char msg[512] = "";
   uint32_t policies[64];
   size_t n_policies = 0;
@@ -288,6 +461,10 @@ static void run_job(server *s, job *j) {
   if (st) goto done;
   if (resolve_policies(sc, req, policies, &n_policies, msg, sizeof msg)) {
     st = BRINK_EINVAL;
+    goto done;
+  }
+  if (req->sweep_param) {
+    st = run_sweep(s, j, sc, policies, n_policies, &res, msg, sizeof msg);
     goto done;
   }
   if ((st = brink_model_new(ctx, sc, &model))) goto done;
@@ -301,27 +478,18 @@ static void run_job(server *s, job *j) {
   const brink_output_meta meta = {req->scenario ? req->scenario : "editor.yaml",
                                   (const char *const *)req->overrides, req->n_overrides, 0, NULL};
   if ((st = brink_summary_json(ctx, summary, &meta, &json))) goto done;
-  st = brink_summary_csv(ctx, summary, &meta, &csv);
+  if ((st = brink_summary_csv(ctx, summary, &meta, &csv))) goto done;
+  res.json = copy_out(&json, &res.json_len);
+  res.csv = copy_out(&csv, &res.csv_len);
+  if (!res.json || !res.csv) st = BRINK_ENOMEM;
 done:
+  if (st == BRINK_ENOMEM) char_copy(msg, sizeof msg, "out of memory");
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_ctx_errmsg(ctx));
   if (st && !msg[0]) char_copy(msg, sizeof msg, brink_status_str(st));
   strip_dir(s, msg);
-  char *json_copy = NULL, *csv_copy = NULL;
-  if (!st) {
-    json_copy = malloc(json.len + 1);
-    csv_copy = malloc(csv.len + 1);
-    if (json_copy && csv_copy) {
-      memcpy(json_copy, json.data, json.len + 1);
-      memcpy(csv_copy, csv.data, csv.len + 1);
-    } else {
-      st = BRINK_ENOMEM;
-      char_copy(msg, sizeof msg, "out of memory");
-    }
-  }
   pthread_mutex_lock(&s->lock);
   if (!st) {
-    cache_put(s, j->key, json_copy, json.len, csv_copy, csv.len);
-    json_copy = csv_copy = NULL;
+    cache_put(s, j->key, &res);
     j->state = JOB_DONE;
   } else if (st == BRINK_ECANCELED) {
     j->state = JOB_CANCELLED;
@@ -332,8 +500,7 @@ done:
   }
   pthread_cond_broadcast(&s->changed);
   pthread_mutex_unlock(&s->lock);
-  free(json_copy);
-  free(csv_copy);
+  result_release(&res);
   brink_buf_release(&json);
   brink_buf_release(&csv);
   brink_summary_free(summary);
@@ -423,6 +590,20 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
     goto done;
   }
   uint64_t runs = req->runs ? req->runs : (s->max_runs < 10000 ? s->max_runs : 10000);
+  if (req->sweep_param) { /* every point costs a comparison: points x runs <= --max-runs */
+    uint64_t per_point = s->max_runs / req->sweep_points;
+    if (!req->runs) runs = per_point < 2000 ? per_point : 2000;
+    if (runs < 1 || runs > per_point) {
+      code = 400;
+      snprintf(msg, sizeof msg,
+               "a sweep of %llu points x %llu runs per policy is over --max-runs %llu: at most "
+               "%llu runs per policy at each of %llu points",
+               (unsigned long long)req->sweep_points, (unsigned long long)runs,
+               (unsigned long long)s->max_runs, (unsigned long long)per_point,
+               (unsigned long long)req->sweep_points);
+      goto done;
+    }
+  }
   if (runs > s->max_runs) {
     code = 400;
     snprintf(msg, sizeof msg, "runs must be between 1 and %llu (--max-runs), got %llu",
@@ -459,6 +640,8 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
     code = 400;
     goto done;
   }
+  if (req->sweep_param && (code = check_sweep(s, ctx, req, sc, &diags, msg, sizeof msg)) != 200)
+    goto done;
   brink_ctx *job_ctx = NULL;
   if (brink_ctx_new(&job_ctx)) {
     code = 500;
@@ -494,7 +677,7 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
   j->request = copy;
   j->ctx = job_ctx;
   j->runs = runs;
-  j->total = runs * n_policies;
+  j->total = runs * n_policies * (req->sweep_param ? req->sweep_points : 1);
   j->created = time(NULL);
   j->order = ++s->next_order;
   j->state = JOB_QUEUED;
@@ -761,7 +944,8 @@ static int is_key(const char *p, size_t n) {
   return 1;
 }
 
-/* GET /api/results/KEY.{json,csv,html} and /api/results/KEY/{conflict,tension,provocations}.svg */
+/* GET /api/results/KEY.{json,csv,html} and /api/results/KEY/{conflict,tension,provocations}.svg;
+ * for a sweep /api/results/KEY/sweep.svg instead of the three charts. */
 static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ctx *ctx,
                                   const char *rest) {
   if (strlen(rest) < 17 || !is_key(rest, 16))
@@ -770,42 +954,58 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
   memcpy(key, rest, 16);
   key[16] = '\0';
   const char *what = rest + 16;
+  int want_json = !strcmp(what, ".json"), want_csv = !strcmp(what, ".csv");
+  int want_html = !strcmp(what, ".html"), want_sweep_svg = !strcmp(what, "/sweep.svg");
+  /* A copy of the bytes asked for (of the JSON for a chart or report drawn now), taken under
+   * the lock: the cache may evict the result as soon as it is released. */
   pthread_mutex_lock(&s->lock);
   result *r = cache_find(s, key);
-  char *json = NULL, *csv = NULL;
-  size_t json_len = 0, csv_len = 0;
+  int found = r != NULL, sweep = r && r->svg;
+  const char *src = NULL;
+  size_t len = 0;
   if (r) {
-    json = malloc(r->json_len + 1);
-    csv = malloc(r->csv_len + 1);
-    if (json && csv) {
-      memcpy(json, r->json, r->json_len + 1);
-      memcpy(csv, r->csv, r->csv_len + 1);
-      json_len = r->json_len;
-      csv_len = r->csv_len;
-    }
+    src = want_csv ? r->csv : want_sweep_svg ? r->svg : want_html && sweep ? r->html : r->json;
+    len = want_csv             ? r->csv_len
+          : want_sweep_svg     ? r->svg_len
+          : want_html && sweep ? r->html_len
+                               : r->json_len;
+  }
+  char *copy = src ? malloc(len + 1) : NULL;
+  if (copy) {
+    memcpy(copy, src, len);
+    copy[len] = '\0';
   }
   pthread_mutex_unlock(&s->lock);
   enum MHD_Result ret;
   char filename[64];
-  if (!r) {
+  if (!found) {
     ret = send_error(mc, 404, ctx, "no such result (not run yet, or evicted from the cache)", NULL);
-  } else if (!json || !csv) {
+  } else if (want_sweep_svg && !sweep) {
+    ret = send_error(mc, 404, ctx, "no sweep chart: this result is a comparison", NULL);
+  } else if (!copy) {
     ret = send_error(mc, 500, ctx, "out of memory", NULL);
-  } else if (!strcmp(what, ".json")) {
+  } else if (want_json) {
     snprintf(filename, sizeof filename, "brink-%s.json", key);
-    ret = send_bytes(mc, 200, "application/json", json, json_len, filename);
-  } else if (!strcmp(what, ".csv")) {
+    ret = send_bytes(mc, 200, "application/json", copy, len, filename);
+  } else if (want_csv) {
     snprintf(filename, sizeof filename, "brink-%s.csv", key);
-    ret = send_bytes(mc, 200, "text/csv; charset=utf-8", csv, csv_len, filename);
+    ret = send_bytes(mc, 200, "text/csv; charset=utf-8", copy, len, filename);
+  } else if (want_sweep_svg) {
+    ret = send_bytes(mc, 200, "image/svg+xml", copy, len, NULL);
+  } else if (want_html && sweep) {
+    snprintf(filename, sizeof filename, "brink-%s.html", key);
+    ret = send_bytes(mc, 200, "text/html; charset=utf-8", copy, len, filename);
+  } else if (sweep) {
+    ret = send_error(mc, 404, ctx, "no such chart: this result is a sweep (sweep.svg)", NULL);
   } else {
     brink_buf out;
     brink_buf_init(&out, ctx, 0);
     brink_status st;
     const char *type = "image/svg+xml";
-    if (!strcmp(what, ".html")) {
+    if (want_html) {
       type = "text/html; charset=utf-8";
       snprintf(filename, sizeof filename, "brink-%s.html", key);
-      st = brink_report_write_html(ctx, json, json_len, NULL, &out);
+      st = brink_report_write_html(ctx, copy, len, NULL, &out);
     } else {
       filename[0] = '\0';
       brink_chart_kind kind;
@@ -817,7 +1017,7 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
       }
       st = brink_chart_kind_parse(ctx, kind_name, &kind);
       brink_result *res = NULL;
-      if (!st) st = brink_result_parse(ctx, json, json_len, "result", &res);
+      if (!st) st = brink_result_parse(ctx, copy, len, "result", &res);
       if (!st) {
         brink_chart_options co = {kind, BRINK_CHART_SVG, 0, 0, NULL, NULL, NULL};
         st = brink_chart_render(ctx, res, &co, &out);
@@ -828,8 +1028,7 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
              : send_bytes(mc, 200, type, out.data, out.len, filename[0] ? filename : NULL);
     brink_buf_release(&out);
   }
-  free(json);
-  free(csv);
+  free(copy);
   return ret;
 }
 
@@ -1062,10 +1261,7 @@ done:
   if (s) {
     for (int i = 0; i < workers_started; i++) pthread_join(s->workers[i], NULL);
     for (int i = 0; i < MAX_JOBS; i++) job_clear(&s->table[i]);
-    for (int i = 0; i < CACHE_SIZE; i++) {
-      free(s->cache[i].json);
-      free(s->cache[i].csv);
-    }
+    for (int i = 0; i < CACHE_SIZE; i++) result_release(&s->cache[i]);
     free(s->workers);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->changed);

@@ -209,13 +209,24 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
     }
   }
   const cli_opt *set = cli_opt_get(&spec, "set");
-  brink_point_options po = {spec.pos[0],   (const char *const *)set->values,
-                            set->n_values, paths,
-                            n_axes,        policy_names,
-                            n_policies,    runs,
-                            seed,          (int)threads,
-                            confidence,    (uint32_t)horizon,
-                            post};
+  brink_point_options po = {spec.pos[0],
+                            (const char *const *)set->values,
+                            set->n_values,
+                            paths,
+                            n_axes,
+                            policy_names,
+                            n_policies,
+                            runs,
+                            seed,
+                            (int)threads,
+                            confidence,
+                            (uint32_t)horizon,
+                            post,
+                            NULL,
+                            0,
+                            NULL,
+                            NULL,
+                            NULL};
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)
     goto done;

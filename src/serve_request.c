@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON request reader of `brink serve` and the cache key of a request. A small strict
- * reader for one flat object: the server never hands a request to the engine unread. */
+ * reader for one object (flat but for "sweep"): the server never hands a request to the
+ * engine unread. */
 #include <stdio.h>
 #include <string.h>
 
@@ -152,6 +153,33 @@ static brink_status read_whole(reader *r, uint64_t *out) {
   return BRINK_OK;
 }
 
+/* A finite JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static brink_status read_number(reader *r, double *out) {
+  const char *q = r->p;
+  const char *digits;
+  if (q < r->end && *q == '-') q++;
+  if (q >= r->end || *q < '0' || *q > '9') return fail_at(r, BRINK_EPARSE, "expected a number");
+  if (*q == '0' && q + 1 < r->end && q[1] >= '0' && q[1] <= '9')
+    return fail_at(r, BRINK_EPARSE, "leading zero in a number");
+  while (q < r->end && *q >= '0' && *q <= '9') q++;
+  if (q < r->end && *q == '.') {
+    digits = ++q;
+    while (q < r->end && *q >= '0' && *q <= '9') q++;
+    if (q == digits) return fail_at(r, BRINK_EPARSE, "expected a digit after '.'");
+  }
+  if (q < r->end && (*q == 'e' || *q == 'E')) {
+    q++;
+    if (q < r->end && (*q == '+' || *q == '-')) q++;
+    digits = q;
+    while (q < r->end && *q >= '0' && *q <= '9') q++;
+    if (q == digits) return fail_at(r, BRINK_EPARSE, "expected a digit in the exponent");
+  }
+  if (q - r->p > 64 || brink_parse_f64(r->p, (size_t)(q - r->p), out))
+    return fail_at(r, BRINK_EPARSE, "number out of range");
+  r->p = q;
+  return BRINK_OK;
+}
+
 static brink_status read_list(reader *r, const char *key, char ***items, size_t *n) {
   brink_ctx *ctx = r->ctx;
   if (r->p >= r->end || *r->p != '[') return fail_at(r, BRINK_EPARSE, "expected an array");
@@ -188,9 +216,103 @@ static brink_status read_list(reader *r, const char *key, char ***items, size_t 
   }
 }
 
+enum { S_PARAM, S_LO, S_HI, S_POINTS, S_COUNT };
+static const char *const sweep_key_names[S_COUNT] = {"param", "lo", "hi", "points"};
+
+/* "sweep": {"param": NAME, "lo": x, "hi": y, "points": n}; r->p is at the '{'. */
+static brink_status read_sweep(reader *r, brink_serve_request *req) {
+  const char *start = r->p;
+  int seen[S_COUNT] = {0};
+  char msg[200];
+  brink_status st;
+  if (r->p >= r->end || *r->p != '{') return fail_at(r, BRINK_EPARSE, "expected an object");
+  r->p++;
+  skip_ws(r);
+  int empty = r->p < r->end && *r->p == '}';
+  if (empty) r->p++;
+  while (!empty) {
+    skip_ws(r);
+    const char *key_at = r->p;
+    if ((st = read_string(r, 64))) return st;
+    int k = 0;
+    while (k < S_COUNT && strcmp(r->str.data, sweep_key_names[k])) k++;
+    if (k == S_COUNT || seen[k]) {
+      r->p = key_at;
+      snprintf(msg, sizeof msg,
+               k == S_COUNT ? "unknown key '%.64s' in 'sweep' (expected param, lo, hi, points)"
+                            : "key '%.64s' given twice in 'sweep'",
+               r->str.data);
+      return fail_at(r, BRINK_EPARSE, msg);
+    }
+    seen[k] = 1;
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != ':') return fail_at(r, BRINK_EPARSE, "expected ':'");
+    r->p++;
+    skip_ws(r);
+    const char *value_at = r->p;
+    switch (k) {
+    case S_PARAM:
+      if ((st = read_string(r, 255))) return st;
+      if (r->str.len == 0 || strpbrk(r->str.data, "=.")) {
+        r->p = value_at;
+        snprintf(msg, sizeof msg,
+                 "sweep param '%.64s' is not a parameter name (a $param, without 'params.')",
+                 r->str.data);
+        return fail_at(r, BRINK_EPARSE, msg);
+      }
+      req->sweep_param = brink_strndup(req->ctx, r->str.data, r->str.len);
+      if (!req->sweep_param) return fail_at(r, BRINK_ENOMEM, "out of memory");
+      break;
+    case S_LO:
+      if ((st = read_number(r, &req->sweep_lo))) return st;
+      break;
+    case S_HI:
+      if ((st = read_number(r, &req->sweep_hi))) return st;
+      break;
+    default:
+      if ((st = read_whole(r, &req->sweep_points))) return st;
+      if (req->sweep_points < 2 || req->sweep_points > BRINK_SERVE_MAX_POINTS) {
+        r->p = value_at;
+        snprintf(msg, sizeof msg, "sweep points must be 2..%d, got %llu", BRINK_SERVE_MAX_POINTS,
+                 (unsigned long long)req->sweep_points);
+        return fail_at(r, BRINK_EPARSE, msg);
+      }
+      break;
+    }
+    skip_ws(r);
+    if (r->p < r->end && *r->p == ',') {
+      r->p++;
+      continue;
+    }
+    if (r->p < r->end && *r->p == '}') {
+      r->p++;
+      break;
+    }
+    return fail_at(r, BRINK_EPARSE, "expected ',' or '}'");
+  }
+  for (int k = 0; k < S_POINTS; k++)
+    if (!seen[k]) {
+      const char *end = r->p;
+      r->p = start;
+      snprintf(msg, sizeof msg, "'sweep' needs '%s' (param, lo and hi; points defaults to 5)",
+               sweep_key_names[k]);
+      st = fail_at(r, BRINK_EPARSE, msg);
+      r->p = end;
+      return st;
+    }
+  if (!seen[S_POINTS]) req->sweep_points = 5;
+  if (req->sweep_lo > req->sweep_hi) {
+    r->p = start;
+    snprintf(msg, sizeof msg, "sweep lo %g is above hi %g", req->sweep_lo, req->sweep_hi);
+    return fail_at(r, BRINK_EPARSE, msg);
+  }
+  return BRINK_OK;
+}
+
 void brink_serve_request_free(brink_serve_request *req) {
   if (!req) return;
   brink_ctx *ctx = req->ctx;
+  brink_free(ctx, req->sweep_param);
   brink_free(ctx, req->scenario);
   brink_free(ctx, req->yaml);
   for (size_t i = 0; req->overrides && i < req->n_overrides; i++)
@@ -213,9 +335,9 @@ int brink_serve_name_ok(const char *name) {
   return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_COUNT };
-static const char *const key_names[K_COUNT] = {"scenario", "yaml", "overrides",
-                                               "policies", "runs", "seed"};
+enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_SWEEP, K_COUNT };
+static const char *const key_names[K_COUNT] = {"scenario", "yaml", "overrides", "policies",
+                                               "runs",     "seed", "sweep"};
 
 brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
                                        brink_serve_request **out) {
@@ -254,7 +376,7 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
       char msg[160];
       snprintf(msg, sizeof msg,
                k == K_COUNT ? "unknown key '%.64s' (expected scenario, yaml, overrides, policies, "
-                              "runs, seed)"
+                              "runs, seed, sweep)"
                             : "key '%.64s' given twice",
                r.str.data);
       st = fail_at(&r, BRINK_EPARSE, msg);
@@ -298,6 +420,9 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
       break;
     case K_RUNS:
       if ((st = read_whole(&r, &req->runs))) goto done;
+      break;
+    case K_SWEEP:
+      if ((st = read_sweep(&r, req))) goto done;
       break;
     default:
       if ((st = read_whole(&r, &req->seed))) goto done;
@@ -374,5 +499,12 @@ void brink_serve_request_key(const brink_serve_request *req, uint64_t runs, char
     h = fnv_field(h, req->policies[i], strlen(req->policies[i]));
   h = fnv(h, &runs, sizeof runs);
   h = fnv(h, &req->seed, sizeof req->seed);
+  if (req->sweep_param) { /* absent, the key is what it was before sweeps existed */
+    h = fnv_field(h, "sweep", 5);
+    h = fnv_field(h, req->sweep_param, strlen(req->sweep_param));
+    h = fnv(h, &req->sweep_lo, sizeof req->sweep_lo);
+    h = fnv(h, &req->sweep_hi, sizeof req->sweep_hi);
+    h = fnv(h, &req->sweep_points, sizeof req->sweep_points);
+  }
   snprintf(key, 17, "%016llx", (unsigned long long)h);
 }

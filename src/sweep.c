@@ -233,12 +233,15 @@ brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *o, const
   size_t n_ov = 0;
   for (size_t k = 0; k < o->n_overrides; k++) ov[n_ov++] = o->overrides[k];
   for (size_t k = 0; k < o->n_paths; k++) ov[n_ov++] = text.data + offsets[k];
-  if ((st = brink_scenario_load(ctx, o->scenario_file, ov, n_ov, diags, &sc))) goto done;
+  st = o->scenario_text ? brink_scenario_load_string(ctx, o->scenario_file, o->scenario_text,
+                                                     o->scenario_len, ov, n_ov, diags, &sc)
+                        : brink_scenario_load(ctx, o->scenario_file, ov, n_ov, diags, &sc);
+  if (st) goto done;
   for (size_t i = 0; i < o->n_policies; i++) {
     int idx = brink_scenario_find_policy(sc, o->policies[i]);
     if (idx < 0) {
       st = brink__fail(ctx, BRINK_ENOTFOUND, "unknown policy '%s' in '%s'", o->policies[i],
-                       o->scenario_file);
+                       o->scenario_file ? o->scenario_file : "the scenario");
       goto done;
     }
     policies[i] = (uint32_t)idx;
@@ -246,8 +249,9 @@ brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *o, const
   if ((st = brink_model_new(ctx, sc, &model))) goto done;
   if (o->horizon && (st = brink_model_set_horizon(ctx, model, o->horizon))) goto done;
   if (o->posterior && (st = brink_model_use_posterior(ctx, model, o->posterior))) goto done;
-  brink_engine_options eo = {o->runs, o->seed, o->threads, o->confidence, policies, o->n_policies,
-                             NULL,    NULL,    NULL,       NULL,          0,        0};
+  brink_engine_options eo = {o->runs,     o->seed,       o->threads,  o->confidence,
+                             policies,    o->n_policies, o->progress, NULL,
+                             o->userdata, o->cancel,     0,           0};
   if ((st = brink_engine_run(ctx, model, &eo, &s))) goto done;
   const uint64_t n = s->runs;
   for (size_t i = 0; i < o->n_policies; i++) {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # `brink serve` over loopback: the API's answers, path traversal, symlinks and absolute paths
 # refused, oversized and malformed bodies, a slow client, a full queue (429), a cancelled
-# job, the same result bytes for the same inputs, Content-Security-Policy. Needs curl.
+# job, the same result bytes for the same inputs, Content-Security-Policy; one-parameter
+# sweeps (the bytes of `brink sweep`, cache, chart, refusals, queue, cancellation). Needs curl.
 set -u
 brink=$1
 fail=0; pass=0
@@ -98,8 +99,65 @@ req2='{"scenario": "2022.yaml", "runs": 300, "seed": 5, "policies": ["maximum_pr
 [ "$(code -X POST "$url/api/run" -d "$req2")" = 200 ] && ! cmp -s "$tmp/body" "$tmp/run1.json"; ok "override changes the result" $?
 grep -q 'params.dprk_greed=0.95' "$tmp/body"; ok "override recorded in the result" $?
 
+# A sweep of one parameter: the numbers and bytes of `brink sweep` on the same inputs (common
+# random numbers: one seed at every point and for every policy), cached, its chart, refusals.
+sweep='"sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 0.9, "points": 3}'
+sreq="{\"scenario\": \"2022.yaml\", \"runs\": 200, \"seed\": 5, \"policies\": [\"maximum_pressure\", \"proactive_diplomacy\"], $sweep}"
+[ "$(code -X POST "$url/api/run" -d "$sreq")" = 200 ]; ok "POST /api/run with a sweep" $?
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["command"]=="sweep" and d["design"]=="grid" and [p["values"][0] for p in d["points"]]==[0.1,0.5,0.9] and d["parameters"][0]["path"]=="params.dprk_greed" and d["runs"]==200 and d["seed"]==5' "$tmp/body"; ok "sweep JSON: three points 0.1, 0.5, 0.9" $?
+python3 -c 'import sys; sys.stdout.write(open(sys.argv[1]).read().lstrip(" "))' "$tmp/body" > "$tmp/sweep1.json"
+c=$(code -X POST "$url/api/jobs" -d "$sreq"); grep -q '"cached": true' "$tmp/body"; ok "same sweep is cached ($c)" $?
+skey=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+[ "$skey" != "$key" ]; ok "a sweep has its own key" $?
+[ "$(code "$url/api/results/$skey.json")" = 200 ] && cmp -s "$tmp/body" "$tmp/sweep1.json"; ok "cached sweep bytes = run bytes" $?
+"$brink" sweep "$tmp/dir/2022.yaml" --param dprk_greed=0.1:0.9:3 --runs 200 --seed 5 \
+  --policies maximum_pressure,proactive_diplomacy --threads 1 --format csv --quiet > "$tmp/sweep-cli.csv"
+[ "$(code "$url/api/results/$skey.csv")" = 200 ] && cmp -s "$tmp/body" "$tmp/sweep-cli.csv"; ok "sweep CSV = brink sweep's CSV, byte for byte" $?
+"$brink" sweep "$tmp/dir/2022.yaml" --param dprk_greed=0.1:0.9:3 --runs 200 --seed 5 \
+  --policies maximum_pressure,proactive_diplomacy --threads 1 --format json --quiet > "$tmp/sweep-cli.json"
+# (all but scenario_file, which names the file as each was given it)
+cmp -s <(grep -v '"scenario_file"' "$tmp/sweep1.json") <(grep -v '"scenario_file"' "$tmp/sweep-cli.json"); ok "sweep JSON = brink sweep's JSON" $?
+[ "$(code "$url/api/results/$skey/sweep.svg")" = 200 ] && grep -q '<svg' "$tmp/body"; ok "sweep chart (SVG)" $?
+"$brink" sweep "$tmp/dir/2022.yaml" --param dprk_greed=0.1:0.9:3 --runs 200 --seed 5 \
+  --policies maximum_pressure,proactive_diplomacy --threads 1 --quiet --chart "$tmp/sweep-cli.svg" >/dev/null
+# (but for cairo's id of the drawing surface, a counter of the process)
+cmp -s <(sed 's/id="surface[0-9]*"//' "$tmp/body") <(sed 's/id="surface[0-9]*"//' "$tmp/sweep-cli.svg"); ok "sweep chart = brink sweep --chart's SVG" $?
+[ "$(code "$url/api/results/$skey.html")" = 200 ] && grep -q 'dprk_greed' "$tmp/body"; ok "sweep HTML page" $?
+[ "$(code "$url/api/results/$skey/conflict.svg")" = 404 ]; ok "no comparison chart for a sweep" $?
+[ "$(code "$url/api/results/$key/sweep.svg")" = 404 ]; ok "no sweep chart for a comparison" $?
+# Another range or point count is another result; the same one again the same bytes.
+sreq4=${sreq/\"points\": 3/\"points\": 4}
+[ "$(code -X POST "$url/api/run" -d "$sreq4")" = 200 ] && python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["points"])==4' "$tmp/body"; ok "4 points" $?
+[ "$(code -X POST "$url/api/run" -d "$sreq")" = 200 ] && cmp -s <(python3 -c 'import sys; sys.stdout.write(open(sys.argv[1]).read().lstrip(" "))' "$tmp/body") "$tmp/sweep1.json"; ok "same sweep, same bytes" $?
+# A sweep of the editor's text (a scenario without includes): brink sweep's CSV of the file.
+python3 -c 'import json,sys; print(json.dumps({"yaml": open(sys.argv[1]).read(), "runs": 300, "seed": 2, "sweep": {"param": "h", "lo": 0.01, "hi": 0.05, "points": 3}}))' \
+  tests/data/sweep/hazard.yaml > "$tmp/yaml-sweep.json"
+c=$(code -X POST "$url/api/jobs" --data-binary @"$tmp/yaml-sweep.json"); ykey=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+curl -s -N --max-time 60 "$url/api/jobs/$ykey/events" > /dev/null
+"$brink" sweep tests/data/sweep/hazard.yaml --param h=0.01:0.05:3 --runs 300 --seed 2 --format csv --quiet > "$tmp/yaml-cli.csv"
+[ "$(code "$url/api/results/$ykey.csv")" = 200 ] && cmp -s "$tmp/body" "$tmp/yaml-cli.csv"; ok "sweep of editor text = brink sweep's CSV ($c)" $?
+# Refusals: 400 with a message naming the problem, before anything is queued.
+sbad() { # name expected-message body
+  c=$(code -X POST "$url/api/jobs" -d "$3")
+  [ "$c" = 400 ] && grep -q "$2" "$tmp/body"; ok "sweep $1 → 400 ($c)" $?
+}
+sbad "of an unknown parameter" "unknown parameter 'nope' to sweep" '{"scenario": "2022.yaml", "runs": 100, "sweep": {"param": "nope", "lo": 0, "hi": 1}}'
+sbad "with lo > hi" "sweep lo 0.9 is above hi 0.1" '{"scenario": "2022.yaml", "runs": 100, "sweep": {"param": "dprk_greed", "lo": 0.9, "hi": 0.1}}'
+sbad "outside the prior's support" "sweep hi 7:.*range \[0, 1\]" '{"scenario": "2022.yaml", "runs": 100, "sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 7}}'
+sbad "of 1000 points" "sweep points must be 2..100" '{"scenario": "2022.yaml", "runs": 100, "sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 0.9, "points": 1000}}'
+sbad "over --max-runs (points x runs)" "over --max-runs 5000" '{"scenario": "2022.yaml", "runs": 2000, "sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 0.9, "points": 3}}'
+sbad "with a path for a name" "not a parameter name" '{"scenario": "2022.yaml", "sweep": {"param": "params.dprk_greed", "lo": 0.1, "hi": 0.9}}'
+sbad "without hi" "needs 'hi'" '{"scenario": "2022.yaml", "sweep": {"param": "dprk_greed", "lo": 0.1}}'
+! grep -q "$tmp" "$tmp/body"; ok "no server path in sweep answers" $?
+# Server-sent events of a sweep: progress counts the runs of every point and policy.
+# (runs enough that the job outlasts the client's first look at it, which a loaded machine delays)
+c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1200, "seed": 11, "policies": ["maximum_pressure", "proactive_diplomacy"], "sweep": {"param": "dprk_greed", "lo": 0.2, "hi": 0.8, "points": 4}}')
+k=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+curl -s -N --max-time 60 "$url/api/jobs/$k/events" > "$tmp/sevents"
+grep -q '^event: done' "$tmp/sevents" && grep -q '"total": 9600' "$tmp/sevents"; ok "sweep events: total 4 x 1200 x 2 runs, then done" $?
+
 # Server-sent events: progress, then done.
-c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 400, "seed": 9}'); key=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 2000, "seed": 9}'); key=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
 curl -s -N --max-time 60 "$url/api/jobs/$key/events" > "$tmp/events"
 grep -q '^event: done' "$tmp/events"; ok "events end with done" $?
 grep -q '^event: progress' "$tmp/events"; ok "events carry progress" $?
@@ -117,6 +175,9 @@ for i in 1 2 3 4 5 6; do
 done
 echo "$codes" | grep -q 429; ok "full queue → 429 ($codes)" $?
 grep -qi '^retry-after: [0-9]' "$tmp"/h*; ok "429 has Retry-After" $?
+# A sweep goes through the same queue.
+c=$(curl -s -o "$tmp/body" -D "$tmp/hs" -w '%{http_code}' -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1000, "seed": 300, "sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 0.9}}')
+[ "$c" = 429 ] && grep -qi '^retry-after: [0-9]' "$tmp/hs"; ok "sweep into a full queue → 429 with Retry-After ($c)" $?
 # Watch seed 106's job briefly then go away: it is cancelled before it runs.
 k6=$(curl -s -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 5000, "seed": 200}' | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
 if [ -n "$k6" ]; then
@@ -142,7 +203,15 @@ sleep 3 # nobody watches: the next batch stops it (a new watcher would keep it a
 curl -s -N --max-time 120 "$url2/api/jobs/$k7/events" > "$tmp/ev7"
 grep -q 'cancelled' "$tmp/ev7"; ok "running job cancelled when its client went away" $?
 [ $(( $(date +%s) - start )) -lt 100 ]; ok "cancelled long before its 1,000,000 runs" $?
-kill -TERM "$pid"; wait "$pid"; pid=
-! grep -q 'ERROR: AddressSanitizer\|runtime error' "$tmp/log"; ok "no sanitizer report" $?
+# A sweep stops likewise, between its points or inside one.
+k8=$(curl -s -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 200000, "seed": 800, "sweep": {"param": "dprk_greed", "lo": 0.1, "hi": 0.9, "points": 5}}' | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
+curl -s -N --max-time 2 "$url2/api/jobs/$k8/events" > "$tmp/ev8a"
+grep -q '^event: progress' "$tmp/ev8a"; ok "the long sweep was running when its client left" $?
+sleep 3
+curl -s -N --max-time 120 "$url2/api/jobs/$k8/events" > "$tmp/ev8"
+grep -q 'cancelled' "$tmp/ev8"; ok "running sweep cancelled when its client went away" $?
+kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
+[ "$rc" = 0 ]; ok "second server: clean stop (exit $rc)" $?
+! grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error' "$tmp/log" "$tmp/log2"; ok "no sanitizer report" $?
 echo "cli_serve: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the `brink serve` request reader: accepted forms, every kind of refusal with its
- * location, limits, scenario names, and the cache key. */
+ * location, the one-parameter sweep, limits, scenario names, and the cache key. */
 #include <stdint.h>
 #include <string.h>
 
@@ -85,6 +85,101 @@ static void serve_request_refusals(void) {
   brink_ctx_free(ctx);
 }
 
+static void serve_request_sweep(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  brink_serve_request *req = NULL;
+  CHECK_INT(parse(ctx,
+                  "{\"scenario\": \"2022.yaml\", \"sweep\": {\"param\": \"dprk_greed\", "
+                  "\"lo\": -0.25, \"hi\": 1.5e-1, \"points\": 7}, \"runs\": 100}",
+                  &req),
+            BRINK_OK);
+  CHECK(req && req->sweep_param && !strcmp(req->sweep_param, "dprk_greed"));
+  CHECK(req && req->sweep_lo == -0.25 && req->sweep_hi == 0.15);
+  CHECK_INT(req ? req->sweep_points : 0, 7);
+  CHECK_INT(req ? req->runs : 0, 100);
+  brink_serve_request_free(req);
+  /* points default to 5; lo may equal hi; keys in any order; no sweep: no parameter. */
+  CHECK_INT(
+      parse(ctx, "{\"sweep\": {\"hi\": 2, \"param\": \"x\", \"lo\": 2}, \"yaml\": \"a\"}", &req),
+      BRINK_OK);
+  CHECK_INT(req ? req->sweep_points : 0, 5);
+  CHECK(req && req->sweep_lo == 2.0 && req->sweep_hi == 2.0);
+  brink_serve_request_free(req);
+  CHECK_INT(parse(ctx, "{\"scenario\": \"a.yaml\"}", &req), BRINK_OK);
+  CHECK(req && req->sweep_param == NULL);
+  brink_serve_request_free(req);
+  static const struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
+      {"{\"scenario\":\"a.yaml\",\"sweep\":[]}", "request:1:30: expected an object"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0}}",
+       "request:1:30: 'sweep' needs 'hi'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"lo\":0,\"hi\":1}}", "needs 'param'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":1,\"hi\":0}}",
+       "request:1:30: sweep lo 1 is above hi 0"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,\"points\":1}}",
+       "request:1:66: sweep points must be 2..100, got 1"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,\"points\":101}}",
+       "sweep points must be 2..100"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,\"points\":2.5}}",
+       "expected a whole number"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"params.x\",\"lo\":0,\"hi\":1}}",
+       "request:1:39: sweep param 'params.x' is not a parameter name"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x=1\",\"lo\":0,\"hi\":1}}",
+       "not a parameter name"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"\",\"lo\":0,\"hi\":1}}",
+       "not a parameter name"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":\"0\",\"hi\":1}}",
+       "expected a number"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":.5,\"hi\":1}}",
+       "expected a number"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":1.,\"hi\":1}}",
+       "expected a digit after '.'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":1e,\"hi\":1}}",
+       "expected a digit in the exponent"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":-01,\"hi\":1}}", "leading zero"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":1e400,\"hi\":1}}",
+       "number out of range"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":NaN,\"hi\":1}}",
+       "expected a number"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,\"lo\":0}}",
+       "key 'lo' given twice in 'sweep'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,\"step\":1}}",
+       "unknown key 'step' in 'sweep'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1}",
+       "expected ',' or '}'"},
+      {"{\"scenario\":\"a.yaml\",\"sweep\":{},\"sweep\":{}}", "needs 'param'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    req = (brink_serve_request *)1;
+    CHECK_INT(parse(ctx, cases[i].text, &req), BRINK_EPARSE);
+    CHECK(req == NULL);
+    if (!strstr(brink_ctx_errmsg(ctx), cases[i].message))
+      fprintf(stderr, "sweep case %zu: '%s' lacks '%s'\n", i, brink_ctx_errmsg(ctx),
+              cases[i].message);
+    CHECK(strstr(brink_ctx_errmsg(ctx), cases[i].message) != NULL);
+  }
+  /* Allocation failure at every step of a request with a sweep: an error, never a leak. */
+  const char *text = "{\"scenario\":\"a.yaml\",\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1}}";
+  int failures = 0;
+  for (uint64_t n = 1; n < 20; n++) {
+    brink_ctx_fail_after(ctx, n);
+    brink_status st = brink_serve_request_parse(ctx, text, strlen(text), &req);
+    brink_ctx_fail_after(ctx, 0);
+    if (st == BRINK_OK)
+      brink_serve_request_free(req);
+    else {
+      CHECK_INT(st, BRINK_ENOMEM);
+      failures++;
+    }
+  }
+  CHECK(failures > 0);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
 static void serve_request_limits(void) {
   brink_ctx *ctx = NULL;
   CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
@@ -160,6 +255,37 @@ static void serve_names_and_keys(void) {
   /* Requests 0 and "seed absent" (3 without overrides would be) differ; all six differ. */
   for (size_t i = 0; i < 6; i++)
     for (size_t j = i + 1; j < 6; j++) CHECK(strcmp(keys[i], keys[j]) != 0);
+  /* Every field of a sweep is in the key, and a sweep is not the plain comparison. */
+  const char *sweeps[] = {
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"y\",\"lo\":0,\"hi\":1}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"x\",\"lo\":0.5,\"hi\":1}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":2}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1,"
+      "\"points\":6}}",
+  };
+  char sweep_keys[5][17];
+  for (size_t i = 0; i < 5; i++) {
+    brink_serve_request *sreq = NULL;
+    CHECK_INT(parse(ctx, sweeps[i], &sreq), BRINK_OK);
+    if (sreq) brink_serve_request_key(sreq, 1000, sweep_keys[i]);
+    brink_serve_request_free(sreq);
+    CHECK(strcmp(sweep_keys[i], keys[0]) != 0);
+    for (size_t j = 0; j < i; j++) CHECK(strcmp(sweep_keys[i], sweep_keys[j]) != 0);
+  }
+  /* "points": 5 is the default: the same key as without it. */
+  brink_serve_request *dreq = NULL;
+  CHECK_INT(parse(ctx,
+                  "{\"scenario\":\"a.yaml\",\"seed\":1,\"sweep\":{\"param\":\"x\",\"lo\":0,"
+                  "\"hi\":1,\"points\":5}}",
+                  &dreq),
+            BRINK_OK);
+  if (dreq) {
+    char kd[17];
+    brink_serve_request_key(dreq, 1000, kd);
+    CHECK(!strcmp(kd, sweep_keys[0]));
+  }
+  brink_serve_request_free(dreq);
   /* The same request twice gives the same key; another run count another. */
   brink_serve_request *req = NULL;
   CHECK_INT(parse(ctx, texts[0], &req), BRINK_OK);
@@ -177,6 +303,7 @@ static void serve_names_and_keys(void) {
 int main(void) {
   RUN(serve_request_full);
   RUN(serve_request_refusals);
+  RUN(serve_request_sweep);
   RUN(serve_request_limits);
   RUN(serve_names_and_keys);
   return harness_finish("test_serve");

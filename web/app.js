@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { version: '', scenario: null, current: null, previous: null, source: null };
+const state = { version: '', scenario: null, current: null, previous: null, source: null, sweep: null };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -35,7 +35,7 @@ function fmtPrior(p) {
   }
 }
 
-// ---- The inputs <-> the URL (scenario, overrides, policies, runs, seed, version) ----------
+// ---- The inputs <-> the URL (scenario, overrides, policies, runs, seed, version, sweep) ---
 
 function inputs() {
   const overrides = [];
@@ -49,6 +49,23 @@ function inputs() {
   };
 }
 
+// The sweep control's request: the inputs above plus {param, lo, hi, points}; an override of
+// the swept parameter is left out (each point sets it). null, with a message, when not numbers.
+function sweepInputs() {
+  const req = inputs();
+  const param = $('sweep-param').value;
+  const lo = Number($('sweep-lo').value.trim()), hi = Number($('sweep-hi').value.trim());
+  const points = Number($('sweep-points').value);
+  if (!param || $('sweep-lo').value.trim() === '' || $('sweep-hi').value.trim() === '' ||
+      !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    setStatus('sweep: "from" and "to" must be numbers', true);
+    return null;
+  }
+  req.overrides = req.overrides.filter((o) => !o.startsWith('params.' + param + '='));
+  req.sweep = { param, lo, hi, points };
+  return req;
+}
+
 function toHash(req) {
   const q = new URLSearchParams();
   q.set('v', state.version);
@@ -57,20 +74,77 @@ function toHash(req) {
   q.set('policies', req.policies.join(','));
   q.set('runs', String(req.runs));
   q.set('seed', String(req.seed));
+  // Numbers as JavaScript writes them (the shortest text that reads back the same double).
+  if (req.sweep) q.set('sweep', [req.sweep.param, req.sweep.lo, req.sweep.hi, req.sweep.points].join(':'));
   return '#' + q.toString();
 }
 
 function fromHash() {
   if (location.hash.length < 2) return null;
   const q = new URLSearchParams(location.hash.slice(1));
-  return {
+  const preset = {
     version: q.get('v') || '', scenario: q.get('scenario') || '', overrides: q.getAll('set'),
     policies: (q.get('policies') || '').split(',').filter((x) => x),
-    runs: Number(q.get('runs') || 2000), seed: Number(q.get('seed') || 1),
+    runs: Number(q.get('runs') || 2000), seed: Number(q.get('seed') || 1), sweep: null,
   };
+  const m = /^([^:]+):([^:]+):([^:]+):([0-9]+)$/.exec(q.get('sweep') || '');
+  if (m) preset.sweep = { param: m[1], lo: Number(m[2]), hi: Number(m[3]), points: Number(m[4]) };
+  return preset;
 }
 
 // ---- Scenario and parameter panel ----------------------------------------------------------
+
+// A sweep's default range: the prior's support when it is bounded, else its mean +- 2 sd (about
+// the 2.5% and 97.5% quantiles of a normal), else around the value.
+function defaultRange(p) {
+  const r = (x) => +x.toPrecision(4);
+  if (p.lo !== null && p.hi !== null && p.lo < p.hi) return [r(p.lo), r(p.hi)];
+  if (p.dist === 'normal' || p.dist === 'truncnormal') {
+    const lo = p.lo === null ? p.a - 2 * p.b : Math.max(p.lo, p.a - 2 * p.b);
+    const hi = p.hi === null ? p.a + 2 * p.b : Math.min(p.hi, p.a + 2 * p.b);
+    return [r(lo), r(hi)];
+  }
+  const m = p.mean !== null ? p.mean : p.a;
+  return m ? [r(Math.min(m / 2, m * 1.5)), r(Math.max(m / 2, m * 1.5))] : [-1, 1];
+}
+
+// The server allows points x runs per policy up to its --max-runs.
+function sweepBudget() {
+  if (!state.scenario) return;
+  const points = Number($('sweep-points').value), runs = Number($('runs').value);
+  const over = points * runs > state.scenario.max_runs;
+  $('sweep-budget').textContent = points + ' points x ' + runs + ' runs = ' + points * runs +
+    ' runs per policy; this server allows ' + state.scenario.max_runs +
+    (over ? ': lower the runs to ' + Math.floor(state.scenario.max_runs / Math.max(points, 1)) + ' or fewer' : '');
+  $('sweep-budget').className = over ? 'error' : 'note';
+}
+
+function setSweepRange() {
+  const p = state.scenario && state.scenario.params.find((q) => q.name === $('sweep-param').value);
+  if (!p) return;
+  const [lo, hi] = defaultRange(p);
+  $('sweep-lo').value = String(lo);
+  $('sweep-hi').value = String(hi);
+}
+
+function fillSweep(params, preset) {
+  const select = $('sweep-param');
+  select.replaceChildren();
+  for (const p of params) select.append(el('option', { value: p.name, title: p.doc }, p.name + (p.unit ? ' (' + p.unit + ')' : '')));
+  const swept = preset && preset.sweep && params.find((p) => p.name === preset.sweep.param);
+  const first = params.find((p) => p.dist !== 'constant') || params[0];
+  if (swept) {
+    select.value = swept.name;
+    $('sweep-lo').value = String(preset.sweep.lo);
+    $('sweep-hi').value = String(preset.sweep.hi);
+    $('sweep-points').value = String(preset.sweep.points);
+  } else if (first) {
+    select.value = first.name;
+    setSweepRange();
+  }
+  $('run-sweep').disabled = params.length === 0;
+  sweepBudget();
+}
 
 async function loadScenario(name, preset) {
   const { status, body } = await getJSON('/api/scenario?name=' + encodeURIComponent(name));
@@ -103,6 +177,7 @@ async function loadScenario(name, preset) {
     mark();
     rows.append(row);
   }
+  fillSweep(body.params, preset);
 }
 
 // ---- Running: submit, follow the events, fetch the result ----------------------------------
@@ -112,9 +187,14 @@ function setStatus(text, bad) {
   $('status').className = bad ? 'error' : '';
 }
 
+function busy(on) {
+  for (const id of ['run', 'run-sweep', 'run-editor']) $(id).disabled = on;
+}
+
+// A request with "sweep" ends in the sweep's chart and table, any other in the comparison's.
 async function submit(request, shareable) {
   if (state.source) { state.source.close(); state.source = null; }
-  $('run').disabled = true;
+  busy(true);
   setStatus('submitting…');
   const { status, body, retryAfter } = await getJSON('/api/jobs', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),
@@ -125,13 +205,14 @@ async function submit(request, shareable) {
     return;
   }
   if (status !== 200) {
-    $('run').disabled = false;
+    busy(false);
     const where = (body.errors || []).map((d) => ' (line ' + d.line + ', column ' + d.col + ')').join('');
     setStatus(body.error + where, true);
     return;
   }
   if (shareable) history.replaceState(null, '', toHash(request));
-  if (body.cached) { await showResult(body.key, request, shareable); return; }
+  const show = request.sweep ? showSweep : showResult;
+  if (body.cached) { await show(body.key, request, shareable); return; }
   const bar = $('progress');
   bar.hidden = false;
   bar.value = 0;
@@ -143,17 +224,17 @@ async function submit(request, shareable) {
     bar.value = p.done;
     setStatus(p.state + ': ' + p.done + ' of ' + p.total + ' runs');
   });
-  source.addEventListener('done', () => { source.close(); state.source = null; showResult(body.key, request, shareable); });
+  source.addEventListener('done', () => { source.close(); state.source = null; show(body.key, request, shareable); });
   source.addEventListener('failed', (e) => {
     source.close(); state.source = null;
-    $('run').disabled = false; bar.hidden = true;
+    busy(false); bar.hidden = true;
     setStatus(JSON.parse(e.data).error, true);
   });
 }
 
 async function showResult(key, request, shareable) {
   const { status, body } = await getJSON('/api/results/' + key + '.json');
-  $('run').disabled = false;
+  busy(false);
   $('progress').hidden = true;
   if (status !== 200) { setStatus(body.error, true); return; }
   if (state.current && state.current.key !== key) state.previous = state.current;
@@ -213,6 +294,47 @@ function renderCharts() {
   }
 }
 
+// ---- The sweep: P(armed conflict) against the parameter, a line and band per policy ----------
+
+async function showSweep(key, request, shareable) {
+  const { status, body } = await getJSON('/api/results/' + key + '.json');
+  busy(false);
+  $('progress').hidden = true;
+  if (status !== 200) { setStatus(body.error, true); return; }
+  state.sweep = { key, result: body, request };
+  const param = body.parameters[0].path.replace(/^params\./, '');
+  const text = 'sweep of ' + param + ': ' + body.points.length + ' points, ' + body.runs +
+    ' runs per policy and point, seed ' + body.seed + ' (key ' + key + ')';
+  setStatus('done: ' + text);
+  $('sweep-output').hidden = false;
+  $('sweep-status').textContent = text;
+  $('sweep-chart').replaceChildren(el('img', { src: '/api/results/' + key + '/sweep.svg',
+    alt: 'P(armed conflict) against ' + param + ', a line and band per policy' }),
+  el('figcaption', {}, 'P(armed conflict) against ' + param + ' with ' + Math.round(100 * body.confidence) + '% intervals'));
+  const head = $('sweep-table').tHead;
+  head.replaceChildren(el('tr', {}, el('th', {}, param),
+    ...body.policies.map((p) => el('th', {}, p + ': P(armed conflict) %'))));
+  const rows = $('sweep-table').tBodies[0];
+  rows.replaceChildren();
+  for (const point of body.points) {
+    rows.append(el('tr', { 'data-value': String(point.values[0]) }, el('td', {}, String(point.values[0])),
+      ...body.policies.map((p) => {
+        const e = point.series[p].p_armed_conflict;
+        return cell({ mean: e.mean, lo: e.lower, hi: e.upper }, pct, null);
+      })));
+  }
+  const links = $('sweep-downloads');
+  links.replaceChildren('Download: ');
+  for (const [ext, label] of [['.json', 'JSON'], ['.csv', 'CSV'], ['/sweep.svg', 'chart (SVG)'], ['.html', 'HTML page']]) {
+    const name = 'brink-sweep-' + key + (ext === '/sweep.svg' ? '.svg' : ext);
+    links.append(el('a', { href: '/api/results/' + key + ext, download: name }, label), ' ');
+  }
+  const share = $('sweep-share');
+  share.replaceChildren();
+  if (shareable) share.append('Share: ', el('a', { id: 'sweep-share-link', href: location.href }, 'link to this sweep'));
+  $('sweep-output').scrollIntoView({ block: 'nearest' });
+}
+
 // ---- The editor -----------------------------------------------------------------------------
 
 function updateGutter(bad) {
@@ -270,6 +392,13 @@ async function start() {
   await loadScenario(first, preset);
   $('scenario').addEventListener('change', () => loadScenario($('scenario').value, null));
   $('run').addEventListener('click', () => submit(inputs(), true));
+  $('sweep-param').addEventListener('change', setSweepRange);
+  $('sweep-points').addEventListener('input', sweepBudget);
+  $('runs').addEventListener('input', sweepBudget);
+  $('run-sweep').addEventListener('click', () => {
+    const req = sweepInputs();
+    if (req) submit(req, true);
+  });
   $('editor').addEventListener('input', () => updateGutter(null));
   $('editor').addEventListener('scroll', () => { $('gutter').scrollTop = $('editor').scrollTop; });
   $('upload').addEventListener('change', async () => {
@@ -283,7 +412,10 @@ async function start() {
     submit({ yaml: $('editor').value, runs: req.runs, seed: req.seed }, false);
   });
   updateGutter(null);
-  if (preset) submit(inputs(), true);
+  if (preset && preset.sweep) {
+    const req = sweepInputs();
+    if (req) submit(req, true);
+  } else if (preset) submit(inputs(), true);
 }
 
 start();

@@ -17,6 +17,7 @@ extern "C" {
 #define BRINK_SERVE_MAX_BODY ((size_t)1 << 20) /* bytes of a request body */
 #define BRINK_SERVE_MAX_ITEMS 64               /* overrides, policies */
 #define BRINK_SERVE_MAX_STRING 4096            /* bytes of a name or override */
+#define BRINK_SERVE_MAX_POINTS 100             /* values of a swept parameter */
 
 /* A run request. Strings are NUL-terminated UTF-8 without NUL bytes inside. */
 typedef struct brink_serve_request {
@@ -29,14 +30,23 @@ typedef struct brink_serve_request {
   size_t n_policies;
   uint64_t runs;  /* runs per policy; 0 when absent */
   uint64_t seed;  /* 1 when absent */
-  brink_ctx *ctx; /* owns every allocation above */
+  brink_ctx *ctx; /* owns every allocation of the request */
+  /* A one-parameter sweep (brink sweep --param NAME=LO:HI:POINTS on a grid), or none: */
+  char *sweep_param;     /* the $param's name (no "params."), or NULL: a plain comparison */
+  double sweep_lo;       /* the first value, in the parameter's unit */
+  double sweep_hi;       /* the last value, >= sweep_lo */
+  uint64_t sweep_points; /* values, evenly spaced: 2..BRINK_SERVE_MAX_POINTS (default 5) */
 } brink_serve_request;
 
 /* Reads a request from JSON text[0..len) (need not be NUL-terminated):
  *   {"scenario": "2022.yaml" | "yaml": "...", "overrides": ["params.x=1", ...],
- *    "policies": ["a", ...], "runs": 1000, "seed": 1}
+ *    "policies": ["a", ...], "runs": 1000, "seed": 1,
+ *    "sweep": {"param": "x", "lo": 0.1, "hi": 0.9, "points": 5}}
  * Unknown keys, duplicate keys, wrong types, numbers that are not whole numbers in
- * 0..2^53, a missing or double scenario: BRINK_EPARSE with "request:line:col: what" in ctx.
+ * 0..2^53 (runs, seed, points), a missing or double scenario; in "sweep" a missing param, lo or
+ * hi, a param name that is empty or holds '=' or '.', lo or hi not a finite number, lo > hi,
+ * points outside 2..BRINK_SERVE_MAX_POINTS: BRINK_EPARSE with "request:line:col: what" in ctx.
+ * Whether the parameter exists and the values are in its support is the loader's to say.
  * More than BRINK_SERVE_MAX_BODY bytes, BRINK_SERVE_MAX_ITEMS items or
  * BRINK_SERVE_MAX_STRING bytes in a string (other than yaml): BRINK_ELIMIT. The scenario
  * name is checked with brink_serve_name_ok. New object, caller frees with
@@ -52,7 +62,8 @@ BRINK_API int brink_serve_name_ok(const char *name);
 
 /* The cache key of a request run with runs per policy (after defaults are applied), as 16
  * lower-case hex digits and a NUL in key[17]: a 64-bit FNV-1a hash of the brink version, the
- * scenario name or text, the overrides and policies in order, runs and seed. */
+ * scenario name or text, the overrides and policies in order, runs and seed, and the sweep's
+ * parameter, lo, hi (their bits) and points when there is a sweep. */
 BRINK_API void brink_serve_request_key(const brink_serve_request *request, uint64_t runs,
                                        char key[17]);
 

@@ -106,13 +106,22 @@ typedef struct brink_point_options {
   /* May be NULL (the priors). Otherwise the parameters it holds are drawn from it, except
    * those that are constants at the point (swept, or --set): brink_model_use_posterior. */
   const brink_posterior *posterior;
+  /* Optional, zero when unused (a server's point loop, `brink serve`): */
+  const char *scenario_text; /* scenario YAML in memory instead of reading scenario_file, which
+                                then only names it in messages (may be NULL: includes refused) */
+  size_t scenario_len;       /* bytes of scenario_text */
+  /* The engine's progress callback and cancel flag (brink_engine_options), for this point's
+   * runs: a set flag makes brink_point_run return BRINK_ECANCELED. */
+  void (*progress)(void *userdata, uint64_t done, uint64_t total);
+  void *userdata;
+  const volatile int *cancel;
 } brink_point_options;
 
 /* Loads the scenario with the overrides and paths[k]=values[k] (printed with %.17g, so the
  * loader reads back the exact double), runs the engine and writes brink_point_width numbers to
  * out. A value the loader refuses is BRINK_EPARSE with the loader's diagnostics in diags (may
- * be NULL) and the first one in ctx; an unknown policy is BRINK_ENOTFOUND. Thread-compatible:
- * distinct ctx per concurrent call. */
+ * be NULL) and the first one in ctx; an unknown policy is BRINK_ENOTFOUND; a cancelled run
+ * BRINK_ECANCELED. Thread-compatible: distinct ctx per concurrent call. */
 BRINK_API brink_status brink_point_run(brink_ctx *ctx, const brink_point_options *options,
                                        const double *values, brink_diag_list *diags, double *out);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Browser test of `brink serve`: Debian's chromium driven by playwright-core. Loads the page,
 // runs, changes a parameter and runs again (the table and the charts change, the previous
-// result stays as a ghost), opens the share link (the same numbers), and checks the editor's
-// inline error for a broken YAML. Charts are checked for non-blank pixels; every request the
+// result stays as a ghost), opens the share link (the same numbers), sweeps one parameter (the
+// chart and table; its share link gives the same bytes), and checks the editor's inline error
+// for a broken YAML. Charts are checked for non-blank pixels; every request the
 // browser makes must go to the server under test.
 // usage: node serve.test.js URL CHROMIUM OUTDIR
 'use strict';
@@ -18,8 +19,8 @@ function ok(name, cond, detail) {
 }
 
 // Coloured (non-grey) pixels of every chart image, drawn on a canvas in the page.
-async function chartPixels(page) {
-  return page.evaluate(() => [...document.querySelectorAll('#charts img.current')].map((img) => {
+async function chartPixels(page, selector) {
+  return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((img) => {
     const c = document.createElement('canvas');
     c.width = img.naturalWidth; c.height = img.naturalHeight;
     const g = c.getContext('2d');
@@ -31,7 +32,22 @@ async function chartPixels(page) {
       if (Math.max(r, gg, b) - Math.min(r, gg, b) > 40) coloured++;
     }
     return { w: c.width, h: c.height, coloured };
-  }));
+  }), selector || '#charts img.current');
+}
+
+async function sweepMeans(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#sweep-table tbody tr')].map((tr) =>
+    [Number(tr.dataset.value), ...[...tr.querySelectorAll('td[data-mean]')].map((td) => Number(td.dataset.mean))]));
+}
+
+async function waitSweep(page, previousStatus) {
+  await until(page, (prev) => {
+    const s = document.getElementById('sweep-status').textContent;
+    const img = document.querySelector('#sweep-chart img');
+    return s !== '' && s !== prev && img && img.complete && img.naturalWidth > 0 &&
+      document.getElementById('status').textContent.startsWith('done: sweep');
+  }, previousStatus, 60000);
+  return page.$eval('#sweep-status', (e) => e.textContent);
 }
 
 async function tableMeans(page) {
@@ -110,6 +126,44 @@ async function waitResult(page, previousStatus) {
     await waitResult(shared, '');
     ok('share link gives the same numbers', JSON.stringify(await tableMeans(shared)) === JSON.stringify(second));
     ok('share link restores the override', (await shared.$eval('#param-rows input[data-name="dprk_greed"]', (e) => e.value)) === '0.95');
+    // Sweep one parameter: the range defaults to the prior's support (dprk_greed: beta, [0, 1]).
+    await page.selectOption('#sweep-param', 'dprk_greed');
+    ok('sweep range defaults to the support', (await page.inputValue('#sweep-lo')) === '0' &&
+      (await page.inputValue('#sweep-hi')) === '1');
+    // 5 points x 600 runs is over this server's --max-runs 2000: said before and after asking.
+    await page.fill('#sweep-points', '5');
+    ok('sweep budget warns', /lower the runs to 400/.test(await page.$eval('#sweep-budget', (e) => e.textContent)));
+    await page.click('#run-sweep');
+    await until(page, () => /over --max-runs 2000/.test(document.getElementById('status').textContent), null, 10000);
+    ok('too large a sweep is refused with its reason', true);
+    await page.fill('#sweep-lo', '0.1');
+    await page.fill('#sweep-hi', '0.9');
+    await page.fill('#sweep-points', '3');
+    await page.click('#run-sweep');
+    const sweepStatus = await waitSweep(page, '');
+    ok('sweep status names runs and seed', /3 points, 600 runs per policy and point, seed 3/.test(sweepStatus), sweepStatus);
+    const sweep = await sweepMeans(page);
+    ok('sweep table: a row per point', sweep.length === 3 && sweep.map((r) => r[0]).join() === '0.1,0.5,0.9', JSON.stringify(sweep));
+    ok('sweep table: a number per policy', sweep.every((r) => r.length === first.length + 1 && r.slice(1).every((v) => v >= 0 && v <= 1)));
+    // The comparison above had dprk_greed=0.95; the sweep sets it at each point instead.
+    ok('sweep link leaves out the swept override', !/set=params\.dprk_greed/.test(await page.evaluate(() => location.hash)));
+    const spx = await chartPixels(page, '#sweep-chart img');
+    ok('sweep chart not blank', spx.length === 1 && spx[0].w > 100 && spx[0].coloured > 500, JSON.stringify(spx));
+    await page.screenshot({ path: path.join(outDir, 'serve-sweep.png'), fullPage: true });
+    const sweepLink = await page.$eval('#sweep-share-link', (a) => a.href);
+    ok('sweep link encodes the sweep', /sweep=dprk_greed%3A0\.1%3A0\.9%3A3/.test(sweepLink) && /runs=600/.test(sweepLink), sweepLink);
+    const sweepJson = await page.evaluate(async () => (await fetch(document.querySelector('#sweep-downloads a').getAttribute('href'))).text());
+    const sharedSweep = await browser.newPage();
+    watch(sharedSweep);
+    await sharedSweep.goto(sweepLink);
+    await waitSweep(sharedSweep, '');
+    ok('sweep link gives the same numbers', JSON.stringify(await sweepMeans(sharedSweep)) === JSON.stringify(sweep));
+    const sharedJson = await sharedSweep.evaluate(async () => (await fetch(document.querySelector('#sweep-downloads a').getAttribute('href'))).text());
+    ok('sweep link gives the same bytes', sharedJson.length > 100 && sharedJson === sweepJson);
+    ok('sweep link restores the control', (await sharedSweep.inputValue('#sweep-param')) === 'dprk_greed' &&
+      (await sharedSweep.inputValue('#sweep-points')) === '3');
+    const sweepHrefs = await page.$$eval('#sweep-downloads a', (as) => as.map((a) => a.getAttribute('href')));
+    ok('sweep downloads', sweepHrefs.length === 4 && sweepHrefs.every((h) => /^\/api\/results\/[0-9a-f]{16}(\.json|\.csv|\.html|\/sweep\.svg)$/.test(h)), sweepHrefs.join(' '));
     // Downloads point at the result.
     const hrefs = await page.$$eval('#downloads a', (as) => as.map((a) => a.getAttribute('href')));
     ok('three downloads', hrefs.length === 3 && hrefs.every((h) => /^\/api\/results\/[0-9a-f]{16}\.(json|csv|html)$/.test(h)), hrefs.join(' '));

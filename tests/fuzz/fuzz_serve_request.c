@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the JSON request reader of `brink serve` and the cache key. */
+/* libFuzzer target: the JSON request reader of `brink serve` (with its sweep) and the cache key. */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t total = req->scenario ? strlen(req->scenario) : strlen(req->yaml);
     for (size_t i = 0; i < req->n_overrides; i++) total += strlen(req->overrides[i]);
     for (size_t i = 0; i < req->n_policies; i++) total += strlen(req->policies[i]);
+    if (req->sweep_param) {
+      total += strlen(req->sweep_param);
+      /* The reader's promises: a finite, ordered range and a bounded number of points. */
+      if (!isfinite(req->sweep_lo) || !isfinite(req->sweep_hi) || req->sweep_lo > req->sweep_hi ||
+          req->sweep_points < 2 || req->sweep_points > BRINK_SERVE_MAX_POINTS)
+        __builtin_trap();
+    }
     char key[17];
     brink_serve_request_key(req, req->runs + total, key);
     if (strlen(key) != 16) __builtin_trap();
