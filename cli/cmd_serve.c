@@ -208,7 +208,7 @@ static unsigned check_sweep(const server *s, brink_ctx *ctx, const brink_serve_r
     snprintf(set, sizeof set, "params.%s=%.17g", req->sweep_param,
              end ? req->sweep_hi : req->sweep_lo);
     brink_status st = load_request_with(s, ctx, req, set, diags, &at);
-    brink_scenario_free(ctx, at);
+    brink_scenario_free(at);
     if (st) {
       snprintf(msg, size, "sweep %s %g: ", end ? "hi" : "lo", end ? req->sweep_hi : req->sweep_lo);
       size_t n = strlen(msg);
