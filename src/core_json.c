@@ -126,8 +126,7 @@ static int on_event(builder *b, struct fy_event *ev) {
   }
 }
 
-/* Line and column of byte offset off. */
-static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
+void brink__json_locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
   uint32_t l = 1, c = 1;
   for (size_t i = 0; i < off; i++) {
     if (text[i] == '\n') {
@@ -141,6 +140,32 @@ static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) 
   *col = c;
 }
 
+brink_status brink__json_precheck(brink_ctx *ctx, const char *text, size_t len, const char *name) {
+  uint32_t line, col;
+  if (len > JSON_MAX_BYTES)
+    return brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name, len,
+                       JSON_MAX_BYTES);
+  /* Before any parser sees it: libfyaml can hang on invalid UTF-8 (see scenario_yaml.c), and
+   * the token reader uses the text of strings as it is. */
+  size_t bad = brink__utf8_check(text, len);
+  if (bad < len) {
+    brink__json_locate(text, bad, &line, &col);
+    return brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line, col,
+                       (unsigned)(unsigned char)text[bad]);
+  }
+  /* A JSON object first, which also rules out YAML directives. */
+  size_t first = 0;
+  while (first < len &&
+         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
+    first++;
+  if (first == len || text[first] != '{') {
+    brink__json_locate(text, first, &line, &col);
+    return brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name, line,
+                       col, first == len ? "empty input" : "not JSON");
+  }
+  return BRINK_OK;
+}
+
 brink_status brink__json_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                const char *what, jnode **out) {
   struct fy_diag *diag = NULL;
@@ -151,31 +176,7 @@ brink_status brink__json_parse(brink_ctx *ctx, const char *text, size_t len, con
   b.name = name;
   b.what = what;
   *out = NULL;
-  uint32_t line, col;
-  if (len > JSON_MAX_BYTES) {
-    b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
-                           len, JSON_MAX_BYTES);
-    goto done;
-  }
-  /* Checked before libfyaml sees it: it can hang on invalid UTF-8 (see scenario_yaml.c), and
-   * a result always starts with '{', which also rules out YAML directives. */
-  size_t bad = brink__utf8_check(text, len);
-  if (bad < len) {
-    locate(text, bad, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
-                           col, (unsigned)(unsigned char)text[bad]);
-    goto done;
-  }
-  size_t first = 0;
-  while (first < len &&
-         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
-    first++;
-  if (first == len || text[first] != '{') {
-    locate(text, first, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name,
-                           line, col, first == len ? "empty input" : "not JSON");
-    goto done;
-  }
+  if ((b.status = brink__json_precheck(ctx, text, len, name))) goto done;
 
   struct fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);

@@ -16,6 +16,16 @@ brink_status brink__read_file_alloc(brink_ctx *ctx, const char *path, size_t max
  * (no overlong forms, surrogates or code points past U+10FFFF). */
 size_t brink__utf8_check(const char *text, size_t len);
 
+/* The JSON readers (core_json.c: a libfyaml tree; report_json.c: a flat token array) read at
+ * most JSON_MAX_BYTES and share their first checks and their locations. */
+#define JSON_MAX_BYTES ((size_t)256 << 20)
+/* Line and column (1-based, columns in characters) of byte offset off of text. */
+void brink__json_locate(const char *text, size_t off, uint32_t *line, uint32_t *col);
+/* The checks every JSON reader of the library makes first: at most JSON_MAX_BYTES, valid UTF-8,
+ * and an object ('{' after white space). BRINK_OK, or the status with a located message
+ * ("name:line:col: ..."). */
+brink_status brink__json_precheck(brink_ctx *ctx, const char *text, size_t len, const char *name);
+
 /* Systematic resampling (Kitagawa 1996): weights (normalised, n of them) and one uniform u0
  * in [0, 1) give n parents at the evenly spaced points (u0 + k) / n (src/history_filter.c; used by
  * the particle filter and iterated filtering). */

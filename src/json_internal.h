@@ -5,8 +5,6 @@
 
 #include "internal.h"
 
-#define JSON_MAX_BYTES ((size_t)256 << 20)
-
 typedef enum jkind { J_OBJ, J_ARR, J_STR, J_PLAIN } jkind;
 
 /* An object holds 2n kids: key, value, key, value... A plain scalar is a number, true, false

@@ -12,7 +12,6 @@
 
 #include "report_internal.h"
 
-#define JSON_MAX_BYTES ((size_t)256 << 20)
 #define JSON_MAX_DEPTH 64
 #define NO_VALUE ((double)NAN) /* null, or not given */
 
@@ -49,21 +48,6 @@ static const char *text_of(const jdoc *d, const jtok *t) {
 static int text_is(const jdoc *d, const jtok *t, const char *s) {
   size_t n = strlen(s);
   return t->n == n && !memcmp(text_of(d, t), s, n);
-}
-
-/* Line and column of byte offset off. */
-static void locate(const char *text, size_t off, uint32_t *line, uint32_t *col) {
-  uint32_t l = 1, c = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (text[i] == '\n') {
-      l++;
-      c = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  *line = l;
-  *col = c;
 }
 
 typedef struct reader {
@@ -142,7 +126,7 @@ static int add_token(builder *b, jkind kind, size_t start, uint32_t *out) {
 static brink_status syntax(builder *b, const scanner *sc, const char *what) {
   if (b->status) return b->status;
   uint32_t line, col;
-  locate(sc->s, sc->pos, &line, &col);
+  brink__json_locate(sc->s, sc->pos, &line, &col);
   if (sc->pos >= sc->len)
     return b->status = brink__fail(b->ctx, BRINK_EPARSE, "%s:%u:%u: invalid JSON: %s (at the end)",
                                    b->name, line, col, what);
@@ -389,7 +373,7 @@ static void scan_json(builder *b, const char *text, size_t len) {
     if (c == '{' || c == '[') {
       if (b->depth >= JSON_MAX_DEPTH) {
         uint32_t line, col;
-        locate(sc.s, sc.pos, &line, &col);
+        brink__json_locate(sc.s, sc.pos, &line, &col);
         b->status = brink__fail(b->ctx, BRINK_ELIMIT,
                                 "%s:%u:%u: nesting deeper than %d levels: expected a result",
                                 b->name, line, col, JSON_MAX_DEPTH);
@@ -417,31 +401,7 @@ static brink_status parse_doc(brink_ctx *ctx, const char *text, size_t len, cons
   b.doc = doc;
   doc->text = text;
   doc->len = len;
-  uint32_t line, col;
-  if (len > JSON_MAX_BYTES) {
-    b.status = brink__fail(ctx, BRINK_ELIMIT, "%s: %zu bytes: larger than the limit of %zu", name,
-                           len, JSON_MAX_BYTES);
-    goto done;
-  }
-  /* Checked first: the text of strings is used as it is, and a result always starts with
-   * '{'. */
-  size_t bad = brink__utf8_check(text, len);
-  if (bad < len) {
-    locate(text, bad, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: invalid UTF-8 (byte 0x%02x)", name, line,
-                           col, (unsigned)(unsigned char)text[bad]);
-    goto done;
-  }
-  size_t first = 0;
-  while (first < len &&
-         (text[first] == ' ' || text[first] == '\t' || text[first] == '\n' || text[first] == '\r'))
-    first++;
-  if (first == len || text[first] != '{') {
-    locate(text, first, &line, &col);
-    b.status = brink__fail(ctx, BRINK_EPARSE, "%s:%u:%u: %s: expected a JSON object ('{')", name,
-                           line, col, first == len ? "empty input" : "not JSON");
-    goto done;
-  }
+  if ((b.status = brink__json_precheck(ctx, text, len, name))) goto done;
   doc->cap_tok = count_tokens(text, len);
   doc->tok = brink_malloc(ctx, doc->cap_tok * sizeof *doc->tok);
   if (!doc->tok) {
@@ -473,7 +433,7 @@ static const char *kind_word(const reader *r, const jtok *n) {
 }
 
 static void where(const reader *r, const jtok *n, uint32_t *line, uint32_t *col) {
-  locate(r->doc->text, n->start, line, col);
+  brink__json_locate(r->doc->text, n->start, line, col);
 }
 
 static brink_status wrong(reader *r, const jtok *n, const char *expected) {
