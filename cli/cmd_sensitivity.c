@@ -236,24 +236,19 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
       } else
         values[j * dim + k] = brink_param_quantile(params[k], design->u[j * dim + k]);
   const cli_opt *set = cli_opt_get(&spec, "set");
-  brink_point_options po = {spec.pos[0],
-                            (const char *const *)set->values,
-                            set->n_values,
-                            paths,
-                            dim,
-                            policy_names,
-                            n_policies,
-                            runs,
-                            seed,
-                            (int)threads,
-                            confidence,
-                            (uint32_t)horizon,
-                            post,
-                            NULL,
-                            0,
-                            NULL,
-                            NULL,
-                            NULL};
+  brink_point_options po = {.scenario_file = spec.pos[0],
+                            .overrides = (const char *const *)set->values,
+                            .n_overrides = set->n_values,
+                            .paths = paths,
+                            .n_paths = dim,
+                            .policies = policy_names,
+                            .n_policies = n_policies,
+                            .runs = runs,
+                            .seed = seed,
+                            .threads = (int)threads,
+                            .confidence = confidence,
+                            .horizon = (uint32_t)horizon,
+                            .posterior = post};
   double start = omp_get_wtime();
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)

@@ -209,24 +209,19 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
     }
   }
   const cli_opt *set = cli_opt_get(&spec, "set");
-  brink_point_options po = {spec.pos[0],
-                            (const char *const *)set->values,
-                            set->n_values,
-                            paths,
-                            n_axes,
-                            policy_names,
-                            n_policies,
-                            runs,
-                            seed,
-                            (int)threads,
-                            confidence,
-                            (uint32_t)horizon,
-                            post,
-                            NULL,
-                            0,
-                            NULL,
-                            NULL,
-                            NULL};
+  brink_point_options po = {.scenario_file = spec.pos[0],
+                            .overrides = (const char *const *)set->values,
+                            .n_overrides = set->n_values,
+                            .paths = paths,
+                            .n_paths = n_axes,
+                            .policies = policy_names,
+                            .n_policies = n_policies,
+                            .runs = runs,
+                            .seed = seed,
+                            .threads = (int)threads,
+                            .confidence = confidence,
+                            .horizon = (uint32_t)horizon,
+                            .posterior = post};
   if ((rc = cli_points_run(&spec, ctx, &po, values, n_points, stats,
                            !cli_value(&spec, "quiet", NULL))) >= 0)
     goto done;
