@@ -128,7 +128,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   size_t n_free;
   if ((rc = parse_free(&spec, sc, free_list, free, &n_free)) >= 0) goto done;
   int show = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
-  brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
+  brink_filter_data d = brink_history_filter_data(&h, misrecord);
   brink_calibrate_options o = {(uint32_t)particles,
                                (uint32_t)iterations,
                                sd,

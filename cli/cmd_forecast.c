@@ -434,19 +434,14 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
                            hist_opt->n_values ? hist_opt->n_values : 1, origin, &h)) >= 0)
       goto done;
     have_history = 1;
-    brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
-    brink_filter_options fo = {(uint32_t)particles,
-                               (uint32_t)replicates,
-                               seed,
-                               (int)threads,
-                               0.5,
-                               NULL,
-                               NULL,
-                               NULL,
-                               1,
-                               (const brink_model *const *)&h.models[1],
-                               &h.window_step[1],
-                               h.n_windows - 1};
+    brink_filter_data d = brink_history_filter_data(&h, misrecord);
+    brink_filter_options fo = {.particles = (uint32_t)particles,
+                               .replicates = (uint32_t)replicates,
+                               .seed = seed,
+                               .threads = (int)threads,
+                               .ess_fraction = 0.5,
+                               .keep_particles = 1};
+    brink_history_filter_windows(&h, &fo);
     st = brink_filter_run(ctx, h.models[0], &d, &fo, &fr);
     if (!st && !isfinite(fr->loglik_rep[0])) {
       fprintf(stderr, "brink forecast: no particle explains the record before the origin (raise "

@@ -88,19 +88,15 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
   if ((rc = cli_choice(&spec, "format", formats, 2, 0, &format)) >= 0) goto done;
   if ((rc = history_load(&spec, ctx, spec.pos, spec.n_pos, HISTORY_END, &h)) >= 0) goto done;
   int show = !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));
-  brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, misrecord};
-  brink_filter_options o = {(uint32_t)particles,
-                            (uint32_t)replicates,
-                            seed,
-                            (int)threads,
-                            0.5,
-                            NULL,
-                            on_filter_progress,
-                            &show,
-                            0,
-                            (const brink_model *const *)&h.models[1],
-                            &h.window_step[1],
-                            h.n_windows - 1};
+  brink_filter_data d = brink_history_filter_data(&h, misrecord);
+  brink_filter_options o = {.particles = (uint32_t)particles,
+                            .replicates = (uint32_t)replicates,
+                            .seed = seed,
+                            .threads = (int)threads,
+                            .ess_fraction = 0.5,
+                            .progress = on_filter_progress,
+                            .userdata = &show};
+  brink_history_filter_windows(&h, &o);
   brink_status st = brink_filter_run(ctx, h.models[0], &d, &o, &r);
   if (st) {
     rc = cli_fail(&spec, ctx, st);

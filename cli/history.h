@@ -7,11 +7,10 @@
 #include <stdio.h>
 
 #include "brink/filter.h"
-#include "brink/model.h"
-#include "brink/observe.h"
+#include "brink/history.h"
 #include "cli.h"
 
-#define HISTORY_MAX_WINDOWS 32
+#define HISTORY_MAX_WINDOWS BRINK_HISTORY_MAX_WINDOWS
 
 /* The --misrecord option of the commands that filter the record, its default from the
  * library's one constant (BRINK_FILTER_MISRECORD). */
@@ -41,21 +40,8 @@
         NULL, 0                                                                                      \
   }
 
-typedef struct history {
-  size_t n_windows;
-  brink_scenario *scenarios[HISTORY_MAX_WINDOWS];
-  brink_model *models[HISTORY_MAX_WINDOWS];
-  const char *files[HISTORY_MAX_WINDOWS];
-  int32_t window_start[HISTORY_MAX_WINDOWS]; /* YYYYMMDD */
-  uint32_t window_step[HISTORY_MAX_WINDOWS]; /* first step of each window */
-  int32_t start, end;                        /* YYYYMMDD; end exclusive */
-  uint32_t n_steps, n_actors;
-  uint32_t observed, scored; /* actor bitmasks */
-  int *acts;                 /* [n_steps * n_actors] */
-  brink_observation *obs;
-  brink_observation_report report;
-  size_t n_record_files;
-} history;
+/* The library's history (include/brink/history.h), loaded from the command's options. */
+typedef brink_history history;
 
 /* Loads the windows (scenario files, ordered by time.start), the record (the spec's repeated
  * --record, or the shipped files) strictly before end_exclusive or --to, and the weekly acts
