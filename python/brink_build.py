@@ -108,6 +108,33 @@ brink_status brink_record_new(brink_ctx *ctx, brink_record **out);
 void brink_record_free(brink_record *rec);
 brink_status brink_record_load(brink_record *rec, const char *path);
 brink_status brink_record_date_parse(const char *s, int32_t *out);
+
+/* The recorded history, the particle filter */
+typedef struct brink_history_options {
+  const char *const *windows; size_t n_windows; const char *const *overrides; size_t n_overrides;
+  const brink_record *record; const char *observation; const char *posterior;
+  int32_t from; int32_t end;
+} brink_history_options;
+typedef struct brink_history { brink_model *models[...]; uint32_t n_steps; size_t n_windows; ...; }
+    brink_history;
+brink_status brink_history_load(brink_ctx *ctx, const brink_history_options *options,
+                                brink_diag_list *diags, brink_history *out);
+void brink_history_release(brink_history *history);
+typedef struct brink_filter_data { uint32_t n_steps; ...; } brink_filter_data;
+typedef struct brink_filter_options {
+  uint32_t particles; uint32_t replicates; uint64_t seed; int threads; double ess_fraction;
+  int keep_particles; ...;
+} brink_filter_options;
+brink_filter_data brink_history_filter_data(const brink_history *history, double misrecord);
+void brink_history_filter_windows(const brink_history *history, brink_filter_options *options);
+typedef struct brink_filter_result {
+  uint32_t particles; double loglik; double loglik_se; brink_model_state **final;
+  double *final_weight; ...;
+} brink_filter_result;
+brink_status brink_filter_run(brink_ctx *ctx, const brink_model *model, const brink_filter_data *data,
+                              const brink_filter_options *options, brink_filter_result **out);
+void brink_filter_result_free(brink_filter_result *result);
+static const double BRINK_FILTER_MISRECORD;
 typedef struct brink_prediction brink_prediction;
 brink_status brink_prediction_parse(brink_ctx *ctx, const char *text, size_t len, const char *name,
                                     brink_prediction **out);
@@ -205,7 +232,9 @@ SOURCE = r"""
 #include <brink/brink.h>
 #include <brink/engine.h>
 #include <brink/events.h>
+#include <brink/filter.h>
 #include <brink/forecast.h>
+#include <brink/history.h>
 #include <brink/game.h>
 #include <brink/model.h>
 #include <brink/record.h>

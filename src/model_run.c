@@ -966,7 +966,8 @@ void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t 
 }
 
 void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src) {
-  memcpy(dst, src, sizeof *dst);
+  /* The run only: dst keeps the context that made it (its brink_model_state_free). */
+  memcpy(&dst->s, &src->s, sizeof dst->s);
 }
 
 void brink_model_state_force(brink_model_state *state, uint32_t actor, int action) {

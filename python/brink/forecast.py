@@ -42,20 +42,7 @@ class Forecast:
         return frame
 
 
-def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=104,
-             series=None):
-    """Simulates the scenario forward from its start (time.start, the origin) under one policy
-    (default: status_quo or historical when the scenario has one, else its first) and counts the record's series per 52-week window, as `brink forecast
-    SCENARIO` without --origin. scenario: a brink.Scenario or a path. series: the table of
-    which ladder actions count in which series (default data/korea_series.tsv). Returns a
-    brink.Forecast. Forecasts from another origin (filtering the record first) are the
-    command's for now."""
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario, horizon=horizon)
-    elif horizon is not None and horizon != scenario.horizon:
-        scenario = load(scenario.path, set=scenario.overrides, horizon=horizon,
-                        posterior=scenario.posterior)
-    ctx = scenario._ctx
+def _policy_index(scenario, policy):
     sc = scenario._ptr
     if policy is None:
         # As the command: the recorded behaviour (status_quo or historical) if the scenario
@@ -65,26 +52,168 @@ def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=10
             index = lib.brink_scenario_find_policy(sc, b"historical")
         if index < 0:
             index = 0 if sc.n_policies else 0xFFFFFFFF
-    else:
-        index = lib.brink_scenario_find_policy(sc, policy.encode())
-        if index < 0:
-            raise _core.Error("BRINK_ENOTFOUND", "scenario '%s' has no policy '%s'"
-                              % (scenario.name, policy))
-    series = series or os.path.join(_DATA, "korea_series.tsv")
-    fmap = ffi.new("brink_forecast_map *")
-    ctx.check(lib.brink_forecast_map_load(ctx.ptr, os.fspath(series).encode(), sc, fmap))
+        return index
+    index = lib.brink_scenario_find_policy(sc, policy.encode())
+    if index < 0:
+        raise _core.Error("BRINK_ENOTFOUND", "scenario '%s' has no policy '%s'"
+                          % (scenario.name, policy))
+    return index
+
+
+def _monday(origin):
+    """origin "YYYY-MM-DD" (a Monday) -> (datetime.date, YYYYMMDD int)."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(origin)
+    except (TypeError, ValueError):
+        raise ValueError("origin: expected a Monday YYYY-MM-DD, got %r" % (origin,)) from None
+    if day.weekday() != 0:
+        raise ValueError("origin: expected a Monday YYYY-MM-DD, got %r (a %s)"
+                         % (origin, day.strftime("%A")))
+    return day, day.year * 10000 + day.month * 100 + day.day
+
+
+def _filter_history(ctx, scenario, origin, history, record, start, particles, replicates, seed,
+                    threads, misrecord):
+    """Filters the record before origin over the history windows (the library's
+    brink_history_load and brink_filter_run, as `brink forecast --origin`). Returns the filter
+    result (replicate 0's particles kept), to be freed by the caller, and the history, to be
+    released by the caller."""
+    import datetime
+
+    day, end = _monday(origin)
+    windows = [os.fspath(w) for w in (history or [scenario.path])]
+    if start is None and not history:
+        # As the command without --history: the scenario itself over the 52 weeks before.
+        first = day - datetime.timedelta(days=364)
+        start = first.isoformat()
+    frm = 0
+    if start is not None:
+        d = datetime.date.fromisoformat(start)
+        frm = d.year * 10000 + d.month * 100 + d.day
+    rec = ffi.new("brink_record **")
+    ctx.check(lib.brink_record_new(ctx.ptr, rec))
+    keep = []
+    try:
+        files = record or [os.path.join(_DATA, f) for f in RECORD_FILES]
+        for f in ([files] if isinstance(files, (str, os.PathLike)) else files):
+            ctx.check(lib.brink_record_load(rec[0], os.fspath(f).encode()))
+        opts = ffi.new("brink_history_options *")
+        wins = [ffi.new("char[]", w.encode()) for w in windows]
+        sets = [ffi.new("char[]", o.encode()) for o in scenario.overrides]
+        keep += wins + sets
+        warr = ffi.new("const char *[]", wins)
+        sarr = ffi.new("const char *[]", sets) if sets else ffi.NULL
+        obs = ffi.new("char[]", os.path.join(_DATA, "korea_observation.tsv").encode())
+        post = ffi.new("char[]", os.fspath(scenario.posterior).encode()) \
+            if scenario.posterior is not None else ffi.NULL
+        keep += [warr, sarr, obs, post]
+        opts.windows, opts.n_windows = warr, len(wins)
+        opts.overrides, opts.n_overrides = sarr, len(sets)
+        opts.record, opts.observation, opts.posterior = rec[0], obs, post
+        opts.__setattr__("from", frm)
+        opts.end = end
+        h = ffi.new("brink_history *")
+        diags = ffi.new("brink_diag_list *")
+        lib.brink_diag_list_init(diags, ctx.ptr)
+        try:
+            st = lib.brink_history_load(ctx.ptr, opts, diags, h)
+            if st != lib.BRINK_OK:
+                where = {}
+                if diags.n:
+                    d = diags.items[0]
+                    where = dict(file=_core._string(d.file) or None, line=d.line, col=d.col)
+                    if not where["file"]:
+                        where = {}
+                raise ctx.error(st, **where)
+        finally:
+            lib.brink_diag_list_release(diags)
+    finally:
+        lib.brink_record_free(rec[0])
+    fo = ffi.new("brink_filter_options *")
+    fo.particles, fo.replicates, fo.seed = int(particles), int(replicates), int(seed)
+    fo.threads, fo.ess_fraction, fo.keep_particles = int(threads), 0.5, 1
+    lib.brink_history_filter_windows(h, fo)
+    data = ffi.new("brink_filter_data *", lib.brink_history_filter_data(
+        h, lib.BRINK_FILTER_MISRECORD if misrecord is None else float(misrecord)))
+    out = ffi.new("brink_filter_result **")
+    st = lib.brink_filter_run(ctx.ptr, h.models[0], data, fo, out)
+    if st != lib.BRINK_OK:
+        lib.brink_history_release(h)
+        ctx.check(st)
+    return out[0], h
+
+
+def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=104,
+             series=None, origin=None, history=None, record=None, start=None, particles=2000,
+             replicates=1, misrecord=None):
+    """Simulates the scenario forward under one policy (default: status_quo or historical
+    when the scenario has one, else its first) and counts the record's series per 52-week
+    window, as `brink forecast SCENARIO`. scenario: a brink.Scenario or a path. series: the
+    table of which ladder actions count in which series (default data/korea_series.tsv).
+
+    Without origin the forecast starts at the scenario's time.start. With origin
+    ("YYYY-MM-DD", a Monday) the record strictly before it is filtered first, as `brink
+    forecast --origin`: history is the list of window scenario files (default: the scenario
+    itself over the 52 weeks before the origin), record the record files (default: the shipped
+    ones), start the first day filtered (default: the first window's time.start), particles,
+    replicates and misrecord the filter's settings; the scenario's overrides and posterior
+    apply to every window. Every policy then runs from the filtered particles. Returns a
+    brink.Forecast (the command's JSON)."""
+    if origin is None and (history or record or start):
+        raise ValueError("history, record and start need an origin")
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario, horizon=horizon)
+    elif origin is None and horizon is not None and horizon != scenario.horizon:
+        scenario = load(scenario.path, set=scenario.overrides, horizon=horizon,
+                        posterior=scenario.posterior)
     if threads is None:
         threads = len(os.sched_getaffinity(0))
-    opts = ffi.new("brink_forecast_options *")
-    opts.runs, opts.seed, opts.threads = int(runs), int(seed), int(threads)
-    opts.steps = scenario.horizon
-    opts.policy = index
-    out = ffi.new("brink_forecast **")
-    ctx.check(lib.brink_forecast_run(ctx.ptr, scenario._model, ffi.NULL, ffi.NULL, 0, fmap,
-                                     opts, out))
+    ctx = scenario._ctx
+    fr = h = None
+    origin_text = None
+    base = scenario  # keeps the context of the filter's result alive until it is freed
+    if origin is not None:
+        fr, h = _filter_history(ctx, scenario, origin, history, record, start, particles,
+                                replicates, seed, threads, misrecord)
+        origin_text = _monday(origin)[0].isoformat()
+        # A model of its own over the filtered weeks and the horizon (the caller's scenario
+        # keeps its horizon).
+        try:
+            scenario = load(scenario.path, set=scenario.overrides,
+                            horizon=h.n_steps + int(horizon), posterior=scenario.posterior)
+        except BaseException:
+            lib.brink_filter_result_free(fr)
+            lib.brink_history_release(h)
+            raise
+        ctx = scenario._ctx
+    sc = scenario._ptr
+    try:
+        index = _policy_index(scenario, policy)
+        series = series or os.path.join(_DATA, "korea_series.tsv")
+        fmap = ffi.new("brink_forecast_map *")
+        ctx.check(lib.brink_forecast_map_load(ctx.ptr, os.fspath(series).encode(), sc, fmap))
+        opts = ffi.new("brink_forecast_options *")
+        opts.runs, opts.seed, opts.threads = int(runs), int(seed), int(threads)
+        opts.steps = int(horizon) if origin is not None else scenario.horizon
+        opts.policy = index
+        out = ffi.new("brink_forecast **")
+        if fr is not None:
+            ctx.check(lib.brink_forecast_run(ctx.ptr, scenario._model, fr.final, fr.final_weight,
+                                             fr.particles, fmap, opts, out))
+        else:
+            ctx.check(lib.brink_forecast_run(ctx.ptr, scenario._model, ffi.NULL, ffi.NULL, 0,
+                                             fmap, opts, out))
+    finally:
+        if fr is not None:
+            lib.brink_filter_result_free(fr)
+            lib.brink_history_release(h)
+        del base
     try:
         name = sc.policies[index].name if index != 0xFFFFFFFF else ffi.NULL
-        text = ctx.text(lambda buf: lib.brink_forecast_json(ctx.ptr, out[0], sc.start, name,
+        when = origin_text.encode() if origin_text else sc.start
+        text = ctx.text(lambda buf: lib.brink_forecast_json(ctx.ptr, out[0], when, name,
                                                             scenario.path.encode(), buf))
     finally:
         lib.brink_forecast_free(out[0])

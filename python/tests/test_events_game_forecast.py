@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import brink
-from conftest import BINARY, KOREA
+from conftest import BINARY, KOREA, SOURCE
 
 FILES = ["tests/data/events/gdelt2.tsv", "tests/data/events/icews.tab"]
 
@@ -76,6 +76,32 @@ def test_forecast_is_the_commands_json():
     row = frame[(frame.window == 1) & (frame.series == "bm_launch_days")].iloc[0]
     assert row["mean"] == w["mean"]
     assert abs(row["mean"] - sum(k * n for k, n in enumerate(hist)) / sum(hist)) < 1e-12
+
+
+def test_forecast_from_an_origin_is_the_commands_json():
+    # The record before the origin filtered over two windows, then the policy run from the
+    # particles: the same bytes as `brink forecast --origin --history`.
+    windows = [str(SOURCE / "scenarios" / "korea" / w) for w in ("2018.yaml", "2019.yaml")]
+    f = brink.forecast(KOREA, runs=300, seed=4, threads=2, horizon=52, origin="2021-11-01",
+                       history=windows, particles=300)
+    args = ["forecast", KOREA, "--origin", "2021-11-01", "--horizon", "52", "--runs", "300",
+            "--seed", "4", "--threads", "1", "--particles", "300", "--format", "json", "--quiet"]
+    for w in windows:
+        args += ["--history", w]
+    assert f.json() == cli(*args)
+    assert f.data["forecast"]["origin"] == "2021-11-01"
+    # Without history: the scenario itself over the 52 weeks before the origin, as the command.
+    g = brink.forecast(KOREA, runs=200, seed=5, threads=1, horizon=26, origin="2022-11-07",
+                       particles=200)
+    assert g.json() == cli("forecast", KOREA, "--origin", "2022-11-07", "--horizon", "26",
+                           "--runs", "200", "--seed", "5", "--threads", "2", "--particles",
+                           "200", "--format", "json", "--quiet")
+    with pytest.raises(ValueError, match="Monday"):
+        brink.forecast(KOREA, runs=10, origin="2022-11-08")
+    with pytest.raises(brink.Error) as e:
+        brink.forecast(KOREA, runs=10, origin="2022-11-07",
+                       history=["tests/data/does-not-exist.yaml"])
+    assert "does-not-exist.yaml" in str(e.value)
 
 
 def test_score_matches_the_command_and_a_hand_crps():
