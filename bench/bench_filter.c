@@ -64,7 +64,11 @@ int main(int argc, char **argv) {
   brink_filter_data d = {steps, na, acts, 1u << dprk, 0.0};
   double one = 0, two = 0;
   for (int threads = 1; threads <= 2; threads++) {
-    brink_filter_options o = {particles, 1, 1, threads, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+    brink_filter_options o = {.particles = particles,
+                              .replicates = 1,
+                              .seed = 1,
+                              .threads = threads,
+                              .ess_fraction = 0.5};
     brink_filter_result *r = NULL;
     t0 = omp_get_wtime();
     if (brink_filter_run(ctx, model, &d, &o, &r)) {

@@ -400,8 +400,14 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   progress prog = {!cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr))};
-  brink_forecast_options o = {runs,        seed,        (int)threads, (uint32_t)horizon,
-                              policies[0], on_progress, &prog,        n_pol > 1};
+  brink_forecast_options o = {.runs = runs,
+                              .seed = seed,
+                              .threads = (int)threads,
+                              .steps = (uint32_t)horizon,
+                              .policy = policies[0],
+                              .progress = on_progress,
+                              .userdata = &prog,
+                              .keep_runs = n_pol > 1};
   const char *origin_text = cli_value(&spec, "origin", NULL);
   char origin_iso[16] = "";
   if (origin_text) {

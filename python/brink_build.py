@@ -91,7 +91,8 @@ typedef struct brink_forecast_map { ...; } brink_forecast_map;
 brink_status brink_forecast_map_load(brink_ctx *ctx, const char *path,
                                      const brink_scenario *scenario, brink_forecast_map *map);
 typedef struct brink_forecast_options {
-  uint64_t runs; uint64_t seed; int threads; uint32_t steps; uint32_t policy; ...;
+  uint64_t runs; uint64_t seed; int threads; uint32_t steps; uint32_t policy;
+  const volatile int *cancel; ...;
 } brink_forecast_options;
 typedef struct brink_forecast brink_forecast;
 typedef struct brink_model_state brink_model_state;
@@ -123,7 +124,7 @@ void brink_history_release(brink_history *history);
 typedef struct brink_filter_data { uint32_t n_steps; ...; } brink_filter_data;
 typedef struct brink_filter_options {
   uint32_t particles; uint32_t replicates; uint64_t seed; int threads; double ess_fraction;
-  int keep_particles; ...;
+  int keep_particles; const volatile int *cancel; ...;
 } brink_filter_options;
 brink_filter_data brink_history_filter_data(const brink_history *history, double misrecord);
 void brink_history_filter_windows(const brink_history *history, brink_filter_options *options);

@@ -45,18 +45,14 @@ static brink_status loglik_at(brink_ctx *ctx, brink_model *const *w, const uint3
                               double *se, double *rep) {
   brink_status st = fix(ctx, w, n_windows, f);
   if (st) return st;
-  brink_filter_options fo = {o->slice_particles,
-                             o->slice_replicates,
-                             o->seed,
-                             o->threads,
-                             0.5,
-                             NULL,
-                             NULL,
-                             NULL,
-                             0,
-                             (const brink_model *const *)(n_windows > 1 ? &w[1] : NULL),
-                             n_windows > 1 ? &steps[1] : NULL,
-                             n_windows - 1};
+  brink_filter_options fo = {.particles = o->slice_particles,
+                             .replicates = o->slice_replicates,
+                             .seed = o->seed,
+                             .threads = o->threads,
+                             .ess_fraction = 0.5,
+                             .windows = (const brink_model *const *)(n_windows > 1 ? &w[1] : NULL),
+                             .window_steps = n_windows > 1 ? &steps[1] : NULL,
+                             .n_windows = n_windows - 1};
   brink_filter_result *r = NULL;
   if ((st = brink_filter_run(ctx, w[0], d, &fo, &r))) return st;
   *ll = r->loglik;

@@ -281,6 +281,11 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
         if (rep == 0) r->resamples++;
       }
       if (o->progress) o->progress(o->userdata, (uint64_t)rep * d->n_steps + t + 1, total);
+      if (o->cancel && *o->cancel) {
+        st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %u of %u steps of filter %u", t + 1,
+                         d->n_steps, rep + 1);
+        goto done;
+      }
     }
     r->loglik_rep[rep] = loglik;
     for (uint32_t i = 0; i < d->n_actors && isfinite(loglik); i++) {

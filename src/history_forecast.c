@@ -162,6 +162,11 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
         f->sum[k] += c;
       }
     if (o->progress) o->progress(o->userdata, first_run + (uint64_t)n, o->runs);
+    if (o->cancel && *o->cancel) {
+      st = brink__fail(ctx, BRINK_ECANCELED, "cancelled after %llu of %llu runs",
+                       (unsigned long long)(first_run + (uint64_t)n), (unsigned long long)o->runs);
+      goto done;
+    }
   }
 done:
   if (work)

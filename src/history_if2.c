@@ -106,7 +106,8 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
     }
   }
   /* The record is checked by the filter's own rules. */
-  brink_filter_options fo = {1, 1, o->seed, o->threads, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+  brink_filter_options fo = {
+      .particles = 1, .replicates = 1, .seed = o->seed, .threads = o->threads, .ess_fraction = 0.5};
   brink_filter_result *probe = NULL;
   brink_filter_data first = *d;
   first.n_steps = d->n_steps ? 1 : 0;

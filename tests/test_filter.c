@@ -58,7 +58,8 @@ static void test_exact_when_particles_agree(void) {
   }
   brink_model_state_free(st);
   brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
-  brink_filter_options o = {64, 3, 5, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+  brink_filter_options o = {
+      .particles = 64, .replicates = 3, .seed = 5, .threads = 2, .ess_fraction = 0.5};
   brink_filter_result *r = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
   if (r) {
@@ -94,7 +95,8 @@ static void test_type_is_learned(void) {
     if (steps < 40) continue; /* a short record (war) says little */
     records++;
     brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
-    brink_filter_options o = {400, 1, 8, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+    brink_filter_options o = {
+        .particles = 400, .replicates = 1, .seed = 8, .threads = 2, .ess_fraction = 0.5};
     brink_filter_result *rp = NULL, *rt = NULL, *rw = NULL;
     CHECK_INT(brink_filter_run(fp.ctx, fp.model, &d, &o, &rp), BRINK_OK);
     CHECK_INT(brink_filter_run(ft.ctx, ft.model, &d, &o, &rt), BRINK_OK);
@@ -131,7 +133,8 @@ static void test_threads_same_bytes(void) {
   brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   brink_filter_result *r[3] = {NULL, NULL, NULL};
   for (int k = 0; k < 3; k++) {
-    brink_filter_options o = {300, 2, 13, k + 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+    brink_filter_options o = {
+        .particles = 300, .replicates = 2, .seed = 13, .threads = k + 1, .ess_fraction = 0.5};
     CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r[k]), BRINK_OK);
   }
   if (r[0] && r[1] && r[2]) {
@@ -155,7 +158,8 @@ static void test_errors(void) {
   for (size_t k = 0; k < 4 * na; k++) acts[k] = BRINK_FILTER_FREE;
   int blue = brink_scenario_find_actor(f.sc, "Blue"), red = brink_scenario_find_actor(f.sc, "Red");
   brink_filter_result *r = NULL;
-  brink_filter_options o = {10, 1, 1, 1, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
+  brink_filter_options o = {
+      .particles = 10, .replicates = 1, .seed = 1, .threads = 1, .ess_fraction = 0.5};
   brink_filter_data d = {4, na, acts, 1u << blue, 0.0};
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "is not behavioural");
@@ -171,6 +175,16 @@ static void test_errors(void) {
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_EINVAL);
   CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "horizon");
   CHECK(r == NULL);
+  /* A cancel flag set stops the filter after its first step, with no result. */
+  d.n_steps = 4;
+  volatile int cancel = 1;
+  o.cancel = &cancel;
+  CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_ECANCELED);
+  CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "cancelled after 1 of 4 steps");
+  CHECK(r == NULL);
+  cancel = 0;
+  CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &o, &r), BRINK_OK);
+  brink_filter_result_free(r);
   fixture_close(&f);
 }
 
@@ -182,7 +196,12 @@ static void test_allocation_failures(void) {
   int acts[STEPS * 8];
   uint32_t steps = simulate(&f, 0, 5, 2, acts);
   brink_filter_data d = {steps < 20 ? steps : 20, na, acts, 1u << red, 0.0};
-  brink_filter_options o = {8, 1, 1, 1, 0.5, NULL, NULL, NULL, 1, NULL, NULL, 0};
+  brink_filter_options o = {.particles = 8,
+                            .replicates = 1,
+                            .seed = 1,
+                            .threads = 1,
+                            .ess_fraction = 0.5,
+                            .keep_particles = 1};
   size_t before = brink_ctx_bytes_in_use(f.ctx);
   uint64_t start = brink_ctx_alloc_count(f.ctx);
   brink_filter_result *r = NULL;
@@ -214,8 +233,16 @@ static void test_windows(void) {
   brink_filter_data d = {steps, na, acts, 1u << red, 0.0};
   const brink_model *windows[] = {f.model};
   const uint32_t at[] = {steps / 2};
-  brink_filter_options plain = {100, 1, 3, 2, 0.5, NULL, NULL, NULL, 0, NULL, NULL, 0};
-  brink_filter_options win = {100, 1, 3, 2, 0.5, NULL, NULL, NULL, 0, windows, at, 1};
+  brink_filter_options plain = {
+      .particles = 100, .replicates = 1, .seed = 3, .threads = 2, .ess_fraction = 0.5};
+  brink_filter_options win = {.particles = 100,
+                              .replicates = 1,
+                              .seed = 3,
+                              .threads = 2,
+                              .ess_fraction = 0.5,
+                              .windows = windows,
+                              .window_steps = at,
+                              .n_windows = 1};
   brink_filter_result *a = NULL, *b = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &plain, &a), BRINK_OK);
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &win, &b), BRINK_OK);

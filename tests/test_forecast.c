@@ -46,7 +46,8 @@ static void test_matches_direct_runs(void) {
   brink_forecast_map map = crisis_map(f.sc);
   int p = brink_scenario_find_policy(f.sc, "maximum_pressure");
   const uint64_t runs = 500;
-  brink_forecast_options o = {runs, 17, 2, 104, (uint32_t)p, NULL, NULL, 0};
+  brink_forecast_options o = {
+      .runs = runs, .seed = 17, .threads = 2, .steps = 104, .policy = (uint32_t)p};
   brink_forecast *fc = NULL;
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &fc), BRINK_OK);
   if (!fc) goto done;
@@ -94,7 +95,7 @@ static void test_threads_same_bytes(void) {
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
   brink_forecast_map map = crisis_map(f.sc);
   brink_forecast *a = NULL, *b = NULL;
-  brink_forecast_options o = {700, 3, 1, 104, 1, NULL, NULL, 0};
+  brink_forecast_options o = {.runs = 700, .seed = 3, .threads = 1, .steps = 104, .policy = 1};
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &a), BRINK_OK);
   o.threads = 2;
   CHECK_INT(brink_forecast_run(f.ctx, f.model, NULL, NULL, 0, &map, &o, &b), BRINK_OK);
@@ -134,14 +135,19 @@ static void test_from_particles(void) {
   brink_model_run(f.model, 0, 9, 0, &res, NULL, &obs);
   CHECK(res.steps_run >= 40);
   brink_filter_data d = {40, na, acts, 1u << red, 0.0};
-  brink_filter_options fo = {200, 1, 2, 2, 0.5, NULL, NULL, NULL, 1, NULL, NULL, 0};
+  brink_filter_options fo = {.particles = 200,
+                             .replicates = 1,
+                             .seed = 2,
+                             .threads = 2,
+                             .ess_fraction = 0.5,
+                             .keep_particles = 1};
   brink_filter_result *fr = NULL;
   CHECK_INT(brink_filter_run(f.ctx, f.model, &d, &fo, &fr), BRINK_OK);
   brink_forecast_map map = crisis_map(f.sc);
   brink_forecast *fc = NULL;
   if (fr && fr->final) {
     CHECK_INT(brink_model_state_step_index(fr->final[0]), 40);
-    brink_forecast_options o = {300, 5, 2, 70, 1, NULL, NULL, 0};
+    brink_forecast_options o = {.runs = 300, .seed = 5, .threads = 2, .steps = 70, .policy = 1};
     const brink_model_state *const *parts = (const brink_model_state *const *)fr->final;
     CHECK_INT(brink_forecast_run(f.ctx, f.model, parts, fr->final_weight, 200, &map, &o, &fc),
               BRINK_EINVAL); /* 40 + 70 steps is past the horizon of 104 */
@@ -159,8 +165,18 @@ static void test_from_particles(void) {
             fc->hist[(size_t)BRINK_RECORD_SERIES_BM_LAUNCH_DAYS * BRINK_FORECAST_BINS + (size_t)k];
       CHECK_INT(total, 300);
     }
+    /* A cancel flag set stops the forecast after its first batch, with nothing made. */
+    brink_forecast *stopped = NULL;
+    volatile int cancel = 1;
+    o.cancel = &cancel;
+    CHECK_INT(brink_forecast_run(f.ctx, f.model, parts, fr->final_weight, 200, &map, &o, &stopped),
+              BRINK_ECANCELED);
+    CHECK_CONTAINS(brink_ctx_errmsg(f.ctx), "cancelled after");
+    CHECK(stopped == NULL);
+    o.cancel = NULL;
     brink_forecast *bad = NULL;
-    brink_forecast_options og = {10, 5, 1, 10, UINT32_MAX, NULL, NULL, 0};
+    brink_forecast_options og = {
+        .runs = 10, .seed = 5, .threads = 1, .steps = 10, .policy = UINT32_MAX};
     CHECK_INT(brink_model_set_horizon(g.ctx, g.model, 100), BRINK_OK);
     CHECK_INT(brink_forecast_run(g.ctx, g.model, parts, fr->final_weight, 200, &map, &og, &bad),
               BRINK_EINVAL);

@@ -58,6 +58,9 @@ typedef struct brink_filter_options {
   const brink_model *const *windows;
   const uint32_t *window_steps;
   size_t n_windows;
+  /* May be NULL. Read after each step: non-zero stops the filter, which returns
+   * BRINK_ECANCELED and no result (Ctrl-C in the Python package). */
+  const volatile int *cancel;
 } brink_filter_options;
 
 typedef struct brink_filter_result {

@@ -46,6 +46,9 @@ typedef struct brink_forecast_options {
   void (*progress)(void *userdata, uint64_t done, uint64_t total);
   void *userdata;
   int keep_runs; /* 1: the forecast keeps each run's armed-conflict step (run_war_step) */
+  /* May be NULL. Read after each batch of runs: non-zero stops the forecast, which returns
+   * BRINK_ECANCELED and nothing (Ctrl-C in the Python package). */
+  const volatile int *cancel;
 } brink_forecast_options;
 
 typedef struct brink_forecast {

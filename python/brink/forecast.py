@@ -138,7 +138,14 @@ def _filter_history(ctx, scenario, origin, history, record, start, particles, re
     data = ffi.new("brink_filter_data *", lib.brink_history_filter_data(
         h, lib.BRINK_FILTER_MISRECORD if misrecord is None else float(misrecord)))
     out = ffi.new("brink_filter_result **")
-    st = lib.brink_filter_run(ctx.ptr, h.models[0], data, fo, out)
+    cancel = ffi.new("int *", 0)
+    fo.cancel = cancel
+    try:
+        st = _core.interruptible(lambda: lib.brink_filter_run(ctx.ptr, h.models[0], data, fo, out),
+                                 cancel)
+    except BaseException:
+        lib.brink_history_release(h)
+        raise
     if st != lib.BRINK_OK:
         lib.brink_history_release(h)
         ctx.check(st)
@@ -199,12 +206,19 @@ def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=10
         opts.steps = int(horizon) if origin is not None else scenario.horizon
         opts.policy = index
         out = ffi.new("brink_forecast **")
+        cancel = ffi.new("int *", 0)
+        opts.cancel = cancel
+        model = scenario._model
         if fr is not None:
-            ctx.check(lib.brink_forecast_run(ctx.ptr, scenario._model, fr.final, fr.final_weight,
-                                             fr.particles, fmap, opts, out))
+            call = lambda: lib.brink_forecast_run(ctx.ptr, model, fr.final, fr.final_weight,  # noqa: E731
+                                                  fr.particles, fmap, opts, out)
         else:
-            ctx.check(lib.brink_forecast_run(ctx.ptr, scenario._model, ffi.NULL, ffi.NULL, 0,
-                                             fmap, opts, out))
+            call = lambda: lib.brink_forecast_run(ctx.ptr, model, ffi.NULL, ffi.NULL, 0,  # noqa: E731
+                                                  fmap, opts, out)
+        st = _core.interruptible(call, cancel)
+        if st == lib.BRINK_ECANCELED:
+            raise KeyboardInterrupt
+        ctx.check(st)
     finally:
         if fr is not None:
             lib.brink_filter_result_free(fr)

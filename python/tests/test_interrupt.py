@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
-"""Ctrl-C stops a long run: SIGINT to a process inside compare() ends it with
-KeyboardInterrupt within a batch, not after the whole run."""
+"""Ctrl-C stops a long run: SIGINT to a process inside compare() or forecast() ends it with
+KeyboardInterrupt within a batch (a filter step), not after the whole run."""
 import os
 import signal
 import subprocess
 import sys
 import time
 
+import pytest
 from conftest import KOREA
 
 CHILD = r"""
@@ -15,7 +16,12 @@ sc = brink.load(sys.argv[1])
 print("started", flush=True)
 t = time.time()
 try:
-    sc.compare(runs=50_000_000, seed=1, threads=2)
+    if sys.argv[2] == "compare":
+        sc.compare(runs=50_000_000, seed=1, threads=2)
+    elif sys.argv[2] == "filter":  # 1,000 filters of the year before the origin
+        brink.forecast(sc, runs=10, origin="2022-11-07", particles=2000, replicates=1000)
+    else:
+        brink.forecast(sc, runs=50_000_000, threads=2)
 except KeyboardInterrupt:
     print("interrupted after %.2f s" % (time.time() - t), flush=True)
     raise
@@ -23,11 +29,12 @@ print("finished", flush=True)
 """
 
 
-def test_sigint_stops_a_long_compare():
-    child = subprocess.Popen([sys.executable, "-c", CHILD, KOREA], stdout=subprocess.PIPE,
+@pytest.mark.parametrize("what", ["compare", "filter", "forecast"])
+def test_sigint_stops_a_long_call(what):
+    child = subprocess.Popen([sys.executable, "-c", CHILD, KOREA, what], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     assert child.stdout.readline().strip() == "started"
-    time.sleep(1.5)  # well inside the run: 50 million runs x 6 policies take hours
+    time.sleep(1.5)  # well inside the run, which would take minutes to hours
     sent = time.time()
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
