@@ -2,6 +2,7 @@
 /* `brink calibrate`: the scenario's free parameters fitted to the recorded history by IF2, a
  * likelihood slice per parameter, and a posterior sample that --posterior reads
  * (include/brink/calibrate.h, docs/validation.md). */
+#define _POSIX_C_SOURCE 200809L /* fileno, fstat */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>

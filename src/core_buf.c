@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The bounded text buffer: every piece of text the library builds goes through it. */
+#define _POSIX_C_SOURCE 200809L /* fileno, fstat */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
