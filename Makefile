@@ -18,9 +18,10 @@ deps:
 	@bash scripts/deps.sh
 	@bash scripts/browser_deps.sh
 
-# The dashboard on the Korean scenarios: http://127.0.0.1:8080/ (docs/serve.md).
+# The dashboard on the Korean scenarios, with forecasts from the record over the Korean history:
+# http://127.0.0.1:8080/ (docs/serve.md, scripts/serve.sh).
 serve: build
-	./build/brink serve --scenarios scenarios/korea --listen 127.0.0.1:8080
+	@bash scripts/serve.sh
 
 build/Makefile:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=$(WERROR) $(CMAKE_FLAGS)

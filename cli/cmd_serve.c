@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* `brink serve`: an interactive dashboard on GNU libmicrohttpd. A JSON API (docs/serve.md) and
  * one self-contained page embedded in the binary; runs go through the same loader and checks
- * as `brink compare`, a bounded queue of jobs, results cached by a hash of their inputs. */
+ * as `brink compare` (sweeps as `brink sweep`, forecasts from the record as `brink forecast`),
+ * a bounded queue of jobs, results cached by a hash of their inputs. */
 #define _XOPEN_SOURCE 700
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -24,12 +25,17 @@
 #include <omp.h>
 
 #include "brink/engine.h"
+#include "brink/events.h"
+#include "brink/filter.h"
+#include "brink/forecast.h"
 #include "brink/model.h"
 #include "brink/report.h"
 #include "brink/scenario.h"
 #include "brink/serve.h"
 #include "brink/sweep.h"
 #include "cli.h"
+#include "forecast_compare.h"
+#include "history.h"
 #include "web_assets.h"
 
 #define CACHE_SIZE 64     /* results kept */
@@ -47,6 +53,10 @@ typedef struct result {
    * (the numbers behind them are not kept); NULL for a comparison. */
   char *svg, *html;
   size_t svg_len, html_len;
+  /* A forecast's table as `brink forecast --policy ...` prints it; NULL for the others (a
+   * forecast has no CSV, no chart and no page). */
+  char *text;
+  size_t text_len;
   uint64_t used; /* LRU clock */
 } result;
 
@@ -61,6 +71,10 @@ typedef struct job {
   time_t created;
   char error[512];
   uint64_t order; /* queue order */
+  /* A forecast: 1 while the record is filtered, 2 while the policies run; done and total count
+   * the filter's steps (filter_total of them: weeks x filters) and then the runs. */
+  int phase;
+  uint64_t filter_total;
 } job;
 
 typedef struct server {
@@ -74,6 +88,16 @@ typedef struct server {
   uint64_t clock, next_order;
   int stopping, running, queued;
   pthread_t *workers;
+  /* The forecast from the record, from the command line only (never from a request): the
+   * history windows (--history) in the order of their time.start, the posterior, record files
+   * (none: the shipped ones), observation table and series map; no window, no forecast. */
+  size_t n_history;
+  const char *history[HISTORY_MAX_WINDOWS]; /* as given on the command line */
+  int32_t history_start[HISTORY_MAX_WINDOWS];
+  int32_t first_origin; /* YYYYMMDD: the first Monday 52 weeks or more after the first start */
+  const char *posterior, *observation, *series;
+  const char **records;
+  size_t n_records;
 } server;
 
 static volatile sig_atomic_t stop_signal;
@@ -220,6 +244,40 @@ static unsigned check_sweep(const server *s, brink_ctx *ctx, const brink_serve_r
   return 200;
 }
 
+/* YYYYMMDD (a valid date, years 1800-2199) as YYYY-MM-DD. */
+static void iso_date(int32_t ymd, char out[11]) {
+  unsigned v = (unsigned)ymd;
+  snprintf(out, 11, "%04u-%02u-%02u", v / 10000 % 10000, v / 100 % 100, v % 100);
+}
+
+/* A forecast needs the server's history (--history), an origin late enough for it, and two
+ * policies or more (the comparison of `brink forecast --policy A,B,...`). Returns the HTTP
+ * status; on 400 a message in msg. */
+static unsigned check_forecast(const server *s, const brink_serve_request *req, size_t n_policies,
+                               char *msg, size_t size) {
+  char first[11];
+  if (!s->n_history) {
+    snprintf(msg, size,
+             "this server has no history of the record to forecast from: start it with "
+             "--history FILE (docs/serve.md; make serve does)");
+    return 400;
+  }
+  iso_date(s->first_origin, first);
+  if (req->forecast_origin_ymd < s->first_origin) {
+    snprintf(msg, size,
+             "forecast origin %s is before %s: the filter needs the 52 weeks of the record after "
+             "the first history window's start; give a Monday from %s to 2022-11-07",
+             req->forecast_origin, first, first);
+    return 400;
+  }
+  if (n_policies < 2 || n_policies > FORECAST_MAX_POLICIES) {
+    snprintf(msg, size, "a forecast from the record compares policies: choose 2 to %d, got %zu",
+             FORECAST_MAX_POLICIES, n_policies);
+    return 400;
+  }
+  return 200;
+}
+
 /* Resolves the request's policies to indices; 0 on success, else writes a message. */
 static int resolve_policies(const brink_scenario *sc, const brink_serve_request *req, uint32_t *out,
                             size_t *n, char *msg, size_t size) {
@@ -258,6 +316,7 @@ static result *cache_find(server *s, const char *key) {
 }
 
 static void result_release(result *r) {
+  free(r->text);
   free(r->json);
   free(r->csv);
   free(r->svg);
@@ -443,6 +502,119 @@ done:
   return st;
 }
 
+/* The forecast from the record: `brink forecast SCENARIO --policy P1,P2,... --history W ...
+ * --origin DATE --horizon H --runs N --seed S --particles K --replicates R [--posterior F]
+ * [--record F ...] [--observation F] [--series F] [--set ...] --format json` on the same
+ * inputs, step for step (the windows: the server's that start before the origin, as
+ * scripts/run.sh passes them), and the same writer (cli/forecast_compare.c). Neither the filter
+ * nor a policy's forecast can be stopped inside, so a job whose client went away stops between
+ * the filter and the first policy, or between two policies. */
+static brink_status run_forecast(server *s, job *j, const brink_scenario *sc,
+                                 const uint32_t *policies, size_t n_policies, result *out,
+                                 char *msg, size_t msg_size) {
+  brink_ctx *ctx = j->ctx;
+  const brink_serve_request *req = j->request;
+  brink_model *model = NULL;
+  brink_filter_result *fr = NULL;
+  brink_forecast *fs[FORECAST_MAX_POLICIES] = {NULL};
+  history h;
+  memset(&h, 0, sizeof h);
+  int have_history = 0;
+  brink_buf json, text;
+  brink_buf_init(&json, ctx, 0);
+  brink_buf_init(&text, ctx, 0);
+  const char *files[HISTORY_MAX_WINDOWS];
+  size_t n_files = 0;
+  for (size_t w = 0; w < s->n_history; w++)
+    if (s->history_start[w] < req->forecast_origin_ymd) files[n_files++] = s->history[w];
+  const uint32_t horizon = (uint32_t)req->forecast_horizon;
+  brink_status st = brink_model_new(ctx, sc, &model);
+  if (!st) st = brink_model_set_horizon(ctx, model, horizon);
+  if (!st && s->posterior) st = brink_model_load_posterior(ctx, model, s->posterior);
+  brink_forecast_map map;
+  if (!st) st = brink_forecast_map_load(ctx, s->series, sc, &map);
+  if (st) goto done;
+  /* history_load reads its files from a spec: the server's, and the request's overrides as
+   * --set (applied to every window, as `brink forecast --set` does). */
+  cli_opt hopts[] = {
+      {"record", "FILE", "", 1, NULL, s->records, s->n_records},
+      {"observation", "FILE", "", 0, s->observation, NULL, 0},
+      {"set", "PATH=VALUE", "", 1, NULL, (const char **)req->overrides, req->n_overrides},
+      {"posterior", "FILE", "", 0, s->posterior, NULL, 0},
+  };
+  cli_spec hspec = {"serve", "", "", hopts, sizeof hopts / sizeof hopts[0], 0, 0, NULL, NULL, 0};
+  if (history_load(&hspec, ctx, files, n_files, req->forecast_origin_ymd, &h) >= 0) {
+    snprintf(msg, msg_size,
+             "cannot load the history of the record before %s (the server's log says why)",
+             req->forecast_origin);
+    st = BRINK_EINVAL;
+    goto done;
+  }
+  have_history = 1;
+  run_progress prog = {s, j, 0, 1, 0};
+  pthread_mutex_lock(&s->lock);
+  j->phase = 1;
+  j->filter_total = (uint64_t)h.n_steps * req->forecast_replicates;
+  j->total = j->filter_total + j->runs * n_policies;
+  pthread_mutex_unlock(&s->lock);
+  brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, BRINK_FILTER_MISRECORD};
+  brink_filter_options fo = {(uint32_t)req->forecast_particles,
+                             (uint32_t)req->forecast_replicates,
+                             req->seed,
+                             s->threads,
+                             0.5,
+                             NULL,
+                             on_progress,
+                             &prog,
+                             1,
+                             (const brink_model *const *)&h.models[1],
+                             &h.window_step[1],
+                             h.n_windows - 1};
+  if ((st = brink_filter_run(ctx, h.models[0], &d, &fo, &fr))) goto done;
+  if (!isfinite(fr->loglik_rep[0])) {
+    snprintf(msg, msg_size, "no particle explains the record before %s (ask for more particles)",
+             req->forecast_origin);
+    st = BRINK_EINVAL;
+    goto done;
+  }
+  if (prog.cancel) {
+    st = BRINK_ECANCELED;
+    goto done;
+  }
+  if ((st = brink_model_set_horizon(ctx, model, h.n_steps + horizon))) goto done;
+  pthread_mutex_lock(&s->lock);
+  j->phase = 2;
+  pthread_mutex_unlock(&s->lock);
+  brink_forecast_options o = {j->runs,     req->seed,   s->threads, horizon,
+                              policies[0], on_progress, &prog,      1};
+  for (size_t k = 0; k < n_policies && !st; k++) {
+    prog.base = j->filter_total + k * j->runs;
+    o.policy = policies[k];
+    st = brink_forecast_run(ctx, model, (const brink_model_state *const *)fr->final,
+                            fr->final_weight, fr->particles, &map, &o, &fs[k]);
+    if (!st && prog.cancel && k + 1 < n_policies) st = BRINK_ECANCELED;
+  }
+  if (st) goto done;
+  const char *file = req->scenario ? req->scenario : "editor.yaml";
+  if ((st = forecast_compare_write(ctx, sc, file, fs, policies, n_policies, req->forecast_origin, 1,
+                                   &h, fr, NULL, &json)) ||
+      (st = forecast_compare_write(ctx, sc, file, fs, policies, n_policies, req->forecast_origin, 0,
+                                   &h, fr, NULL, &text)))
+    goto done;
+  out->json = copy_out(&json, &out->json_len);
+  out->text = copy_out(&text, &out->text_len);
+  if (!out->json || !out->text) st = BRINK_ENOMEM;
+done:
+  if (st) result_release(out);
+  for (size_t k = 0; k < n_policies && k < FORECAST_MAX_POLICIES; k++) brink_forecast_free(fs[k]);
+  brink_filter_result_free(fr);
+  if (have_history) history_release(ctx, &h);
+  brink_model_free(model);
+  brink_buf_release(&json);
+  brink_buf_release(&text);
+  return st;
+}
+
 /* Runs one job outside the lock; its request and ctx belong to the worker meanwhile. */
 static void run_job(server *s, job *j) {
   brink_ctx *ctx = j->ctx;
@@ -465,6 +637,10 @@ static void run_job(server *s, job *j) {
   }
   if (req->sweep_param) {
     st = run_sweep(s, j, sc, policies, n_policies, &res, msg, sizeof msg);
+    goto done;
+  }
+  if (req->forecast) {
+    st = run_forecast(s, j, sc, policies, n_policies, &res, msg, sizeof msg);
     goto done;
   }
   if ((st = brink_model_new(ctx, sc, &model))) goto done;
@@ -642,6 +818,8 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
   }
   if (req->sweep_param && (code = check_sweep(s, ctx, req, sc, &diags, msg, sizeof msg)) != 200)
     goto done;
+  if (req->forecast && (code = check_forecast(s, req, n_policies, msg, sizeof msg)) != 200)
+    goto done;
   brink_ctx *job_ctx = NULL;
   if (brink_ctx_new(&job_ctx)) {
     code = 500;
@@ -678,6 +856,12 @@ static unsigned submit(server *s, struct MHD_Connection *mc, conn *c, int *cache
   j->ctx = job_ctx;
   j->runs = runs;
   j->total = runs * n_policies * (req->sweep_param ? req->sweep_points : 1);
+  if (req->forecast) { /* the filter's weeks x filters, then the runs (run_forecast) */
+    int64_t days = brink_event_date_days(req->forecast_origin_ymd) -
+                   brink_event_date_days(s->history_start[0]);
+    j->filter_total = (uint64_t)(days / 7) * req->forecast_replicates;
+    j->total += j->filter_total;
+  }
   j->created = time(NULL);
   j->order = ++s->next_order;
   j->state = JOB_QUEUED;
@@ -759,7 +943,14 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max) {
     brink_buf_release(&b);
     c->finished = 1;
   } else if (c->sse) {
-    if (j->done != c->last_done || c->last_state != j->state)
+    if ((j->done != c->last_done || c->last_state != j->state) && j->request->forecast)
+      n = snprintf(buf, max,
+                   "event: progress\ndata: {\"done\": %llu, \"total\": %llu, "
+                   "\"state\": \"%s\", \"phase\": \"%s\", \"filter_total\": %llu}\n\n",
+                   (unsigned long long)j->done, (unsigned long long)j->total,
+                   j->state == JOB_QUEUED ? "queued" : "running",
+                   j->phase == 2 ? "forecast" : "filter", (unsigned long long)j->filter_total);
+    else if (j->done != c->last_done || c->last_state != j->state)
       n = snprintf(buf, max,
                    "event: progress\ndata: {\"done\": %llu, \"total\": %llu, "
                    "\"state\": \"%s\"}\n\n",
@@ -819,7 +1010,23 @@ static enum MHD_Result list_scenarios(server *s, struct MHD_Connection *mc, brin
     if (scenario_path(s, e->d_name, path, sizeof path)) names[n++] = strdup(e->d_name);
   if (d) closedir(d);
   qsort(names, n, sizeof names[0], name_cmp);
-  brink_buf_printf(&b, "{\"version\": \"%s\", \"scenarios\": [", BRINK_VERSION_STRING);
+  brink_buf_printf(&b, "{\"version\": \"%s\", ", BRINK_VERSION_STRING);
+  /* The forecast control's bounds, or null when the server has no history (the page hides it). */
+  if (s->n_history) {
+    char first[11], last[11];
+    iso_date(s->first_origin, first);
+    iso_date(BRINK_SERVE_LAST_ORIGIN, last);
+    brink_buf_printf(&b,
+                     "\"forecast\": {\"first_origin\": \"%s\", \"last_origin\": \"%s\", "
+                     "\"max_horizon\": %d, \"particles\": 2000, \"replicates\": 4, "
+                     "\"max_particles\": %d, \"max_replicates\": %d, \"windows\": %zu, "
+                     "\"posterior\": %s}, ",
+                     first, last, BRINK_SERVE_MAX_HORIZON, BRINK_SERVE_MAX_PARTICLES,
+                     BRINK_SERVE_MAX_REPLICATES, s->n_history, s->posterior ? "true" : "false");
+  } else {
+    brink_buf_puts(&b, "\"forecast\": null, ");
+  }
+  brink_buf_puts(&b, "\"scenarios\": [");
   for (size_t i = 0; i < n; i++) {
     if (names[i]) {
       if (i) brink_buf_puts(&b, ", ");
@@ -945,7 +1152,8 @@ static int is_key(const char *p, size_t n) {
 }
 
 /* GET /api/results/KEY.{json,csv,html} and /api/results/KEY/{conflict,tension,provocations}.svg;
- * for a sweep /api/results/KEY/sweep.svg instead of the three charts. */
+ * for a sweep /api/results/KEY/sweep.svg instead of the three charts; for a forecast from the
+ * record only KEY.json and KEY.txt (the table of `brink forecast`). */
 static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ctx *ctx,
                                   const char *rest) {
   if (strlen(rest) < 17 || !is_key(rest, 16))
@@ -956,14 +1164,18 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
   const char *what = rest + 16;
   int want_json = !strcmp(what, ".json"), want_csv = !strcmp(what, ".csv");
   int want_html = !strcmp(what, ".html"), want_sweep_svg = !strcmp(what, "/sweep.svg");
+  int want_text = !strcmp(what, ".txt");
   /* A copy of the bytes asked for (of the JSON for a chart or report drawn now), taken under
    * the lock: the cache may evict the result as soon as it is released. */
   pthread_mutex_lock(&s->lock);
   result *r = cache_find(s, key);
-  int found = r != NULL, sweep = r && r->svg;
+  int found = r != NULL, sweep = r && r->svg, forecast = r && r->text;
   const char *src = NULL;
   size_t len = 0;
-  if (r) {
+  if (r && forecast) {
+    src = want_text ? r->text : want_json ? r->json : NULL;
+    len = want_text ? r->text_len : want_json ? r->json_len : 0;
+  } else if (r && !want_text) {
     src = want_csv ? r->csv : want_sweep_svg ? r->svg : want_html && sweep ? r->html : r->json;
     len = want_csv             ? r->csv_len
           : want_sweep_svg     ? r->svg_len
@@ -980,6 +1192,11 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
   char filename[64];
   if (!found) {
     ret = send_error(mc, 404, ctx, "no such result (not run yet, or evicted from the cache)", NULL);
+  } else if (forecast && !want_json && !want_text) {
+    ret =
+        send_error(mc, 404, ctx, "a forecast from the record has KEY.json and KEY.txt only", NULL);
+  } else if (want_text && !forecast) {
+    ret = send_error(mc, 404, ctx, "no text table: only a forecast from the record has one", NULL);
   } else if (want_sweep_svg && !sweep) {
     ret = send_error(mc, 404, ctx, "no sweep chart: this result is a comparison", NULL);
   } else if (!copy) {
@@ -987,6 +1204,9 @@ static enum MHD_Result get_result(server *s, struct MHD_Connection *mc, brink_ct
   } else if (want_json) {
     snprintf(filename, sizeof filename, "brink-%s.json", key);
     ret = send_bytes(mc, 200, "application/json", copy, len, filename);
+  } else if (want_text) {
+    snprintf(filename, sizeof filename, "brink-%s.txt", key);
+    ret = send_bytes(mc, 200, "text/plain; charset=utf-8", copy, len, filename);
   } else if (want_csv) {
     snprintf(filename, sizeof filename, "brink-%s.csv", key);
     ret = send_bytes(mc, 200, "text/csv; charset=utf-8", copy, len, filename);
@@ -1134,6 +1354,58 @@ static int parse_listen(const char *text, struct sockaddr_storage *addr, socklen
   return 0;
 }
 
+/* The history windows of --history, read once to order them and to know the first origin;
+ * the other files are read by each forecast (a mistake in them fails that job, with the reason
+ * in the server's log). -1, or an exit code after printing why. */
+static int forecast_config(cli_spec *spec, server *s) {
+  cli_opt *hist = cli_opt_get(spec, "history");
+  s->posterior = cli_value(spec, "posterior", NULL);
+  s->observation = cli_value(spec, "observation", NULL);
+  s->series = cli_value(spec, "series", "data/korea_series.tsv");
+  s->records = cli_opt_get(spec, "record")->values;
+  s->n_records = cli_opt_get(spec, "record")->n_values;
+  if (hist->n_values > HISTORY_MAX_WINDOWS)
+    return cli_usage_error(spec, "at most %d --history windows", HISTORY_MAX_WINDOWS);
+  brink_ctx *ctx = NULL;
+  if (brink_ctx_new(&ctx)) return cli_fail(spec, NULL, BRINK_ENOMEM);
+  int rc = -1;
+  for (size_t k = 0; k < hist->n_values && rc < 0; k++) {
+    brink_scenario *sc = NULL;
+    int32_t start = 0;
+    if ((rc = cli_load_scenario(spec, ctx, hist->values[k], &sc)) >= 0) break;
+    if (!sc->start || brink_event_date_parse(sc->start, strlen(sc->start), &start)) {
+      rc = cli_usage_error(spec, "--history %s: a window needs time.start (YYYY-MM-DD)",
+                           hist->values[k]);
+    } else { /* in the order of time.start, as history_load orders them */
+      size_t at = s->n_history;
+      while (at > 0 && s->history_start[at - 1] > start) at--;
+      memmove(&s->history[at + 1], &s->history[at], (s->n_history - at) * sizeof s->history[0]);
+      memmove(&s->history_start[at + 1], &s->history_start[at],
+              (s->n_history - at) * sizeof s->history_start[0]);
+      s->history[at] = hist->values[k];
+      s->history_start[at] = start;
+      s->n_history++;
+    }
+    brink_scenario_free(sc);
+  }
+  brink_ctx_free(ctx);
+  if (rc >= 0 || !s->n_history) return rc;
+  int64_t first = brink_event_date_days(s->history_start[0]) + 364;
+  while (first % 7 != 4) first++; /* a Monday (1970-01-01 was a Thursday) */
+  s->first_origin = brink_event_date_from_days(first);
+  if (s->first_origin > BRINK_SERVE_LAST_ORIGIN)
+    return cli_usage_error(spec, "--history %s starts less than 52 weeks before 2022-11-07",
+                           s->history[0]);
+  const char *files[] = {s->posterior, s->series, s->observation};
+  for (size_t i = 0; i < 3; i++)
+    if (files[i] && access(files[i], R_OK) != 0)
+      return cli_usage_error(spec, "cannot read '%s': %s", files[i], strerror(errno));
+  for (size_t i = 0; i < s->n_records; i++)
+    if (access(s->records[i], R_OK) != 0)
+      return cli_usage_error(spec, "cannot read --record '%s': %s", s->records[i], strerror(errno));
+  return -1;
+}
+
 int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
   (void)ctx;
   cli_opt opts[] = {
@@ -1149,6 +1421,18 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
       {"threads", "T", "worker threads per job (default: the number of cores)", 0, NULL, NULL, 0},
       {"port-file", "FILE", "write the port listened on to FILE once ready (for scripts)", 0, NULL,
        NULL, 0},
+      {"history", "FILE",
+       "a window of the record's history for forecasts from the record (repeatable; as brink "
+       "forecast --history; none: no forecast)",
+       1, NULL, NULL, 0},
+      {"posterior", "FILE", "the parameter sample of those forecasts (as brink forecast)", 0, NULL,
+       NULL, 0},
+      {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,
+       NULL, 0},
+      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
+       NULL, 0},
+      {"series", "FILE", "series of the forecast (default data/korea_series.tsv)", 0, NULL, NULL,
+       0},
   };
   cli_spec spec = {"serve",
                    "[options]",
@@ -1198,6 +1482,7 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_usage_error(&spec, "--scenarios directory '%s': %s", dir, strerror(errno));
     goto done;
   }
+  if ((rc = forecast_config(&spec, s)) >= 0) goto done;
   s->max_runs = max_runs;
   s->jobs = (int)jobs;
   s->threads = (int)threads;
@@ -1232,6 +1517,14 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
           "brink serve: %s on port %u, scenarios from %s, at most %llu runs per policy, "
           "%llu job(s) at once\n",
           listen, port, s->dir, (unsigned long long)max_runs, (unsigned long long)jobs);
+  if (s->n_history)
+    fprintf(stderr,
+            "brink serve: forecasts from the record over %zu history window(s) from %s, origins "
+            "%04d-%02d-%02d to 2022-11-07, posterior %s\n",
+            s->n_history, s->history[0], s->first_origin / 10000, s->first_origin / 100 % 100,
+            s->first_origin % 100, s->posterior ? s->posterior : "none (the priors)");
+  else
+    fprintf(stderr, "brink serve: no --history: no forecast from the record\n");
   const char *port_file = cli_value(&spec, "port-file", NULL);
   if (port_file) {
     char text[32];

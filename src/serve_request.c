@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON request reader of `brink serve` and the cache key of a request. A small strict
- * reader for one object (flat but for "sweep"): the server never hands a request to the
- * engine unread. */
+ * reader for one object (flat but for "sweep" and "forecast"): the server never hands a request
+ * to the engine unread. */
 #include <stdio.h>
 #include <string.h>
 
+#include "brink/events.h"
 #include "brink/serve.h"
 #include "internal.h"
 
@@ -309,6 +310,99 @@ static brink_status read_sweep(reader *r, brink_serve_request *req) {
   return BRINK_OK;
 }
 
+enum { F_ORIGIN, F_HORIZON, F_PARTICLES, F_REPLICATES, F_COUNT };
+static const char *const forecast_key_names[F_COUNT] = {"origin", "horizon", "particles",
+                                                        "replicates"};
+static const uint64_t forecast_max[F_COUNT] = {
+    0, BRINK_SERVE_MAX_HORIZON, BRINK_SERVE_MAX_PARTICLES, BRINK_SERVE_MAX_REPLICATES};
+
+/* "forecast": {"origin": DATE, "horizon": n, "particles": n, "replicates": n}; r->p is at the
+ * '{'. */
+static brink_status read_forecast(reader *r, brink_serve_request *req) {
+  const char *start = r->p;
+  int seen[F_COUNT] = {0};
+  char msg[200];
+  brink_status st;
+  uint64_t *values[F_COUNT] = {NULL, &req->forecast_horizon, &req->forecast_particles,
+                               &req->forecast_replicates};
+  req->forecast = 1;
+  req->forecast_horizon = 104;
+  req->forecast_particles = 2000;
+  req->forecast_replicates = 4;
+  if (r->p >= r->end || *r->p != '{') return fail_at(r, BRINK_EPARSE, "expected an object");
+  r->p++;
+  skip_ws(r);
+  int empty = r->p < r->end && *r->p == '}';
+  if (empty) r->p++;
+  while (!empty) {
+    skip_ws(r);
+    const char *key_at = r->p;
+    if ((st = read_string(r, 64))) return st;
+    int k = 0;
+    while (k < F_COUNT && strcmp(r->str.data, forecast_key_names[k])) k++;
+    if (k == F_COUNT || seen[k]) {
+      r->p = key_at;
+      snprintf(msg, sizeof msg,
+               k == F_COUNT ? "unknown key '%.64s' in 'forecast' (expected origin, horizon, "
+                              "particles, replicates)"
+                            : "key '%.64s' given twice in 'forecast'",
+               r->str.data);
+      return fail_at(r, BRINK_EPARSE, msg);
+    }
+    seen[k] = 1;
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != ':') return fail_at(r, BRINK_EPARSE, "expected ':'");
+    r->p++;
+    skip_ws(r);
+    const char *value_at = r->p;
+    if (k == F_ORIGIN) {
+      if ((st = read_string(r, 64))) return st;
+      int32_t ymd = 0;
+      /* 1970-01-01 was a Thursday: Mondays are 4 days on, modulo 7. */
+      if (r->str.len != 10 || r->str.data[4] != '-' ||
+          brink_event_date_parse(r->str.data, r->str.len, &ymd) ||
+          brink_event_date_days(ymd) % 7 != 4 || ymd > BRINK_SERVE_LAST_ORIGIN) {
+        r->p = value_at;
+        snprintf(msg, sizeof msg,
+                 "forecast origin '%.64s' is not a Monday YYYY-MM-DD on or before %04d-%02d-%02d "
+                 "(the Monday after the record ends)",
+                 r->str.data, BRINK_SERVE_LAST_ORIGIN / 10000, BRINK_SERVE_LAST_ORIGIN / 100 % 100,
+                 BRINK_SERVE_LAST_ORIGIN % 100);
+        return fail_at(r, BRINK_EPARSE, msg);
+      }
+      memcpy(req->forecast_origin, r->str.data, 11);
+      req->forecast_origin_ymd = ymd;
+    } else {
+      if ((st = read_whole(r, values[k]))) return st;
+      if (*values[k] < 1 || *values[k] > forecast_max[k]) {
+        r->p = value_at;
+        snprintf(msg, sizeof msg, "forecast %s must be 1..%llu, got %llu", forecast_key_names[k],
+                 (unsigned long long)forecast_max[k], (unsigned long long)*values[k]);
+        return fail_at(r, BRINK_EPARSE, msg);
+      }
+    }
+    skip_ws(r);
+    if (r->p < r->end && *r->p == ',') {
+      r->p++;
+      continue;
+    }
+    if (r->p < r->end && *r->p == '}') {
+      r->p++;
+      break;
+    }
+    return fail_at(r, BRINK_EPARSE, "expected ',' or '}'");
+  }
+  if (!seen[F_ORIGIN]) {
+    const char *end = r->p;
+    r->p = start;
+    st = fail_at(r, BRINK_EPARSE,
+                 "'forecast' needs 'origin' (a Monday YYYY-MM-DD; horizon defaults to 104 weeks)");
+    r->p = end;
+    return st;
+  }
+  return BRINK_OK;
+}
+
 void brink_serve_request_free(brink_serve_request *req) {
   if (!req) return;
   brink_ctx *ctx = req->ctx;
@@ -335,9 +429,9 @@ int brink_serve_name_ok(const char *name) {
   return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_SWEEP, K_COUNT };
+enum { K_SCENARIO, K_YAML, K_OVERRIDES, K_POLICIES, K_RUNS, K_SEED, K_SWEEP, K_FORECAST, K_COUNT };
 static const char *const key_names[K_COUNT] = {"scenario", "yaml", "overrides", "policies",
-                                               "runs",     "seed", "sweep"};
+                                               "runs",     "seed", "sweep",     "forecast"};
 
 brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t len,
                                        brink_serve_request **out) {
@@ -376,7 +470,7 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
       char msg[160];
       snprintf(msg, sizeof msg,
                k == K_COUNT ? "unknown key '%.64s' (expected scenario, yaml, overrides, policies, "
-                              "runs, seed, sweep)"
+                              "runs, seed, sweep, forecast)"
                             : "key '%.64s' given twice",
                r.str.data);
       st = fail_at(&r, BRINK_EPARSE, msg);
@@ -424,6 +518,9 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
     case K_SWEEP:
       if ((st = read_sweep(&r, req))) goto done;
       break;
+    case K_FORECAST:
+      if ((st = read_forecast(&r, req))) goto done;
+      break;
     default:
       if ((st = read_whole(&r, &req->seed))) goto done;
       break;
@@ -447,6 +544,10 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
   skip_ws(&r);
   if (r.p != r.end) {
     st = fail_at(&r, BRINK_EPARSE, "trailing characters after the object");
+    goto done;
+  }
+  if (req->sweep_param && req->forecast) {
+    st = fail_at(&r, BRINK_EPARSE, "give at most one of 'sweep' and 'forecast'");
     goto done;
   }
   if (!!req->scenario == !!req->yaml) {
@@ -505,6 +606,13 @@ void brink_serve_request_key(const brink_serve_request *req, uint64_t runs, char
     h = fnv(h, &req->sweep_lo, sizeof req->sweep_lo);
     h = fnv(h, &req->sweep_hi, sizeof req->sweep_hi);
     h = fnv(h, &req->sweep_points, sizeof req->sweep_points);
+  }
+  if (req->forecast) { /* likewise */
+    h = fnv_field(h, "forecast", 8);
+    h = fnv_field(h, req->forecast_origin, strlen(req->forecast_origin));
+    h = fnv(h, &req->forecast_horizon, sizeof req->forecast_horizon);
+    h = fnv(h, &req->forecast_particles, sizeof req->forecast_particles);
+    h = fnv(h, &req->forecast_replicates, sizeof req->forecast_replicates);
   }
   snprintf(key, 17, "%016llx", (unsigned long long)h);
 }

@@ -3,7 +3,9 @@
 # `brink serve` over loopback: the API's answers, path traversal, symlinks and absolute paths
 # refused, oversized and malformed bodies, a slow client, a full queue (429), a cancelled
 # job, the same result bytes for the same inputs, Content-Security-Policy; one-parameter
-# sweeps (the bytes of `brink sweep`, cache, chart, refusals, queue, cancellation). Needs curl.
+# sweeps (the bytes of `brink sweep`, cache, chart, refusals, queue, cancellation); forecasts
+# from the record (the bytes of `brink forecast --policy ... --format json`, cache, refusals,
+# progress by phase, cancellation between phases, a server without history). Needs curl.
 set -u
 brink=$1
 fail=0; pass=0
@@ -149,6 +151,11 @@ sbad "over --max-runs (points x runs)" "over --max-runs 5000" '{"scenario": "202
 sbad "with a path for a name" "not a parameter name" '{"scenario": "2022.yaml", "sweep": {"param": "params.dprk_greed", "lo": 0.1, "hi": 0.9}}'
 sbad "without hi" "needs 'hi'" '{"scenario": "2022.yaml", "sweep": {"param": "dprk_greed", "lo": 0.1}}'
 ! grep -q "$tmp" "$tmp/body"; ok "no server path in sweep answers" $?
+# A server without --history: no forecast control, and a forecast request is refused.
+[ "$(code "$url/api/scenarios")" = 200 ] && grep -q '"forecast": null' "$tmp/body"; ok "no history: forecast null in the scenario list" $?
+c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 100, "forecast": {"origin": "2022-11-07"}}')
+[ "$c" = 400 ] && grep -q 'no history of the record to forecast from: start it with --history' "$tmp/body"; ok "no history: forecast → 400 ($c)" $?
+
 # Server-sent events of a sweep: progress counts the runs of every point and policy.
 # (runs enough that the job outlasts the client's first look at it, which a loaded machine delays)
 c=$(code -X POST "$url/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1200, "seed": 11, "policies": ["maximum_pressure", "proactive_diplomacy"], "sweep": {"param": "dprk_greed", "lo": 0.2, "hi": 0.8, "points": 4}}')
@@ -191,10 +198,69 @@ kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 # A running job whose client goes away stops after its current batch (a server allowing long
 # runs, one thread): the watcher leaves while it runs, and a later look finds it cancelled.
 "$brink" serve --scenarios "$tmp/dir" --listen 127.0.0.1:0 --port-file "$tmp/port2" \
-  --max-runs 1000000 --jobs 1 --threads 1 2>"$tmp/log2" &
+  --max-runs 1000000 --jobs 1 --threads 1 --posterior data/korea_posterior.tsv \
+  $(for w in 2006 2009 2013 2014 2016 2017 2018 2019 2022_history; do echo --history scenarios/korea/$w.yaml; done) \
+  2>"$tmp/log2" &
 pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port2" ] && break; sleep 0.1; done
 url2="http://127.0.0.1:$(cat "$tmp/port2")"
+# Forecasts from the record (this server has the Korean history, as make serve): the bytes of
+# `brink forecast` on the same inputs, small particles and runs so that it stays fast.
+grep -q 'forecasts from the record over 9 history window' "$tmp/log2"; ok "history configured" $?
+[ "$(code "$url2/api/scenarios")" = 200 ] && grep -q '"forecast": {"first_origin": "2007-01-01", "last_origin": "2022-11-07"' "$tmp/body"; ok "forecast bounds in the scenario list" $?
+source scripts/korea_fit.sh
+fcli() { # origin, then extra options of brink forecast
+  local o=$1 w h=(); shift
+  for w in $(korea_windows_before "$o"); do h+=(--history "$w"); done
+  "$brink" forecast "$tmp/dir/2022.yaml" "${h[@]}" --origin "$o" --seed 3 --replicates 2 \
+    --particles 40 --posterior data/korea_posterior.tsv --threads 1 --quiet "$@"
+}
+freq='{"scenario": "2022.yaml", "runs": 200, "seed": 3, "forecast": {"origin": "2022-11-07", "horizon": 52, "particles": 40, "replicates": 2}}'
+[ "$(code -X POST "$url2/api/run" -d "$freq")" = 200 ]; ok "POST /api/run with a forecast" $?
+sed '1s/^ *//' "$tmp/body" > "$tmp/f1.json"
+fcli 2022-11-07 --policy all --horizon 52 --runs 200 --format json > "$tmp/f-cli.json"
+# (all but scenario_file, which names the file as each was given it)
+cmp -s <(sed 's/"scenario_file": "[^"]*"//' "$tmp/f1.json") <(sed 's/"scenario_file": "[^"]*"//' "$tmp/f-cli.json"); ok "forecast JSON = brink forecast --policy all's JSON" $?
+grep -q '"scenario_file": "2022.yaml"' "$tmp/f1.json"; ok "forecast names the served file" $?
+c=$(code -X POST "$url2/api/jobs" -d "$freq"); grep -q '"cached": true' "$tmp/body"; ok "same forecast is cached ($c)" $?
+fkey=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+[ "$(code "$url2/api/results/$fkey.json")" = 200 ] && cmp -s "$tmp/body" "$tmp/f1.json"; ok "cached forecast bytes = run bytes" $?
+fcli 2022-11-07 --policy all --horizon 52 --runs 200 > "$tmp/f-cli.txt"
+[ "$(code "$url2/api/results/$fkey.txt")" = 200 ] && cmp -s "$tmp/body" "$tmp/f-cli.txt"; ok "forecast text = brink forecast's table" $?
+[ "$(code "$url2/api/results/$fkey/conflict.svg")" = 404 ] && [ "$(code "$url2/api/results/$fkey.csv")" = 404 ]; ok "no chart or CSV for a forecast" $?
+# Another origin (fewer windows), two policies and an override: brink forecast --policy A,B --set.
+freq2='{"scenario": "2022.yaml", "runs": 150, "seed": 3, "policies": ["maximum_pressure", "historical"], "overrides": ["params.dprk_greed=0.9"], "forecast": {"origin": "2015-01-05", "horizon": 30, "particles": 40, "replicates": 2}}'
+c=$(code -X POST "$url2/api/run" -d "$freq2"); sed '1s/^ *//' "$tmp/body" > "$tmp/f2.json"
+fcli 2015-01-05 --policy maximum_pressure,historical --set params.dprk_greed=0.9 --horizon 30 --runs 150 --format json > "$tmp/f2-cli.json"
+[ "$c" = 200 ] && cmp -s <(sed 's/"scenario_file": "[^"]*"//' "$tmp/f2.json") <(sed 's/"scenario_file": "[^"]*"//' "$tmp/f2-cli.json"); ok "forecast from 2015-01-05 with an override = brink forecast's JSON ($c)" $?
+grep -q '"origin": "2015-01-05"' "$tmp/f2.json" && ! cmp -s "$tmp/f1.json" "$tmp/f2.json"; ok "another origin, another result" $?
+# Refusals: 400 naming the problem.
+fbad() { # name expected-message forecast-member [policies]
+  c=$(code -X POST "$url2/api/jobs" -d "{\"scenario\": \"2022.yaml\", \"runs\": 100${4:-}, \"forecast\": $3}")
+  [ "$c" = 400 ] && grep -q "$2" "$tmp/body"; ok "forecast $1 → 400 ($c)" $?
+}
+fbad "from a Tuesday" "origin '2022-11-08' is not a Monday" '{"origin": "2022-11-08"}'
+fbad "after the record" "on or before 2022-11-07" '{"origin": "2022-11-14"}'
+fbad "from before the history" "origin 2006-06-05 is before 2007-01-01" '{"origin": "2006-06-05"}'
+fbad "of 521 weeks" "horizon must be 1..520, got 521" '{"origin": "2022-11-07", "horizon": 521}'
+fbad "of 0 weeks" "horizon must be 1..520, got 0" '{"origin": "2022-11-07", "horizon": 0}'
+fbad "of one policy" "choose 2 to 32, got 1" '{"origin": "2022-11-07"}' ', "policies": ["historical"]'
+fbad "with a file" "unknown key 'history' in 'forecast'" '{"origin": "2022-11-07", "history": "/etc/passwd"}'
+c=$(code -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 2000000, "forecast": {"origin": "2022-11-07"}}'); [ "$c" = 400 ] && grep -q 'max-runs' "$tmp/body"; ok "forecast over --max-runs → 400 ($c)" $?
+! grep -q "$tmp" "$tmp/body"; ok "no server path in forecast answers" $?
+# Progress by phase: the filter's weeks x filters, then the runs of every policy.
+c=$(code -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 100, "seed": 4, "policies": ["maximum_pressure", "historical"], "forecast": {"origin": "2022-11-07", "horizon": 10, "particles": 40, "replicates": 1}}')
+k=$(sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+curl -s -N --max-time 60 "$url2/api/jobs/$k/events" > "$tmp/fevents"
+grep -q '^event: done' "$tmp/fevents" && grep -q '"total": 1079, "state": "[a-z]*", "phase": "[a-z]*", "filter_total": 879' "$tmp/fevents"; ok "forecast events: 879 filter weeks + 2 x 100 runs, then done" $?
+# A forecast whose client goes away stops after the filter (which cannot stop inside) or
+# between two policies: it never runs the 6 x 100,000 runs.
+kf=$(curl -s -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 100000, "seed": 5, "forecast": {"origin": "2022-11-07", "particles": 1000, "replicates": 1}}' | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
+curl -s -N --max-time 1 "$url2/api/jobs/$kf/events" > "$tmp/evfa"
+grep -q '"phase": "filter"' "$tmp/evfa"; ok "the forecast was filtering when its client left" $?
+sleep 3 # nobody watches: the next progress marks it, the end of the phase stops it
+curl -s -N --max-time 120 "$url2/api/jobs/$kf/events" > "$tmp/evf"
+grep -q 'cancelled' "$tmp/evf" && ! grep -q '"done": 600879' "$tmp/evf"; ok "forecast cancelled when its client went away" $?
 k7=$(curl -s -X POST "$url2/api/jobs" -d '{"scenario": "2022.yaml", "runs": 1000000, "seed": 700}' | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
 curl -s -N --max-time 2 "$url2/api/jobs/$k7/events" > "$tmp/ev7a"
 grep -q '^event: progress' "$tmp/ev7a"; ok "the long job was running when its client left" $?

@@ -16,8 +16,12 @@ tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+# With the Korean history and posterior, as make serve (scripts/serve.sh): the forecast box.
+source scripts/korea_fit.sh
+history=()
+for w in "${KOREA_WINDOWS[@]}"; do history+=(--history "scenarios/korea/$w.yaml"); done
 "$brink" serve --scenarios scenarios/korea --listen 127.0.0.1:0 --port-file "$tmp/port" \
-  --max-runs 2000 --threads 2 2>"$tmp/log" &
+  --max-runs 2000 --threads 2 "${history[@]}" --posterior data/korea_posterior.tsv 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || { echo "FAILED: server did not start"; cat "$tmp/log"; exit 1; }

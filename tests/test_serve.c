@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the `brink serve` request reader: accepted forms, every kind of refusal with its
- * location, the one-parameter sweep, limits, scenario names, and the cache key. */
+ * location, the one-parameter sweep, the forecast from the record, limits, scenario names, and
+ * the cache key. */
 #include <stdint.h>
 #include <string.h>
 
@@ -180,6 +181,124 @@ static void serve_request_sweep(void) {
   brink_ctx_free(ctx);
 }
 
+/* "forecast": its defaults (those of scripts/run.sh: 104 weeks, 2,000 particles, 4 filters),
+ * every refusal at its place, and every field in the key. Mondays by hand: 2022-11-07 (the
+ * standard origin), 2015-01-05 and 2007-01-01. */
+static void serve_request_forecast(void) {
+  brink_ctx *ctx = NULL;
+  CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
+  brink_serve_request *req = NULL;
+  CHECK_INT(
+      parse(ctx, "{\"scenario\": \"2022.yaml\", \"forecast\": {\"origin\": \"2022-11-07\"}}", &req),
+      BRINK_OK);
+  CHECK(req && req->forecast == 1 && !strcmp(req->forecast_origin, "2022-11-07"));
+  CHECK_INT(req ? req->forecast_origin_ymd : 0, 20221107);
+  CHECK_INT(req ? req->forecast_horizon : 0, 104);
+  CHECK_INT(req ? req->forecast_particles : 0, 2000);
+  CHECK_INT(req ? req->forecast_replicates : 0, 4);
+  CHECK(req && req->sweep_param == NULL);
+  brink_serve_request_free(req);
+  CHECK_INT(
+      parse(ctx,
+            "{\"forecast\": {\"replicates\": 8, \"horizon\": 520, \"origin\": \"2015-01-05\", "
+            "\"particles\": 1}, \"yaml\": \"a\"}",
+            &req),
+      BRINK_OK);
+  CHECK(req && !strcmp(req->forecast_origin, "2015-01-05"));
+  CHECK_INT(req ? req->forecast_horizon : 0, 520);
+  CHECK_INT(req ? req->forecast_particles : 0, 1);
+  CHECK_INT(req ? req->forecast_replicates : 0, 8);
+  brink_serve_request_free(req);
+  /* No "forecast": none. */
+  CHECK_INT(parse(ctx, "{\"scenario\": \"a.yaml\"}", &req), BRINK_OK);
+  CHECK(req && req->forecast == 0 && req->forecast_origin[0] == '\0');
+  brink_serve_request_free(req);
+  static const struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-08\"}}",
+       "request:1:43: forecast origin '2022-11-08' is not a Monday"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-14\"}}",
+       "on or before 2022-11-07"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"20221107\"}}",
+       "not a Monday YYYY-MM-DD"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-02-30\"}}", "not a Monday"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":20221107}}", "expected a string"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"horizon\":521}}",
+       "request:1:66: forecast horizon must be 1..520, got 521"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"horizon\":0}}",
+       "forecast horizon must be 1..520, got 0"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"particles\":10001}}",
+       "forecast particles must be 1..10000"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"replicates\":9}}",
+       "forecast replicates must be 1..8"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"horizon\":1.5}}",
+       "expected a whole number"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"horizon\":5}}",
+       "request:1:33: 'forecast' needs 'origin'"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{}}", "needs 'origin'"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":[]}", "expected an object"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"history\":\"/etc\"}}",
+       "unknown key 'history' in 'forecast'"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\",\"origin\":\"2022-11-07\"}"
+       "}",
+       "key 'origin' given twice in 'forecast'"},
+      {"{\"scenario\":\"a.yaml\",\"forecast\":{\"origin\":\"2022-11-07\"},"
+       "\"sweep\":{\"param\":\"x\",\"lo\":0,\"hi\":1}}",
+       "at most one of 'sweep' and 'forecast'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    req = (brink_serve_request *)1;
+    CHECK_INT(parse(ctx, cases[i].text, &req), BRINK_EPARSE);
+    CHECK(req == NULL);
+    if (!strstr(brink_ctx_errmsg(ctx), cases[i].message))
+      fprintf(stderr, "forecast case %zu: '%s' lacks '%s'\n", i, brink_ctx_errmsg(ctx),
+              cases[i].message);
+    CHECK(strstr(brink_ctx_errmsg(ctx), cases[i].message) != NULL);
+  }
+  /* Every field is in the key; a forecast is not the plain comparison; the defaults written
+   * out give the key of the defaults. */
+  const char *texts[] = {
+      "{\"scenario\":\"a.yaml\",\"seed\":1}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-11-07\"}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-10-31\"}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-11-07\",\"horizon\":52}"
+      "}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-11-07\",\"particles\":"
+      "50}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-11-07\",\"replicates\":"
+      "1}}",
+      "{\"scenario\":\"a.yaml\",\"seed\":1,\"forecast\":{\"origin\":\"2022-11-07\",\"horizon\":104,"
+      "\"particles\":2000,\"replicates\":4}}",
+  };
+  char keys[7][17];
+  for (size_t i = 0; i < 7; i++) {
+    CHECK_INT(parse(ctx, texts[i], &req), BRINK_OK);
+    if (req) brink_serve_request_key(req, 1000, keys[i]);
+    brink_serve_request_free(req);
+  }
+  for (size_t i = 0; i < 6; i++)
+    for (size_t j = i + 1; j < 6; j++) CHECK(strcmp(keys[i], keys[j]) != 0);
+  CHECK(!strcmp(keys[6], keys[1]));
+  /* Allocation failure at every step of a request with a forecast: an error, never a leak. */
+  int failures = 0;
+  for (uint64_t n = 1; n < 20; n++) {
+    brink_ctx_fail_after(ctx, n);
+    brink_status st = brink_serve_request_parse(ctx, texts[3], strlen(texts[3]), &req);
+    brink_ctx_fail_after(ctx, 0);
+    if (st == BRINK_OK)
+      brink_serve_request_free(req);
+    else {
+      CHECK_INT(st, BRINK_ENOMEM);
+      failures++;
+    }
+  }
+  CHECK(failures > 0);
+  CHECK_INT(brink_ctx_bytes_in_use(ctx), 0);
+  brink_ctx_free(ctx);
+}
+
 static void serve_request_limits(void) {
   brink_ctx *ctx = NULL;
   CHECK_INT(brink_ctx_new(&ctx), BRINK_OK);
@@ -304,6 +423,7 @@ int main(void) {
   RUN(serve_request_full);
   RUN(serve_request_refusals);
   RUN(serve_request_sweep);
+  RUN(serve_request_forecast);
   RUN(serve_request_limits);
   RUN(serve_names_and_keys);
   return harness_finish("test_serve");

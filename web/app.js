@@ -3,7 +3,7 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const state = { version: '', scenario: null, current: null, previous: null, source: null, sweep: null };
+const state = { version: '', scenario: null, current: null, previous: null, source: null, sweep: null, forecast: null, bounds: null };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -35,7 +35,7 @@ function fmtPrior(p) {
   }
 }
 
-// ---- The inputs <-> the URL (scenario, overrides, policies, runs, seed, version, sweep) ---
+// ---- The inputs <-> the URL (scenario, overrides, policies, runs, seed, version, sweep, forecast)
 
 function inputs() {
   const overrides = [];
@@ -66,6 +66,23 @@ function sweepInputs() {
   return req;
 }
 
+// The forecast control's request: the inputs above plus {origin, horizon, particles,
+// replicates}. null, with a message, when the origin is not a date the server accepts.
+function forecastInputs() {
+  const req = inputs();
+  const origin = $('forecast-origin').value;
+  const b = state.bounds;
+  if (!b || !/^\d{4}-\d{2}-\d{2}$/.test(origin) || origin < b.first_origin || origin > b.last_origin) {
+    setStatus('forecast: the origin must be a Monday from ' + (b ? b.first_origin + ' to ' + b.last_origin : 'the history'), true);
+    return null;
+  }
+  req.forecast = {
+    origin, horizon: Number($('forecast-horizon').value),
+    particles: Number($('forecast-particles').value), replicates: Number($('forecast-replicates').value),
+  };
+  return req;
+}
+
 function toHash(req) {
   const q = new URLSearchParams();
   q.set('v', state.version);
@@ -76,6 +93,8 @@ function toHash(req) {
   q.set('seed', String(req.seed));
   // Numbers as JavaScript writes them (the shortest text that reads back the same double).
   if (req.sweep) q.set('sweep', [req.sweep.param, req.sweep.lo, req.sweep.hi, req.sweep.points].join(':'));
+  const f = req.forecast;
+  if (f) q.set('forecast', [f.origin, f.horizon, f.particles, f.replicates].join(':'));
   return '#' + q.toString();
 }
 
@@ -85,8 +104,10 @@ function fromHash() {
   const preset = {
     version: q.get('v') || '', scenario: q.get('scenario') || '', overrides: q.getAll('set'),
     policies: (q.get('policies') || '').split(',').filter((x) => x),
-    runs: Number(q.get('runs') || 2000), seed: Number(q.get('seed') || 1), sweep: null,
+    runs: Number(q.get('runs') || 2000), seed: Number(q.get('seed') || 1), sweep: null, forecast: null,
   };
+  const f = /^(\d{4}-\d{2}-\d{2}):([0-9]+):([0-9]+):([0-9]+)$/.exec(q.get('forecast') || '');
+  if (f) preset.forecast = { origin: f[1], horizon: Number(f[2]), particles: Number(f[3]), replicates: Number(f[4]) };
   const m = /^([^:]+):([^:]+):([^:]+):([0-9]+)$/.exec(q.get('sweep') || '');
   if (m) preset.sweep = { param: m[1], lo: Number(m[2]), hi: Number(m[3]), points: Number(m[4]) };
   return preset;
@@ -188,7 +209,7 @@ function setStatus(text, bad) {
 }
 
 function busy(on) {
-  for (const id of ['run', 'run-sweep', 'run-editor']) $(id).disabled = on;
+  for (const id of ['run', 'run-sweep', 'run-forecast', 'run-editor']) $(id).disabled = on;
 }
 
 // A request with "sweep" ends in the sweep's chart and table, any other in the comparison's.
@@ -211,7 +232,7 @@ async function submit(request, shareable) {
     return;
   }
   if (shareable) history.replaceState(null, '', toHash(request));
-  const show = request.sweep ? showSweep : showResult;
+  const show = request.sweep ? showSweep : request.forecast ? showForecast : showResult;
   if (body.cached) { await show(body.key, request, shareable); return; }
   const bar = $('progress');
   bar.hidden = false;
@@ -222,7 +243,10 @@ async function submit(request, shareable) {
     const p = JSON.parse(e.data);
     bar.max = p.total;
     bar.value = p.done;
-    setStatus(p.state + ': ' + p.done + ' of ' + p.total + ' runs');
+    // A forecast: the filter's weeks x filters, then the runs of every policy.
+    if (p.phase === 'filter') setStatus(p.state + ': filtering the record, ' + p.done + ' of ' + p.filter_total + ' filter weeks');
+    else if (p.phase === 'forecast') setStatus(p.state + ': forecast, ' + (p.done - p.filter_total) + ' of ' + (p.total - p.filter_total) + ' runs');
+    else setStatus(p.state + ': ' + p.done + ' of ' + p.total + ' runs');
   });
   source.addEventListener('done', () => { source.close(); state.source = null; show(body.key, request, shareable); });
   source.addEventListener('failed', (e) => {
@@ -335,6 +359,86 @@ async function showSweep(key, request, shareable) {
   $('sweep-output').scrollIntoView({ block: 'nearest' });
 }
 
+// ---- The forecast from the record: a row per policy, the filter's summary ----------------------
+
+function fixed(v, d) { return v === null || v === undefined ? 'n/a' : v.toFixed(d); }
+
+async function showForecast(key, request, shareable) {
+  const { status, body } = await getJSON('/api/results/' + key + '.json');
+  busy(false);
+  $('progress').hidden = true;
+  if (status !== 200) { setStatus(body.error, true); return; }
+  const r = body.forecast_compare;
+  state.forecast = { key, result: r, request };
+  const text = 'forecast of ' + r.policies.length + ' policies from ' + r.origin + ' for ' + r.steps +
+    ' weeks: ' + r.runs + ' runs per policy, seed ' + r.seed + ', common random numbers (key ' + key + ')';
+  setStatus('done: ' + text);
+  $('forecast-output').hidden = false;
+  $('forecast-status').textContent = text;
+  const f = r.filter;
+  $('forecast-filter').textContent = f ? 'The record before ' + r.origin + ': ' + f.weeks + ' weeks filtered, log-likelihood ' +
+    fixed(f.loglik, 1) + ' nats (Monte Carlo standard error ' + fixed(f.loglik_se, 1) + ' nats; ' + f.replicates +
+    ' filters of ' + f.particles + ' particles). P(the behavioural actor, DPRK in the Korean history, is the greedy type | the record): ' +
+    fixed(f.p_greedy, 3) + ', Monte Carlo standard error ' + fixed(f.p_greedy_se, 3) + ' over ' + f.replicates + ' filters.' : '';
+  const head = $('forecast-table').tHead;
+  head.replaceChildren(el('tr', {}, el('th', {}, 'policy (' + r.runs + ' runs, seed ' + r.seed + ')'),
+    el('th', {}, 'P(armed conflict within ' + r.steps + ' weeks) % [95% CI]'),
+    el('th', {}, 'difference vs ' + r.baseline + ', percentage points [95% CI]'),
+    el('th', {}, 'weeks with BM launches'), el('th', {}, 'weeks with ICBM launches'),
+    el('th', {}, 'nuclear tests (count)'), el('th', {}, 'weeks with clashes')));
+  const rows = $('forecast-table').tBodies[0];
+  rows.replaceChildren();
+  const signed = (v) => (v >= 0 ? '+' : '') + (100 * v).toFixed(2);
+  for (const p of r.policies) {
+    const a = p.armed_conflict, m = p.horizon_means;
+    const base = p.policy === r.baseline;
+    const lo = a.diff - 1.96 * a.diff_se, hi = a.diff + 1.96 * a.diff_se;
+    rows.append(el('tr', { 'data-policy': p.policy, class: base ? 'baseline' : '' }, el('td', {}, p.policy),
+      el('td', { 'data-mean': String(a.p) }, pct(a.p), el('br'), '[' + pct(a.lo) + ', ' + pct(a.hi) + ']'),
+      base ? el('td', { 'data-mean': String(a.diff) }, '(baseline)')
+        : el('td', { 'data-mean': String(a.diff) }, signed(a.diff), el('br'), '[' + signed(lo) + ', ' + signed(hi) + ']'),
+      el('td', { 'data-mean': String(m.bm_launch_days) }, num(m.bm_launch_days)),
+      el('td', { 'data-mean': String(m.icbm_launch_days) }, num(m.icbm_launch_days)),
+      el('td', { 'data-mean': String(m.nuclear_tests) }, fixed(m.nuclear_tests, 3)),
+      el('td', { 'data-mean': String(m.clash_days) }, fixed(m.clash_days, 3))));
+  }
+  $('forecast-legend').textContent = 'P(armed conflict): share of the ' + r.runs + ' runs in which armed conflict begins within ' +
+    r.steps + ' weeks of ' + r.origin + ' (Wilson 95% interval); difference: paired over runs (run r of every policy starts from the same ' +
+    'particle and stream), normal 95% interval; the other columns: mean per run over the ' + r.steps + ' weeks.';
+  const links = $('forecast-downloads');
+  links.replaceChildren('Download: ');
+  for (const [ext, label] of [['json', 'JSON'], ['txt', 'text table']]) {
+    links.append(el('a', { href: '/api/results/' + key + '.' + ext, download: 'brink-forecast-' + key + '.' + ext }, label), ' ');
+  }
+  const share = $('forecast-share');
+  share.replaceChildren();
+  if (shareable) share.append('Share: ', el('a', { id: 'forecast-share-link', href: location.href }, 'link to this forecast'));
+  $('forecast-output').scrollIntoView({ block: 'nearest' });
+}
+
+// The forecast box, shown when the server has a history (its bounds come with the scenario list).
+function fillForecast(bounds, preset) {
+  state.bounds = bounds;
+  $('forecast').hidden = !bounds;
+  if (!bounds) return;
+  const origin = $('forecast-origin');
+  origin.min = bounds.first_origin;
+  origin.max = bounds.last_origin;
+  origin.value = bounds.last_origin;
+  $('forecast-horizon').max = bounds.max_horizon;
+  $('forecast-particles').max = bounds.max_particles;
+  $('forecast-particles').value = bounds.particles;
+  $('forecast-replicates').max = bounds.max_replicates;
+  $('forecast-replicates').value = bounds.replicates;
+  const f = preset && preset.forecast;
+  if (f) {
+    origin.value = f.origin;
+    $('forecast-horizon').value = String(f.horizon);
+    $('forecast-particles').value = String(f.particles);
+    $('forecast-replicates').value = String(f.replicates);
+  }
+}
+
 // ---- The editor -----------------------------------------------------------------------------
 
 function updateGutter(bad) {
@@ -389,6 +493,7 @@ async function start() {
     : body.scenarios.includes('2022.yaml') ? '2022.yaml' : body.scenarios[0];
   $('scenario').value = first;
   if (preset) { $('runs').value = preset.runs; $('seed').value = preset.seed; }
+  fillForecast(body.forecast || null, preset);
   await loadScenario(first, preset);
   $('scenario').addEventListener('change', () => loadScenario($('scenario').value, null));
   $('run').addEventListener('click', () => submit(inputs(), true));
@@ -405,6 +510,10 @@ async function start() {
     const f = $('upload').files[0];
     if (f) { $('editor').value = await f.text(); updateGutter(null); }
   });
+  $('run-forecast').addEventListener('click', () => {
+    const req = forecastInputs();
+    if (req) submit(req, true);
+  });
   $('check').addEventListener('click', checkEditor);
   $('run-editor').addEventListener('click', async () => {
     if (!(await checkEditor())) return;
@@ -415,6 +524,11 @@ async function start() {
   if (preset && preset.sweep) {
     const req = sweepInputs();
     if (req) submit(req, true);
+  } else if (preset && preset.forecast && state.bounds) {
+    const req = forecastInputs();
+    if (req) submit(req, true);
+  } else if (preset && preset.forecast) {
+    setStatus('this link is a forecast from the record, and this server has no history (brink serve --history)', true);
   } else if (preset) submit(inputs(), true);
 }
 

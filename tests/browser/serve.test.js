@@ -2,7 +2,9 @@
 // Browser test of `brink serve`: Debian's chromium driven by playwright-core. Loads the page,
 // runs, changes a parameter and runs again (the table and the charts change, the previous
 // result stays as a ghost), opens the share link (the same numbers), sweeps one parameter (the
-// chart and table; its share link gives the same bytes), and checks the editor's inline error
+// chart and table; its share link gives the same bytes), forecasts from the record (the table
+// per policy and the filter's summary; its share link gives the same numbers and bytes), and
+// checks the editor's inline error
 // for a broken YAML. Charts are checked for non-blank pixels; every request the
 // browser makes must go to the server under test.
 // usage: node serve.test.js URL CHROMIUM OUTDIR
@@ -48,6 +50,19 @@ async function waitSweep(page, previousStatus) {
       document.getElementById('status').textContent.startsWith('done: sweep');
   }, previousStatus, 60000);
   return page.$eval('#sweep-status', (e) => e.textContent);
+}
+
+async function waitForecast(page, previousStatus) {
+  await until(page, (prev) => {
+    const s = document.getElementById('forecast-status').textContent;
+    return s !== '' && s !== prev && document.getElementById('status').textContent.startsWith('done: forecast');
+  }, previousStatus, 60000);
+  return page.$eval('#forecast-status', (e) => e.textContent);
+}
+
+async function forecastRows(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#forecast-table tbody tr')].map((tr) =>
+    [tr.dataset.policy, ...[...tr.querySelectorAll('td[data-mean]')].map((td) => Number(td.dataset.mean))]));
 }
 
 async function tableMeans(page) {
@@ -164,6 +179,38 @@ async function waitResult(page, previousStatus) {
       (await sharedSweep.inputValue('#sweep-points')) === '3');
     const sweepHrefs = await page.$$eval('#sweep-downloads a', (as) => as.map((a) => a.getAttribute('href')));
     ok('sweep downloads', sweepHrefs.length === 4 && sweepHrefs.every((h) => /^\/api\/results\/[0-9a-f]{16}(\.json|\.csv|\.html|\/sweep\.svg)$/.test(h)), sweepHrefs.join(' '));
+    // Forecast from the record (this server has the Korean history): the box, a table per policy.
+    ok('forecast box shown', await page.$eval('#forecast', (e) => !e.hidden));
+    ok('forecast origin defaults to 2022-11-07', (await page.inputValue('#forecast-origin')) === '2022-11-07');
+    await page.fill('#forecast-horizon', '52');
+    await page.fill('#forecast-particles', '40');
+    await page.fill('#forecast-replicates', '2');
+    await page.click('#run-forecast');
+    const fStatus = await waitForecast(page, '');
+    ok('forecast status names origin, horizon, runs and seed', /from 2022-11-07 for 52 weeks: 600 runs per policy, seed 3/.test(fStatus), fStatus);
+    const frows = await forecastRows(page);
+    ok('forecast table: a row per policy', frows.length === first.length, JSON.stringify(frows));
+    ok('forecast table: six numbers per row', frows.every((r) => r.length === 7 && r.slice(1).every((v) => Number.isFinite(v))));
+    ok('forecast table: P(armed conflict) in [0, 1]', frows.every((r) => r[1] >= 0 && r[1] <= 1));
+    ok('forecast table: the baseline marked', (await page.$$('#forecast-table tr.baseline')).length === 1);
+    const ftext = await page.$eval('#forecast-filter', (e) => e.textContent);
+    ok('filter summary with units and errors', /log-likelihood -\d+\.\d nats \(Monte Carlo standard error \d+\.\d nats; 2 filters of 40 particles\)/.test(ftext) &&
+      /greedy type \| the record\): \d\.\d{3}, Monte Carlo standard error \d\.\d{3} over 2 filters/.test(ftext), ftext);
+    await page.screenshot({ path: path.join(outDir, 'serve-forecast.png'), fullPage: true });
+    const fLink = await page.$eval('#forecast-share-link', (a) => a.href);
+    ok('forecast link encodes the forecast', /forecast=2022-11-07%3A52%3A40%3A2/.test(fLink) && /runs=600/.test(fLink), fLink);
+    const fHrefs = await page.$$eval('#forecast-downloads a', (as) => as.map((a) => a.getAttribute('href')));
+    ok('forecast downloads', fHrefs.length === 2 && fHrefs.every((h) => /^\/api\/results\/[0-9a-f]{16}\.(json|txt)$/.test(h)), fHrefs.join(' '));
+    const fJson = await page.evaluate(async () => (await fetch(document.querySelector('#forecast-downloads a').getAttribute('href'))).text());
+    const sharedForecast = await browser.newPage();
+    watch(sharedForecast);
+    await sharedForecast.goto(fLink);
+    await waitForecast(sharedForecast, '');
+    ok('forecast link gives the same numbers', JSON.stringify(await forecastRows(sharedForecast)) === JSON.stringify(frows));
+    const fShared = await sharedForecast.evaluate(async () => (await fetch(document.querySelector('#forecast-downloads a').getAttribute('href'))).text());
+    ok('forecast link gives the same bytes', fJson.length > 100 && fShared === fJson);
+    ok('forecast link restores the control', (await sharedForecast.inputValue('#forecast-particles')) === '40' &&
+      (await sharedForecast.inputValue('#forecast-horizon')) === '52');
     // Downloads point at the result.
     const hrefs = await page.$$eval('#downloads a', (as) => as.map((a) => a.getAttribute('href')));
     ok('three downloads', hrefs.length === 3 && hrefs.every((h) => /^\/api\/results\/[0-9a-f]{16}\.(json|csv|html)$/.test(h)), hrefs.join(' '));

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the JSON request reader of `brink serve` (with its sweep) and the cache key. */
+/* libFuzzer target: the JSON request reader of `brink serve` (with its sweep or forecast) and the
+ * cache key. */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "brink/events.h"
 #include "brink/serve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,6 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       /* The reader's promises: a finite, ordered range and a bounded number of points. */
       if (!isfinite(req->sweep_lo) || !isfinite(req->sweep_hi) || req->sweep_lo > req->sweep_hi ||
           req->sweep_points < 2 || req->sweep_points > BRINK_SERVE_MAX_POINTS)
+        __builtin_trap();
+    }
+    if (req->forecast) {
+      /* A Monday on or before the last origin, and every number in its range. */
+      int32_t ymd = 0;
+      if (req->sweep_param || strlen(req->forecast_origin) != 10 ||
+          brink_event_date_parse(req->forecast_origin, 10, &ymd) ||
+          ymd != req->forecast_origin_ymd || ymd > BRINK_SERVE_LAST_ORIGIN ||
+          brink_event_date_days(ymd) % 7 != 4 || req->forecast_horizon < 1 ||
+          req->forecast_horizon > BRINK_SERVE_MAX_HORIZON || req->forecast_particles < 1 ||
+          req->forecast_particles > BRINK_SERVE_MAX_PARTICLES || req->forecast_replicates < 1 ||
+          req->forecast_replicates > BRINK_SERVE_MAX_REPLICATES)
         __builtin_trap();
     }
     char key[17];
