@@ -557,19 +557,19 @@ static brink_status run_forecast(server *s, job *j, const brink_scenario *sc,
   j->filter_total = (uint64_t)h.n_steps * req->forecast_replicates;
   j->total = j->filter_total + j->runs * n_policies;
   pthread_mutex_unlock(&s->lock);
-  brink_filter_data d = {h.n_steps, h.n_actors, h.acts, h.scored, BRINK_FILTER_MISRECORD};
-  brink_filter_options fo = {(uint32_t)req->forecast_particles,
-                             (uint32_t)req->forecast_replicates,
-                             req->seed,
-                             s->threads,
-                             0.5,
-                             NULL,
-                             on_progress,
-                             &prog,
-                             1,
-                             (const brink_model *const *)&h.models[1],
-                             &h.window_step[1],
-                             h.n_windows - 1};
+  brink_filter_data d = brink_history_filter_data(&h, BRINK_FILTER_MISRECORD);
+  /* The client's leaving (prog.cancel) stops the filter after its current week and the
+   * forecast after its current batch. */
+  brink_filter_options fo = {.particles = (uint32_t)req->forecast_particles,
+                             .replicates = (uint32_t)req->forecast_replicates,
+                             .seed = req->seed,
+                             .threads = s->threads,
+                             .ess_fraction = 0.5,
+                             .progress = on_progress,
+                             .userdata = &prog,
+                             .keep_particles = 1,
+                             .cancel = &prog.cancel};
+  brink_history_filter_windows(&h, &fo);
   if ((st = brink_filter_run(ctx, h.models[0], &d, &fo, &fr))) goto done;
   if (!isfinite(fr->loglik_rep[0])) {
     snprintf(msg, msg_size, "no particle explains the record before %s (ask for more particles)",
@@ -585,8 +585,15 @@ static brink_status run_forecast(server *s, job *j, const brink_scenario *sc,
   pthread_mutex_lock(&s->lock);
   j->phase = 2;
   pthread_mutex_unlock(&s->lock);
-  brink_forecast_options o = {j->runs,     req->seed,   s->threads, horizon,
-                              policies[0], on_progress, &prog,      1};
+  brink_forecast_options o = {.runs = j->runs,
+                              .seed = req->seed,
+                              .threads = s->threads,
+                              .steps = horizon,
+                              .policy = policies[0],
+                              .progress = on_progress,
+                              .userdata = &prog,
+                              .keep_runs = 1,
+                              .cancel = &prog.cancel};
   for (size_t k = 0; k < n_policies && !st; k++) {
     prog.base = j->filter_total + k * j->runs;
     o.policy = policies[k];
