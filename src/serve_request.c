@@ -181,6 +181,60 @@ static brink_status read_number(reader *r, double *out) {
   return BRINK_OK;
 }
 
+/* An object's '{' (what: the message when it is missing); *done is 1 for "{}", consumed. */
+static brink_status object_open(reader *r, const char *what, int *done) {
+  if (r->p >= r->end || *r->p != '{') return fail_at(r, BRINK_EPARSE, what);
+  r->p++;
+  skip_ws(r);
+  *done = r->p < r->end && *r->p == '}';
+  if (*done) r->p++;
+  return BRINK_OK;
+}
+
+/* The next key of an object: one of names[0..n) not seen before, then its ':'. *k is its index;
+ * in names the object in messages (" in 'sweep'", or "" for the request), expected lists the
+ * keys. */
+static brink_status object_key(reader *r, const char *const *names, int n, int *seen,
+                               const char *in, const char *expected, int *k) {
+  skip_ws(r);
+  const char *key_at = r->p;
+  brink_status st = read_string(r, 64);
+  if (st) return st;
+  int i = 0;
+  while (i < n && strcmp(r->str.data, names[i])) i++;
+  if (i == n || seen[i]) {
+    char msg[200];
+    r->p = key_at;
+    if (i == n)
+      snprintf(msg, sizeof msg, "unknown key '%.64s'%s (expected %s)", r->str.data, in, expected);
+    else
+      snprintf(msg, sizeof msg, "key '%.64s' given twice%s", r->str.data, in);
+    return fail_at(r, BRINK_EPARSE, msg);
+  }
+  seen[i] = 1;
+  skip_ws(r);
+  if (r->p >= r->end || *r->p != ':') return fail_at(r, BRINK_EPARSE, "expected ':'");
+  r->p++;
+  skip_ws(r);
+  *k = i;
+  return BRINK_OK;
+}
+
+/* After a value: ',' (another key follows) or '}' (*done = 1). */
+static brink_status object_next(reader *r, int *done) {
+  skip_ws(r);
+  if (r->p < r->end && *r->p == ',') {
+    r->p++;
+    return BRINK_OK;
+  }
+  if (r->p < r->end && *r->p == '}') {
+    r->p++;
+    *done = 1;
+    return BRINK_OK;
+  }
+  return fail_at(r, BRINK_EPARSE, "expected ',' or '}'");
+}
+
 static brink_status read_list(reader *r, const char *key, char ***items, size_t *n) {
   brink_ctx *ctx = r->ctx;
   if (r->p >= r->end || *r->p != '[') return fail_at(r, BRINK_EPARSE, "expected an array");
@@ -226,30 +280,13 @@ static brink_status read_sweep(reader *r, brink_serve_request *req) {
   int seen[S_COUNT] = {0};
   char msg[200];
   brink_status st;
-  if (r->p >= r->end || *r->p != '{') return fail_at(r, BRINK_EPARSE, "expected an object");
-  r->p++;
-  skip_ws(r);
-  int empty = r->p < r->end && *r->p == '}';
-  if (empty) r->p++;
-  while (!empty) {
-    skip_ws(r);
-    const char *key_at = r->p;
-    if ((st = read_string(r, 64))) return st;
-    int k = 0;
-    while (k < S_COUNT && strcmp(r->str.data, sweep_key_names[k])) k++;
-    if (k == S_COUNT || seen[k]) {
-      r->p = key_at;
-      snprintf(msg, sizeof msg,
-               k == S_COUNT ? "unknown key '%.64s' in 'sweep' (expected param, lo, hi, points)"
-                            : "key '%.64s' given twice in 'sweep'",
-               r->str.data);
-      return fail_at(r, BRINK_EPARSE, msg);
-    }
-    seen[k] = 1;
-    skip_ws(r);
-    if (r->p >= r->end || *r->p != ':') return fail_at(r, BRINK_EPARSE, "expected ':'");
-    r->p++;
-    skip_ws(r);
+  int done = 0;
+  if ((st = object_open(r, "expected an object", &done))) return st;
+  while (!done) {
+    int k;
+    if ((st = object_key(r, sweep_key_names, S_COUNT, seen, " in 'sweep'", "param, lo, hi, points",
+                         &k)))
+      return st;
     const char *value_at = r->p;
     switch (k) {
     case S_PARAM:
@@ -280,16 +317,7 @@ static brink_status read_sweep(reader *r, brink_serve_request *req) {
       }
       break;
     }
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ',') {
-      r->p++;
-      continue;
-    }
-    if (r->p < r->end && *r->p == '}') {
-      r->p++;
-      break;
-    }
-    return fail_at(r, BRINK_EPARSE, "expected ',' or '}'");
+    if ((st = object_next(r, &done))) return st;
   }
   for (int k = 0; k < S_POINTS; k++)
     if (!seen[k]) {
@@ -329,31 +357,13 @@ static brink_status read_forecast(reader *r, brink_serve_request *req) {
   req->forecast_horizon = 104;
   req->forecast_particles = 2000;
   req->forecast_replicates = 4;
-  if (r->p >= r->end || *r->p != '{') return fail_at(r, BRINK_EPARSE, "expected an object");
-  r->p++;
-  skip_ws(r);
-  int empty = r->p < r->end && *r->p == '}';
-  if (empty) r->p++;
-  while (!empty) {
-    skip_ws(r);
-    const char *key_at = r->p;
-    if ((st = read_string(r, 64))) return st;
-    int k = 0;
-    while (k < F_COUNT && strcmp(r->str.data, forecast_key_names[k])) k++;
-    if (k == F_COUNT || seen[k]) {
-      r->p = key_at;
-      snprintf(msg, sizeof msg,
-               k == F_COUNT ? "unknown key '%.64s' in 'forecast' (expected origin, horizon, "
-                              "particles, replicates)"
-                            : "key '%.64s' given twice in 'forecast'",
-               r->str.data);
-      return fail_at(r, BRINK_EPARSE, msg);
-    }
-    seen[k] = 1;
-    skip_ws(r);
-    if (r->p >= r->end || *r->p != ':') return fail_at(r, BRINK_EPARSE, "expected ':'");
-    r->p++;
-    skip_ws(r);
+  int done = 0;
+  if ((st = object_open(r, "expected an object", &done))) return st;
+  while (!done) {
+    int k;
+    if ((st = object_key(r, forecast_key_names, F_COUNT, seen, " in 'forecast'",
+                         "origin, horizon, particles, replicates", &k)))
+      return st;
     const char *value_at = r->p;
     if (k == F_ORIGIN) {
       if ((st = read_string(r, 64))) return st;
@@ -381,16 +391,7 @@ static brink_status read_forecast(reader *r, brink_serve_request *req) {
         return fail_at(r, BRINK_EPARSE, msg);
       }
     }
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ',') {
-      r->p++;
-      continue;
-    }
-    if (r->p < r->end && *r->p == '}') {
-      r->p++;
-      break;
-    }
-    return fail_at(r, BRINK_EPARSE, "expected ',' or '}'");
+    if ((st = object_next(r, &done))) return st;
   }
   if (!seen[F_ORIGIN]) {
     const char *end = r->p;
@@ -451,39 +452,13 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
   req->ctx = ctx;
   req->seed = 1;
   skip_ws(&r);
-  if (r.p >= r.end || *r.p != '{') {
-    st = fail_at(&r, BRINK_EPARSE, "expected a JSON object");
-    goto done;
-  }
-  r.p++;
-  skip_ws(&r);
-  int empty = r.p < r.end && *r.p == '}';
-  if (empty) r.p++;
-  while (!empty) {
-    skip_ws(&r);
-    const char *key_at = r.p;
-    if ((st = read_string(&r, 64))) goto done;
-    int k = 0;
-    while (k < K_COUNT && strcmp(r.str.data, key_names[k])) k++;
-    if (k == K_COUNT || seen[k]) {
-      r.p = key_at;
-      char msg[160];
-      snprintf(msg, sizeof msg,
-               k == K_COUNT ? "unknown key '%.64s' (expected scenario, yaml, overrides, policies, "
-                              "runs, seed, sweep, forecast)"
-                            : "key '%.64s' given twice",
-               r.str.data);
-      st = fail_at(&r, BRINK_EPARSE, msg);
+  int finished = 0;
+  if ((st = object_open(&r, "expected a JSON object", &finished))) goto done;
+  while (!finished) {
+    int k;
+    if ((st = object_key(&r, key_names, K_COUNT, seen, "",
+                         "scenario, yaml, overrides, policies, runs, seed, sweep, forecast", &k)))
       goto done;
-    }
-    seen[k] = 1;
-    skip_ws(&r);
-    if (r.p >= r.end || *r.p != ':') {
-      st = fail_at(&r, BRINK_EPARSE, "expected ':'");
-      goto done;
-    }
-    r.p++;
-    skip_ws(&r);
     switch (k) {
     case K_SCENARIO:
       if ((st = read_string(&r, BRINK_SERVE_MAX_STRING))) goto done;
@@ -529,17 +504,7 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
       st = fail_at(&r, BRINK_ENOMEM, "out of memory");
       goto done;
     }
-    skip_ws(&r);
-    if (r.p < r.end && *r.p == ',') {
-      r.p++;
-      continue;
-    }
-    if (r.p < r.end && *r.p == '}') {
-      r.p++;
-      break;
-    }
-    st = fail_at(&r, BRINK_EPARSE, "expected ',' or '}'");
-    goto done;
+    if ((st = object_next(&r, &finished))) goto done;
   }
   skip_ws(&r);
   if (r.p != r.end) {
