@@ -121,6 +121,23 @@ class Owned:
         self.close()
 
 
+def load_error(ctx, status, diags):
+    """The exception for a loader's failure: located at the first diagnostic (when it names a
+    file), with every diagnostic as "file:line:col: message" in .diagnostics."""
+    where = {}
+    if diags.n:
+        d = diags.items[0]
+        where = dict(file=_string(d.file) or None, line=d.line, col=d.col)
+        if not where["file"]:
+            where = {}
+    err = ctx.error(status, **where)
+    err.diagnostics = [
+        "%s:%d:%d: %s" % (_string(diags.items[i].file), diags.items[i].line,
+                          diags.items[i].col, _string(diags.items[i].message))
+        for i in range(diags.n)]
+    return err
+
+
 def interruptible(call, cancel):
     """Runs call() (a library call that releases the GIL) in a helper thread, so that Ctrl-C
     reaches the main thread while it runs: then *cancel is set, the library stops after its

@@ -120,13 +120,7 @@ def _filter_history(ctx, scenario, origin, history, record, start, particles, re
         try:
             st = lib.brink_history_load(ctx.ptr, opts, diags, h)
             if st != lib.BRINK_OK:
-                where = {}
-                if diags.n:
-                    d = diags.items[0]
-                    where = dict(file=_core._string(d.file) or None, line=d.line, col=d.col)
-                    if not where["file"]:
-                        where = {}
-                raise ctx.error(st, **where)
+                raise _core.load_error(ctx, st, diags)
         finally:
             lib.brink_diag_list_release(diags)
     finally:

@@ -56,18 +56,7 @@ class Scenario:
             st = lib.brink_scenario_load(self._ctx.ptr, self.path.encode(), argv,
                                          len(self.overrides), diags, out)
             if st != lib.BRINK_OK:
-                where = {}
-                if diags.n:
-                    d = diags.items[0]
-                    where = dict(file=_core._string(d.file) or None, line=d.line, col=d.col)
-                    if not where["file"]:
-                        where = {}
-                err = self._ctx.error(st, **where)
-                err.diagnostics = [
-                    "%s:%d:%d: %s" % (_core._string(diags.items[i].file), diags.items[i].line,
-                                      diags.items[i].col, _core._string(diags.items[i].message))
-                    for i in range(diags.n)]
-                raise err
+                raise _core.load_error(self._ctx, st, diags)
         finally:
             lib.brink_diag_list_release(diags)
         ctx = self._ctx
