@@ -42,7 +42,12 @@ static double time_tournament(brink_ctx *ctx, const size_t *players, int threads
   brink_game_rules rules = brink_game_rules_default();
   rules.turns = 200;
   rules.noise = 0.05;
-  brink_game_tournament_spec spec = {players, 15, rules, 100, 1, threads};
+  brink_game_tournament_spec spec = {.players = players,
+                                     .n_players = 15,
+                                     .rules = rules,
+                                     .repetitions = 100,
+                                     .seed = 1,
+                                     .threads = threads};
   double best = 1e300;
   for (int k = 0; k < repeats; k++) {
     brink_game_tournament *t = NULL;

@@ -424,7 +424,12 @@ static int game_tournament(brink_ctx *ctx, int argc, char **argv) {
     rc = cli_usage_error(&spec, "a tournament needs at least 2 players, got %zu", n);
     goto done;
   }
-  brink_game_tournament_spec ts = {players, n, rules, (uint32_t)reps, seed, threads};
+  brink_game_tournament_spec ts = {.players = players,
+                                   .n_players = n,
+                                   .rules = rules,
+                                   .repetitions = (uint32_t)reps,
+                                   .seed = seed,
+                                   .threads = threads};
   brink_status st = brink_game_tournament_new(ctx, &ts, &t);
   if (st) {
     rc = st == BRINK_ENOMEM ? cli_fail(&spec, ctx, st)

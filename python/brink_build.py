@@ -215,7 +215,7 @@ typedef struct brink_game_rules {
 brink_game_rules brink_game_rules_default(void);
 typedef struct brink_game_tournament_spec {
   const size_t *players; size_t n_players; brink_game_rules rules; uint32_t repetitions;
-  uint64_t seed; int threads;
+  uint64_t seed; int threads; const volatile int *cancel;
 } brink_game_tournament_spec;
 typedef struct brink_game_tournament {
   size_t n_players; size_t *players; uint32_t repetitions;
@@ -225,7 +225,7 @@ typedef struct brink_game_tournament {
 } brink_game_tournament;
 brink_status brink_game_tournament_new(brink_ctx *ctx, const brink_game_tournament_spec *spec,
                                        brink_game_tournament **out);
-void brink_game_tournament_run(brink_game_tournament *t);
+brink_status brink_game_tournament_run(brink_game_tournament *t);
 void brink_game_tournament_free(brink_game_tournament *t);
 """
 

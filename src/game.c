@@ -374,6 +374,7 @@ brink_status brink_game_tournament_new(brink_ctx *ctx, const brink_game_tourname
   t->rules = spec->rules;
   t->seed = spec->seed;
   t->threads = resolve_threads(spec->threads);
+  t->cancel_ = spec->cancel;
   t->n_matches = n_matches;
   size_t reps = spec->repetitions;
   t->players = brink_calloc(ctx, n, sizeof *t->players);
@@ -413,13 +414,24 @@ static void pair_of(size_t n, uint64_t p, size_t *i, size_t *j) {
   *j = row + (size_t)p;
 }
 
-void brink_game_tournament_run(brink_game_tournament *t) {
+brink_status brink_game_tournament_run(brink_game_tournament *t) {
   size_t n = t->n_players, reps = t->repetitions;
   uint64_t n_pairs = (uint64_t)n * (n + 1) / 2;
   int64_t n_matches = (int64_t)t->n_matches;
   uint32_t turns = t->rules.turns;
+  int stopped = 0;
 #pragma omp parallel for num_threads(t->threads) schedule(dynamic, 8)
   for (int64_t k = 0; k < n_matches; k++) {
+    /* A loop of OpenMP cannot break: once cancelled, the remaining matches are skipped. */
+    int halt;
+#pragma omp atomic read
+    halt = stopped;
+    if (halt) continue;
+    if (t->cancel_ && *t->cancel_) {
+#pragma omp atomic write
+      stopped = 1;
+      continue;
+    }
     size_t i, j;
     pair_of(n, (uint64_t)k % n_pairs, &i, &j);
     uint8_t *ha = t->history + (size_t)omp_get_thread_num() * 2 * turns, *hb = ha + turns;
@@ -430,6 +442,9 @@ void brink_game_tournament_run(brink_game_tournament *t) {
     brink__game_play(&t->rules, (uint32_t)t->players[i], (uint32_t)t->players[j], &noise, &ra, &rb,
                      ha, hb, &t->match_results[k]);
   }
+  if (stopped)
+    return brink__fail(t->ctx_, BRINK_ECANCELED, "tournament cancelled before its %llu matches",
+                       (unsigned long long)t->n_matches);
 
   /* Merge in match order: the same sums whatever the thread count. */
   memset(t->payoff_matrix, 0, n * n * sizeof *t->payoff_matrix);
@@ -485,6 +500,7 @@ void brink_game_tournament_run(brink_game_tournament *t) {
     }
     t->ranking[k] = i;
   }
+  return BRINK_OK;
 }
 
 /* ---- Moran process ------------------------------------------------------------------------- */

@@ -363,7 +363,12 @@ static void test_tournament_by_hand(void) {
   size_t players[3] = {idx("Cooperator"), idx("Defector"), idx("Tit For Tat")};
   brink_game_rules rules = brink_game_rules_default();
   rules.turns = 10;
-  brink_game_tournament_spec spec = {players, 3, rules, 2, 1, 1};
+  brink_game_tournament_spec spec = {.players = players,
+                                     .n_players = 3,
+                                     .rules = rules,
+                                     .repetitions = 2,
+                                     .seed = 1,
+                                     .threads = 1};
   brink_game_tournament *t = NULL;
   CHECK_INT(brink_game_tournament_new(ctx, &spec, &t), 0);
   if (!t) return;
@@ -394,7 +399,12 @@ static void run_tournament(int threads, brink_game_tournament **out) {
       idx("First by Tullock"),   idx("GTFT"),   idx("First by Stein and Rapoport")};
   brink_game_rules rules = brink_game_rules_default();
   rules.noise = 0.05;
-  brink_game_tournament_spec spec = {players, 6, rules, 7, 2024, threads};
+  brink_game_tournament_spec spec = {.players = players,
+                                     .n_players = 6,
+                                     .rules = rules,
+                                     .repetitions = 7,
+                                     .seed = 2024,
+                                     .threads = threads};
   CHECK_INT(brink_game_tournament_new(ctx, &spec, out), 0);
   if (*out) brink_game_tournament_run(*out);
 }
@@ -421,7 +431,12 @@ static void test_tournament_errors(void) {
   size_t players[2] = {0, 1};
   brink_game_rules rules = brink_game_rules_default();
   brink_game_tournament *t = NULL;
-  brink_game_tournament_spec spec = {players, 1, rules, 1, 1, 1};
+  brink_game_tournament_spec spec = {.players = players,
+                                     .n_players = 1,
+                                     .rules = rules,
+                                     .repetitions = 1,
+                                     .seed = 1,
+                                     .threads = 1};
   CHECK_INT(brink_game_tournament_new(ctx, &spec, &t), BRINK_EINVAL);
   spec.n_players = 2;
   spec.rules.noise = 1.5;
@@ -437,11 +452,29 @@ static void test_tournament_errors(void) {
   CHECK(t == NULL);
   brink_game_tournament_free(NULL);
   brink_game_moran_free(NULL);
+  /* A cancel flag set: _run stops before the first match; cleared, the same tournament runs. */
+  players[1] = 1;
+  volatile int cancel = 1;
+  spec.cancel = &cancel;
+  CHECK_INT(brink_game_tournament_new(ctx, &spec, &t), BRINK_OK);
+  if (t) {
+    CHECK_INT(brink_game_tournament_run(t), BRINK_ECANCELED);
+    CHECK_CONTAINS(brink_ctx_errmsg(ctx), "cancelled");
+    cancel = 0;
+    CHECK_INT(brink_game_tournament_run(t), BRINK_OK);
+    CHECK(t->turns_played > 0);
+  }
+  brink_game_tournament_free(t);
 }
 
 static void test_alloc_failures(void) {
   size_t players[3] = {0, 1, 2};
-  brink_game_tournament_spec spec = {players, 3, brink_game_rules_default(), 2, 1, 1};
+  brink_game_tournament_spec spec = {.players = players,
+                                     .n_players = 3,
+                                     .rules = brink_game_rules_default(),
+                                     .repetitions = 2,
+                                     .seed = 1,
+                                     .threads = 1};
   size_t base = brink_ctx_bytes_in_use(ctx);
   int ok = 0;
   for (uint64_t k = 1; k < 100 && !ok; k++) {

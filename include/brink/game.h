@@ -102,6 +102,9 @@ typedef struct brink_game_tournament_spec {
   uint64_t seed;
   int threads; /* OpenMP threads for _run (at most 1024); 0: OpenMP's default. Results do not depend
                   on it */
+  /* May be NULL. Read by _run before each match: non-zero stops it (BRINK_ECANCELED, results
+   * not filled). Ctrl-C in the Python package. */
+  const volatile int *cancel;
 } brink_game_tournament_spec;
 
 /* A round robin in which every player meets every other and itself (as Axelrod does),
@@ -133,6 +136,7 @@ typedef struct brink_game_tournament {
   uint64_t n_matches;
   /* Private: the context that owns the memory, per-match results and work buffers. */
   brink_ctx *ctx_;
+  const volatile int *cancel_;
   struct brink__game_match_result *match_results;
   uint8_t *history;
   double *scratch;
@@ -146,8 +150,9 @@ BRINK_API brink_status brink_game_tournament_new(brink_ctx *ctx,
                                                  brink_game_tournament **out);
 /* Plays every match (OpenMP over matches, per-match results merged in a fixed order) and fills
  * the results. Allocates nothing; may be called again (same results). Not thread-safe on one
- * tournament. */
-BRINK_API void brink_game_tournament_run(brink_game_tournament *t);
+ * tournament. BRINK_OK, or BRINK_ECANCELED when the spec's cancel flag was set (the results
+ * are then not filled). */
+BRINK_API brink_status brink_game_tournament_run(brink_game_tournament *t);
 BRINK_API void brink_game_tournament_free(brink_game_tournament *t);
 
 /* ---- Moran process ------------------------------------------------------------------------- */

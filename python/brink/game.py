@@ -46,11 +46,13 @@ def tournament(players, turns=200, repetitions=10, noise=0.0, prob_end=0.0, seed
     spec.repetitions = int(repetitions)
     spec.seed = int(seed)
     spec.threads = int(threads)
+    cancel = ffi.new("int *", 0)
+    spec.cancel = cancel
     out = ffi.new("brink_game_tournament **")
     ctx.check(lib.brink_game_tournament_new(ctx.ptr, spec, out))
     t = out[0]
     try:
-        lib.brink_game_tournament_run(t)
+        ctx.check(_core.interruptible(lambda: lib.brink_game_tournament_run(t), cancel))
         matches = int(t.n_matches)
         rows = []
         for rank in range(t.n_players):

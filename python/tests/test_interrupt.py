@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""Ctrl-C stops a long run: SIGINT to a process inside compare() or forecast() ends it with
-KeyboardInterrupt within a batch (a filter step), not after the whole run."""
+"""Ctrl-C stops a long run: SIGINT to a process inside compare(), forecast() or a tournament
+ends it with KeyboardInterrupt within a batch (a filter step, a match), not after the whole
+run."""
 import os
 import signal
 import subprocess
@@ -20,8 +21,10 @@ try:
         sc.compare(runs=50_000_000, seed=1, threads=2)
     elif sys.argv[2] == "filter":  # 1,000 filters of the year before the origin
         brink.forecast(sc, runs=10, origin="2022-11-07", particles=2000, replicates=1000)
-    else:
+    elif sys.argv[2] == "forecast":
         brink.forecast(sc, runs=50_000_000, threads=2)
+    else:  # 200 players, 20,100 pairs x 1,000 repetitions x 200 turns
+        brink.game.tournament(brink.game.strategies()[:10] * 20, repetitions=1000, threads=2)
 except KeyboardInterrupt:
     print("interrupted after %.2f s" % (time.time() - t), flush=True)
     raise
@@ -29,7 +32,7 @@ print("finished", flush=True)
 """
 
 
-@pytest.mark.parametrize("what", ["compare", "filter", "forecast"])
+@pytest.mark.parametrize("what", ["compare", "filter", "forecast", "tournament"])
 def test_sigint_stops_a_long_call(what):
     child = subprocess.Popen([sys.executable, "-c", CHILD, KOREA, what], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=dict(os.environ))
