@@ -174,6 +174,7 @@ typedef struct brink_event_store brink_event_store;
 brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned flags,
                                    brink_event_store **out);
 void brink_event_store_free(brink_event_store *store);
+void brink_event_store_set_cancel(brink_event_store *store, const volatile int *flag);
 typedef struct brink_event_import_stats {
   uint64_t rows; uint64_t added; uint64_t duplicates; uint64_t bad;
 } brink_event_import_stats;

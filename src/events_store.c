@@ -19,8 +19,9 @@ struct brink_event_store {
   brink_ctx *ctx;
   sqlite3 *db;
   char *path;
-  int version;         /* schema version (user_version): 1 or 2 */
-  int indexes_missing; /* secondary indexes left out by an interrupted or failed build */
+  int version;                /* schema version (user_version): 1 or 2 */
+  int indexes_missing;        /* secondary indexes left out by an interrupted or failed build */
+  const volatile int *cancel; /* brink_event_store_set_cancel */
 };
 
 /* 1 when both secondary indexes exist, the dyad index in its covering form (a read: opening a
@@ -160,6 +161,10 @@ done:
   }
   *out = s;
   return st;
+}
+
+void brink_event_store_set_cancel(brink_event_store *s, const volatile int *flag) {
+  s->cancel = flag;
 }
 
 void brink_event_store_free(brink_event_store *s) {
@@ -479,6 +484,12 @@ brink_status brink_events_import(brink_event_store *s, brink_event_reader *reade
     mtx_lock(&p.mutex);
     while (!b->ready) cnd_wait(&p.changed, &p.mutex);
     mtx_unlock(&p.mutex);
+    if (s->cancel && *s->cancel) {
+      read_st = brink__fail(s->ctx, BRINK_ECANCELED,
+                            "%s: import cancelled after %llu rows; nothing of it is kept", where,
+                            (unsigned long long)stats.rows);
+      break;
+    }
     for (size_t i = 0; i < b->n && rc == SQLITE_DONE; i++) {
       const item *it = &b->items[i];
       if (it->bad) {

@@ -431,6 +431,21 @@ static void test_import_duplicates(void) {
   CHECK_INT(is.duplicates, 1);
   CHECK_INT(brink_events_count(store, &count), BRINK_OK);
   CHECK_INT(count, 14);
+  /* A cancel flag set: the import stops before its first batch and keeps nothing; cleared, the
+   * same store imports again. */
+  brink_event_store *cancelled = NULL;
+  CHECK_INT(brink_event_store_new(ctx, ":memory:", BRINK_EVENT_STORE_CREATE, &cancelled), BRINK_OK);
+  volatile int cancel = 1;
+  brink_event_store_set_cancel(cancelled, &cancel);
+  CHECK_INT(import_file(cancelled, ctx, DIR "gdelt2.tsv", NULL, &is), BRINK_ECANCELED);
+  CHECK_CONTAINS(brink_ctx_errmsg(ctx), "import cancelled after 0 rows");
+  CHECK_INT(brink_events_count(cancelled, &count), BRINK_OK);
+  CHECK_INT(count, 0);
+  cancel = 0;
+  CHECK_INT(import_file(cancelled, ctx, DIR "gdelt2.tsv", NULL, &is), BRINK_OK);
+  CHECK_INT(brink_events_count(cancelled, &count), BRINK_OK);
+  CHECK_INT(count, 8);
+  brink_event_store_free(cancelled);
   /* Strict: the bad row at line 7 aborts the import and nothing of the file is kept. */
   brink_event_store *fresh = NULL;
   CHECK_INT(brink_event_store_new(ctx, ":memory:", BRINK_EVENT_STORE_CREATE, &fresh), BRINK_OK);

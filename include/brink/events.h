@@ -155,6 +155,10 @@ enum { BRINK_EVENT_STORE_CREATE = 1 /* create the file when missing */ };
 BRINK_API brink_status brink_event_store_new(brink_ctx *ctx, const char *path, unsigned flags,
                                              brink_event_store **out);
 BRINK_API void brink_event_store_free(brink_event_store *store);
+/* A flag (or NULL) that brink_events_import reads before each batch of rows: non-zero stops the
+ * import with BRINK_ECANCELED and rolls it back (nothing of that file is kept), as on any other
+ * error. Ctrl-C in the Python package. */
+BRINK_API void brink_event_store_set_cancel(brink_event_store *store, const volatile int *flag);
 
 typedef struct brink_event_import_stats {
   uint64_t rows;       /* good rows read */

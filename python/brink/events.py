@@ -88,11 +88,16 @@ class Store:
             opts.csv_columns = cols
             reader = ffi.new("brink_event_reader **")
             ctx.check(lib.brink_event_reader_new(ctx.ptr, path.encode(), opts, reader))
+            cancel = ffi.new("int *", 0)
+            lib.brink_event_store_set_cancel(self._ptr, cancel)
             try:
                 stats = ffi.new("brink_event_import_stats *")
-                ctx.check(lib.brink_events_import(self._ptr, reader[0], path.encode(), ffi.NULL,
-                                                  ffi.NULL, stats))
+                where = path.encode()
+                ctx.check(_core.interruptible(
+                    lambda: lib.brink_events_import(self._ptr, reader[0], where, ffi.NULL,
+                                                    ffi.NULL, stats), cancel))
             finally:
+                lib.brink_event_store_set_cancel(self._ptr, ffi.NULL)
                 lib.brink_event_reader_free(reader[0])
             rows.append({"file": path, "rows": stats.rows, "added": stats.added,
                          "duplicates": stats.duplicates, "bad": stats.bad})
