@@ -7,7 +7,11 @@
 
 #include "brink/events.h"
 #include "brink/history.h"
+#include "brink/rng.h"
 #include "internal.h"
+
+/* The stream of the synthetic record's draws (the model's own streams are keyed by run). */
+enum { STREAM_SYNTHETIC = 12 };
 
 void brink_history_release(brink_history *h) {
   if (!h || !h->ctx) return;
@@ -138,4 +142,61 @@ void brink_history_filter_windows(const brink_history *h, brink_filter_options *
   o->windows = h->n_windows > 1 ? (const brink_model *const *)&h->models[1] : NULL;
   o->window_steps = h->n_windows > 1 ? &h->window_step[1] : NULL;
   o->n_windows = h->n_windows > 1 ? h->n_windows - 1 : 0;
+}
+
+brink_status brink_history_simulate(brink_ctx *ctx, const brink_history *h, uint64_t seed,
+                                    double misrecord, int *acts) {
+  brink_model_state *st = NULL;
+  brink_status status = brink_model_state_new(ctx, h->models[0], &st);
+  if (status) return status;
+  const brink_scenario *sc = brink_model_scenario(h->models[0]);
+  const size_t cells = (size_t)h->n_steps * h->n_actors;
+  double probs[BRINK_MAX_ACTIONS];
+  for (uint64_t attempt = 0; attempt < BRINK_HISTORY_SIMULATE_TRIES; attempt++) {
+    memcpy(acts, h->acts, cells * sizeof *acts);
+    /* Run `attempt` of the model: its parameters (the models' posterior, if any), its types. */
+    brink_model_state_init(st, UINT32_MAX, seed, attempt, NULL);
+    brink_rng rng;
+    brink_rng_init(&rng, seed, attempt, STREAM_SYNTHETIC);
+    size_t w = 1;
+    int war = 0;
+    for (uint32_t t = 0; t < h->n_steps && !war; t++) {
+      if (w < h->n_windows && t == h->window_step[w]) {
+        if ((status = brink_model_state_rebind(st, h->models[w], UINT32_MAX, NULL))) goto done;
+        w++;
+      }
+      for (uint32_t i = 0; i < h->n_actors; i++) {
+        int *a = &acts[(size_t)t * h->n_actors + i];
+        if (*a == BRINK_FILTER_FREE) continue;
+        if (h->scored & (1u << i)) {
+          /* The observation model the filter scores: the model's choice, or with probability
+           * misrecord an act drawn evenly from the ladder. */
+          if ((status = brink_model_state_choice_probs(st, i, probs))) goto done;
+          uint32_t n = (uint32_t)sc->actors[i].n_ladder;
+          double u = brink_rng_uniform(&rng), v = brink_rng_uniform(&rng);
+          if (u < misrecord) {
+            *a = (int)brink_rng_below(&rng, n ? n : 1);
+          } else {
+            double acc = 0.0;
+            *a = (int)n - 1;
+            for (uint32_t k = 0; k < n; k++)
+              if (v < (acc += probs[k])) {
+                *a = (int)k;
+                break;
+              }
+          }
+        }
+        brink_model_state_force(st, i, *a);
+      }
+      brink_model_state_step(st, NULL, NULL);
+      war = brink_model_state_result(st)->war_step != BRINK_NEVER;
+    }
+    if (!war) goto done;
+  }
+  status = brink__fail(ctx, BRINK_EINVAL,
+                       "every one of %d simulated histories ended in war; the record has none",
+                       BRINK_HISTORY_SIMULATE_TRIES);
+done:
+  brink_model_state_free(st);
+  return status;
 }

@@ -56,6 +56,20 @@ has "window context message" "has another prior in window 2" "$err"
 err=$("$brink" "${cal[@]}" --free dprk_activity,nope 2>&1); ok "unknown parameter exit" 2 $?
 has "unknown parameter message" "'nope' (column 15) is not a parameter" "$err"
 err=$("$brink" "${cal[@]}" 2>&1); ok "no --free exit" 2 $?
+# Recovery check: a record simulated from known values; the same seed gives the same fit, and
+# the truth decides the record (a DPRK that acts in 90% of the weeks is fitted far above the
+# 10% of one that acts in 10%).
+printf 'dprk_activity\n0.9\n' > "$tmp/busy.tsv"
+printf 'dprk_activity\n0.1\n' > "$tmp/quiet.tsv"
+busy=$("$brink" "${cal[@]}" --free dprk_activity --synthetic "$tmp/busy.tsv"); ok "synthetic exit" 0 $?
+has "synthetic: said" "synthetic record (recovery check)" "$busy"
+again=$("$brink" "${cal[@]}" --free dprk_activity --synthetic "$tmp/busy.tsv")
+ok "synthetic: same seed, same bytes" "$busy" "$again"
+quiet=$("$brink" "${cal[@]}" --free dprk_activity --synthetic "$tmp/quiet.tsv")
+eb=$(awk '$1 == "dprk_activity" && $2 ~ /^\[/ { print $4 }' <<<"$busy")
+eq=$(awk '$1 == "dprk_activity" && $2 ~ /^\[/ { print $4 }' <<<"$quiet")
+ok "synthetic: the truth moves the estimate ($eq < $eb)" 1 "$(awk -v a="$eq" -v b="$eb" 'BEGIN { print (a + 0.2 < b) }')"
+err=$("$brink" "${cal[@]}" --free dprk_activity --synthetic "$tmp/nope.tsv" 2>&1); ok "synthetic: missing file exit" 1 $?
 printf 'dprk_activity\n7\n' > "$tmp/bad.tsv"
 err=$("$brink" filter $sc --from 2021-11-08 --particles 10 --replicates 1 --posterior "$tmp/bad.tsv" --quiet 2>&1); ok "bad posterior exit" 1 $?
 has "bad posterior message" "outside its prior's support" "$err"

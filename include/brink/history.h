@@ -68,4 +68,14 @@ BRINK_API brink_filter_data brink_history_filter_data(const brink_history *histo
 BRINK_API void brink_history_filter_windows(const brink_history *history,
                                             brink_filter_options *options);
 
+/* A synthetic record (recovery checks, docs/validation.md): acts[n_steps * n_actors] is the
+ * history's acts with those of the scored actors replaced by draws from the history's models
+ * (their posterior, when loaded with one) under the unscored actors' recorded acts, through
+ * the filter's observation model (with probability misrecord an act drawn evenly from the
+ * ladder). A simulated history in which war begins is drawn again (the record has none), up to
+ * BRINK_HISTORY_SIMULATE_TRIES times. The same seed gives the same acts. */
+#define BRINK_HISTORY_SIMULATE_TRIES 1000
+BRINK_API brink_status brink_history_simulate(brink_ctx *ctx, const brink_history *history,
+                                              uint64_t seed, double misrecord, int *acts);
+
 #endif
