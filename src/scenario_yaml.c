@@ -279,7 +279,12 @@ static int prescan(scn_loader *L, const char *text, size_t len, uint32_t file) {
         unsigned char d = s[i];
         if (d == '\0' || !utf8_len(s + i, len - i)) break; /* reported on the next turn */
         if (q == '"' && d == '\\' && i + 1 < len && s[i + 1] != '\n') {
-          i += 2;
+          /* The escaped character is checked like any other: a NUL or invalid UTF-8 after a
+           * backslash at the end of an unclosed string once reached libfyaml, which then
+           * looped forever in its directive scanner (found by fuzz_scenario). */
+          size_t k2 = s[i + 1] ? utf8_len(s + i + 1, len - i - 1) : 0;
+          if (!k2) break; /* reported on the next turn */
+          i += 1 + k2;
           col += 2;
           continue;
         }

@@ -608,6 +608,12 @@ static void test_malformed(void) {
    * directive; the bytes of comments are checked before libfyaml sees them. */
   expect_one("%#set #\xe5", 8, 1, 8, "invalid UTF-8 (byte 0xe5)");
   expect_one("name: x # caf\xe9\n", 16, 1, 14, "invalid UTF-8 (byte 0xe9)");
+  /* Found by fuzz_scenario: an escaped byte at the end of an unclosed double-quoted string was
+   * skipped unchecked, and libfyaml looped forever on it after a directive. */
+  expect_one("%#x\nname: \"a\\\xcc", 14, 2, 10, "invalid UTF-8 (byte 0xcc)");
+  expect_one("#l\t\n%#ill, me,: \"075\",  - \"iv\\\\\\es:%#\\\\\\\\\\\\o\\!\\\\\\\xcc", 50, 2, 46,
+             "invalid UTF-8 (byte 0xcc)"); /* the fuzzer's input */
+  expect_one("name: \"a\\\0b\"\n", 13, 1, 10, "NUL byte");
   expect_one("{a: *nope}\n", 11, 1, 5, "undefined anchor");
   /* Binary garbage: a fixed pseudo-random byte string. */
   unsigned char junk[4096];
