@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Pieces shared by the forecast (src/history_forecast.c) and the replay (src/history_replay.c): counting a
- * step's acts into the record's series, and quantiles of a count histogram over runs. */
+/* Pieces shared by the forecast (src/history_forecast.c) and the replay (src/history_replay.c):
+ * counting a step's acts into the record's series, and quantiles of a count histogram over runs. */
 #ifndef BRINK_FORECAST_INTERNAL_H
 #define BRINK_FORECAST_INTERNAL_H
 
