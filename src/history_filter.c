@@ -36,9 +36,7 @@ void brink_filter_result_free(brink_filter_result *r) {
   brink_free(ctx, r->credibility);
   brink_free(ctx, r->fear);
   brink_free(ctx, r->steps_war);
-  if (r->final)
-    for (uint32_t k = 0; k < r->particles; k++) brink_model_state_free(r->final[k]);
-  brink_free(ctx, r->final);
+  brink__model_states_free(ctx, r->final, r->particles);
   brink_free(ctx, r->final_weight);
   brink_free(ctx, r);
 }
@@ -116,25 +114,6 @@ static brink_status alloc_result(brink_ctx *ctx, const brink_filter_data *d,
   return BRINK_OK;
 }
 
-static void free_states(brink_ctx *ctx, brink_model_state **st, size_t n) {
-  if (!st) return;
-  for (size_t k = 0; k < n; k++) brink_model_state_free(st[k]);
-  brink_free(ctx, st);
-}
-
-static brink_status new_states(brink_ctx *ctx, const brink_model *m, size_t n,
-                               brink_model_state ***out) {
-  brink_model_state **st = brink_calloc(ctx, n, sizeof *st);
-  if (!st) return BRINK_ENOMEM;
-  for (size_t k = 0; k < n; k++)
-    if (brink_model_state_new(ctx, m, &st[k])) {
-      free_states(ctx, st, n);
-      return BRINK_ENOMEM;
-    }
-  *out = st;
-  return BRINK_OK;
-}
-
 /* The incremental weight of one particle for step t: the model's probability of the scored
  * actors' recorded acts, then the step with every recorded act forced. A particle in which war
  * begins contradicts the record (no war) and gets weight 0. */
@@ -174,7 +153,9 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
   if ((st = check(ctx, m, d, o))) return st;
   if ((st = alloc_result(ctx, d, o, &r))) return st;
   const size_t n = o->particles;
-  if ((st = new_states(ctx, m, n, &cur)) || (st = new_states(ctx, m, n, &next))) goto done;
+  if ((st = brink__model_states_new(ctx, m, n, &cur)) ||
+      (st = brink__model_states_new(ctx, m, n, &next)))
+    goto done;
   weight = brink_calloc(ctx, n, sizeof *weight);
   inc = brink_calloc(ctx, n, sizeof *inc);
   dead = brink_calloc(ctx, n, sizeof *dead);
@@ -304,7 +285,7 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
       r->final_weight = weight;
       cur = NULL;
       weight = NULL;
-      if ((st = new_states(ctx, m, n, &cur))) goto done;
+      if ((st = brink__model_states_new(ctx, m, n, &cur))) goto done;
       weight = brink_calloc(ctx, n, sizeof *weight);
       if (!weight) {
         st = BRINK_ENOMEM;
@@ -320,8 +301,8 @@ brink_status brink_filter_run(brink_ctx *ctx, const brink_model *m, const brink_
   r->loglik_se = o->replicates > 1 ? sqrt(sq / (o->replicates - 1) / o->replicates) : 0.0;
   if (!isfinite(r->loglik)) r->loglik_se = 0.0;
 done:
-  free_states(ctx, cur, n);
-  free_states(ctx, next, n);
+  brink__model_states_free(ctx, cur, n);
+  brink__model_states_free(ctx, next, n);
   brink_free(ctx, weight);
   brink_free(ctx, inc);
   brink_free(ctx, dead);

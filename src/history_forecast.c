@@ -82,7 +82,6 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
   const uint32_t na = (uint32_t)brink_model_scenario(m)->n_actors;
   f->hist = brink_calloc(ctx, cells * BRINK_FORECAST_BINS, sizeof *f->hist);
   f->sum = brink_calloc(ctx, cells, sizeof *f->sum);
-  work = brink_calloc(ctx, (size_t)threads, sizeof *work);
   counts = brink_calloc(ctx, BATCH * cells, sizeof *counts);
   pick = brink_calloc(ctx, BATCH, sizeof *pick);
   if (o->keep_runs) {
@@ -96,12 +95,11 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
       goto done;
     }
   }
-  if (!f->hist || !f->sum || !work || !counts || !pick) {
+  if (!f->hist || !f->sum || !counts || !pick) {
     st = BRINK_ENOMEM;
     goto done;
   }
-  for (int k = 0; k < threads; k++)
-    if ((st = brink_model_state_new(ctx, m, &work[k]))) goto done;
+  if ((st = brink__model_states_new(ctx, m, (size_t)threads, &work))) goto done;
   /* Systematic resampling of the particles over the runs: one uniform for the whole forecast. */
   double total = 0.0;
   for (size_t j = 0; particles && j < n_particles; j++) total += weights ? weights[j] : 1.0;
@@ -169,9 +167,7 @@ brink_status brink_forecast_run(brink_ctx *ctx, const brink_model *m,
     }
   }
 done:
-  if (work)
-    for (int k = 0; k < threads; k++) brink_model_state_free(work[k]);
-  brink_free(ctx, work);
+  brink__model_states_free(ctx, work, (size_t)threads);
   brink_free(ctx, counts);
   brink_free(ctx, pick);
   if (st) {

@@ -124,8 +124,6 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   r->spread = brink_calloc(ctx, nf, sizeof(double));
   r->trace = brink_calloc(ctx, (size_t)o->iterations * nf, sizeof(double));
   r->loglik_trace = brink_calloc(ctx, o->iterations, sizeof(double));
-  cur = brink_calloc(ctx, n, sizeof *cur);
-  next = brink_calloc(ctx, n, sizeof *next);
   theta = brink_calloc(ctx, n * stride, sizeof *theta); /* the current window's parameters */
   theta_next = brink_calloc(ctx, n * stride, sizeof *theta_next);
   fv = brink_calloc(ctx, n * nf, sizeof *fv); /* the free parameters: the swarm */
@@ -135,15 +133,14 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
   dead = brink_calloc(ctx, n, sizeof *dead);
   dead_next = brink_calloc(ctx, n, sizeof *dead_next);
   parent = brink_calloc(ctx, n, sizeof *parent);
-  if (!r->estimate || !r->spread || !r->trace || !r->loglik_trace || !cur || !next || !theta ||
-      !theta_next || !fv || !fv_next || !weight || !inc || !dead || !dead_next || !parent) {
+  if (!r->estimate || !r->spread || !r->trace || !r->loglik_trace || !theta || !theta_next || !fv ||
+      !fv_next || !weight || !inc || !dead || !dead_next || !parent) {
     st = BRINK_ENOMEM;
     goto done;
   }
-  for (size_t k = 0; k < n; k++)
-    if ((st = brink_model_state_new(ctx, m, &cur[k])) ||
-        (st = brink_model_state_new(ctx, m, &next[k])))
-      goto done;
+  if ((st = brink__model_states_new(ctx, m, n, &cur)) ||
+      (st = brink__model_states_new(ctx, m, n, &next)))
+    goto done;
   /* Iteration 0 starts from the priors: particle k's free parameters are run k's draw. */
   for (size_t k = 0; k < n; k++) {
     double drawn[BRINK_MAX_PARAMS];
@@ -263,12 +260,8 @@ brink_status brink_if2_run(brink_ctx *ctx, const brink_model *m, const brink_fil
     r->spread[f] = sqrt(sq / (double)(n - 1));
   }
 done:
-  if (cur)
-    for (size_t k = 0; k < n; k++) brink_model_state_free(cur[k]);
-  if (next)
-    for (size_t k = 0; k < n; k++) brink_model_state_free(next[k]);
-  brink_free(ctx, cur);
-  brink_free(ctx, next);
+  brink__model_states_free(ctx, cur, n);
+  brink__model_states_free(ctx, next, n);
   brink_free(ctx, theta);
   brink_free(ctx, theta_next);
   brink_free(ctx, fv);

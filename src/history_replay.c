@@ -73,16 +73,14 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_
   r->hist = brink_calloc(ctx, cells * BRINK_FORECAST_BINS, sizeof *r->hist);
   r->p_recorded = brink_calloc(ctx, o->n_steps, sizeof *r->p_recorded);
   r->going = brink_calloc(ctx, o->n_steps, sizeof *r->going);
-  work = brink_calloc(ctx, (size_t)o->threads, sizeof *work);
   counts = brink_calloc(ctx, BATCH * cells, sizeof *counts);
   prob = brink_calloc(ctx, (size_t)BATCH * o->n_steps, sizeof *prob);
   alive = brink_calloc(ctx, (size_t)BATCH * o->n_steps, sizeof *alive);
-  if (!r->hist || !r->p_recorded || !r->going || !work || !counts || !prob || !alive) {
+  if (!r->hist || !r->p_recorded || !r->going || !counts || !prob || !alive) {
     st = BRINK_ENOMEM;
     goto done;
   }
-  for (int k = 0; k < o->threads; k++)
-    if ((st = brink_model_state_new(ctx, m, &work[k]))) goto done;
+  if ((st = brink__model_states_new(ctx, m, (size_t)o->threads, &work))) goto done;
   int bad_window = 0;
   for (uint64_t first = 0; first < o->runs; first += BATCH) {
     const int64_t n = (int64_t)(o->runs - first < BATCH ? o->runs - first : BATCH);
@@ -148,9 +146,7 @@ brink_status brink_replay_run(brink_ctx *ctx, const brink_model *m, const brink_
         recorded && r->going[t] ? r->p_recorded[t] / (double)r->going[t] : (double)NAN;
   }
 done:
-  if (work)
-    for (int k = 0; k < o->threads; k++) brink_model_state_free(work[k]);
-  brink_free(ctx, work);
+  brink__model_states_free(ctx, work, (size_t)o->threads);
   brink_free(ctx, counts);
   brink_free(ctx, prob);
   brink_free(ctx, alive);

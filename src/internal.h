@@ -31,11 +31,19 @@ brink_status brink__json_precheck(brink_ctx *ctx, const char *text, size_t len, 
  * the particle filter and iterated filtering). */
 void brink__resample_systematic(const double *weight, size_t n, double u0, uint32_t *parent);
 
+/* n model states of model m in a new array (src/model.c): the particles of the filter and of
+ * iterated filtering, the per-thread states of the forecast and the replay. On failure nothing
+ * is left to free. brink__model_states_free frees the states and the array (NULL is fine). */
+struct brink_model;
+struct brink_model_state;
+brink_status brink__model_states_new(brink_ctx *ctx, const struct brink_model *m, size_t n,
+                                     struct brink_model_state ***out);
+void brink__model_states_free(brink_ctx *ctx, struct brink_model_state **states, size_t n);
+
 /* One week of a particle (src/history_filter.c): the model's probability of the scored actors'
  * recorded acts (with the observation error), then the step with every recorded act forced;
  * 0 once war has begun (the record has none), and *dead is set. Used by the particle filter
  * and iterated filtering. */
-struct brink_model_state;
 struct brink_filter_data;
 double brink__filter_advance(struct brink_model_state *st, const struct brink_filter_data *d,
                              uint32_t t, int *dead);

@@ -282,6 +282,26 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   return BRINK_OK;
 }
 
+void brink__model_states_free(brink_ctx *ctx, brink_model_state **states, size_t n) {
+  if (!states) return;
+  for (size_t k = 0; k < n; k++) brink_model_state_free(states[k]);
+  brink_free(ctx, states);
+}
+
+brink_status brink__model_states_new(brink_ctx *ctx, const brink_model *m, size_t n,
+                                     brink_model_state ***out) {
+  brink_model_state **states = brink_calloc(ctx, n ? n : 1, sizeof *states);
+  *out = NULL;
+  if (!states) return BRINK_ENOMEM;
+  for (size_t k = 0; k < n; k++)
+    if (brink_model_state_new(ctx, m, &states[k])) {
+      brink__model_states_free(ctx, states, n);
+      return BRINK_ENOMEM;
+    }
+  *out = states;
+  return BRINK_OK;
+}
+
 void brink_model_state_free(brink_model_state *state) {
   if (!state) return;
   brink_ctx *ctx = state->ctx;
