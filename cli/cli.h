@@ -67,6 +67,11 @@ int cli_usage_error(const cli_spec *spec, const char *fmt, ...)
 /* "brink NAME: <ctx error message or status text>" on stderr; returns CLI_EXIT_FAIL. */
 int cli_fail(const cli_spec *spec, brink_ctx *ctx, brink_status status);
 
+/* Prints a loader's diagnostics on stderr, one a line: file:line:col: message (file: message
+ * when the loader named no place). */
+struct brink_diag_list;
+void cli_print_diags(const struct brink_diag_list *diags);
+
 /* Loads a scenario with the spec's repeated --set values (if the spec has a "set" option),
  * printing every diagnostic as file:line:col on stderr. Returns -1 on success (caller frees
  * *out with brink_scenario_free), CLI_EXIT_FAIL otherwise. */

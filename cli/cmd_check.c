@@ -182,13 +182,7 @@ int cmd_check(brink_ctx *ctx, int argc, char **argv) {
     brink_status st = brink_scenario_load(ctx, spec.pos[f], (const char *const *)set->values,
                                           set->n_values, &diags, &sc);
     if (st) {
-      for (size_t i = 0; i < diags.n; i++) {
-        const brink_diag *d = &diags.items[i];
-        if (d->line)
-          fprintf(stderr, "%s:%u:%u: %s\n", d->file, d->line, d->col, d->message);
-        else
-          fprintf(stderr, "%s: %s\n", d->file, d->message);
-      }
+      cli_print_diags(&diags);
       if (!diags.n)
         fprintf(stderr, "%s: %s\n", spec.pos[f],
                 brink_ctx_errmsg(ctx)[0] ? brink_ctx_errmsg(ctx) : brink_status_str(st));

@@ -11,6 +11,16 @@
 #include "brink/scenario.h"
 #include "cli.h"
 
+void cli_print_diags(const brink_diag_list *diags) {
+  for (size_t i = 0; i < diags->n; i++) {
+    const brink_diag *d = &diags->items[i];
+    if (d->line)
+      fprintf(stderr, "%s:%u:%u: %s\n", d->file, d->line, d->col, d->message);
+    else
+      fprintf(stderr, "%s: %s\n", d->file, d->message);
+  }
+}
+
 int cli_load_scenario(cli_spec *spec, brink_ctx *ctx, const char *path, brink_scenario **out) {
   const cli_opt *set = cli_opt_get(spec, "set");
   brink_diag_list diags;
@@ -18,13 +28,7 @@ int cli_load_scenario(cli_spec *spec, brink_ctx *ctx, const char *path, brink_sc
   brink_status st = brink_scenario_load(ctx, path, set ? (const char *const *)set->values : NULL,
                                         set ? set->n_values : 0, &diags, out);
   if (st) {
-    for (size_t i = 0; i < diags.n; i++) {
-      const brink_diag *d = &diags.items[i];
-      if (d->line)
-        fprintf(stderr, "%s:%u:%u: %s\n", d->file, d->line, d->col, d->message);
-      else
-        fprintf(stderr, "%s: %s\n", d->file, d->message);
-    }
+    cli_print_diags(&diags);
     if (!diags.n) cli_fail(spec, ctx, st);
   }
   brink_diag_list_release(&diags);

@@ -54,13 +54,7 @@ int history_load(cli_spec *spec, brink_ctx *ctx, const char *const *files, size_
   brink_diag_list_init(&diags, ctx);
   brink_status st = brink_history_load(ctx, &o, &diags, h);
   if (st) {
-    for (size_t i = 0; i < diags.n; i++) {
-      const brink_diag *d = &diags.items[i];
-      if (d->line)
-        fprintf(stderr, "%s:%u:%u: %s\n", d->file, d->line, d->col, d->message);
-      else
-        fprintf(stderr, "%s: %s\n", d->file, d->message);
-    }
+    cli_print_diags(&diags);
     rc = diags.n ? CLI_EXIT_FAIL : cli_fail(spec, ctx, st);
   }
   brink_diag_list_release(&diags);
