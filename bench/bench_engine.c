@@ -11,6 +11,7 @@
 #include "brink/engine.h"
 #include "brink/model.h"
 #include "brink/scenario.h"
+#include "scenario_internal.h"
 
 static double steps_of(const brink_summary *s) {
   double steps = 0.0;

@@ -12,6 +12,7 @@
 #include "brink/filter.h"
 #include "brink/model.h"
 #include "brink/scenario.h"
+#include "scenario_internal.h"
 
 typedef struct recorder {
   int *acts;

@@ -38,7 +38,7 @@ static int parse_free(cli_spec *spec, const brink_scenario *sc, const char *list
     int k = brink_scenario_find_param(sc, bare);
     if (k < 0)
       return cli_usage_error(spec, "--free: '%s' (column %zu) is not a parameter of '%s'", bare,
-                             (size_t)(p - list) + 1, sc->name);
+                             (size_t)(p - list) + 1, brink_scenario_name(sc));
     if (*n_free >= BRINK_MAX_PARAMS)
       return cli_usage_error(spec, "--free: more than %d parameters", BRINK_MAX_PARAMS);
     free[(*n_free)++] = (uint32_t)k;
@@ -219,7 +219,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
            "swarm sd", "slice best", "95% slice interval", "record");
     for (size_t f = 0; f < n_free; f++) {
       const brink_calibrate_slice *s = &r->slices[f];
-      const brink_param *p = &sc->params[s->param];
+      const brink_param *p = brink_scenario_param(sc, s->param);
       char support[48], interval[64];
       snprintf(support, sizeof support, "[%.4g, %.4g]", p->lo, p->hi);
       interval_text(s, interval, sizeof interval);
@@ -232,7 +232,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
            "the estimate):\n");
     for (size_t f = 0; f < n_free; f++) {
       const brink_calibrate_slice *s = &r->slices[f];
-      printf("  %s:", sc->params[s->param].name);
+      printf("  %s:", brink_scenario_param(sc, s->param)->name);
       for (uint32_t i = 0; i < s->n_points; i++)
         printf(" %s%.4g: %.1f (%.1f)", s->x[i] == s->estimate ? "*" : "", s->x[i], s->loglik[i],
                s->se_diff[i]);
@@ -254,8 +254,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
       printf("%s\n    {\"name\": \"%s\", \"estimate\": %.17g, \"swarm_sd\": %.17g, \"best\": "
              "%.17g, \"lo\": %.17g, \"hi\": %.17g, \"lo_open\": %s, \"hi_open\": %s, \"flat\": "
              "%s, \"slice\": [",
-             f ? "," : "", sc->params[s->param].name, s->estimate, s->spread, s->best, s->lo, s->hi,
-             s->lo_open ? "true" : "false", s->hi_open ? "true" : "false",
+             f ? "," : "", brink_scenario_param(sc, s->param)->name, s->estimate, s->spread,
+             s->best, s->lo, s->hi, s->lo_open ? "true" : "false", s->hi_open ? "true" : "false",
              s->flat ? "true" : "false");
       for (uint32_t i = 0; i < s->n_points; i++)
         printf("%s{\"x\": %.17g, \"loglik\": %.17g, \"se\": %.17g, \"se_diff\": %.17g}",

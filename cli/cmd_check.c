@@ -62,19 +62,20 @@ static void print_keys(void) {
 
 static void print_mask(const brink_scenario *sc, uint32_t mask) {
   int first = 1;
-  for (size_t i = 0; i < sc->n_actors; i++)
+  for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
     if (mask & (1u << i)) {
-      printf("%s%s", first ? "" : ", ", sc->actors[i].name);
+      printf("%s%s", first ? "" : ", ", brink_scenario_actor(sc, i)->name);
       first = 0;
     }
 }
 
 static void print_summary(const char *path, const brink_scenario *sc) {
-  printf("%s: ok\n  name: %s\n  time: %u %s", path, sc->name, sc->horizon, step_words[sc->step]);
-  if (sc->start) printf(" from %s", sc->start);
-  printf("\n  actors (%zu):\n", sc->n_actors);
-  for (size_t i = 0; i < sc->n_actors; i++) {
-    const brink_actor *a = &sc->actors[i];
+  printf("%s: ok\n  name: %s\n  time: %u %s", path, brink_scenario_name(sc),
+         brink_scenario_horizon(sc), step_words[brink_scenario_step(sc)]);
+  if (brink_scenario_start(sc)) printf(" from %s", brink_scenario_start(sc));
+  printf("\n  actors (%zu):\n", brink_scenario_actor_count(sc));
+  for (size_t i = 0; i < brink_scenario_actor_count(sc); i++) {
+    const brink_actor *a = brink_scenario_actor(sc, i);
     printf("    %-10s %-12s %2zu actions", a->name, brink_driver_name(a->driver), a->n_ladder);
     if (a->adversaries) {
       printf("  adversaries: ");
@@ -82,9 +83,9 @@ static void print_summary(const char *path, const brink_scenario *sc) {
     }
     printf("\n");
   }
-  printf("  policies (%zu):\n", sc->n_policies);
-  for (size_t i = 0; i < sc->n_policies; i++) {
-    const brink_policy *p = &sc->policies[i];
+  printf("  policies (%zu):\n", brink_scenario_policy_count(sc));
+  for (size_t i = 0; i < brink_scenario_policy_count(sc); i++) {
+    const brink_policy *p = brink_scenario_policy(sc, i);
     printf("    %-24s ", p->name);
     if (p->builtin != BRINK_POLICY_BUILTIN_NONE)
       printf("builtin %s", brink_policy_builtin_name(p->builtin));
@@ -95,10 +96,11 @@ static void print_summary(const char *path, const brink_scenario *sc) {
     printf(")\n");
   }
   size_t uncertain = 0;
-  for (size_t i = 0; i < sc->n_params; i++) uncertain += sc->params[i].dist != BRINK_DIST_CONSTANT;
-  printf("  uncertain parameters (%zu of %zu):\n", uncertain, sc->n_params);
-  for (size_t i = 0; i < sc->n_params; i++) {
-    const brink_param *p = &sc->params[i];
+  for (size_t i = 0; i < brink_scenario_param_count(sc); i++)
+    uncertain += brink_scenario_param(sc, i)->dist != BRINK_DIST_CONSTANT;
+  printf("  uncertain parameters (%zu of %zu):\n", uncertain, brink_scenario_param_count(sc));
+  for (size_t i = 0; i < brink_scenario_param_count(sc); i++) {
+    const brink_param *p = brink_scenario_param(sc, i);
     if (p->dist == BRINK_DIST_CONSTANT) continue;
     printf("    %-24s %s", p->name, brink_dist_name(p->dist));
     switch (p->dist) {
@@ -123,10 +125,10 @@ static void print_summary(const char *path, const brink_scenario *sc) {
     if (p->unit) printf("  %s", p->unit);
     printf("\n");
   }
-  printf("  commitments (%zu):", sc->n_commitments);
-  for (size_t i = 0; i < sc->n_commitments; i++)
-    printf("%s %s (%s)", i ? "," : "", sc->commitments[i].name,
-           sc->actors[sc->commitments[i].holder].name);
+  printf("  commitments (%zu):", brink_scenario_commitment_count(sc));
+  for (size_t i = 0; i < brink_scenario_commitment_count(sc); i++)
+    printf("%s %s (%s)", i ? "," : "", brink_scenario_commitment(sc, i)->name,
+           brink_scenario_actor(sc, brink_scenario_commitment(sc, i)->holder)->name);
   printf("\n");
 }
 

@@ -156,7 +156,7 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
   uint32_t policies[FORECAST_MAX_POLICIES];
   const char *pname = cli_value(&spec, "policy", NULL);
   if (pname && strcmp(pname, "all") == 0) {
-    for (size_t k = 0; k < sc->n_policies && k < FORECAST_MAX_POLICIES; k++)
+    for (size_t k = 0; k < brink_scenario_policy_count(sc) && k < FORECAST_MAX_POLICIES; k++)
       policies[n_pol++] = (uint32_t)k;
   } else if (pname) {
     for (const char *q = pname; *q;) {
@@ -167,7 +167,7 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       int p = brink_scenario_find_policy(sc, name);
       if (p < 0 || n_pol >= FORECAST_MAX_POLICIES) {
         rc = cli_usage_error(&spec, "scenario '%s' has no policy '%s' (--policy, column %zu)",
-                             sc->name, name, (size_t)(q - pname) + 1);
+                             brink_scenario_name(sc), name, (size_t)(q - pname) + 1);
         goto done;
       }
       policies[n_pol++] = (uint32_t)p;
@@ -179,7 +179,7 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
      * written to match the record before the origin: docs/korea.md), else the first. */
     int sq = brink_scenario_find_policy(sc, "status_quo");
     if (sq < 0) sq = brink_scenario_find_policy(sc, "historical");
-    policies[n_pol++] = sq >= 0 ? (uint32_t)sq : sc->n_policies ? 0 : UINT32_MAX;
+    policies[n_pol++] = sq >= 0 ? (uint32_t)sq : brink_scenario_policy_count(sc) ? 0 : UINT32_MAX;
   }
   brink_status st = brink_model_new(ctx, sc, &model);
   if (!st) st = brink_model_set_horizon(ctx, model, (uint32_t)horizon);
@@ -275,11 +275,12 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
       goto done;
     }
   }
-  const char *origin_out = origin_text ? origin_iso : sc->start;
+  const char *origin_out = origin_text ? origin_iso : brink_scenario_start(sc);
   if (n_pol == 1) {
-    const char *policy_name = policies[0] != UINT32_MAX ? sc->policies[policies[0]].name : NULL;
+    const char *policy_name =
+        policies[0] != UINT32_MAX ? brink_scenario_policy(sc, policies[0])->name : NULL;
     st = format == 1 ? brink_forecast_json(ctx, fs[0], origin_out, policy_name, spec.pos[0], &out)
-                     : table(fs[0], origin_out, policy_name, sc->name, &out);
+                     : table(fs[0], origin_out, policy_name, brink_scenario_name(sc), &out);
   } else {
     st = forecast_compare_write(ctx, sc, spec.pos[0], fs, policies, n_pol, origin_out, format,
                                 have_history ? &h : NULL, fr, cli_value(&spec, "validation", NULL),
@@ -308,7 +309,8 @@ int cmd_forecast(brink_ctx *ctx, int argc, char **argv) {
                             "%s</h1>\n<p>brink forecast: the state filtered from the record "
                             "before the origin, then every policy run forward from the same "
                             "particles (docs/validation.md).</p>\n<pre>",
-                            sc->name, origin_out, sc->name, origin_out);
+                            brink_scenario_name(sc), origin_out, brink_scenario_name(sc),
+                            origin_out);
     for (size_t i = 0; !st && i < text.len; i++) {
       char c = text.data[i];
       st = c == '<'   ? brink_buf_puts(&page, "&lt;")

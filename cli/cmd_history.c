@@ -125,7 +125,7 @@ int cmd_filter(brink_ctx *ctx, int argc, char **argv) {
     if (behavioural >= 0) {
       printf("\nfiltered P(%s greedy) and its mean readiness, fear and the credibility of its "
              "adversaries, at the end of each year (replicate 1):\n",
-             h.scenarios[0]->actors[behavioural].name);
+             brink_scenario_actor(h.scenarios[0], (size_t)behavioural)->name);
       printf("%-12s %10s %10s %10s %12s %10s\n", "week ending", "P(greedy)", "readiness", "fear",
              "credibility", "log-lik");
       double year_ll = 0.0;

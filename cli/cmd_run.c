@@ -48,7 +48,7 @@ static void on_run(void *ud, uint64_t run, uint32_t policy, const brink_run_resu
   progress *p = ud;
   if (!p->save || p->save_failed) return;
   const brink_scenario *sc = p->scenario;
-  fprintf(p->save, "%llu,%s,", (unsigned long long)run, sc->policies[policy].name);
+  fprintf(p->save, "%llu,%s,", (unsigned long long)run, brink_scenario_policy(sc, policy)->name);
   if (r->war_step == BRINK_NEVER)
     fprintf(p->save, ",");
   else
@@ -71,13 +71,13 @@ static void on_run(void *ud, uint64_t run, uint32_t policy, const brink_run_resu
     fprintf(p->save, ",");
   else
     fprintf(p->save, ",%u", r->agreement_step);
-  for (size_t i = 0; i < sc->n_actors; i++)
-    for (size_t a = 0; a < sc->actors[i].n_ladder; a++)
+  for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+    for (size_t a = 0; a < brink_scenario_actor(sc, i)->n_ladder; a++)
       fprintf(p->save, ",%u", (unsigned)r->action_counts[i][a]);
-  for (size_t i = 0; i < sc->n_actors; i++)
-    if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
+  for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+    if (brink_scenario_actor(sc, i)->driver == BRINK_DRIVER_BEHAVIOURAL)
       fprintf(p->save, ",%s", r->types[i] ? "greedy" : "security");
-  for (size_t k = 0; k < sc->n_params; k++) fprintf(p->save, ",%.17g", params[k]);
+  for (size_t k = 0; k < brink_scenario_param_count(sc); k++) fprintf(p->save, ",%.17g", params[k]);
   if (fputc('\n', p->save) == EOF) p->save_failed = 1;
 }
 
@@ -95,7 +95,8 @@ static int split_policies(cli_spec *spec, const brink_scenario *sc, const char *
     int idx = brink_scenario_find_policy(sc, name);
     if (idx < 0) {
       fprintf(stderr, "brink %s: unknown policy '%s'; the scenario defines:", spec->name, name);
-      for (size_t i = 0; i < sc->n_policies; i++) fprintf(stderr, " %s", sc->policies[i].name);
+      for (size_t i = 0; i < brink_scenario_policy_count(sc); i++)
+        fprintf(stderr, " %s", brink_scenario_policy(sc, i)->name);
       fprintf(stderr, "\nTry 'brink %s --help'.\n", spec->name);
       return CLI_EXIT_USAGE;
     }
@@ -277,8 +278,9 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   }
   const char *out_dir = cli_value(&spec, "out", NULL);
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
-  if (sc->n_policies == 0) {
-    fprintf(stderr, "brink %s: scenario '%s' defines no policy\n", spec.name, sc->name);
+  if (brink_scenario_policy_count(sc) == 0) {
+    fprintf(stderr, "brink %s: scenario '%s' defines no policy\n", spec.name,
+            brink_scenario_name(sc));
     rc = CLI_EXIT_FAIL;
     goto done;
   }
@@ -290,7 +292,8 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     }
     if ((rc = split_policies(&spec, sc, list, policies, &n_policies)) >= 0) goto done;
   } else {
-    n_policies = compare ? (sc->n_policies < 64 ? sc->n_policies : 64) : 1;
+    n_policies =
+        compare ? (brink_scenario_policy_count(sc) < 64 ? brink_scenario_policy_count(sc) : 64) : 1;
     for (size_t i = 0; i < n_policies; i++) policies[i] = (uint32_t)i;
   }
   brink_status st = brink_model_new(ctx, sc, &model);
@@ -322,13 +325,15 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
     fprintf(prog.save, "run,policy,war_step,incidents,clashes,provocations,talks_step,max_track,"
                        "unsc_proposed,unsc_adopted,breaches,pressure_nominal,pressure_effective,"
                        "war_cause,nuclear_step,agreement_step");
-    for (size_t i = 0; i < sc->n_actors; i++)
-      for (size_t a = 0; a < sc->actors[i].n_ladder; a++)
-        fprintf(prog.save, ",n_%s_%s", sc->actors[i].name, sc->actors[i].ladder[a].name);
-    for (size_t i = 0; i < sc->n_actors; i++)
-      if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL)
-        fprintf(prog.save, ",type_%s", sc->actors[i].name);
-    for (size_t k = 0; k < sc->n_params; k++) fprintf(prog.save, ",%s", sc->params[k].name);
+    for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+      for (size_t a = 0; a < brink_scenario_actor(sc, i)->n_ladder; a++)
+        fprintf(prog.save, ",n_%s_%s", brink_scenario_actor(sc, i)->name,
+                brink_scenario_actor(sc, i)->ladder[a].name);
+    for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+      if (brink_scenario_actor(sc, i)->driver == BRINK_DRIVER_BEHAVIOURAL)
+        fprintf(prog.save, ",type_%s", brink_scenario_actor(sc, i)->name);
+    for (size_t k = 0; k < brink_scenario_param_count(sc); k++)
+      fprintf(prog.save, ",%s", brink_scenario_param(sc, k)->name);
     fputc('\n', prog.save);
   }
   prog.enabled = root && !cli_value(&spec, "quiet", NULL) && isatty(fileno(stderr));

@@ -127,8 +127,9 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
   const char *out_dir = cli_value(&spec, "out", NULL);
   if (out_dir && root && (rc = cli_make_dir(&spec, out_dir)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
-  if (sc->n_policies == 0) {
-    fprintf(stderr, "brink sensitivity: scenario '%s' defines no policy\n", sc->name);
+  if (brink_scenario_policy_count(sc) == 0) {
+    fprintf(stderr, "brink sensitivity: scenario '%s' defines no policy\n",
+            brink_scenario_name(sc));
     rc = CLI_EXIT_FAIL;
     goto done;
   }
@@ -167,13 +168,13 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
                            metric);
       goto done;
     }
-    const char *policy = cli_value(&spec, "policy", sc->policies[0].name);
+    const char *policy = cli_value(&spec, "policy", brink_scenario_policy(sc, 0)->name);
     if ((rc = cli_policy_names(&spec, sc, policy, policy_names, 1, &n_policies)) >= 0) goto done;
     snprintf(metric_text, sizeof metric_text, "%s of %s", metric, policy_names[0]);
   }
   /* The uncertain parameters: every $param with a distribution (constants vary nothing). */
-  for (size_t k = 0; k < sc->n_params; k++) {
-    const brink_param *p = &sc->params[k];
+  for (size_t k = 0; k < brink_scenario_param_count(sc); k++) {
+    const brink_param *p = brink_scenario_param(sc, k);
     if (p->dist == BRINK_DIST_CONSTANT) continue;
     if (dim == BRINK_SOBOL_MAX_DIM) {
       fprintf(stderr, "brink sensitivity: more than %d uncertain parameters; fix some with --set\n",
@@ -211,7 +212,8 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
         }
   }
   if (dim == 0) {
-    fprintf(stderr, "brink sensitivity: scenario '%s' has no uncertain parameter\n", sc->name);
+    fprintf(stderr, "brink sensitivity: scenario '%s' has no uncertain parameter\n",
+            brink_scenario_name(sc));
     rc = CLI_EXIT_FAIL;
     goto done;
   }
@@ -270,7 +272,7 @@ int cmd_sensitivity(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   brink_sensitivity_report rep = {
-      sc->name,
+      brink_scenario_name(sc),
       spec.pos[0],
       (const char *const *)set->values,
       set->n_values,

@@ -218,12 +218,15 @@ static unsigned check_sweep(const server *s, brink_ctx *ctx, const brink_serve_r
                             const brink_scenario *sc, brink_diag_list *diags, char *msg,
                             size_t size) {
   size_t i = 0;
-  while (i < sc->n_params && strcmp(sc->params[i].name, req->sweep_param)) i++;
-  if (i == sc->n_params) {
+  while (i < brink_scenario_param_count(sc) &&
+         strcmp(brink_scenario_param(sc, i)->name, req->sweep_param))
+    i++;
+  if (i == brink_scenario_param_count(sc)) {
     int n = snprintf(
         msg, size, "unknown parameter '%.64s' to sweep; the scenario's $params:", req->sweep_param);
-    for (size_t k = 0; k < sc->n_params && n > 0 && (size_t)n < size; k++)
-      n += snprintf(msg + n, size - (size_t)n, "%s %s", k ? "," : "", sc->params[k].name);
+    for (size_t k = 0; k < brink_scenario_param_count(sc) && n > 0 && (size_t)n < size; k++)
+      n += snprintf(msg + n, size - (size_t)n, "%s %s", k ? "," : "",
+                    brink_scenario_param(sc, k)->name);
     return 400;
   }
   for (int end = 0; end < 2; end++) {
@@ -283,9 +286,9 @@ static int resolve_policies(const brink_scenario *sc, const brink_serve_request 
                             size_t *n, char *msg, size_t size) {
   *n = 0;
   if (req->n_policies == 0) {
-    *n = sc->n_policies < 64 ? sc->n_policies : 64;
+    *n = brink_scenario_policy_count(sc) < 64 ? brink_scenario_policy_count(sc) : 64;
     for (size_t i = 0; i < *n; i++) out[i] = (uint32_t)i;
-    if (*n == 0) snprintf(msg, size, "scenario '%s' defines no policy", sc->name);
+    if (*n == 0) snprintf(msg, size, "scenario '%s' defines no policy", brink_scenario_name(sc));
     return *n == 0;
   }
   for (size_t i = 0; i < req->n_policies; i++) {
@@ -410,7 +413,7 @@ static brink_status run_sweep(server *s, job *j, const brink_scenario *sc, const
   brink_buf_init(&buf, ctx, 0);
   brink_sweep_axis axis = {NULL, req->sweep_lo, req->sweep_hi, (uint32_t)req->sweep_points};
   brink_status st = BRINK_OK;
-  for (size_t i = 0; i < n_policies; i++) names[i] = sc->policies[policies[i]].name;
+  for (size_t i = 0; i < n_policies; i++) names[i] = brink_scenario_policy(sc, policies[i])->name;
   if (req->scenario && !scenario_path(s, req->scenario, path, sizeof path)) {
     snprintf(msg, msg_size, "no scenario '%s' in the served directory", req->scenario);
     st = BRINK_ENOTFOUND;
@@ -456,7 +459,7 @@ static brink_status run_sweep(server *s, job *j, const brink_scenario *sc, const
   }
   if (st) goto done;
   const char *file = req->scenario ? req->scenario : "editor.yaml";
-  brink_sweep sw = {sc->name,
+  brink_sweep sw = {brink_scenario_name(sc),
                     file,
                     (const char *const *)req->overrides,
                     req->n_overrides,
@@ -468,8 +471,8 @@ static brink_status run_sweep(server *s, job *j, const brink_scenario *sc, const
                     j->runs,
                     req->seed,
                     0.95,
-                    sc->horizon,
-                    brink_time_step_name(sc->step),
+                    brink_scenario_horizon(sc),
+                    brink_time_step_name(brink_scenario_step(sc)),
                     n_points,
                     values,
                     stats,
@@ -1078,11 +1081,11 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
   brink_buf_puts(&b, "{\"file\": ");
   brink_buf_json_string(&b, name);
   brink_buf_puts(&b, ", \"name\": ");
-  brink_buf_json_string(&b, sc->name);
+  brink_buf_json_string(&b, brink_scenario_name(sc));
   brink_buf_printf(&b, ", \"version\": \"%s\", \"max_runs\": %llu, \"params\": [",
                    BRINK_VERSION_STRING, (unsigned long long)s->max_runs);
-  for (size_t i = 0; i < sc->n_params; i++) {
-    const brink_param *p = &sc->params[i];
+  for (size_t i = 0; i < brink_scenario_param_count(sc); i++) {
+    const brink_param *p = brink_scenario_param(sc, i);
     brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
     brink_buf_json_string(&b, p->name);
     brink_buf_printf(&b, ", \"dist\": \"%s\", \"a\": ", brink_dist_name(p->dist));
@@ -1102,11 +1105,13 @@ static enum MHD_Result describe_scenario(server *s, struct MHD_Connection *mc, b
     brink_buf_puts(&b, "}");
   }
   brink_buf_puts(&b, "], \"policies\": [");
-  for (size_t i = 0; i < sc->n_policies; i++) {
+  for (size_t i = 0; i < brink_scenario_policy_count(sc); i++) {
     brink_buf_puts(&b, i ? ", {\"name\": " : "{\"name\": ");
-    brink_buf_json_string(&b, sc->policies[i].name);
+    brink_buf_json_string(&b, brink_scenario_policy(sc, i)->name);
     brink_buf_puts(&b, ", \"description\": ");
-    brink_buf_json_string(&b, sc->policies[i].description ? sc->policies[i].description : "");
+    brink_buf_json_string(&b, brink_scenario_policy(sc, i)->description
+                                  ? brink_scenario_policy(sc, i)->description
+                                  : "");
     brink_buf_puts(&b, "}");
   }
   brink_buf_puts(&b, "]}\n");
@@ -1142,7 +1147,7 @@ static enum MHD_Result check_request(server *s, struct MHD_Connection *mc, conn 
   } else {
     char text[300];
     snprintf(text, sizeof text, "{\"ok\": true, \"policies\": %zu, \"params\": %zu}\n",
-             sc->n_policies, sc->n_params);
+             brink_scenario_policy_count(sc), brink_scenario_param_count(sc));
     ret = send_bytes(mc, 200, "application/json", text, strlen(text), NULL);
   }
   brink_scenario_free(sc);
@@ -1380,7 +1385,9 @@ static int forecast_config(cli_spec *spec, server *s) {
     brink_scenario *sc = NULL;
     int32_t start = 0;
     if ((rc = cli_load_scenario(spec, ctx, hist->values[k], &sc)) >= 0) break;
-    if (!sc->start || brink_event_date_parse(sc->start, strlen(sc->start), &start)) {
+    if (!brink_scenario_start(sc) ||
+        brink_event_date_parse(brink_scenario_start(sc), strlen(brink_scenario_start(sc)),
+                               &start)) {
       rc = cli_usage_error(spec, "--history %s: a window needs time.start (YYYY-MM-DD)",
                            hist->values[k]);
     } else { /* in the order of time.start, as history_load orders them */

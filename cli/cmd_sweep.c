@@ -24,21 +24,23 @@ int cli_policy_names(const cli_spec *spec, const brink_scenario *sc, const char 
     const char *end = strchr(p, ',');
     size_t len = end ? (size_t)(end - p) : strlen(p);
     int found = -1;
-    for (size_t i = 0; i < sc->n_policies; i++)
-      if (strlen(sc->policies[i].name) == len && !strncmp(sc->policies[i].name, p, len))
+    for (size_t i = 0; i < brink_scenario_policy_count(sc); i++)
+      if (strlen(brink_scenario_policy(sc, i)->name) == len &&
+          !strncmp(brink_scenario_policy(sc, i)->name, p, len))
         found = (int)i;
     if (found < 0) {
       fprintf(stderr, "brink %s: unknown policy '%.*s'; the scenario defines:", spec->name,
               (int)len, p);
-      for (size_t i = 0; i < sc->n_policies; i++) fprintf(stderr, " %s", sc->policies[i].name);
+      for (size_t i = 0; i < brink_scenario_policy_count(sc); i++)
+        fprintf(stderr, " %s", brink_scenario_policy(sc, i)->name);
       fprintf(stderr, "\nTry 'brink %s --help'.\n", spec->name);
       return CLI_EXIT_USAGE;
     }
     for (size_t i = 0; i < *n; i++)
-      if (names[i] == sc->policies[found].name)
+      if (names[i] == brink_scenario_policy(sc, (size_t)found)->name)
         return cli_usage_error(spec, "policy '%s' listed twice", names[i]);
     if (*n >= max) return cli_usage_error(spec, "at most %zu policies at once", max);
-    names[(*n)++] = sc->policies[found].name;
+    names[(*n)++] = brink_scenario_policy(sc, (size_t)found)->name;
     p += len;
     if (*p == ',') p++;
   }
@@ -173,8 +175,8 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
   const char *out_dir = cli_value(&spec, "out", NULL);
   if (out_dir && root && (rc = cli_make_dir(&spec, out_dir)) >= 0) goto done;
   if ((rc = cli_load_scenario(&spec, ctx, spec.pos[0], &sc)) >= 0) goto done;
-  if (sc->n_policies == 0) {
-    fprintf(stderr, "brink sweep: scenario '%s' defines no policy\n", sc->name);
+  if (brink_scenario_policy_count(sc) == 0) {
+    fprintf(stderr, "brink sweep: scenario '%s' defines no policy\n", brink_scenario_name(sc));
     rc = CLI_EXIT_FAIL;
     goto done;
   }
@@ -183,8 +185,8 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
     if ((rc = cli_policy_names(&spec, sc, list, policy_names, MAX_POLICIES, &n_policies)) >= 0)
       goto done;
   } else {
-    for (size_t i = 0; i < sc->n_policies && i < MAX_POLICIES; i++)
-      policy_names[n_policies++] = sc->policies[i].name;
+    for (size_t i = 0; i < brink_scenario_policy_count(sc) && i < MAX_POLICIES; i++)
+      policy_names[n_policies++] = brink_scenario_policy(sc, i)->name;
   }
   if (brink_sweep_design_values(ctx, design, axes, n_axes, (size_t)points, seed, &values,
                                 &n_points)) {
@@ -229,7 +231,7 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
     rc = CLI_EXIT_OK;
     goto done;
   }
-  brink_sweep sw = {sc->name,
+  brink_sweep sw = {brink_scenario_name(sc),
                     spec.pos[0],
                     (const char *const *)set->values,
                     set->n_values,
@@ -241,8 +243,8 @@ int cmd_sweep(brink_ctx *ctx, int argc, char **argv) {
                     runs,
                     seed,
                     confidence,
-                    horizon ? (uint32_t)horizon : sc->horizon,
-                    brink_time_step_name(sc->step),
+                    horizon ? (uint32_t)horizon : brink_scenario_horizon(sc),
+                    brink_time_step_name(brink_scenario_step(sc)),
                     n_points,
                     values,
                     stats,

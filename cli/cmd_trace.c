@@ -27,7 +27,7 @@ static void step_label(const trace *tr, uint32_t step, char *label, size_t n) {
     return;
   }
   int32_t start = brink_event_date_from_days(tr->start_days);
-  switch (tr->sc->step) {
+  switch (brink_scenario_step(tr->sc)) {
   case BRINK_STEP_DAY: {
     int32_t d = brink_event_date_from_days(tr->start_days + (int64_t)step);
     snprintf(label, n, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
@@ -75,10 +75,11 @@ static void on_step(void *ud, const brink_step_view *v) {
   step_label(tr, v->step, label, sizeof label);
   if (!strcmp(tr->format, "csv")) {
     tr->st = brink_buf_printf(tr->out, "%u,%s", v->step, label);
-    for (size_t i = 0; i < sc->n_actors && !tr->st; i++)
-      tr->st = brink_buf_printf(tr->out, ",%s,%.4f",
-                                v->actions[i] >= 0 ? sc->actors[i].ladder[v->actions[i]].name : "",
-                                v->readiness[i]);
+    for (size_t i = 0; i < brink_scenario_actor_count(sc) && !tr->st; i++)
+      tr->st = brink_buf_printf(
+          tr->out, ",%s,%.4f",
+          v->actions[i] >= 0 ? brink_scenario_actor(sc, i)->ladder[v->actions[i]].name : "",
+          v->readiness[i]);
     if (!tr->st)
       tr->st = brink_buf_printf(tr->out, ",%s,%.2f,%d,%d,%d,\"", brink_track_name(v->track),
                                 v->tension, v->incident, v->clash, v->war);
@@ -137,13 +138,14 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
   const char *name = cli_value(&spec, "policy", NULL);
   if (name && (policy = brink_scenario_find_policy(sc, name)) < 0) {
     fprintf(stderr, "brink trace: unknown policy '%s'; the scenario defines:", name);
-    for (size_t i = 0; i < sc->n_policies; i++) fprintf(stderr, " %s", sc->policies[i].name);
+    for (size_t i = 0; i < brink_scenario_policy_count(sc); i++)
+      fprintf(stderr, " %s", brink_scenario_policy(sc, i)->name);
     fprintf(stderr, "\n");
     rc = CLI_EXIT_USAGE;
     goto done;
   }
-  if (sc->n_policies == 0) {
-    fprintf(stderr, "brink trace: scenario '%s' defines no policy\n", sc->name);
+  if (brink_scenario_policy_count(sc) == 0) {
+    fprintf(stderr, "brink trace: scenario '%s' defines no policy\n", brink_scenario_name(sc));
     rc = CLI_EXIT_FAIL;
     goto done;
   }
@@ -157,23 +159,26 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
   }
   trace tr = {sc, format, &out, -1, 0, BRINK_OK, "", 0};
   int32_t start;
-  if (sc->start && !brink_event_date_parse(sc->start, strlen(sc->start), &start))
+  if (brink_scenario_start(sc) &&
+      !brink_event_date_parse(brink_scenario_start(sc), strlen(brink_scenario_start(sc)), &start))
     tr.start_days = (int32_t)brink_event_date_days(start);
   if (!strcmp(format, "csv")) {
     brink_buf_puts(&out, "step,label");
-    for (size_t i = 0; i < sc->n_actors; i++)
-      brink_buf_printf(&out, ",action_%s,readiness_%s", sc->actors[i].name, sc->actors[i].name);
+    for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+      brink_buf_printf(&out, ",action_%s,readiness_%s", brink_scenario_actor(sc, i)->name,
+                       brink_scenario_actor(sc, i)->name);
     brink_buf_puts(&out, ",track,tension,incident,clash,war,events\n");
   } else if (!strcmp(format, "json")) {
     brink_buf_printf(&out, "{\n  \"scenario\": ");
-    brink_buf_json_string(&out, sc->name);
+    brink_buf_json_string(&out, brink_scenario_name(sc));
     brink_buf_printf(&out, ",\n  \"policy\": ");
-    brink_buf_json_string(&out, sc->policies[policy].name);
+    brink_buf_json_string(&out, brink_scenario_policy(sc, (size_t)policy)->name);
     brink_buf_printf(&out, ",\n  \"seed\": %llu,\n  \"run\": %llu,\n  \"events\": [",
                      (unsigned long long)seed, (unsigned long long)run);
   } else {
-    brink_buf_printf(&out, "%s, policy %s, seed %llu, run %llu\n", sc->name,
-                     sc->policies[policy].name, (unsigned long long)seed, (unsigned long long)run);
+    brink_buf_printf(&out, "%s, policy %s, seed %llu, run %llu\n", brink_scenario_name(sc),
+                     brink_scenario_policy(sc, (size_t)policy)->name, (unsigned long long)seed,
+                     (unsigned long long)run);
   }
   brink_run_observer obs = {on_event, on_step, &tr};
   brink_run_result result;
@@ -188,10 +193,11 @@ int cmd_trace(brink_ctx *ctx, int argc, char **argv) {
                           result.provocations);
   if (!st && !strcmp(format, "text")) {
     const char *types = "";
-    for (size_t i = 0; i < sc->n_actors; i++)
-      if (sc->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL) {
-        st = brink_buf_printf(&out, "%s%s was the %s type", types, sc->actors[i].name,
-                              result.types[i] ? "greedy" : "security-seeking");
+    for (size_t i = 0; i < brink_scenario_actor_count(sc); i++)
+      if (brink_scenario_actor(sc, i)->driver == BRINK_DRIVER_BEHAVIOURAL) {
+        st =
+            brink_buf_printf(&out, "%s%s was the %s type", types, brink_scenario_actor(sc, i)->name,
+                             result.types[i] ? "greedy" : "security-seeking");
         types = "; ";
       }
     if (!st)

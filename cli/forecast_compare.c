@@ -101,8 +101,8 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
                                     brink_buf *out) {
   size_t base = 0;
   for (size_t k = 0; k < n_pol; k++)
-    if (strcmp(sc->policies[pol[k]].name, "status_quo") == 0 ||
-        strcmp(sc->policies[pol[k]].name, "historical") == 0)
+    if (strcmp(brink_scenario_policy(sc, pol[k])->name, "status_quo") == 0 ||
+        strcmp(brink_scenario_policy(sc, pol[k])->name, "historical") == 0)
       base = k;
   int dprk = -1;
   for (uint32_t i = 0; h && i < h->n_actors; i++)
@@ -124,7 +124,7 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
                           "{\"forecast_compare\": {\"scenario_file\": \"%s\", \"origin\": \"%s\", "
                           "\"runs\": %llu, \"seed\": %llu, \"steps\": %u, \"baseline\": \"%s\"",
                           file, origin, (unsigned long long)f0->runs, (unsigned long long)f0->seed,
-                          f0->steps, sc->policies[pol[base]].name);
+                          f0->steps, brink_scenario_policy(sc, pol[base])->name);
     if (!st && fr)
       st = brink_buf_printf(out,
                             ", \"filter\": {\"weeks\": %u, \"loglik\": %.17g, \"loglik_se\": "
@@ -142,7 +142,7 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
           "%s\n    {\"policy\": \"%s\", \"armed_conflict\": {\"p\": %.17g, \"lo\": "
           "%.17g, \"hi\": %.17g, \"diff\": %.17g, \"diff_se\": %.17g}, "
           "\"horizon_means\": {",
-          k ? "," : "", sc->policies[pol[k]].name, p, lo, hi, d, se);
+          k ? "," : "", brink_scenario_policy(sc, pol[k])->name, p, lo, hi, d, se);
       for (int s = 0; s < BRINK_RECORD_SERIES_COUNT && !st; s++)
         st = brink_buf_printf(out, "%s\"%s\": %.17g", s ? ", " : "",
                               brink_record_series_name((brink_record_series)s),
@@ -162,7 +162,7 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
                         "policies of %s forecast from %s for %u weeks: %llu runs each, seed %llu; "
                         "common random numbers (run r of every policy starts from the same "
                         "particle and stream)\n",
-                        sc->name, origin, f0->steps, (unsigned long long)f0->runs,
+                        brink_scenario_name(sc), origin, f0->steps, (unsigned long long)f0->runs,
                         (unsigned long long)f0->seed);
   if (!st && fr)
     st = brink_buf_printf(out,
@@ -174,7 +174,7 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
         out,
         "P(%s is the greedy type | the record): %.3f, Monte Carlo standard error %.3f over %u "
         "filters (the deterrence model's premise; the security type's is the spiral model's)\n",
-        sc->actors[dprk].name, g_mean, g_se, fr->replicates);
+        brink_scenario_actor(sc, (size_t)dprk)->name, g_mean, g_se, fr->replicates);
   if (!st)
     st = brink_buf_printf(out, "\n%-24s %-28s %-30s %9s %9s %9s %9s\n", "policy",
                           "P(armed conflict) [95% CI]", "difference vs baseline [95% CI]",
@@ -190,7 +190,7 @@ brink_status forecast_compare_write(brink_ctx *ctx, const brink_scenario *sc, co
     else
       snprintf(b, sizeof b, "%+.4f [%+.4f, %+.4f]", d, d - 1.96 * se, d + 1.96 * se);
     st = brink_buf_printf(out, "%-24s %-28s %-30s %9.2f %9.2f %9.3f %9.3f\n",
-                          sc->policies[pol[k]].name, a, b,
+                          brink_scenario_policy(sc, pol[k])->name, a, b,
                           horizon_mean(fs[k], BRINK_RECORD_SERIES_BM_LAUNCH_DAYS),
                           horizon_mean(fs[k], BRINK_RECORD_SERIES_ICBM_LAUNCH_DAYS),
                           horizon_mean(fs[k], BRINK_RECORD_SERIES_NUCLEAR_TESTS),

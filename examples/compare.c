@@ -41,18 +41,17 @@ int main(int argc, char **argv) {
   st = brink_scenario_load(ctx, argv[1], overrides, argc > 4 ? (size_t)(argc - 4) : 0, NULL,
                            &scenario);
   if (!st) st = brink_model_new(ctx, scenario, &model);
-  if (!st &&
-      !(policies = calloc(scenario->n_policies ? scenario->n_policies : 1, sizeof *policies)))
-    st = BRINK_ENOMEM;
+  size_t n_policies = brink_scenario_policy_count(scenario);
+  if (!st && !(policies = calloc(n_policies ? n_policies : 1, sizeof *policies))) st = BRINK_ENOMEM;
   if (!st) {
-    for (size_t i = 0; i < scenario->n_policies; i++) policies[i] = (uint32_t)i;
+    for (size_t i = 0; i < n_policies; i++) policies[i] = (uint32_t)i;
     brink_engine_options options = {0};
     options.runs = (uint64_t)runs;
     options.seed = (uint64_t)seed;
     options.threads = 2;
     options.confidence = 0.95;
     options.policies = policies;
-    options.n_policies = scenario->n_policies;
+    options.n_policies = n_policies;
     st = brink_engine_run(ctx, model, &options, &summary);
   }
   /* The scenario file and the overrides go into every row, as the command writes them. */

@@ -43,11 +43,16 @@ typedef struct brink_param {
 } brink_param;
 typedef struct brink_policy { char *name; char *description; ...; } brink_policy;
 typedef struct brink_actor { char *name; ...; } brink_actor;
-typedef struct brink_scenario {
-  char *name; char *description; uint32_t horizon; char *start;
-  brink_param *params; size_t n_params; brink_actor *actors; size_t n_actors;
-  brink_policy *policies; size_t n_policies; ...;
-} brink_scenario;
+typedef struct brink_scenario brink_scenario;
+const char *brink_scenario_name(const brink_scenario *scenario);
+const char *brink_scenario_description(const brink_scenario *scenario);
+const char *brink_scenario_start(const brink_scenario *scenario);
+size_t brink_scenario_param_count(const brink_scenario *scenario);
+const brink_param *brink_scenario_param(const brink_scenario *scenario, size_t i);
+size_t brink_scenario_actor_count(const brink_scenario *scenario);
+const brink_actor *brink_scenario_actor(const brink_scenario *scenario, size_t i);
+size_t brink_scenario_policy_count(const brink_scenario *scenario);
+const brink_policy *brink_scenario_policy(const brink_scenario *scenario, size_t i);
 typedef struct brink_diag { char *file; uint32_t line, col; char *message; } brink_diag;
 typedef struct brink_diag_list { brink_diag *items; size_t n; ...; } brink_diag_list;
 void brink_diag_list_init(brink_diag_list *list, brink_ctx *ctx);

@@ -12,6 +12,7 @@
 #include "engine_internal.h"
 #include "internal.h"
 #include "model_internal.h"
+#include "scenario_internal.h"
 
 #define BATCH 64                     /* runs per batch of the work queue, at most */
 #define SLOT_BYTES ((size_t)4 << 20) /* memory of one batch's results, at most */

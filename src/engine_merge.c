@@ -9,6 +9,7 @@
 #include "brink/engine.h"
 #include "engine_internal.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define PACK_MAGIC 0x534b5242u /* "BRKS" */
 #define PACK_VERSION 1u

@@ -10,6 +10,7 @@
 #include "brink/rng.h"
 #include "dist.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define HALF_CHI2_95 1.920729410347062 /* half the 95% quantile of chi-square(1) */
 

@@ -10,6 +10,7 @@
 #include "brink/filter.h"
 #include "brink/rng.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 /* Streams of the filter's own draws (resampling), apart from the model's. */
 enum { STREAM_RESAMPLE = 7 };

@@ -11,6 +11,7 @@
 #include "brink/rng.h"
 #include "forecast_internal.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define BATCH 1024
 enum { STREAM_PICK = 8 };

@@ -9,6 +9,7 @@
 #include "brink/if2.h"
 #include "brink/rng.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 enum { STREAM_WALK = 9, STREAM_RESAMPLE = 10 };
 

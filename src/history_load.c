@@ -9,6 +9,7 @@
 #include "brink/history.h"
 #include "brink/rng.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 /* The stream of the synthetic record's draws (the model's own streams are keyed by run). */
 enum { STREAM_SYNTHETIC = 12 };

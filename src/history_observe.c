@@ -7,6 +7,7 @@
 #include "brink/filter.h"
 #include "brink/observe.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define FIELD 64
 

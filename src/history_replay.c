@@ -9,6 +9,7 @@
 #include "brink/replay.h"
 #include "forecast_internal.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define BATCH 256
 

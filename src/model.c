@@ -10,6 +10,7 @@
 #include "dist.h"
 #include "internal.h"
 #include "model_internal.h"
+#include "scenario_internal.h"
 
 typedef struct builder {
   brink_ctx *ctx;

@@ -8,6 +8,7 @@
 
 #include "brink/model.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 #define MAX_DRAWS 1000000
 

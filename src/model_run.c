@@ -8,6 +8,7 @@
 #include "brink/tension.h"
 #include "internal.h"
 #include "model_internal.h"
+#include "scenario_internal.h"
 
 /* Plain-language events for traces; costs nothing when nobody observes. */
 static void say_line(const brink_run_observer *obs, uint32_t step, const char *fmt, ...)

@@ -1261,3 +1261,38 @@ void brink_diag_list_release(brink_diag_list *list) {
   list->items = NULL;
   list->n = list->cap = 0;
 }
+
+/* ---- Accessors of the opaque handle ------------------------------------------------------ */
+
+const char *brink_scenario_name(const brink_scenario *sc) { return sc ? sc->name : NULL; }
+const char *brink_scenario_description(const brink_scenario *sc) {
+  return sc ? sc->description : NULL;
+}
+const char *brink_scenario_start(const brink_scenario *sc) { return sc ? sc->start : NULL; }
+uint32_t brink_scenario_horizon(const brink_scenario *sc) { return sc ? sc->horizon : 0; }
+brink_time_step brink_scenario_step(const brink_scenario *sc) {
+  return sc ? sc->step : BRINK_STEP_WEEK;
+}
+size_t brink_scenario_source_count(const brink_scenario *sc) { return sc ? sc->n_sources : 0; }
+const char *brink_scenario_source(const brink_scenario *sc, size_t i) {
+  return sc && i < sc->n_sources ? sc->sources[i] : NULL;
+}
+uint32_t brink_scenario_outputs(const brink_scenario *sc) { return sc ? sc->outputs : 0; }
+size_t brink_scenario_param_count(const brink_scenario *sc) { return sc ? sc->n_params : 0; }
+const brink_param *brink_scenario_param(const brink_scenario *sc, size_t i) {
+  return sc && i < sc->n_params ? &sc->params[i] : NULL;
+}
+size_t brink_scenario_actor_count(const brink_scenario *sc) { return sc ? sc->n_actors : 0; }
+const brink_actor *brink_scenario_actor(const brink_scenario *sc, size_t i) {
+  return sc && i < sc->n_actors ? &sc->actors[i] : NULL;
+}
+size_t brink_scenario_commitment_count(const brink_scenario *sc) {
+  return sc ? sc->n_commitments : 0;
+}
+const brink_commitment *brink_scenario_commitment(const brink_scenario *sc, size_t i) {
+  return sc && i < sc->n_commitments ? &sc->commitments[i] : NULL;
+}
+size_t brink_scenario_policy_count(const brink_scenario *sc) { return sc ? sc->n_policies : 0; }
+const brink_policy *brink_scenario_policy(const brink_scenario *sc, size_t i) {
+  return sc && i < sc->n_policies ? &sc->policies[i] : NULL;
+}

@@ -7,6 +7,7 @@
 
 #include "brink/scenario.h"
 #include "internal.h"
+#include "scenario_internal.h"
 
 typedef struct out {
   brink_buf *buf;

@@ -11,6 +11,32 @@
 
 #include "brink/scenario.h"
 
+/* The scenario (public as an opaque handle, include/brink/scenario.h). */
+struct brink_scenario {
+  char *name;
+  char *description; /* may be NULL */
+  char **sources;    /* citations, as written */
+  size_t n_sources;
+  brink_time_step step;
+  uint32_t horizon; /* steps, 1..BRINK_MAX_HORIZON */
+  char *start;      /* "YYYY-MM-DD": date of step 0 (labels only); may be NULL */
+  brink_value model[BRINK_MODEL_KEY_COUNT];
+  brink_param *params;
+  size_t n_params;
+  brink_actor *actors;
+  size_t n_actors;
+  brink_relation *relations;
+  size_t n_relations;
+  brink_commitment *commitments;
+  size_t n_commitments;
+  brink_policy *policies;
+  size_t n_policies;
+  uint32_t outputs; /* bitmask of brink_output; all when the file lists none */
+  char **files;     /* every file read (the main file first, then includes): owns srcloc.file */
+  size_t n_files;
+  brink_ctx *ctx; /* the context that made it; brink_scenario_free releases it through it */
+};
+
 /* Limits that keep a hostile file from costing more than a few tens of megabytes. */
 #define SCN_MAX_FILE_BYTES ((size_t)16 << 20) /* a scenario file is a few tens of KiB */
 #define SCN_MAX_DEPTH 64                      /* nesting of mappings and sequences */

@@ -11,6 +11,7 @@
 #include "brink/calibrate.h"
 #include "brink/rng.h"
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 #define STEPS 300

@@ -7,6 +7,7 @@
 
 #include "brink/filter.h"
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 #define STEPS 104

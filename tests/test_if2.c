@@ -8,6 +8,7 @@
 
 #include "brink/if2.h"
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 #define STEPS 300

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 #define RUNS 3000

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 

@@ -8,6 +8,7 @@
 #include "brink/filter.h"
 #include "brink/observe.h"
 #include "model_util.h"
+#include "scenario_internal.h"
 
 static void test_rows_to_acts(void) {
   fixture f;

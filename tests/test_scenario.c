@@ -10,6 +10,7 @@
 
 #include "brink/scenario.h"
 #include "harness.h"
+#include "scenario_internal.h"
 
 #define DATA "tests/data/scenario/"
 

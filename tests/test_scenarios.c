@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model_util.h"
+#include "scenario_internal.h"
 
 #define KOREA "scenarios/korea/2022.yaml"
 #define TAIWAN "scenarios/taiwan/2022.yaml"

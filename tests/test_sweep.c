@@ -6,6 +6,7 @@
 #include "brink/sensitivity.h"
 #include "brink/sweep.h"
 #include "harness.h"
+#include "scenario_internal.h"
 
 #define HAZARD "tests/data/sweep/hazard.yaml"
 

@@ -594,30 +594,35 @@ BRINK_API const char *brink_time_step_name(brink_time_step step);
 typedef enum brink_output { BRINK_OUTPUTS(BRINK__OUTPUT_ENUM) BRINK_OUTPUT_COUNT } brink_output;
 #undef BRINK__OUTPUT_ENUM
 
-typedef struct brink_scenario {
-  char *name;
-  char *description; /* may be NULL */
-  char **sources;    /* citations, as written */
-  size_t n_sources;
-  brink_time_step step;
-  uint32_t horizon; /* steps, 1..BRINK_MAX_HORIZON */
-  char *start;      /* "YYYY-MM-DD": date of step 0 (labels only); may be NULL */
-  brink_value model[BRINK_MODEL_KEY_COUNT];
-  brink_param *params;
-  size_t n_params;
-  brink_actor *actors;
-  size_t n_actors;
-  brink_relation *relations;
-  size_t n_relations;
-  brink_commitment *commitments;
-  size_t n_commitments;
-  brink_policy *policies;
-  size_t n_policies;
-  uint32_t outputs; /* bitmask of brink_output; all when the file lists none */
-  char **files;     /* every file read (the main file first, then includes): owns srcloc.file */
-  size_t n_files;
-  brink_ctx *ctx; /* the context that made it; brink_scenario_free releases it through it */
-} brink_scenario;
+/* A loaded scenario: an opaque handle, read through the accessors below (made by
+ * brink_scenario_load, released by brink_scenario_free). The elements they return (brink_param,
+ * brink_actor, brink_commitment, brink_policy) are read-only views owned by the scenario. */
+typedef struct brink_scenario brink_scenario;
+
+/* The scenario's name, description (may be NULL) and date of step 0 ("YYYY-MM-DD", labels
+ * only; may be NULL). */
+BRINK_API const char *brink_scenario_name(const brink_scenario *scenario);
+BRINK_API const char *brink_scenario_description(const brink_scenario *scenario);
+BRINK_API const char *brink_scenario_start(const brink_scenario *scenario);
+/* Steps simulated (1..BRINK_MAX_HORIZON) and the length of a step. */
+BRINK_API uint32_t brink_scenario_horizon(const brink_scenario *scenario);
+BRINK_API brink_time_step brink_scenario_step(const brink_scenario *scenario);
+/* Citations, as written in `sources:`. */
+BRINK_API size_t brink_scenario_source_count(const brink_scenario *scenario);
+BRINK_API const char *brink_scenario_source(const brink_scenario *scenario, size_t i);
+/* Bitmask of brink_output: what the table shows (all when the file lists none). */
+BRINK_API uint32_t brink_scenario_outputs(const brink_scenario *scenario);
+/* Counts of the scenario's uncertain parameters, actors, commitments and policies, and
+ * element i of each (in file order; NULL when i is past the end). */
+BRINK_API size_t brink_scenario_param_count(const brink_scenario *scenario);
+BRINK_API const brink_param *brink_scenario_param(const brink_scenario *scenario, size_t i);
+BRINK_API size_t brink_scenario_actor_count(const brink_scenario *scenario);
+BRINK_API const brink_actor *brink_scenario_actor(const brink_scenario *scenario, size_t i);
+BRINK_API size_t brink_scenario_commitment_count(const brink_scenario *scenario);
+BRINK_API const brink_commitment *brink_scenario_commitment(const brink_scenario *scenario,
+                                                            size_t i);
+BRINK_API size_t brink_scenario_policy_count(const brink_scenario *scenario);
+BRINK_API const brink_policy *brink_scenario_policy(const brink_scenario *scenario, size_t i);
 
 /* ---- Diagnostics ---------------------------------------------------------------------- */
 

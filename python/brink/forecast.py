@@ -51,7 +51,7 @@ def _policy_index(scenario, policy):
         if index < 0:
             index = lib.brink_scenario_find_policy(sc, b"historical")
         if index < 0:
-            index = 0 if sc.n_policies else 0xFFFFFFFF
+            index = 0 if lib.brink_scenario_policy_count(sc) else 0xFFFFFFFF
         return index
     index = lib.brink_scenario_find_policy(sc, policy.encode())
     if index < 0:
@@ -219,8 +219,8 @@ def forecast(scenario, policy=None, runs=20000, seed=1, threads=None, horizon=10
             lib.brink_history_release(h)
         del base
     try:
-        name = sc.policies[index].name if index != 0xFFFFFFFF else ffi.NULL
-        when = origin_text.encode() if origin_text else sc.start
+        name = lib.brink_scenario_policy(sc, index).name if index != 0xFFFFFFFF else ffi.NULL
+        when = origin_text.encode() if origin_text else lib.brink_scenario_start(sc)
         text = ctx.text(lambda buf: lib.brink_forecast_json(ctx.ptr, out[0], when, name,
                                                             scenario.path.encode(), buf))
     finally:

@@ -75,12 +75,12 @@ class Scenario:
 
     @property
     def name(self):
-        return _core._string(self._ptr.name)
+        return _core._string(lib.brink_scenario_name(self._ptr))
 
     @property
     def start(self):
         """ISO date of step 0, or None."""
-        return _core._string(self._ptr.start)
+        return _core._string(lib.brink_scenario_start(self._ptr))
 
     @property
     def horizon(self):
@@ -90,18 +90,20 @@ class Scenario:
     @property
     def policies(self):
         """Names of the scenario's policies, in file order."""
-        return [_core._string(self._ptr.policies[i].name) for i in range(self._ptr.n_policies)]
+        return [_core._string(lib.brink_scenario_policy(self._ptr, i).name)
+                for i in range(lib.brink_scenario_policy_count(self._ptr))]
 
     @property
     def actors(self):
-        return [_core._string(self._ptr.actors[i].name) for i in range(self._ptr.n_actors)]
+        return [_core._string(lib.brink_scenario_actor(self._ptr, i).name)
+                for i in range(lib.brink_scenario_actor_count(self._ptr))]
 
     @property
     def params(self):
         """The scenario's parameters and their priors, a list of brink.Param."""
         out = []
-        for i in range(self._ptr.n_params):
-            p = self._ptr.params[i]
+        for i in range(lib.brink_scenario_param_count(self._ptr)):
+            p = lib.brink_scenario_param(self._ptr, i)
             n = p.n_choices
             out.append(Param(_core._string(p.name), _core._string(lib.brink_dist_name(p.dist)),
                              p.value, p.a, p.b, p.lo, p.hi,
@@ -157,7 +159,7 @@ class Scenario:
 
     def __repr__(self):
         return "<brink.Scenario %r: %d policies, %d parameters, horizon %d>" % (
-            self.name, len(self.policies), self._ptr.n_params, self.horizon)
+            self.name, len(self.policies), lib.brink_scenario_param_count(self._ptr), self.horizon)
 
 
 Error = _core.Error
