@@ -418,9 +418,9 @@ static int run_command(brink_ctx *ctx, int argc, char **argv, int compare) {
   }
   fputs(buf.data, stdout);
   if (!strcmp(format, "table")) {
-    printf("(%.2f s, %.0f runs/s on %d threads", summary->seconds,
-           summary->seconds > 0 ? (double)(runs * n_policies) / summary->seconds : 0.0,
-           (int)threads);
+    double seconds = brink_summary_seconds(summary);
+    printf("(%.2f s, %.0f runs/s on %d threads", seconds,
+           seconds > 0 ? (double)(runs * n_policies) / seconds : 0.0, (int)threads);
     if (divide) printf(" x %d processes", cli_par_size());
     printf(")\n");
   }

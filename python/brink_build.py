@@ -77,7 +77,10 @@ typedef struct brink_engine_options {
   const volatile int *cancel;
   ...;
 } brink_engine_options;
-typedef struct brink_summary { uint64_t runs, seed; double seconds; ...; } brink_summary;
+typedef struct brink_summary brink_summary;
+uint64_t brink_summary_runs(const brink_summary *s);
+uint64_t brink_summary_seed(const brink_summary *s);
+double brink_summary_seconds(const brink_summary *s);
 brink_status brink_engine_run(brink_ctx *ctx, const brink_model *model,
                               const brink_engine_options *options, brink_summary **out);
 void brink_summary_free(brink_summary *summary);

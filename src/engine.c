@@ -406,6 +406,21 @@ done:
   return BRINK_OK;
 }
 
+/* ---- Accessors of the opaque summary ----------------------------------------------------- */
+
+uint64_t brink_summary_runs(const brink_summary *s) { return s ? s->runs : 0; }
+uint64_t brink_summary_seed(const brink_summary *s) { return s ? s->seed : 0; }
+double brink_summary_confidence(const brink_summary *s) { return s ? s->confidence : 0.0; }
+uint32_t brink_summary_horizon(const brink_summary *s) { return s ? s->horizon : 0; }
+int brink_summary_threads(const brink_summary *s) { return s ? s->threads : 0; }
+double brink_summary_seconds(const brink_summary *s) { return s ? s->seconds : 0.0; }
+uint64_t brink_summary_first_run(const brink_summary *s) { return s ? s->first_run : 0; }
+size_t brink_summary_policy_count(const brink_summary *s) { return s ? s->n_policies : 0; }
+uint32_t brink_summary_policy(const brink_summary *s, size_t i) {
+  return s && i < s->n_policies ? s->policies[i].policy : UINT32_MAX;
+}
+size_t brink_summary_action_bins(const brink_summary *s) { return s ? s->action_bins : 0; }
+
 brink_estimate brink_summary_p_war(const brink_summary *s, size_t i) {
   return brink_stats_wilson(s->policies[i].wars, s->runs, s->z);
 }

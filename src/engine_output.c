@@ -8,6 +8,7 @@
 #include "brink/rng.h"
 #include "internal.h"
 #include "scenario_internal.h"
+#include "engine_internal.h"
 
 static const double tension_q[BRINK_TENSION_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
 

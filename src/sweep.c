@@ -12,6 +12,7 @@
 #include "brink/rng.h"
 #include "brink/sweep.h"
 #include "internal.h"
+#include "engine_internal.h"
 
 #define LHS_STREAM 0x1b5u
 

@@ -7,6 +7,7 @@
 #include "brink/engine.h"
 #include "brink/model.h"
 #include "brink/scenario.h"
+#include "engine_internal.h"
 #include "harness.h"
 
 typedef struct fixture {

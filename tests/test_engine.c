@@ -5,6 +5,7 @@
 
 #include "brink/stats.h"
 #include "model_util.h"
+#include "engine_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 

@@ -5,6 +5,7 @@
 
 #include "model_util.h"
 #include "scenario_internal.h"
+#include "engine_internal.h"
 
 #define CRISIS "tests/data/model/crisis.yaml"
 #define RUNS 3000

@@ -42,16 +42,16 @@ class Result:
 
     @property
     def runs(self):
-        return int(self._summary.runs)
+        return int(lib.brink_summary_runs(self._summary))
 
     @property
     def seed(self):
-        return int(self._summary.seed)
+        return int(lib.brink_summary_seed(self._summary))
 
     @property
     def seconds(self):
-        """Wall time of the runs."""
-        return float(self._summary.seconds)
+        """Wall time of the runs (seconds)."""
+        return float(lib.brink_summary_seconds(self._summary))
 
     def _meta(self, timing):
         """brink_output_meta for the writers, and the buffers it points into."""
