@@ -11,6 +11,13 @@
 
 #include "brink/scenario.h"
 
+/* A relation between two actors (the scenario's `relations:`). */
+typedef struct brink_relation {
+  uint32_t a, b; /* actor indices, a != b */
+  brink_value num[BRINK_RELATION_KEY_COUNT];
+  brink_srcloc loc;
+} brink_relation;
+
 /* The scenario (public as an opaque handle, include/brink/scenario.h). */
 struct brink_scenario {
   char *name;

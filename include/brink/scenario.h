@@ -321,7 +321,7 @@ typedef struct brink_srcloc {
  * value is drawn once per run. */
 typedef struct brink_value {
   double constant; /* used when param < 0 */
-  int32_t param;   /* index into brink_scenario.params, or -1 */
+  int32_t param;   /* index of the parameter (brink_scenario_param), or -1 */
 } brink_value;
 
 /* Enumerations with names: one X-macro list each makes the enum, the name function and the
@@ -451,12 +451,6 @@ typedef struct brink_actor {
   size_t n_ladder;
   brink_srcloc loc;
 } brink_actor;
-
-typedef struct brink_relation {
-  uint32_t a, b; /* actor indices, a != b */
-  brink_value num[BRINK_RELATION_KEY_COUNT];
-  brink_srcloc loc;
-} brink_relation;
 
 typedef struct brink_commitment {
   char *name;
