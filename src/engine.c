@@ -421,68 +421,127 @@ uint32_t brink_summary_policy(const brink_summary *s, size_t i) {
 }
 size_t brink_summary_action_bins(const brink_summary *s) { return s ? s->action_bins : 0; }
 
+static const brink_estimate nan_estimate = {NAN, NAN, NAN};
+
+/* The paired sums of positions a and b as {sum, sum of squares} of a minus b: which = 0 war,
+ * 1 provocations, 2 talks. Returns 0 when there is no such pair. */
+static int pair_sums(const brink_summary *s, size_t a, size_t b, int which, double *sum,
+                     double *sq) {
+  if (!s || a == b || a >= s->n_policies || b >= s->n_policies) return 0;
+  size_t lo = a < b ? a : b, hi = a < b ? b : a;
+  for (size_t k = 0; k < s->n_pairs; k++) {
+    const brink_pair_stats *p = &s->pairs[k];
+    if (p->a != lo || p->b != hi) continue;
+    *sum = which == 0 ? p->war_sum : which == 1 ? p->prov_sum : p->talks_sum;
+    *sq = which == 0 ? p->war_sq : which == 1 ? p->prov_sq : p->talks_sq;
+    if (a > b) *sum = -*sum; /* b minus a: the squares are the same */
+    return 1;
+  }
+  return 0;
+}
+
+static brink_estimate pair_estimate(const brink_summary *s, size_t a, size_t b, int which) {
+  double sum, sq;
+  if (!pair_sums(s, a, b, which, &sum, &sq)) return nan_estimate;
+  return brink_stats_mean(s->runs, sum, sq, s->z);
+}
+
+brink_estimate brink_summary_diff_p_war(const brink_summary *s, size_t a, size_t b) {
+  return pair_estimate(s, a, b, 0);
+}
+brink_estimate brink_summary_diff_provocations(const brink_summary *s, size_t a, size_t b) {
+  return pair_estimate(s, a, b, 1);
+}
+brink_estimate brink_summary_diff_p_talks(const brink_summary *s, size_t a, size_t b) {
+  return pair_estimate(s, a, b, 2);
+}
+
+/* The sums of compared policy i, or NULL for a position out of range (the estimates are then
+ * NaN, the histogram NULL). */
+static const brink_policy_stats *stats_of(const brink_summary *s, size_t i) {
+  return s && i < s->n_policies ? &s->policies[i] : NULL;
+}
+static brink_estimate wilson(const brink_summary *s, uint64_t k) {
+  return brink_stats_wilson(k, s->runs, s->z);
+}
+
 brink_estimate brink_summary_p_war(const brink_summary *s, size_t i) {
-  return brink_stats_wilson(s->policies[i].wars, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? wilson(s, p->wars) : nan_estimate;
 }
 
 brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t) {
+  const brink_policy_stats *p = stats_of(s, i);
+  if (!p) return nan_estimate;
   uint64_t k = 0;
-  for (uint32_t u = 0; u <= t && u < s->horizon; u++) k += s->policies[i].war_by_step[u];
-  return brink_stats_wilson(k, s->runs, s->z);
+  for (uint32_t u = 0; u <= t && u < s->horizon; u++) k += p->war_by_step[u];
+  return wilson(s, k);
 }
 
 brink_estimate brink_summary_p_clash(const brink_summary *s, size_t i) {
-  return brink_stats_wilson(s->policies[i].clashes_any, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? wilson(s, p->clashes_any) : nan_estimate;
 }
 
 brink_estimate brink_summary_p_nuclear(const brink_summary *s, size_t i) {
-  return brink_stats_wilson(s->policies[i].nuclear, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? wilson(s, p->nuclear) : nan_estimate;
 }
 
 brink_estimate brink_summary_p_agreement(const brink_summary *s, size_t i) {
-  return brink_stats_wilson(s->policies[i].agreements, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? wilson(s, p->agreements) : nan_estimate;
 }
 
 brink_estimate brink_summary_p_war_cause(const brink_summary *s, size_t i, brink_war_cause cause) {
-  uint64_t k = (unsigned)cause < BRINK_WAR_CAUSE_COUNT ? s->policies[i].war_causes[cause] : 0;
-  return brink_stats_wilson(k, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  if (!p || (unsigned)cause >= BRINK_WAR_CAUSE_COUNT) return nan_estimate;
+  return wilson(s, p->war_causes[cause]);
 }
 
 brink_estimate brink_summary_incidents(const brink_summary *s, size_t i) {
-  const brink_policy_stats *p = &s->policies[i];
-  return brink_stats_mean(s->runs, p->incidents_sum, p->incidents_sq, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? brink_stats_mean(s->runs, p->incidents_sum, p->incidents_sq, s->z) : nan_estimate;
 }
 
 brink_estimate brink_summary_clashes(const brink_summary *s, size_t i) {
-  const brink_policy_stats *p = &s->policies[i];
-  return brink_stats_mean(s->runs, p->clashes_sum, p->clashes_sq, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? brink_stats_mean(s->runs, p->clashes_sum, p->clashes_sq, s->z) : nan_estimate;
 }
 
 brink_estimate brink_summary_action(const brink_summary *s, size_t i, uint32_t actor,
                                     uint32_t action) {
-  const brink_policy_stats *p = &s->policies[i];
+  const brink_policy_stats *p = stats_of(s, i);
+  if (!p || actor >= BRINK_MAX_ACTORS || action >= BRINK_MAX_ACTIONS) return nan_estimate;
   return brink_stats_mean(s->runs, p->action_sum[actor][action], p->action_sq[actor][action], s->z);
 }
 
 const uint64_t *brink_summary_action_hist(const brink_summary *s, size_t i, uint32_t actor,
                                           uint32_t action) {
-  return &s->policies[i].action_hist[((size_t)actor * BRINK_MAX_ACTIONS + action) * s->action_bins];
+  const brink_policy_stats *p = stats_of(s, i);
+  if (!p || actor >= BRINK_MAX_ACTORS || action >= BRINK_MAX_ACTIONS) return NULL;
+  return &p->action_hist[((size_t)actor * BRINK_MAX_ACTIONS + action) * s->action_bins];
 }
 
 brink_estimate brink_summary_p_talks(const brink_summary *s, size_t i) {
-  return brink_stats_wilson(s->policies[i].talks, s->runs, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? wilson(s, p->talks) : nan_estimate;
 }
 
 brink_estimate brink_summary_provocations(const brink_summary *s, size_t i) {
-  const brink_policy_stats *p = &s->policies[i];
-  return brink_stats_mean(s->runs, p->provocations_sum, p->provocations_sq, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? brink_stats_mean(s->runs, p->provocations_sum, p->provocations_sq, s->z)
+           : nan_estimate;
 }
 
 brink_estimate brink_summary_time_to_talks(const brink_summary *s, size_t i) {
-  return brink_stats_hist_median(s->policies[i].talks_by_step, s->horizon, s->z);
+  const brink_policy_stats *p = stats_of(s, i);
+  return p ? brink_stats_hist_median(p->talks_by_step, s->horizon, s->z) : nan_estimate;
 }
 
 double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t, double q) {
-  return brink_stats_hist_quantile(&s->policies[i].tension_hist[(size_t)t * s->tension_bins],
-                                   s->tension_bins, s->tension_origin, s->tension_width, q);
+  const brink_policy_stats *p = stats_of(s, i);
+  if (!p || t >= s->horizon) return NAN;
+  return brink_stats_hist_quantile(&p->tension_hist[(size_t)t * s->tension_bins], s->tension_bins,
+                                   s->tension_origin, s->tension_width, q);
 }

@@ -264,6 +264,50 @@ done:
   fixture_close(&f);
 }
 
+/* The public paired differences equal the sums the output writes, in either order. */
+static void test_differences(void) {
+  fixture f;
+  if (!fixture_open(&f, CRISIS, NULL, 0)) return;
+  const char *names[] = {"maximum_pressure", "reciprocal_restraint", "proactive_diplomacy", NULL};
+  brink_summary *s = fixture_run(&f, names, 3000, 7, 2);
+  if (!s) goto done;
+  CHECK_INT(brink_summary_policy_count(s), 3);
+  CHECK_INT(brink_summary_runs(s), 3000);
+  CHECK_INT(brink_summary_seed(s), 7);
+  CHECK_INT(brink_summary_threads(s), 2);
+  CHECK_INT(brink_summary_policy(s, 0), brink_scenario_find_policy(f.sc, names[0]));
+  CHECK_INT(brink_summary_policy(s, 3), UINT32_MAX);
+  for (uint32_t a = 0; a < 3; a++)
+    for (uint32_t b = a + 1; b < 3; b++)
+      for (int m = 0; m < 3; m++) {
+        brink_estimate want = pair_estimate(s, a, b, m);
+        brink_estimate ab = m == 0   ? brink_summary_diff_p_war(s, a, b)
+                            : m == 1 ? brink_summary_diff_provocations(s, a, b)
+                                     : brink_summary_diff_p_talks(s, a, b);
+        brink_estimate ba = m == 0   ? brink_summary_diff_p_war(s, b, a)
+                            : m == 1 ? brink_summary_diff_provocations(s, b, a)
+                                     : brink_summary_diff_p_talks(s, b, a);
+        CHECK(ab.mean == want.mean && ab.lo == want.lo && ab.hi == want.hi);
+        CHECK_NEAR(ba.mean, -want.mean, 1e-15);
+        CHECK_NEAR(ba.lo, -want.hi, 1e-12);
+        CHECK_NEAR(ba.hi, -want.lo, 1e-12);
+      }
+  /* Paired differences of a war probability with itself, or past the end: NaN. */
+  CHECK(isnan(brink_summary_diff_p_war(s, 1, 1).mean));
+  CHECK(isnan(brink_summary_diff_p_talks(s, 0, 3).lo));
+  /* Out of range: NaN estimates, no histogram. */
+  CHECK(isnan(brink_summary_p_war(s, 3).mean) && isnan(brink_summary_p_talks(s, 9).hi));
+  CHECK(isnan(brink_summary_action(s, 0, BRINK_MAX_ACTORS, 0).mean));
+  CHECK(brink_summary_action_hist(s, 0, 0, BRINK_MAX_ACTIONS) == NULL);
+  CHECK(isnan(brink_summary_tension_quantile(s, 0, brink_summary_horizon(s), 0.5)));
+  CHECK(!isnan(brink_summary_tension_quantile(s, 0, brink_summary_horizon(s) - 1, 0.5)));
+  /* The first pair differs in war (maximum pressure against restraint in this fixture). */
+  CHECK(brink_summary_diff_p_war(s, 0, 1).mean != 0.0);
+done:
+  brink_summary_free(s);
+  fixture_close(&f);
+}
+
 static void test_stats(void) {
   /* Wilson interval for 0/10, 5/10, 10/10 (z = 1.96), values from the closed form. */
   double z = brink_stats_z(0.95);
@@ -288,6 +332,7 @@ static void test_stats(void) {
 }
 
 int main(void) {
+  RUN(test_differences);
   RUN(test_stats);
   RUN(test_cancel);
   RUN(test_thread_invariance);

@@ -780,9 +780,46 @@ static void test_alloc_failures(void) {
   fail_every_allocation(DATA "include_child.yaml", sets, 2);
 }
 
+/* The accessors of the opaque handle give what the struct holds, and NULL or 0 past the end
+ * or for a NULL scenario. */
+static void test_accessors(void) {
+  brink_scenario *sc = NULL;
+  CHECK_INT(brink_scenario_load(ctx, DATA "rich.yaml", NULL, 0, NULL, &sc), BRINK_OK);
+  if (!sc) return;
+  CHECK_STR(brink_scenario_name(sc), "rich-test");
+  CHECK_STR(brink_scenario_description(sc), sc->description);
+  CHECK_STR(brink_scenario_start(sc), "2024-02-29");
+  CHECK_INT(brink_scenario_horizon(sc), 24);
+  CHECK_INT(brink_scenario_step(sc), BRINK_STEP_MONTH);
+  CHECK_INT(brink_scenario_outputs(sc), sc->outputs);
+  CHECK_INT(brink_scenario_source_count(sc), 2);
+  CHECK_STR(brink_scenario_source(sc, 1), "second source, with a \"quote\"");
+  CHECK(brink_scenario_source(sc, 2) == NULL);
+  CHECK_INT(brink_scenario_param_count(sc), 8);
+  CHECK(brink_scenario_param(sc, 0) == &sc->params[0]);
+  CHECK_STR(brink_scenario_param(sc, 0)->name, "red_greed");
+  CHECK(brink_scenario_param(sc, 8) == NULL);
+  CHECK_INT(brink_scenario_actor_count(sc), sc->n_actors);
+  CHECK(brink_scenario_actor(sc, sc->n_actors - 1) == &sc->actors[sc->n_actors - 1]);
+  CHECK(brink_scenario_actor(sc, sc->n_actors) == NULL);
+  CHECK_INT(brink_scenario_commitment_count(sc), sc->n_commitments);
+  CHECK(brink_scenario_commitment(sc, sc->n_commitments) == NULL);
+  CHECK_INT(brink_scenario_policy_count(sc), sc->n_policies);
+  for (size_t i = 0; i < sc->n_policies; i++) {
+    CHECK_STR(brink_scenario_policy(sc, i)->name, sc->policies[i].name);
+    CHECK_INT(brink_scenario_find_policy(sc, brink_scenario_policy(sc, i)->name), i);
+  }
+  CHECK(brink_scenario_policy(sc, sc->n_policies) == NULL);
+  brink_scenario_free(sc);
+  CHECK(brink_scenario_name(NULL) == NULL);
+  CHECK_INT(brink_scenario_policy_count(NULL), 0);
+  CHECK(brink_scenario_policy(NULL, 0) == NULL);
+}
+
 int main(void) {
   if (brink_ctx_new(&ctx)) return 1;
   RUN(test_rich);
+  RUN(test_accessors);
   RUN(test_round_trip_rich);
   RUN(test_round_trip_include);
   RUN(test_round_trip_shipped);

@@ -90,7 +90,9 @@ BRINK_API brink_status brink_summary_pack(brink_ctx *ctx, const brink_summary *s
 BRINK_API brink_status brink_summary_unpack(brink_ctx *ctx, const brink_model *model,
                                             const char *data, size_t len, brink_summary **out);
 
-/* Estimates of one policy's outcomes (see docs/output.md for units). */
+/* Estimates of the outcomes of the i-th compared policy (see docs/output.md for units): NaN in
+ * every field (NULL for a histogram, NaN for a quantile) when i, an actor, an action or a step
+ * is out of range. */
 BRINK_API brink_estimate brink_summary_p_war(const brink_summary *s, size_t i);
 /* Cumulative P(armed conflict by the end of step t). */
 BRINK_API brink_estimate brink_summary_p_war_by(const brink_summary *s, size_t i, uint32_t t);
@@ -117,6 +119,15 @@ BRINK_API brink_estimate brink_summary_time_to_talks(const brink_summary *s, siz
 /* Quantile q of the tension index at step t, over runs still going at that step. */
 BRINK_API double brink_summary_tension_quantile(const brink_summary *s, size_t i, uint32_t t,
                                                 double q);
+
+/* Paired differences between the compared policies at positions a and b (a minus b, a != b;
+ * either order), from common random numbers: the mean per run of the difference in armed
+ * conflict (0/1, so a difference of probabilities), in provocations and in reaching talks,
+ * with its interval. NaN in every field for a position out of range or a == b. */
+BRINK_API brink_estimate brink_summary_diff_p_war(const brink_summary *s, size_t a, size_t b);
+BRINK_API brink_estimate brink_summary_diff_provocations(const brink_summary *s, size_t a,
+                                                         size_t b);
+BRINK_API brink_estimate brink_summary_diff_p_talks(const brink_summary *s, size_t a, size_t b);
 
 /* Metadata written with results. */
 typedef struct brink_output_meta {
