@@ -12,6 +12,14 @@
 #include "brink/model.h"
 #include "brink/scenario.h"
 
+/* The baseline's free functions took the context first (before dd87f17); bench_engine.sh
+ * defines BENCH_FREE_WITH_CTX when it builds this file against such a header. */
+#ifdef BENCH_FREE_WITH_CTX
+#define BENCH_FREE(fn, obj) fn(ctx, obj)
+#else
+#define BENCH_FREE(fn, obj) fn(obj)
+#endif
+
 static double steps_of(const brink_summary *s) {
   double steps = 0.0;
   for (size_t p = 0; p < s->n_policies; p++) {
@@ -58,13 +66,13 @@ int main(int argc, char **argv) {
     }
     if (best == 0.0 || s->seconds < best) best = s->seconds;
     steps = steps_of(s);
-    brink_summary_free(s);
+    BENCH_FREE(brink_summary_free, s);
   }
   printf("threads %d trajectories %llu seconds %.4f trajectories/s %.0f actor-steps/s %.0f\n",
          threads, (unsigned long long)(runs * np), best, (double)(runs * np) / best,
          steps * (double)sc->n_actors / best);
-  brink_model_free(model);
-  brink_scenario_free(sc);
+  BENCH_FREE(brink_model_free, model);
+  BENCH_FREE(brink_scenario_free, sc);
   brink_ctx_free(ctx);
   return 0;
 }

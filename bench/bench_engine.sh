@@ -32,7 +32,14 @@ if [ -n "$rev" ] && git cat-file -e "$rev^{commit}" 2>/dev/null; then
     mkdir -p "$dir/src"
     git archive "$rev" | tar -x -C "$dir/src"
     cp bench/bench_engine.c "$dir/src/bench/bench_engine.c"
-    cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=OFF >/dev/null
+    # Free functions that take the context first (the API before dd87f17): bench_engine.c
+    # adapts to them.
+    flags=
+    if grep -q 'brink_summary_free(brink_ctx' "$dir/src/include/brink/engine.h"; then
+      flags=-DBENCH_FREE_WITH_CTX
+    fi
+    cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRINK_WERROR=OFF \
+      -DCMAKE_C_FLAGS="$flags" >/dev/null
     cmake --build "$dir/build" --target bench_engine -j "$(nproc)" >/dev/null
   fi
   base=$dir/build/bench_engine
