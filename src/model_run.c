@@ -39,6 +39,10 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
+
+/* The phases of a step are inlined into each of its two versions (step below): the engine's,
+ * without observer, where every trace line and step view compiles away, and the observed one. */
+#define STEP_INLINE static inline __attribute__((always_inline))
 static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                      uint64_t run, const double *given, int patched);
 
@@ -443,7 +447,7 @@ typedef struct step_acts {
 } step_acts;
 
 /* 1. Memory fades; relations drift (a bounded random walk). */
-static void phase_fade(run_state *s) {
+STEP_INLINE void phase_fade(run_state *s) {
   const brink_model *m = s->model;
   for (uint32_t o = 0; o < m->n_actors; o++) {
     double keep = s->num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
@@ -466,7 +470,7 @@ static void phase_fade(run_state *s) {
 
 /* 2. Development campaigns (section 3b): a dormant campaign of a system starts with its
  * per-step chance; it ends when it has had its tests. */
-static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
+STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
@@ -482,7 +486,7 @@ static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
 }
 
 /* 3. Everyone decides at once, from the state left by the previous step. */
-static void phase_decide(run_state *s) {
+STEP_INLINE void phase_decide(run_state *s) {
   const brink_model *m = s->model;
   /* Behavioural actors read their adversaries once, from the state they act on: the ladder
    * choice and the war decisions of phase_conflict use the same view. */
@@ -513,7 +517,7 @@ static void phase_decide(run_state *s) {
 
 /* 4. Effects of the acts: perception, beliefs, credibility, commitments, sanctions, votes,
  * mediation, offers. */
-static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
+STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const brink_scenario *sc = m->scenario;
   const double *mn = s->num.model;
@@ -709,8 +713,8 @@ static void begin_war(run_state *s, uint32_t actor, int cause, const brink_run_o
  * attack where weakness invites it, or by pre-emption out of fear. Each cause is counted once:
  * proximity makes incidents, alert (readiness) decides whether they become clashes, and the
  * decisions read beliefs and perceived threat. Returns 1 when war began. */
-static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *clash,
-                          const brink_run_observer *obs) {
+STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int *clash,
+                               const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const uint32_t n = m->n_actors, t = s->step;
@@ -752,23 +756,29 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
   for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
     uint32_t i = (uint32_t)__builtin_ctz(bm);
     if (!m->actors[i].adversaries) continue;
+    /* The draw comes first (computing the chances draws nothing). The chances are at most the
+     * hazards (a logistic is at most 1 and rounding is monotone), so when the draw is above
+     * (attack hazard + pre-emption hazard) x cut neither can begin a war and their logistics
+     * are not computed: the same outcome, most steps without two exponentials. */
+    double u = brink_rng_uniform32(&s->rng);
+    const double h_attack = mn[BRINK_MODEL_ATTACK_HAZARD],
+                 h_preempt = mn[BRINK_MODEL_PREEMPT_HAZARD];
+    if (h_attack >= 0.0 && h_preempt >= 0.0 && cut >= 0.0 && !(u < (h_attack + h_preempt) * cut))
+      continue;
     const double *w = s->num.type[i][s->type[i]];
     const outlook v = s->view[i];
     /* Deterrence model: an attack's gain is the opportunity in the adversaries' low resolve
      * less the expected cost of their answer (the same terms as the ladder's military value). */
     double gain =
         w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
-    double p_attack =
-        mn[BRINK_MODEL_ATTACK_HAZARD] *
-        logistic(mn[BRINK_MODEL_ATTACK_SLOPE] * (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
+    double p_attack = h_attack * logistic(mn[BRINK_MODEL_ATTACK_SLOPE] *
+                                          (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
     /* Spiral model: fear is the security motive times the hostility perceived from
      * adversaries believed greedy (Jervis 1976; Schelling's reciprocal fear of surprise
      * attack). */
     double fear = w[BRINK_TYPE_SECURITY] * v.fear;
-    double p_preempt =
-        mn[BRINK_MODEL_PREEMPT_HAZARD] *
-        logistic(mn[BRINK_MODEL_PREEMPT_SLOPE] * (fear - mn[BRINK_MODEL_PREEMPT_THRESHOLD]));
-    double u = brink_rng_uniform32(&s->rng);
+    double p_preempt = h_preempt * logistic(mn[BRINK_MODEL_PREEMPT_SLOPE] *
+                                            (fear - mn[BRINK_MODEL_PREEMPT_THRESHOLD]));
     if (u < p_attack * cut) {
       say(obs, t, "%s attacks, judging its adversaries' resolve weak", actor_name(m, i));
       begin_war(s, i, BRINK_WAR_ATTACK, obs);
@@ -785,8 +795,8 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
 
 /* 6. Diplomacy track: moves up when both sides' offers for the next level are open (each side
  * chose to offer or accept), falls back after a major provocation, breach or incident. */
-static void phase_track(run_state *s, const step_acts *acts, int incident,
-                        const brink_run_observer *obs) {
+STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
+                             const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const uint32_t t = s->step;
@@ -824,7 +834,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
 
 /* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
  * logistic saturation at readiness_max so the stock stays bounded. */
-static void phase_stocks(run_state *s) {
+STEP_INLINE void phase_stocks(run_state *s) {
   const brink_model *m = s->model;
   const uint32_t n = m->n_actors;
   double next[NA];
@@ -848,7 +858,7 @@ static void phase_stocks(run_state *s) {
 }
 
 /* 8. Sanctions: effective pressure, then decay; severity fades. */
-static void phase_sanctions(run_state *s) {
+STEP_INLINE void phase_sanctions(run_state *s) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const double severity_fade = 1.0 - 1.0 / mn[BRINK_MODEL_SEVERITY_WINDOW];
@@ -864,8 +874,8 @@ static void phase_sanctions(run_state *s) {
   }
 }
 
-static void record_view(const brink_model *m, run_state *s, double tension, int incident, int clash,
-                        int war, const brink_run_observer *obs) {
+STEP_INLINE void record_view(const brink_model *m, run_state *s, double tension, int incident,
+                             int clash, int war, const brink_run_observer *obs) {
   if (!obs || !obs->step) return;
   double threat[NA * NA], belief[NA * NA], credibility[NA * NA];
   uint32_t n = m->n_actors;
@@ -896,12 +906,19 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
  * step (or at init for step 0), so that between two steps the state is exactly what the next
  * decisions read: brink_model_state_choice_probs gives the probabilities the next step samples
  * from. The order of random draws is that of docs/model.md, "One step". */
-static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
+STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs) {
   phase_fade(s);
   phase_campaigns(s, obs);
 }
 
-int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
+  if (obs)
+    prepare_phases(s, obs);
+  else
+    prepare_phases(s, NULL);
+}
+
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   if (s->ended) return 1;
   step_acts acts;
@@ -930,9 +947,13 @@ int brink__model_step(run_state *s, double *tension_out, const brink_run_observe
   }
   /* Ready for the next decisions even at the horizon: a run moved to a longer window
    * (brink_model_state_rebind) continues from here. */
-  prepare_decisions(s, obs);
+  prepare_phases(s, obs);
   if (s->step >= m->horizon) s->ended = 1;
   return s->ended;
+}
+
+int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+  return obs ? step(s, tension_out, obs) : step(s, tension_out, NULL);
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */
