@@ -139,6 +139,10 @@ typedef struct run_state {
    * that need their campaign (campaign_start > 0), that have a readiness floor that can bite,
    * that have a refractory time. */
   uint32_t campaign_gated[NA], readiness_gated[NA], refractory_gated[NA];
+  /* This run's likelihoods of an act under each type, per observer (update_belief in
+   * model_run.c), from its numbers: [observer][class][0 greedy, 1 security seeker], class 0 an
+   * escalation, 1 a conciliatory act, 2 any other act. */
+  double likelihood[NA][3][2];
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;

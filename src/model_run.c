@@ -48,8 +48,8 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
 
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
-/* The gates of the availability test from the run's numbers (run_state): set whenever the
- * numbers change. */
+/* The gates of the availability test and the belief likelihoods from the run's numbers
+ * (run_state): set whenever the numbers change. */
 static void set_gates(run_state *s) {
   const brink_model *m = s->model;
   for (uint32_t i = 0; i < m->n_actors; i++) {
@@ -64,6 +64,18 @@ static void set_gates(run_state *s) {
         s->readiness_gated[i] |= 1u << a;
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
     }
+    /* The likelihoods of update_belief, with the observer's bias. */
+    const double *mn = s->num.model;
+    double bias = s->num.actor[i][BRINK_ACTOR_BELIEF_BIAS];
+    double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY],
+           es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
+    double cg = mn[BRINK_MODEL_LIK_CONCILIATE_GREEDY], cs = mn[BRINK_MODEL_LIK_CONCILIATE_SECURITY];
+    s->likelihood[i][0][0] = eg;
+    s->likelihood[i][0][1] = es;
+    s->likelihood[i][1][0] = cg;
+    s->likelihood[i][1][1] = cs;
+    s->likelihood[i][2][0] = max2(1e-3, 1.0 - eg - cg);
+    s->likelihood[i][2][1] = max2(1e-3, 1.0 - es - cs);
   }
 }
 
@@ -367,22 +379,11 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
  * Jervis 1976; Kydd 2005). The observer under-attributes escalation to fear by belief_bias. */
 static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
-  const double *mn = s->num.model;
-  double bias = s->num.actor[o][BRINK_ACTOR_BELIEF_BIAS];
-  double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY],
-         es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
-  double cg = mn[BRINK_MODEL_LIK_CONCILIATE_GREEDY], cs = mn[BRINK_MODEL_LIK_CONCILIATE_SECURITY];
-  double lg, ls;
-  if (kind == BRINK_ACTION_MILITARY && intensity > 0.0) {
-    lg = eg;
-    ls = es;
-  } else if (kind == BRINK_ACTION_RESTRAINT || kind == BRINK_ACTION_DIPLOMACY) {
-    lg = cg;
-    ls = cs;
-  } else {
-    lg = max2(1e-3, 1.0 - eg - cg);
-    ls = max2(1e-3, 1.0 - es - cs);
-  }
+  /* The likelihoods under each type, from the run's numbers (set_gates). */
+  int cls = kind == BRINK_ACTION_MILITARY && intensity > 0.0                   ? 0
+            : kind == BRINK_ACTION_RESTRAINT || kind == BRINK_ACTION_DIPLOMACY ? 1
+                                                                               : 2;
+  double lg = s->likelihood[o][cls][0], ls = s->likelihood[o][cls][1];
   double mu = s->belief[o][j];
   mu = mu * lg / (mu * lg + (1.0 - mu) * ls);
   s->belief[o][j] = min2(1.0 - 1e-6, max2(1e-6, mu));
@@ -441,6 +442,7 @@ static double effective_pressure(const brink_model *m, const run_state *s, uint3
 /* What the acts of a step left for the later phases. */
 typedef struct step_acts {
   int major_provocation, breach;
+  uint32_t military; /* actors whose act of this step is military */
   double proximity, proximity_max;
   uint32_t proximity_actor;
   brink_tension_acc tension;
@@ -562,6 +564,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
       update_belief(s, o, i, ai->kind, intensity);
     }
     if (ai->kind == BRINK_ACTION_MILITARY) {
+      acts->military |= 1u << i;
       if (intensity > s->escalation[i]) s->escalation[i] = intensity;
       double sev = intensity / 10.0;
       if (sev > s->severity[i]) s->severity[i] = sev;
@@ -834,7 +837,7 @@ STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
 
 /* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
  * logistic saturation at readiness_max so the stock stays bounded. */
-STEP_INLINE void phase_stocks(run_state *s) {
+STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
   const brink_model *m = s->model;
   const uint32_t n = m->n_actors;
   double next[NA];
@@ -844,8 +847,7 @@ STEP_INLINE void phase_stocks(run_state *s) {
     for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
       uint32_t j = (uint32_t)__builtin_ctz(adv);
       adversary += s->readiness[j];
-      if (s->action[j] >= 0 && m->actors[j].actions[s->action[j]].kind == BRINK_ACTION_MILITARY)
-        acts += action_intensity(s, j, s->action[j]);
+      if (step->military & (1u << j)) acts += action_intensity(s, j, s->action[j]);
     }
     double cap = an[BRINK_ACTOR_READINESS_MAX];
     double drive = an[BRINK_ACTOR_REACTIVITY] * adversary + an[BRINK_ACTOR_GRIEVANCE] +
@@ -929,7 +931,7 @@ STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
   phase_track(s, &acts, incident, obs);
-  phase_stocks(s);
+  phase_stocks(s, &acts);
   phase_sanctions(s);
   /* 9. Tension index: the same definition as for observed events (brink/tension.h). */
   double tension_value = brink_tension_value(&acts.tension);
