@@ -378,7 +378,7 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
 
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
  * Jervis 1976; Kydd 2005). The observer under-attributes escalation to fear by belief_bias. */
-static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
+STEP_INLINE void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
   /* The likelihoods under each type, from the run's numbers (set_gates). */
   int cls = kind == BRINK_ACTION_MILITARY && intensity > 0.0                   ? 0
             : kind == BRINK_ACTION_RESTRAINT || kind == BRINK_ACTION_DIPLOMACY ? 1
@@ -411,7 +411,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
 
 /* Effective pressure on k: nominal x (1 - leakage), leakage falling with third parties'
  * enforcement (Arms Control Today 2016). */
-static double effective_pressure(const brink_model *m, const run_state *s, uint32_t k) {
+STEP_INLINE double effective_pressure(const brink_model *m, const run_state *s, uint32_t k) {
   const double *mn = s->num.model;
   double nominal = s->pressure_nominal[k];
   if (nominal <= 0.0) return 0.0;
