@@ -6,6 +6,7 @@
 #include "brink/model.h"
 #include "brink/rng.h"
 #include "dist.h"
+#include "rng_run.h"
 
 #define NA BRINK_MAX_ACTORS
 #define NACT BRINK_MAX_ACTIONS
@@ -152,7 +153,7 @@ typedef struct run_state {
   double tension_smooth;
   policy_memory memory[NA];
   double policy_num[BRINK_POLICY_KEY_COUNT]; /* the policy's parameters, resolved */
-  brink_rng rng;
+  brink__rng_run rng;                        /* stream BRINK_STREAM_DYNAMICS */
 } run_state;
 
 /* Bytes kept between data that different threads write: a pair of cache lines (the adjacent-

@@ -28,8 +28,8 @@ static void say_line(const brink_run_observer *obs, uint32_t step, const char *f
 
 /* Zero-mean noise with standard deviation sd from one uniform (uniform on [-sd*sqrt3,
  * sd*sqrt3]): cheap, bounded, and one draw per use. */
-__attribute__((always_inline)) static inline double noise(brink_rng *rng, double sd) {
-  return sd * 1.7320508075688772 * (2.0 * brink_rng_uniform32(rng) - 1.0);
+__attribute__((always_inline)) static inline double noise(brink__rng_run *rng, double sd) {
+  return sd * 1.7320508075688772 * (2.0 * brink__rng_run_uniform32(rng) - 1.0);
 }
 
 static inline int popcount(uint32_t x) { return __builtin_popcount(x); }
@@ -174,7 +174,7 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
   s->offer_relief = 0.0;
   s->mediator = -1;
   s->tension_smooth = 0.0;
-  brink_rng_init(&s->rng, seed, run, BRINK_STREAM_DYNAMICS);
+  brink__rng_run_init(&s->rng, seed, run, BRINK_STREAM_DYNAMICS);
 
   brink_run_result *out = &s->result;
   memset(out, 0, sizeof *out);
@@ -326,13 +326,13 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
    * No draw at activity 1, so such runs keep their streams. */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
-  if (activity < 1.0 && brink_rng_uniform32(&s->rng) >= activity) {
+  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
     int hold = hold_if_available(m, i, ok);
     if (hold >= 0) return hold;
   }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
-  double u = brink_rng_uniform32(&s->rng) * total;
+  double u = brink__rng_run_uniform32(&s->rng) * total;
   int last = best_a;
   for (; ok; ok &= ok - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(ok);
@@ -400,7 +400,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
     double logit = mn[BRINK_MODEL_VETO_BASE] - mn[BRINK_MODEL_VETO_RELATIONS] * s->relation[v][i] -
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
-    if (brink_rng_uniform32(&s->rng) < logistic(logit)) {
+    if (brink__rng_run_uniform32(&s->rng) < logistic(logit)) {
       say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
           actor_name(m, k));
       return 0;
@@ -478,7 +478,7 @@ STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
     for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
       uint32_t a = (uint32_t)__builtin_ctz(c);
       double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START];
-      if (start > 0.0 && brink_rng_uniform32(&s->rng) < start) {
+      if (start > 0.0 && brink__rng_run_uniform32(&s->rng) < start) {
         s->campaign_on[i] |= 1u << a;
         s->campaign_done[i][a] = 0;
         say(obs, s->step, "%s starts a development campaign (%s)", actor_name(m, i),
@@ -653,7 +653,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
         double p = logistic(mn[BRINK_MODEL_MEDIATE_BASE] +
                             mn[BRINK_MODEL_MEDIATE_RELATIONS] * s->relation[v][i] +
                             mn[BRINK_MODEL_MEDIATE_CLIENT] * rel_target);
-        if (brink_rng_uniform32(&s->rng) < p) {
+        if (brink__rng_run_uniform32(&s->rng) < p) {
           s->mediated_until = t + (uint32_t)mn[BRINK_MODEL_MEDIATION_DURATION];
           s->mediator = (int)v;
           say(obs, t, "%s agrees to mediate", sc->actors[v].name);
@@ -697,7 +697,7 @@ static void nuclear_decision(run_state *s, uint32_t starter, int cause,
                    (cause == BRINK_WAR_INCIDENT && (m->actors[v].adversaries & (1u << starter)));
     int first = v == starter && cause == BRINK_WAR_PREEMPTION;
     if (!attacked && !first) continue;
-    if (brink_rng_uniform32(&s->rng) < p) {
+    if (brink__rng_run_uniform32(&s->rng) < p) {
       s->result.nuclear_step = s->step;
       say(obs, s->step, "%s uses nuclear weapons", actor_name(m, v));
       return;
@@ -727,7 +727,7 @@ STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int
   *incident = *clash = 0;
   if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
     double p_incident = 1.0 - brink__exp_neg(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
-    if (brink_rng_uniform32(&s->rng) < p_incident) {
+    if (brink__rng_run_uniform32(&s->rng) < p_incident) {
       *incident = 1;
       out->incidents++;
       say(obs, t, "military incident near %s forces", actor_name(m, acts->proximity_actor));
@@ -741,13 +741,13 @@ STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int
       alert /= armed ? armed : 1;
       double p_clash =
           mn[BRINK_MODEL_CLASH_PROB] * (1.0 + mn[BRINK_MODEL_CLASH_ALERT] * (alert - 0.5)) * cut;
-      if (brink_rng_uniform32(&s->rng) < p_clash) {
+      if (brink__rng_run_uniform32(&s->rng) < p_clash) {
         *clash = 1;
         out->clashes++;
         if (out->first_clash_step == BRINK_NEVER) out->first_clash_step = t;
         brink_tension_add(&acts->tension, m->clash_goldstein, m->clash_quadclass);
         say(obs, t, "the incident becomes an armed clash");
-        if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
+        if (brink__rng_run_uniform32(&s->rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
           say(obs, t, "the clash escalates into armed conflict");
           begin_war(s, acts->proximity_actor, BRINK_WAR_INCIDENT, obs);
           return 1;
@@ -763,7 +763,7 @@ STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int
      * hazards (a logistic is at most 1 and rounding is monotone), so when the draw is above
      * (attack hazard + pre-emption hazard) x cut neither can begin a war and their logistics
      * are not computed: the same outcome, most steps without two exponentials. */
-    double u = brink_rng_uniform32(&s->rng);
+    double u = brink__rng_run_uniform32(&s->rng);
     const double h_attack = mn[BRINK_MODEL_ATTACK_HAZARD],
                  h_preempt = mn[BRINK_MODEL_PREEMPT_HAZARD];
     if (h_attack >= 0.0 && h_preempt >= 0.0 && cut >= 0.0 && !(u < (h_attack + h_preempt) * cut))
@@ -805,7 +805,7 @@ STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
   const uint32_t t = s->step;
   brink_run_result *out = &s->result;
   if ((acts->major_provocation || acts->breach || incident) && s->track > BRINK_TRACK_NONE) {
-    if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
+    if (brink__rng_run_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
       s->track--;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
       say(obs, t, "the diplomacy track falls back to %s", brink_track_name(s->track));
@@ -814,7 +814,7 @@ STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
              offer_open(s->offer_policy_until, t)) {
     double p = mn[BRINK_MODEL_TRACK_ADVANCE];
     if (offer_open(s->mediated_until, t)) p *= 1.0 + mn[BRINK_MODEL_MEDIATION_BOOST];
-    if (p >= 1.0 || brink_rng_uniform32(&s->rng) < p) {
+    if (p >= 1.0 || brink__rng_run_uniform32(&s->rng) < p) {
       s->track++;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
       say(obs, t, "the diplomacy track moves up to %s", brink_track_name(s->track));
@@ -1020,7 +1020,7 @@ int brink_model_state_type(const brink_model_state *state, uint32_t actor) {
 }
 
 void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key) {
-  brink_rng_init(&state->s.rng, seed, key, BRINK_STREAM_DYNAMICS);
+  brink__rng_run_init(&state->s.rng, seed, key, BRINK_STREAM_DYNAMICS);
 }
 
 void brink_model_state_actor(const brink_model_state *state, uint32_t i, brink_actor_state *out) {
