@@ -144,6 +144,9 @@ typedef struct run_state {
    * model_run.c), from its numbers: [observer][class][0 greedy, 1 security seeker], class 0 an
    * escalation, 1 a conciliatory act, 2 any other act. */
   double likelihood[NA][3][2];
+  /* Actors whose ladder numbers of this run are all finite and bounded (model_run.c,
+   * UTILITY_BOUND): choose_behavioural may draw activity before computing utilities. */
+  uint32_t utility_bounded;
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;

@@ -48,11 +48,28 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
 
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
+/* A bound on the terms of a utility (ladder_utilities): a product of two is at most 1e200 and
+ * a sum of a product and at most 19 terms (cost, campaign drive, kind value, breach costs of
+ * 16 commitments) stays far below the largest double, so such a utility is finite. */
+#define UTILITY_BOUND 1e100
+
 /* The gates of the availability test and the belief likelihoods from the run's numbers
  * (run_state): set whenever the numbers change. */
 static void set_gates(run_state *s) {
   const brink_model *m = s->model;
+  int breach_bounded = 1;
+  for (uint32_t c = 0; c < m->n_commitments; c++)
+    breach_bounded &= fabs(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST]) <= UTILITY_BOUND;
+  s->utility_bounded = 0;
   for (uint32_t i = 0; i < m->n_actors; i++) {
+    int bounded = breach_bounded;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      const double *num = s->num.action[i][a];
+      bounded &= fabs(num[BRINK_ACTION_COST]) <= UTILITY_BOUND &&
+                 fabs(num[BRINK_ACTION_INTENSITY]) <= UTILITY_BOUND &&
+                 fabs(num[BRINK_ACTION_CAMPAIGN_DRIVE]) <= UTILITY_BOUND;
+    }
+    if (bounded) s->utility_bounded |= 1u << i;
     s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
     for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
       const double *num = s->num.action[i][a];
@@ -236,36 +253,48 @@ static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
   return v;
 }
 
-/* Utilities of actor i's available actions (*ok: their bitmask; utility[] is set for them
- * only); returns the best action or -1. */
-static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
-                     double *utility, uint32_t *ok) {
-  const actor_info *info = &m->actors[i];
+/* The values a behavioural actor's utilities add per kind of action (docs/model.md section 3). */
+typedef struct kind_values {
+  double military;   /* per rung (intensity / 10) of a military action */
+  double conciliate; /* of a restraint */
+  double talks;      /* of a diplomatic offer */
+} kind_values;
+
+static kind_values values_of(const brink_model *m, const run_state *s, uint32_t i,
+                             const outlook *view) {
   const double *an = s->num.actor[i];
   const double *w = s->num.type[i][s->type[i]];
   const outlook v = *view;
+  kind_values k;
   /* Utility per rung of a military action: spiral (security motive x perceived threat),
    * opportunism (x perceived weakness), minus the expected cost of the adversaries' credible
    * response (deterrence). Rungs are intensity / 10. */
-  double military = w[BRINK_TYPE_SECURITY] * v.threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) -
-                    w[BRINK_TYPE_DETERRENCE] * v.response;
+  k.military = w[BRINK_TYPE_SECURITY] * v.threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) -
+               w[BRINK_TYPE_DETERRENCE] * v.response;
   /* Value of conciliation: reciprocity towards adversaries believed benign that conciliated,
    * plus relief from sanction pain, minus the audience cost of backing down (Fearon 1994). */
-  double conciliate = w[BRINK_TYPE_RECIPROCITY] * v.benign * s->conciliation[i] +
-                      an[BRINK_ACTOR_SANCTION_SENSITIVITY] * s->pressure_effective[i] -
-                      an[BRINK_ACTOR_AUDIENCE_COST] * s->escalation[i];
+  k.conciliate = w[BRINK_TYPE_RECIPROCITY] * v.benign * s->conciliation[i] +
+                 an[BRINK_ACTOR_SANCTION_SENSITIVITY] * s->pressure_effective[i] -
+                 an[BRINK_ACTOR_AUDIENCE_COST] * s->escalation[i];
   /* Diplomacy adds the actor's own view of talks, what the adversaries' open offer brings
    * (valued by reciprocity: a greedy type cares little for relief it could take by force),
    * and a mediating patron's pull. */
-  double talks = conciliate + an[BRINK_ACTOR_TALKS_VALUE];
+  k.talks = k.conciliate + an[BRINK_ACTOR_TALKS_VALUE];
   if (offer_open(s->offer_policy_until, s->step) && (m->behavioural & (1u << i)))
-    talks += w[BRINK_TYPE_RECIPROCITY] * s->offer_relief;
+    k.talks += w[BRINK_TYPE_RECIPROCITY] * s->offer_relief;
   if (s->mediator >= 0 && offer_open(s->mediated_until, s->step))
-    talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
+    k.talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
+  return k;
+}
+
+/* Utilities of the actions in avail (utility[] is set for them only); returns the best action
+ * (the first of the highest utility above -infinity) or -1. */
+static int ladder_utilities(const brink_model *m, const run_state *s, uint32_t i,
+                            const kind_values *k, uint32_t avail, double *utility) {
+  const actor_info *info = &m->actors[i];
+  const double military = k->military, conciliate = k->conciliate, talks = k->talks;
   double best = -HUGE_VAL;
   int best_a = -1;
-  uint32_t avail = available_mask(m, s, i);
-  *ok = avail;
   for (; avail; avail &= avail - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(avail);
     const action_info *ai = &info->actions[a];
@@ -287,6 +316,15 @@ static int utilities(const brink_model *m, const run_state *s, uint32_t i, const
     }
   }
   return best_a;
+}
+
+/* Utilities of actor i's available actions (*ok: their bitmask; utility[] is set for them
+ * only); returns the best action or -1. */
+static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
+                     double *utility, uint32_t *ok) {
+  kind_values k = values_of(m, s, i, view);
+  *ok = available_mask(m, s, i);
+  return ladder_utilities(m, s, i, &k, *ok, utility);
 }
 
 /* Quantal response (logit) weights over the available actions; returns their total. */
@@ -320,15 +358,31 @@ static int hold_if_available(const brink_model *m, uint32_t i, uint32_t ok) {
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
-  uint32_t ok;
-  int best_a = utilities(m, s, i, &s->view[i], utility, &ok);
-  if (best_a < 0) return -1;
+  kind_values k = values_of(m, s, i, &s->view[i]);
+  uint32_t ok = available_mask(m, s, i);
+  int best_a;
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
-   * No draw at activity 1, so such runs keep their streams. */
+   * No draw at activity 1, so such runs keep their streams. There is no draw either when no
+   * action has a utility above -infinity (then the actor does nothing). When this run's
+   * numbers of the actor's ladder and the step's kind values are all finite and at most
+   * UTILITY_BOUND in magnitude (set_gates), every utility is finite, so some available action
+   * has one: the draw can come first, and a step the actor holds needs no utilities (the
+   * same draws and choices as computing them first). */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
-  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
-    int hold = hold_if_available(m, i, ok);
-    if (hold >= 0) return hold;
+  if (ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
+      fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND) {
+    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+      int hold = hold_if_available(m, i, ok);
+      if (hold >= 0) return hold;
+    }
+    best_a = ladder_utilities(m, s, i, &k, ok, utility);
+  } else {
+    best_a = ladder_utilities(m, s, i, &k, ok, utility);
+    if (best_a < 0) return -1;
+    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+      int hold = hold_if_available(m, i, ok);
+      if (hold >= 0) return hold;
+    }
   }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
