@@ -140,6 +140,17 @@ typedef struct run_state {
    * that need their campaign (campaign_start > 0), that have a readiness floor that can bite,
    * that have a refractory time. */
   uint32_t campaign_gated[NA], readiness_gated[NA], refractory_gated[NA];
+  /* The readiness floors of the readiness-gated actions, highest first (NaN floors, which never
+   * bite, left out), and the cumulative masks of their actions: readiness below the k-th floor
+   * rules out floor_mask[k] (set_gates). */
+  double floor_value[NA][NACT];
+  uint32_t floor_mask[NA][NACT];
+  uint32_t n_floors[NA];
+  /* Refractory actions used in this run (cooling) and the first step each is available again:
+   * (double)(step - last use) < refractory iff step < ready_at (set when used, and by
+   * set_gates from last_used). */
+  uint32_t cooling[NA];
+  uint64_t ready_at[NA][NACT];
   /* This run's likelihoods of an act under each type, per observer (update_belief in
    * model_run.c), from its numbers: [observer][class][0 greedy, 1 security seeker], class 0 an
    * escalation, 1 a conciliatory act, 2 any other act. */

@@ -53,6 +53,16 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
  * 16 commitments) stays far below the largest double, so such a utility is finite. */
 #define UTILITY_BOUND 1e100
 
+/* The first step at which an action last used at step `last` is out of its refractory time
+ * (refractory > 0): (double)(step - last) < refractory iff step - last < ceil(refractory), the
+ * step difference being an integer below 2^32. */
+static inline uint64_t ready_step(uint32_t last, double refractory) {
+  if (!(refractory < 4294967296.0)) return UINT64_MAX;
+  uint64_t k = (uint64_t)refractory;
+  if ((double)k < refractory) k++;
+  return last + k;
+}
+
 /* The gates of the availability test and the belief likelihoods from the run's numbers
  * (run_state): set whenever the numbers change. */
 static void set_gates(run_state *s) {
@@ -80,6 +90,30 @@ static void set_gates(run_state *s) {
           !(s->num.actor[i][BRINK_ACTOR_READINESS_MAX] >= 0.0))
         s->readiness_gated[i] |= 1u << a;
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
+    }
+    /* Readiness floors, highest first (insertion sort; ties in action order). */
+    uint32_t n = 0;
+    for (uint32_t g = s->readiness_gated[i]; g; g &= g - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(g);
+      double v = s->num.action[i][a][BRINK_ACTION_MIN_READINESS];
+      if (isnan(v)) continue;
+      uint32_t k = n++;
+      for (; k > 0 && s->floor_value[i][k - 1] < v; k--) {
+        s->floor_value[i][k] = s->floor_value[i][k - 1];
+        s->floor_mask[i][k] = s->floor_mask[i][k - 1];
+      }
+      s->floor_value[i][k] = v;
+      s->floor_mask[i][k] = 1u << a;
+    }
+    for (uint32_t k = 1; k < n; k++) s->floor_mask[i][k] |= s->floor_mask[i][k - 1];
+    s->n_floors[i] = n;
+    s->cooling[i] = 0;
+    for (uint32_t g = s->refractory_gated[i]; g; g &= g - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(g);
+      if (s->last_used[i][a] == BRINK_NEVER) continue;
+      s->ready_at[i][a] =
+          ready_step(s->last_used[i][a], s->num.action[i][a][BRINK_ACTION_REFRACTORY]);
+      s->cooling[i] |= 1u << a;
     }
     /* The likelihoods of update_belief, with the observer's bias. */
     const double *mn = s->num.model;
@@ -219,17 +253,16 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   for (uint32_t c = s->commitments; c; c &= c - 1) blocked |= info->commits_mask[__builtin_ctz(c)];
   /* A development test needs its campaign under way. */
   blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
-  for (uint32_t g = s->readiness_gated[i] & ~blocked; g; g &= g - 1) {
-    uint32_t a = (uint32_t)__builtin_ctz(g);
-    if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) blocked |= 1u << a;
-  }
+  /* Readiness floors: readiness below a floor rules out its action, and so every action of a
+   * higher floor (set_gates sorts them). */
+  const double readiness = s->readiness[i];
+  uint32_t k = 0;
+  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
+  if (k) blocked |= s->floor_mask[i][k - 1];
   /* Refractory time: test-site preparation, production of test articles. */
-  for (uint32_t g = s->refractory_gated[i] & ~blocked; g; g &= g - 1) {
+  for (uint32_t g = s->cooling[i] & ~blocked; g; g &= g - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(g);
-    uint32_t last = s->last_used[i][a];
-    if (last != BRINK_NEVER &&
-        (double)(s->step - last) < s->num.action[i][a][BRINK_ACTION_REFRACTORY])
-      blocked |= 1u << a;
+    if (s->step < s->ready_at[i][a]) blocked |= 1u << a;
   }
   return all & ~blocked;
 }
@@ -590,6 +623,10 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     double goldstein = num[BRINK_ACTION_GOLDSTEIN];
     if (out->action_counts[i][a] < UINT16_MAX) out->action_counts[i][a]++;
     s->last_used[i][a] = t;
+    if (s->refractory_gated[i] & (1u << a)) {
+      s->ready_at[i][a] = ready_step(t, num[BRINK_ACTION_REFRACTORY]);
+      s->cooling[i] |= 1u << a;
+    }
     if (s->campaign_on[i] & (1u << a)) {
       if (++s->campaign_done[i][a] >= num[BRINK_ACTION_CAMPAIGN_TESTS]) {
         s->campaign_on[i] &= ~(1u << a);
