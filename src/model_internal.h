@@ -158,6 +158,11 @@ typedef struct run_state {
   /* Actors whose ladder numbers of this run are all finite and bounded (model_run.c,
    * UTILITY_BOUND): choose_behavioural may draw activity before computing utilities. */
   uint32_t utility_bounded;
+  /* Quotients of the run's numbers that the step used to compute every time (set_gates): an
+   * act's hostility -goldstein / 10 and severity intensity / 10, and the fading of severity
+   * 1 - 1 / severity_window. */
+  double hostility[NA][NACT], severity_of[NA][NACT];
+  double severity_fade;
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;

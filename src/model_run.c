@@ -71,6 +71,7 @@ static void set_gates(run_state *s) {
   for (uint32_t c = 0; c < m->n_commitments; c++)
     breach_bounded &= fabs(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST]) <= UTILITY_BOUND;
   s->utility_bounded = 0;
+  s->severity_fade = 1.0 - 1.0 / s->num.model[BRINK_MODEL_SEVERITY_WINDOW];
   for (uint32_t i = 0; i < m->n_actors; i++) {
     int bounded = breach_bounded;
     for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
@@ -80,6 +81,10 @@ static void set_gates(run_state *s) {
                  fabs(num[BRINK_ACTION_CAMPAIGN_DRIVE]) <= UTILITY_BOUND;
     }
     if (bounded) s->utility_bounded |= 1u << i;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      s->hostility[i][a] = -s->num.action[i][a][BRINK_ACTION_GOLDSTEIN] / 10.0;
+      s->severity_of[i][a] = s->num.action[i][a][BRINK_ACTION_INTENSITY] / 10.0;
+    }
     s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
     for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
       const double *num = s->num.action[i][a];
@@ -640,7 +645,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     }
     /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
      * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
-    double hostility = -goldstein / 10.0;
+    double hostility = s->hostility[i][a]; /* -goldstein / 10 */
     for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
       uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
       if (ai->kind != BRINK_ACTION_HOLD) {
@@ -657,7 +662,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     if (ai->kind == BRINK_ACTION_MILITARY) {
       acts->military |= 1u << i;
       if (intensity > s->escalation[i]) s->escalation[i] = intensity;
-      double sev = intensity / 10.0;
+      double sev = s->severity_of[i][a]; /* intensity / 10 */
       if (sev > s->severity[i]) s->severity[i] = sev;
       /* Proximity: what the act is (BRINK_PROXIMITY_LEVELS), the same rule for every actor. */
       double px = num[BRINK_ACTION_PROXIMITY];
@@ -954,7 +959,7 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
 STEP_INLINE void phase_sanctions(run_state *s) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
-  const double severity_fade = 1.0 - 1.0 / mn[BRINK_MODEL_SEVERITY_WINDOW];
+  const double severity_fade = s->severity_fade; /* 1 - 1 / severity_window */
   brink_run_result *out = &s->result;
   for (uint32_t k = 0; k < m->n_actors; k++) {
     s->pressure_effective[k] = effective_pressure(m, s, k);
