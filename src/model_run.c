@@ -63,8 +63,9 @@ static inline uint64_t ready_step(uint32_t last, double refractory) {
   return last + k;
 }
 
-/* The gates of the availability test and the belief likelihoods from the run's numbers
- * (run_state): set whenever the numbers change. */
+/* What the step reads of the run's numbers, derived once (run_state): the gates and sorted
+ * readiness floors of the availability test, the refractory actions cooling down, the belief
+ * likelihoods, the bound on utilities and a few quotients. Set whenever the numbers change. */
 static void set_gates(run_state *s) {
   const brink_model *m = s->model;
   int breach_bounded = 1;
