@@ -233,10 +233,14 @@ void brink__model_draw(const brink_model *m, uint64_t seed, uint64_t run, double
                        int params_given, int *types) {
   brink_rng rng;
   brink_rng_init(&rng, seed, run, BRINK_STREAM_PARAMS);
-  for (uint32_t k = 0; k < m->n_params; k++) {
-    if (params_given)
-      (void)brink_rng_uniform(&rng); /* keep the stream aligned: types come after */
-    else
+  if (params_given) {
+    /* Keep the stream aligned (types come after): jump over the parameters' uniforms, two
+     * 32-bit numbers each, four to a block of the counter, as drawing them would. */
+    uint32_t skip = 2 * m->n_params;
+    rng.ctr.v[0] = skip / 4;
+    for (uint32_t k = 0; k < skip % 4; k++) (void)brink_rng_u32(&rng);
+  } else {
+    for (uint32_t k = 0; k < m->n_params; k++)
       values[k] = draw(&m->scenario->params[k], m->tables[k], &rng);
   }
   if (m->n_draws && !params_given) {

@@ -6,6 +6,7 @@
 #include "brink/model.h"
 #include "brink/rng.h"
 #include "dist.h"
+#include "rng_run.h"
 
 #define NA BRINK_MAX_ACTORS
 #define NACT BRINK_MAX_ACTIONS
@@ -139,6 +140,29 @@ typedef struct run_state {
    * that need their campaign (campaign_start > 0), that have a readiness floor that can bite,
    * that have a refractory time. */
   uint32_t campaign_gated[NA], readiness_gated[NA], refractory_gated[NA];
+  /* The readiness floors of the readiness-gated actions, highest first (NaN floors, which never
+   * bite, left out), and the cumulative masks of their actions: readiness below the k-th floor
+   * rules out floor_mask[k] (set_gates). */
+  double floor_value[NA][NACT];
+  uint32_t floor_mask[NA][NACT];
+  uint32_t n_floors[NA];
+  /* Refractory actions used in this run (cooling) and the first step each is available again:
+   * (double)(step - last use) < refractory iff step < ready_at (set when used, and by
+   * set_gates from last_used). */
+  uint32_t cooling[NA];
+  uint64_t ready_at[NA][NACT];
+  /* This run's likelihoods of an act under each type, per observer (update_belief in
+   * model_run.c), from its numbers: [observer][class][0 greedy, 1 security seeker], class 0 an
+   * escalation, 1 a conciliatory act, 2 any other act. */
+  double likelihood[NA][3][2];
+  /* Actors whose ladder numbers of this run are all finite and bounded (model_run.c,
+   * UTILITY_BOUND): choose_behavioural may draw activity before computing utilities. */
+  uint32_t utility_bounded;
+  /* Quotients of the run's numbers that the step used to compute every time (set_gates): an
+   * act's hostility -goldstein / 10 and severity intensity / 10, and the fading of severity
+   * 1 - 1 / severity_window. */
+  double hostility[NA][NACT], severity_of[NA][NACT];
+  double severity_fade;
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;
   int track;
@@ -148,7 +172,7 @@ typedef struct run_state {
   double tension_smooth;
   policy_memory memory[NA];
   double policy_num[BRINK_POLICY_KEY_COUNT]; /* the policy's parameters, resolved */
-  brink_rng rng;
+  brink__rng_run rng;                        /* stream BRINK_STREAM_DYNAMICS */
 } run_state;
 
 /* Bytes kept between data that different threads write: a pair of cache lines (the adjacent-

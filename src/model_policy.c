@@ -202,7 +202,7 @@ static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, 
     for (size_t c = 0; c < rule->n_conditions && ok; c++) {
       const brink_rule_condition *cond = &rule->conditions[c];
       if (cond->kind == BRINK_COND_PROBABILITY)
-        ok = brink_rng_uniform32(&s->rng) < cond->value;
+        ok = brink__rng_run_uniform32(&s->rng) < cond->value;
       else
         ok = condition_holds(s, cond, o);
     }

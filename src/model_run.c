@@ -29,8 +29,8 @@ static void say_line(const brink_run_observer *obs, uint32_t step, const char *f
 
 /* Zero-mean noise with standard deviation sd from one uniform (uniform on [-sd*sqrt3,
  * sd*sqrt3]): cheap, bounded, and one draw per use. */
-__attribute__((always_inline)) static inline double noise(brink_rng *rng, double sd) {
-  return sd * 1.7320508075688772 * (2.0 * brink_rng_uniform32(rng) - 1.0);
+__attribute__((always_inline)) static inline double noise(brink__rng_run *rng, double sd) {
+  return sd * 1.7320508075688772 * (2.0 * brink__rng_run_uniform32(rng) - 1.0);
 }
 
 static inline int popcount(uint32_t x) { return __builtin_popcount(x); }
@@ -40,16 +40,53 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
+
+/* The phases of a step are inlined into each of its two versions (step below): the engine's,
+ * without observer, where every trace line and step view compiles away, and the observed one. */
+#define STEP_INLINE static inline __attribute__((always_inline))
 static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                      uint64_t run, const double *given, int patched);
 
 /* ---- Start of a run ------------------------------------------------------------------------ */
 
-/* The gates of the availability test from the run's numbers (run_state): set whenever the
- * numbers change. */
+/* A bound on the terms of a utility (ladder_utilities): a product of two is at most 1e200 and
+ * a sum of a product and at most 19 terms (cost, campaign drive, kind value, breach costs of
+ * 16 commitments) stays far below the largest double, so such a utility is finite. */
+#define UTILITY_BOUND 1e100
+
+/* The first step at which an action last used at step `last` is out of its refractory time
+ * (refractory > 0): (double)(step - last) < refractory iff step - last < ceil(refractory), the
+ * step difference being an integer below 2^32. */
+static inline uint64_t ready_step(uint32_t last, double refractory) {
+  if (!(refractory < 4294967296.0)) return UINT64_MAX;
+  uint64_t k = (uint64_t)refractory;
+  if ((double)k < refractory) k++;
+  return last + k;
+}
+
+/* What the step reads of the run's numbers, derived once (run_state): the gates and sorted
+ * readiness floors of the availability test, the refractory actions cooling down, the belief
+ * likelihoods, the bound on utilities and a few quotients. Set whenever the numbers change. */
 static void set_gates(run_state *s) {
   const brink_model *m = s->model;
+  int breach_bounded = 1;
+  for (uint32_t c = 0; c < m->n_commitments; c++)
+    breach_bounded &= fabs(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST]) <= UTILITY_BOUND;
+  s->utility_bounded = 0;
+  s->severity_fade = 1.0 - 1.0 / s->num.model[BRINK_MODEL_SEVERITY_WINDOW];
   for (uint32_t i = 0; i < m->n_actors; i++) {
+    int bounded = breach_bounded;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      const double *num = s->num.action[i][a];
+      bounded &= fabs(num[BRINK_ACTION_COST]) <= UTILITY_BOUND &&
+                 fabs(num[BRINK_ACTION_INTENSITY]) <= UTILITY_BOUND &&
+                 fabs(num[BRINK_ACTION_CAMPAIGN_DRIVE]) <= UTILITY_BOUND;
+    }
+    if (bounded) s->utility_bounded |= 1u << i;
+    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
+      s->hostility[i][a] = -s->num.action[i][a][BRINK_ACTION_GOLDSTEIN] / 10.0;
+      s->severity_of[i][a] = s->num.action[i][a][BRINK_ACTION_INTENSITY] / 10.0;
+    }
     s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
     for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
       const double *num = s->num.action[i][a];
@@ -61,6 +98,42 @@ static void set_gates(run_state *s) {
         s->readiness_gated[i] |= 1u << a;
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
     }
+    /* Readiness floors, highest first (insertion sort; ties in action order). */
+    uint32_t n = 0;
+    for (uint32_t g = s->readiness_gated[i]; g; g &= g - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(g);
+      double v = s->num.action[i][a][BRINK_ACTION_MIN_READINESS];
+      if (isnan(v)) continue;
+      uint32_t k = n++;
+      for (; k > 0 && s->floor_value[i][k - 1] < v; k--) {
+        s->floor_value[i][k] = s->floor_value[i][k - 1];
+        s->floor_mask[i][k] = s->floor_mask[i][k - 1];
+      }
+      s->floor_value[i][k] = v;
+      s->floor_mask[i][k] = 1u << a;
+    }
+    for (uint32_t k = 1; k < n; k++) s->floor_mask[i][k] |= s->floor_mask[i][k - 1];
+    s->n_floors[i] = n;
+    s->cooling[i] = 0;
+    for (uint32_t g = s->refractory_gated[i]; g; g &= g - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(g);
+      if (s->last_used[i][a] == BRINK_NEVER) continue;
+      s->ready_at[i][a] =
+          ready_step(s->last_used[i][a], s->num.action[i][a][BRINK_ACTION_REFRACTORY]);
+      s->cooling[i] |= 1u << a;
+    }
+    /* The likelihoods of update_belief, with the observer's bias. */
+    const double *mn = s->num.model;
+    double bias = s->num.actor[i][BRINK_ACTOR_BELIEF_BIAS];
+    double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY],
+           es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
+    double cg = mn[BRINK_MODEL_LIK_CONCILIATE_GREEDY], cs = mn[BRINK_MODEL_LIK_CONCILIATE_SECURITY];
+    s->likelihood[i][0][0] = eg;
+    s->likelihood[i][0][1] = es;
+    s->likelihood[i][1][0] = cg;
+    s->likelihood[i][1][1] = cs;
+    s->likelihood[i][2][0] = max2(1e-3, 1.0 - eg - cg);
+    s->likelihood[i][2][1] = max2(1e-3, 1.0 - es - cs);
   }
 }
 
@@ -159,7 +232,7 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
   s->offer_relief = 0.0;
   s->mediator = -1;
   s->tension_smooth = 0.0;
-  brink_rng_init(&s->rng, seed, run, BRINK_STREAM_DYNAMICS);
+  brink__rng_run_init(&s->rng, seed, run, BRINK_STREAM_DYNAMICS);
 
   brink_run_result *out = &s->result;
   memset(out, 0, sizeof *out);
@@ -187,17 +260,16 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   for (uint32_t c = s->commitments; c; c &= c - 1) blocked |= info->commits_mask[__builtin_ctz(c)];
   /* A development test needs its campaign under way. */
   blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
-  for (uint32_t g = s->readiness_gated[i] & ~blocked; g; g &= g - 1) {
-    uint32_t a = (uint32_t)__builtin_ctz(g);
-    if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) blocked |= 1u << a;
-  }
+  /* Readiness floors: readiness below a floor rules out its action, and so every action of a
+   * higher floor (set_gates sorts them). */
+  const double readiness = s->readiness[i];
+  uint32_t k = 0;
+  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
+  if (k) blocked |= s->floor_mask[i][k - 1];
   /* Refractory time: test-site preparation, production of test articles. */
-  for (uint32_t g = s->refractory_gated[i] & ~blocked; g; g &= g - 1) {
+  for (uint32_t g = s->cooling[i] & ~blocked; g; g &= g - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(g);
-    uint32_t last = s->last_used[i][a];
-    if (last != BRINK_NEVER &&
-        (double)(s->step - last) < s->num.action[i][a][BRINK_ACTION_REFRACTORY])
-      blocked |= 1u << a;
+    if (s->step < s->ready_at[i][a]) blocked |= 1u << a;
   }
   return all & ~blocked;
 }
@@ -221,36 +293,48 @@ static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
   return v;
 }
 
-/* Utilities of actor i's available actions (*ok: their bitmask; utility[] is set for them
- * only); returns the best action or -1. */
-static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
-                     double *utility, uint32_t *ok) {
-  const actor_info *info = &m->actors[i];
+/* The values a behavioural actor's utilities add per kind of action (docs/model.md section 3). */
+typedef struct kind_values {
+  double military;   /* per rung (intensity / 10) of a military action */
+  double conciliate; /* of a restraint */
+  double talks;      /* of a diplomatic offer */
+} kind_values;
+
+static kind_values values_of(const brink_model *m, const run_state *s, uint32_t i,
+                             const outlook *view) {
   const double *an = s->num.actor[i];
   const double *w = s->num.type[i][s->type[i]];
   const outlook v = *view;
+  kind_values k;
   /* Utility per rung of a military action: spiral (security motive x perceived threat),
    * opportunism (x perceived weakness), minus the expected cost of the adversaries' credible
    * response (deterrence). Rungs are intensity / 10. */
-  double military = w[BRINK_TYPE_SECURITY] * v.threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) -
-                    w[BRINK_TYPE_DETERRENCE] * v.response;
+  k.military = w[BRINK_TYPE_SECURITY] * v.threat + w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) -
+               w[BRINK_TYPE_DETERRENCE] * v.response;
   /* Value of conciliation: reciprocity towards adversaries believed benign that conciliated,
    * plus relief from sanction pain, minus the audience cost of backing down (Fearon 1994). */
-  double conciliate = w[BRINK_TYPE_RECIPROCITY] * v.benign * s->conciliation[i] +
-                      an[BRINK_ACTOR_SANCTION_SENSITIVITY] * s->pressure_effective[i] -
-                      an[BRINK_ACTOR_AUDIENCE_COST] * s->escalation[i];
+  k.conciliate = w[BRINK_TYPE_RECIPROCITY] * v.benign * s->conciliation[i] +
+                 an[BRINK_ACTOR_SANCTION_SENSITIVITY] * s->pressure_effective[i] -
+                 an[BRINK_ACTOR_AUDIENCE_COST] * s->escalation[i];
   /* Diplomacy adds the actor's own view of talks, what the adversaries' open offer brings
    * (valued by reciprocity: a greedy type cares little for relief it could take by force),
    * and a mediating patron's pull. */
-  double talks = conciliate + an[BRINK_ACTOR_TALKS_VALUE];
+  k.talks = k.conciliate + an[BRINK_ACTOR_TALKS_VALUE];
   if (offer_open(s->offer_policy_until, s->step) && (m->behavioural & (1u << i)))
-    talks += w[BRINK_TYPE_RECIPROCITY] * s->offer_relief;
+    k.talks += w[BRINK_TYPE_RECIPROCITY] * s->offer_relief;
   if (s->mediator >= 0 && offer_open(s->mediated_until, s->step))
-    talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
+    k.talks += s->num.model[BRINK_MODEL_MEDIATION_PULL] * s->relation[i][s->mediator];
+  return k;
+}
+
+/* Utilities of the actions in avail (utility[] is set for them only); returns the best action
+ * (the first of the highest utility above -infinity) or -1. */
+static int ladder_utilities(const brink_model *m, const run_state *s, uint32_t i,
+                            const kind_values *k, uint32_t avail, double *utility) {
+  const actor_info *info = &m->actors[i];
+  const double military = k->military, conciliate = k->conciliate, talks = k->talks;
   double best = -HUGE_VAL;
   int best_a = -1;
-  uint32_t avail = available_mask(m, s, i);
-  *ok = avail;
   for (; avail; avail &= avail - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(avail);
     const action_info *ai = &info->actions[a];
@@ -272,6 +356,15 @@ static int utilities(const brink_model *m, const run_state *s, uint32_t i, const
     }
   }
   return best_a;
+}
+
+/* Utilities of actor i's available actions (*ok: their bitmask; utility[] is set for them
+ * only); returns the best action or -1. */
+static int utilities(const brink_model *m, const run_state *s, uint32_t i, const outlook *view,
+                     double *utility, uint32_t *ok) {
+  kind_values k = values_of(m, s, i, view);
+  *ok = available_mask(m, s, i);
+  return ladder_utilities(m, s, i, &k, *ok, utility);
 }
 
 /* Quantal response (logit) weights over the available actions; returns their total. */
@@ -305,19 +398,35 @@ static int hold_if_available(const brink_model *m, uint32_t i, uint32_t ok) {
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
-  uint32_t ok;
-  int best_a = utilities(m, s, i, &s->view[i], utility, &ok);
-  if (best_a < 0) return -1;
+  kind_values k = values_of(m, s, i, &s->view[i]);
+  uint32_t ok = available_mask(m, s, i);
+  int best_a;
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
-   * No draw at activity 1, so such runs keep their streams. */
+   * No draw at activity 1, so such runs keep their streams. There is no draw either when no
+   * action has a utility above -infinity (then the actor does nothing). When this run's
+   * numbers of the actor's ladder and the step's kind values are all finite and at most
+   * UTILITY_BOUND in magnitude (set_gates), every utility is finite, so some available action
+   * has one: the draw can come first, and a step the actor holds needs no utilities (the
+   * same draws and choices as computing them first). */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
-  if (activity < 1.0 && brink_rng_uniform32(&s->rng) >= activity) {
-    int hold = hold_if_available(m, i, ok);
-    if (hold >= 0) return hold;
+  if (ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
+      fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND) {
+    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+      int hold = hold_if_available(m, i, ok);
+      if (hold >= 0) return hold;
+    }
+    best_a = ladder_utilities(m, s, i, &k, ok, utility);
+  } else {
+    best_a = ladder_utilities(m, s, i, &k, ok, utility);
+    if (best_a < 0) return -1;
+    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+      int hold = hold_if_available(m, i, ok);
+      if (hold >= 0) return hold;
+    }
   }
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
-  double u = brink_rng_uniform32(&s->rng) * total;
+  double u = brink__rng_run_uniform32(&s->rng) * total;
   int last = best_a;
   for (; ok; ok &= ok - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(ok);
@@ -363,23 +472,12 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
 
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
  * Jervis 1976; Kydd 2005). The observer under-attributes escalation to fear by belief_bias. */
-static void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
-  const double *mn = s->num.model;
-  double bias = s->num.actor[o][BRINK_ACTOR_BELIEF_BIAS];
-  double eg = mn[BRINK_MODEL_LIK_ESCALATE_GREEDY],
-         es = mn[BRINK_MODEL_LIK_ESCALATE_SECURITY] * bias;
-  double cg = mn[BRINK_MODEL_LIK_CONCILIATE_GREEDY], cs = mn[BRINK_MODEL_LIK_CONCILIATE_SECURITY];
-  double lg, ls;
-  if (kind == BRINK_ACTION_MILITARY && intensity > 0.0) {
-    lg = eg;
-    ls = es;
-  } else if (kind == BRINK_ACTION_RESTRAINT || kind == BRINK_ACTION_DIPLOMACY) {
-    lg = cg;
-    ls = cs;
-  } else {
-    lg = max2(1e-3, 1.0 - eg - cg);
-    ls = max2(1e-3, 1.0 - es - cs);
-  }
+STEP_INLINE void update_belief(run_state *s, uint32_t o, uint32_t j, int kind, double intensity) {
+  /* The likelihoods under each type, from the run's numbers (set_gates). */
+  int cls = kind == BRINK_ACTION_MILITARY && intensity > 0.0                   ? 0
+            : kind == BRINK_ACTION_RESTRAINT || kind == BRINK_ACTION_DIPLOMACY ? 1
+                                                                               : 2;
+  double lg = s->likelihood[o][cls][0], ls = s->likelihood[o][cls][1];
   double mu = s->belief[o][j];
   mu = mu * lg / (mu * lg + (1.0 - mu) * ls);
   s->belief[o][j] = min2(1.0 - 1e-6, max2(1e-6, mu));
@@ -396,7 +494,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
     double logit = mn[BRINK_MODEL_VETO_BASE] - mn[BRINK_MODEL_VETO_RELATIONS] * s->relation[v][i] -
                    mn[BRINK_MODEL_VETO_SEVERITY] * s->severity[k] +
                    mn[BRINK_MODEL_VETO_CLIENT] * s->relation[v][k];
-    if (brink_rng_uniform32(&s->rng) < logistic(logit)) {
+    if (brink__rng_run_uniform32(&s->rng) < logistic(logit)) {
       say(obs, s->step, "%s vetoes the UN Security Council resolution against %s", actor_name(m, v),
           actor_name(m, k));
       return 0;
@@ -407,7 +505,7 @@ static int unsc_vote(const brink_model *m, run_state *s, uint32_t i, uint32_t k,
 
 /* Effective pressure on k: nominal x (1 - leakage), leakage falling with third parties'
  * enforcement (Arms Control Today 2016). */
-static double effective_pressure(const brink_model *m, const run_state *s, uint32_t k) {
+STEP_INLINE double effective_pressure(const brink_model *m, const run_state *s, uint32_t k) {
   const double *mn = s->num.model;
   double nominal = s->pressure_nominal[k];
   if (nominal <= 0.0) return 0.0;
@@ -438,13 +536,14 @@ static double effective_pressure(const brink_model *m, const run_state *s, uint3
 /* What the acts of a step left for the later phases. */
 typedef struct step_acts {
   int major_provocation, breach;
+  uint32_t military; /* actors whose act of this step is military */
   double proximity, proximity_max;
   uint32_t proximity_actor;
   brink_tension_acc tension;
 } step_acts;
 
 /* 1. Memory fades; relations drift (a bounded random walk). */
-static void phase_fade(run_state *s) {
+STEP_INLINE void phase_fade(run_state *s) {
   const brink_model *m = s->model;
   for (uint32_t o = 0; o < m->n_actors; o++) {
     double keep = s->num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
@@ -467,13 +566,13 @@ static void phase_fade(run_state *s) {
 
 /* 2. Development campaigns (section 3b): a dormant campaign of a system starts with its
  * per-step chance; it ends when it has had its tests. */
-static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
+STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
       uint32_t a = (uint32_t)__builtin_ctz(c);
       double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START];
-      if (start > 0.0 && brink_rng_uniform32(&s->rng) < start) {
+      if (start > 0.0 && brink__rng_run_uniform32(&s->rng) < start) {
         s->campaign_on[i] |= 1u << a;
         s->campaign_done[i][a] = 0;
         say(obs, s->step, "%s starts a development campaign (%s)", actor_name(m, i),
@@ -483,7 +582,7 @@ static void phase_campaigns(run_state *s, const brink_run_observer *obs) {
 }
 
 /* 3. Everyone decides at once, from the state left by the previous step. */
-static void phase_decide(run_state *s) {
+STEP_INLINE void phase_decide(run_state *s) {
   const brink_model *m = s->model;
   /* Behavioural actors read their adversaries once, from the state they act on: the ladder
    * choice and the war decisions of phase_conflict use the same view. */
@@ -514,7 +613,7 @@ static void phase_decide(run_state *s) {
 
 /* 4. Effects of the acts: perception, beliefs, credibility, commitments, sanctions, votes,
  * mediation, offers. */
-static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
+STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const brink_scenario *sc = m->scenario;
   const double *mn = s->num.model;
@@ -531,6 +630,10 @@ static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *o
     double goldstein = num[BRINK_ACTION_GOLDSTEIN];
     if (out->action_counts[i][a] < UINT16_MAX) out->action_counts[i][a]++;
     s->last_used[i][a] = t;
+    if (s->refractory_gated[i] & (1u << a)) {
+      s->ready_at[i][a] = ready_step(t, num[BRINK_ACTION_REFRACTORY]);
+      s->cooling[i] |= 1u << a;
+    }
     if (s->campaign_on[i] & (1u << a)) {
       if (++s->campaign_done[i][a] >= num[BRINK_ACTION_CAMPAIGN_TESTS]) {
         s->campaign_on[i] &= ~(1u << a);
@@ -544,7 +647,7 @@ static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *o
     }
     /* Threat perception (Jervis): adversaries perceive the act, hostile acts magnified by
      * (1 + bias), cooperative ones discounted by (1 - bias), with noise. */
-    double hostility = -goldstein / 10.0;
+    double hostility = s->hostility[i][a]; /* -goldstein / 10 */
     for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
       uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
       if (ai->kind != BRINK_ACTION_HOLD) {
@@ -559,8 +662,9 @@ static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *o
       update_belief(s, o, i, ai->kind, intensity);
     }
     if (ai->kind == BRINK_ACTION_MILITARY) {
+      acts->military |= 1u << i;
       if (intensity > s->escalation[i]) s->escalation[i] = intensity;
-      double sev = intensity / 10.0;
+      double sev = s->severity_of[i][a]; /* intensity / 10 */
       if (sev > s->severity[i]) s->severity[i] = sev;
       /* Proximity: what the act is (BRINK_PROXIMITY_LEVELS), the same rule for every actor. */
       double px = num[BRINK_ACTION_PROXIMITY];
@@ -647,7 +751,7 @@ static void phase_act(run_state *s, step_acts *acts, const brink_run_observer *o
         double p = logistic(mn[BRINK_MODEL_MEDIATE_BASE] +
                             mn[BRINK_MODEL_MEDIATE_RELATIONS] * s->relation[v][i] +
                             mn[BRINK_MODEL_MEDIATE_CLIENT] * rel_target);
-        if (brink_rng_uniform32(&s->rng) < p) {
+        if (brink__rng_run_uniform32(&s->rng) < p) {
           s->mediated_until = t + (uint32_t)mn[BRINK_MODEL_MEDIATION_DURATION];
           s->mediator = (int)v;
           say(obs, t, "%s agrees to mediate", sc->actors[v].name);
@@ -691,7 +795,7 @@ static void nuclear_decision(run_state *s, uint32_t starter, int cause,
                    (cause == BRINK_WAR_INCIDENT && (m->actors[v].adversaries & (1u << starter)));
     int first = v == starter && cause == BRINK_WAR_PREEMPTION;
     if (!attacked && !first) continue;
-    if (brink_rng_uniform32(&s->rng) < p) {
+    if (brink__rng_run_uniform32(&s->rng) < p) {
       s->result.nuclear_step = s->step;
       say(obs, s->step, "%s uses nuclear weapons", actor_name(m, v));
       return;
@@ -710,8 +814,8 @@ static void begin_war(run_state *s, uint32_t actor, int cause, const brink_run_o
  * attack where weakness invites it, or by pre-emption out of fear. Each cause is counted once:
  * proximity makes incidents, alert (readiness) decides whether they become clashes, and the
  * decisions read beliefs and perceived threat. Returns 1 when war began. */
-static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *clash,
-                          const brink_run_observer *obs) {
+STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int *clash,
+                               const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const uint32_t n = m->n_actors, t = s->step;
@@ -721,7 +825,7 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
   *incident = *clash = 0;
   if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
     double p_incident = 1.0 - brink__exp_neg(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
-    if (brink_rng_uniform32(&s->rng) < p_incident) {
+    if (brink__rng_run_uniform32(&s->rng) < p_incident) {
       *incident = 1;
       out->incidents++;
       say(obs, t, "military incident near %s forces", actor_name(m, acts->proximity_actor));
@@ -735,13 +839,13 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
       alert /= armed ? armed : 1;
       double p_clash =
           mn[BRINK_MODEL_CLASH_PROB] * (1.0 + mn[BRINK_MODEL_CLASH_ALERT] * (alert - 0.5)) * cut;
-      if (brink_rng_uniform32(&s->rng) < p_clash) {
+      if (brink__rng_run_uniform32(&s->rng) < p_clash) {
         *clash = 1;
         out->clashes++;
         if (out->first_clash_step == BRINK_NEVER) out->first_clash_step = t;
         brink_tension_add(&acts->tension, m->clash_goldstein, m->clash_quadclass);
         say(obs, t, "the incident becomes an armed clash");
-        if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
+        if (brink__rng_run_uniform32(&s->rng) < mn[BRINK_MODEL_WAR_PROB] * cut) {
           say(obs, t, "the clash escalates into armed conflict");
           begin_war(s, acts->proximity_actor, BRINK_WAR_INCIDENT, obs);
           return 1;
@@ -753,23 +857,29 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
   for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
     uint32_t i = (uint32_t)__builtin_ctz(bm);
     if (!m->actors[i].adversaries) continue;
+    /* The draw comes first (computing the chances draws nothing). The chances are at most the
+     * hazards (a logistic is at most 1 and rounding is monotone), so when the draw is above
+     * (attack hazard + pre-emption hazard) x cut neither can begin a war and their logistics
+     * are not computed: the same outcome, most steps without two exponentials. */
+    double u = brink__rng_run_uniform32(&s->rng);
+    const double h_attack = mn[BRINK_MODEL_ATTACK_HAZARD],
+                 h_preempt = mn[BRINK_MODEL_PREEMPT_HAZARD];
+    if (h_attack >= 0.0 && h_preempt >= 0.0 && cut >= 0.0 && !(u < (h_attack + h_preempt) * cut))
+      continue;
     const double *w = s->num.type[i][s->type[i]];
     const outlook v = s->view[i];
     /* Deterrence model: an attack's gain is the opportunity in the adversaries' low resolve
      * less the expected cost of their answer (the same terms as the ladder's military value). */
     double gain =
         w[BRINK_TYPE_OPPORTUNISM] * (1.0 - v.cred) - w[BRINK_TYPE_DETERRENCE] * v.response;
-    double p_attack =
-        mn[BRINK_MODEL_ATTACK_HAZARD] *
-        logistic(mn[BRINK_MODEL_ATTACK_SLOPE] * (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
+    double p_attack = h_attack * logistic(mn[BRINK_MODEL_ATTACK_SLOPE] *
+                                          (gain - mn[BRINK_MODEL_ATTACK_THRESHOLD]));
     /* Spiral model: fear is the security motive times the hostility perceived from
      * adversaries believed greedy (Jervis 1976; Schelling's reciprocal fear of surprise
      * attack). */
     double fear = w[BRINK_TYPE_SECURITY] * v.fear;
-    double p_preempt =
-        mn[BRINK_MODEL_PREEMPT_HAZARD] *
-        logistic(mn[BRINK_MODEL_PREEMPT_SLOPE] * (fear - mn[BRINK_MODEL_PREEMPT_THRESHOLD]));
-    double u = brink_rng_uniform32(&s->rng);
+    double p_preempt = h_preempt * logistic(mn[BRINK_MODEL_PREEMPT_SLOPE] *
+                                            (fear - mn[BRINK_MODEL_PREEMPT_THRESHOLD]));
     if (u < p_attack * cut) {
       say(obs, t, "%s attacks, judging its adversaries' resolve weak", actor_name(m, i));
       begin_war(s, i, BRINK_WAR_ATTACK, obs);
@@ -786,14 +896,14 @@ static int phase_conflict(run_state *s, step_acts *acts, int *incident, int *cla
 
 /* 6. Diplomacy track: moves up when both sides' offers for the next level are open (each side
  * chose to offer or accept), falls back after a major provocation, breach or incident. */
-static void phase_track(run_state *s, const step_acts *acts, int incident,
-                        const brink_run_observer *obs) {
+STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
+                             const brink_run_observer *obs) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const uint32_t t = s->step;
   brink_run_result *out = &s->result;
   if ((acts->major_provocation || acts->breach || incident) && s->track > BRINK_TRACK_NONE) {
-    if (brink_rng_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
+    if (brink__rng_run_uniform32(&s->rng) < mn[BRINK_MODEL_TRACK_COLLAPSE]) {
       s->track--;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
       say(obs, t, "the diplomacy track falls back to %s", brink_track_name(s->track));
@@ -802,7 +912,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
              offer_open(s->offer_policy_until, t)) {
     double p = mn[BRINK_MODEL_TRACK_ADVANCE];
     if (offer_open(s->mediated_until, t)) p *= 1.0 + mn[BRINK_MODEL_MEDIATION_BOOST];
-    if (p >= 1.0 || brink_rng_uniform32(&s->rng) < p) {
+    if (p >= 1.0 || brink__rng_run_uniform32(&s->rng) < p) {
       s->track++;
       s->offer_behavioural_until = s->offer_policy_until = BRINK_NEVER;
       say(obs, t, "the diplomacy track moves up to %s", brink_track_name(s->track));
@@ -825,7 +935,7 @@ static void phase_track(run_state *s, const step_acts *acts, int incident,
 
 /* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
  * logistic saturation at readiness_max so the stock stays bounded. */
-static void phase_stocks(run_state *s) {
+STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
   const brink_model *m = s->model;
   const uint32_t n = m->n_actors;
   double next[NA];
@@ -835,8 +945,7 @@ static void phase_stocks(run_state *s) {
     for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
       uint32_t j = (uint32_t)__builtin_ctz(adv);
       adversary += s->readiness[j];
-      if (s->action[j] >= 0 && m->actors[j].actions[s->action[j]].kind == BRINK_ACTION_MILITARY)
-        acts += action_intensity(s, j, s->action[j]);
+      if (step->military & (1u << j)) acts += action_intensity(s, j, s->action[j]);
     }
     double cap = an[BRINK_ACTOR_READINESS_MAX];
     double drive = an[BRINK_ACTOR_REACTIVITY] * adversary + an[BRINK_ACTOR_GRIEVANCE] +
@@ -849,10 +958,10 @@ static void phase_stocks(run_state *s) {
 }
 
 /* 8. Sanctions: effective pressure, then decay; severity fades. */
-static void phase_sanctions(run_state *s) {
+STEP_INLINE void phase_sanctions(run_state *s) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
-  const double severity_fade = 1.0 - 1.0 / mn[BRINK_MODEL_SEVERITY_WINDOW];
+  const double severity_fade = s->severity_fade; /* 1 - 1 / severity_window */
   brink_run_result *out = &s->result;
   for (uint32_t k = 0; k < m->n_actors; k++) {
     s->pressure_effective[k] = effective_pressure(m, s, k);
@@ -865,8 +974,8 @@ static void phase_sanctions(run_state *s) {
   }
 }
 
-static void record_view(const brink_model *m, run_state *s, double tension, int incident, int clash,
-                        int war, const brink_run_observer *obs) {
+STEP_INLINE void record_view(const brink_model *m, run_state *s, double tension, int incident,
+                             int clash, int war, const brink_run_observer *obs) {
   if (!obs || !obs->step) return;
   double threat[NA * NA], belief[NA * NA], credibility[NA * NA];
   uint32_t n = m->n_actors;
@@ -897,12 +1006,19 @@ static void record_view(const brink_model *m, run_state *s, double tension, int 
  * step (or at init for step 0), so that between two steps the state is exactly what the next
  * decisions read: brink_model_state_choice_probs gives the probabilities the next step samples
  * from. The order of random draws is that of docs/model.md, "One step". */
-static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
+STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs) {
   phase_fade(s);
   phase_campaigns(s, obs);
 }
 
-int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
+  if (obs)
+    prepare_phases(s, obs);
+  else
+    prepare_phases(s, NULL);
+}
+
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
   const brink_model *m = s->model;
   if (s->ended) return 1;
   step_acts acts;
@@ -913,7 +1029,7 @@ int brink__model_step(run_state *s, double *tension_out, const brink_run_observe
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
   phase_track(s, &acts, incident, obs);
-  phase_stocks(s);
+  phase_stocks(s, &acts);
   phase_sanctions(s);
   /* 9. Tension index: the same definition as for observed events (brink/tension.h). */
   double tension_value = brink_tension_value(&acts.tension);
@@ -931,9 +1047,13 @@ int brink__model_step(run_state *s, double *tension_out, const brink_run_observe
   }
   /* Ready for the next decisions even at the horizon: a run moved to a longer window
    * (brink_model_state_rebind) continues from here. */
-  prepare_decisions(s, obs);
+  prepare_phases(s, obs);
   if (s->step >= m->horizon) s->ended = 1;
   return s->ended;
+}
+
+int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+  return obs ? step(s, tension_out, obs) : step(s, tension_out, NULL);
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */
@@ -998,7 +1118,7 @@ int brink_model_state_type(const brink_model_state *state, uint32_t actor) {
 }
 
 void brink_model_state_reseed(brink_model_state *state, uint64_t seed, uint64_t key) {
-  brink_rng_init(&state->s.rng, seed, key, BRINK_STREAM_DYNAMICS);
+  brink__rng_run_init(&state->s.rng, seed, key, BRINK_STREAM_DYNAMICS);
 }
 
 void brink_model_state_actor(const brink_model_state *state, uint32_t i, brink_actor_state *out) {

@@ -13,6 +13,7 @@
 #include "dist.h"
 #include "harness.h"
 #include "internal.h"
+#include "rng_run.h"
 
 static brink_param beta(double a, double b) {
   brink_param p;
@@ -167,6 +168,31 @@ static void test_beta_table(void) {
   brink_ctx_free(ctx);
 }
 
+/* The run's generator (rng_run.h, four blocks at a time) gives brink_rng's numbers in the same
+ * order: several keys, streams and runs (high words too), across many refills. */
+static void test_rng_run(void) {
+  const uint64_t seeds[] = {0, 1, 7, 0xfedcba9876543210ull};
+  const uint64_t runs[] = {0, 5, 0xffffffffull, 0x123456789abcull};
+  const uint32_t streams[] = {0, 2, 0xffffffffu};
+  for (size_t a = 0; a < sizeof seeds / sizeof *seeds; a++)
+    for (size_t b = 0; b < sizeof runs / sizeof *runs; b++)
+      for (size_t c = 0; c < sizeof streams / sizeof *streams; c++) {
+        brink_rng ref;
+        brink__rng_run g;
+        brink_rng_init(&ref, seeds[a], runs[b], streams[c]);
+        brink__rng_run_init(&g, seeds[a], runs[b], streams[c]);
+        int same = 1;
+        for (int n = 0; n < 1000; n++) {
+          if (n % 7 == 3) {
+            same &= brink_rng_uniform32(&ref) == brink__rng_run_uniform32(&g);
+          } else {
+            same &= brink_rng_u32(&ref) == brink__rng_run_u32(&g);
+          }
+        }
+        CHECK(same);
+      }
+}
+
 int main(void) {
   /* Creating a context is what turns GSL's aborting error handler off. */
   brink_ctx *ctx = NULL;
@@ -176,5 +202,6 @@ int main(void) {
   RUN(test_beta_hostile);
   RUN(test_loader_refuses);
   RUN(test_beta_table);
+  RUN(test_rng_run);
   return harness_finish("test_dist");
 }

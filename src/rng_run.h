@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* The generator of a run's dynamics (run_state in model_internal.h): the same numbers as
+ * brink_rng (Philox4x32-10, Random123) on the same key and counter, in the same order, but
+ * computed eight blocks (32 numbers) at a time. With SSE2 the blocks go through the ten
+ * rounds four at a time, one block per 32-bit lane: the 32 x 32 -> 64-bit products of a round
+ * are four _mm_mul_epu32 for four blocks instead of eight scalar multiplications, two groups of
+ * four interleaved, and the buffer is refilled once per 32 numbers instead of once per 4. Without
+ * SSE2, Random123's philox4x32 computes the four blocks one after another. tests/test_dist.c checks
+ * the two against each other. */
+#ifndef BRINK_RNG_RUN_H
+#define BRINK_RNG_RUN_H
+
+#include <stdint.h>
+
+#include "brink/rng.h"
+
+#if defined(__SSE2__) && !defined(BRINK_RNG_RUN_SCALAR)
+#include <emmintrin.h>
+#endif
+
+#define BRINK__RNG_RUN_BLOCKS 8 /* blocks computed at a time */
+
+typedef struct brink__rng_run {
+  uint32_t buf[4 * BRINK__RNG_RUN_BLOCKS]; /* blocks ctr - 8 .. ctr - 1, four numbers each */
+  uint32_t used;                           /* numbers of buf already handed out */
+  uint32_t ctr;                            /* next block to compute (word 0 of Philox's counter) */
+  uint32_t stream, run_lo, run_hi, key_lo, key_hi; /* words 1-3 of the counter, the key */
+} brink__rng_run;
+
+/* Starts the stream (seed, run, stream) at its first number, as brink_rng_init. */
+static inline void brink__rng_run_init(brink__rng_run *g, uint64_t seed, uint64_t run,
+                                       uint32_t stream) {
+  g->key_lo = (uint32_t)seed;
+  g->key_hi = (uint32_t)(seed >> 32);
+  g->ctr = 0;
+  g->stream = stream;
+  g->run_lo = (uint32_t)run;
+  g->run_hi = (uint32_t)(run >> 32);
+  g->used = 4 * BRINK__RNG_RUN_BLOCKS;
+}
+
+#if defined(__SSE2__) && !defined(BRINK_RNG_RUN_SCALAR)
+/* One Philox round on four blocks (one per lane; x0..x3 the counter words, k0, k1 the key):
+ * the products of lanes 0, 2 and of lanes 1, 3 (64 bits each), their low and high halves
+ * gathered back in lane order, then {hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0}. */
+#define BRINK__PHILOX_ROUND4(x0, x1, x2, x3, k0, k1)                                               \
+  do {                                                                                             \
+    __m128i e0_ = _mm_shuffle_epi32(_mm_mul_epu32(x0, m0), _MM_SHUFFLE(3, 1, 2, 0));               \
+    __m128i o0_ =                                                                                  \
+        _mm_shuffle_epi32(_mm_mul_epu32(_mm_srli_epi64(x0, 32), m0), _MM_SHUFFLE(3, 1, 2, 0));     \
+    __m128i e1_ = _mm_shuffle_epi32(_mm_mul_epu32(x2, m1), _MM_SHUFFLE(3, 1, 2, 0));               \
+    __m128i o1_ =                                                                                  \
+        _mm_shuffle_epi32(_mm_mul_epu32(_mm_srli_epi64(x2, 32), m1), _MM_SHUFFLE(3, 1, 2, 0));     \
+    __m128i lo0_ = _mm_unpacklo_epi32(e0_, o0_), hi0_ = _mm_unpackhi_epi32(e0_, o0_);              \
+    __m128i lo1_ = _mm_unpacklo_epi32(e1_, o1_), hi1_ = _mm_unpackhi_epi32(e1_, o1_);              \
+    x0 = _mm_xor_si128(_mm_xor_si128(hi1_, x1), k0);                                               \
+    x1 = lo1_;                                                                                     \
+    x2 = _mm_xor_si128(_mm_xor_si128(hi0_, x3), k1);                                               \
+    x3 = lo0_;                                                                                     \
+  } while (0)
+
+/* Lanes are blocks, registers words: the four blocks' words in block order at out. */
+static inline void brink__philox_store4(uint32_t *out, __m128i x0, __m128i x1, __m128i x2,
+                                        __m128i x3) {
+  __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
+  __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
+  _mm_storeu_si128((__m128i *)(void *)&out[0], _mm_unpacklo_epi64(t0, t1));
+  _mm_storeu_si128((__m128i *)(void *)&out[4], _mm_unpackhi_epi64(t0, t1));
+  _mm_storeu_si128((__m128i *)(void *)&out[8], _mm_unpacklo_epi64(t2, t3));
+  _mm_storeu_si128((__m128i *)(void *)&out[12], _mm_unpackhi_epi64(t2, t3));
+}
+#endif
+
+/* Computes blocks ctr .. ctr + 7 into buf (once per 32 numbers: not inlined into every draw).
+ * With SSE2, two groups of four blocks whose rounds interleave (independent chains). */
+__attribute__((noinline, unused)) static void brink__rng_run_fill(brink__rng_run *g) {
+#if defined(__SSE2__) && !defined(BRINK_RNG_RUN_SCALAR)
+  const __m128i m0 = _mm_set1_epi32((int)PHILOX_M4x32_0), m1 = _mm_set1_epi32((int)PHILOX_M4x32_1);
+  const __m128i w0 = _mm_set1_epi32((int)PHILOX_W32_0), w1 = _mm_set1_epi32((int)PHILOX_W32_1);
+  __m128i a0 = _mm_add_epi32(_mm_set1_epi32((int)g->ctr), _mm_setr_epi32(0, 1, 2, 3));
+  __m128i b0 = _mm_add_epi32(_mm_set1_epi32((int)g->ctr), _mm_setr_epi32(4, 5, 6, 7));
+  __m128i a1 = _mm_set1_epi32((int)g->stream), a2 = _mm_set1_epi32((int)g->run_lo);
+  __m128i a3 = _mm_set1_epi32((int)g->run_hi);
+  __m128i b1 = a1, b2 = a2, b3 = a3;
+  __m128i k0 = _mm_set1_epi32((int)g->key_lo), k1 = _mm_set1_epi32((int)g->key_hi);
+  for (int r = 0; r < 10; r++) {
+    if (r) { /* the key schedule: bumped before every round but the first */
+      k0 = _mm_add_epi32(k0, w0);
+      k1 = _mm_add_epi32(k1, w1);
+    }
+    BRINK__PHILOX_ROUND4(a0, a1, a2, a3, k0, k1);
+    BRINK__PHILOX_ROUND4(b0, b1, b2, b3, k0, k1);
+  }
+  brink__philox_store4(&g->buf[0], a0, a1, a2, a3);
+  brink__philox_store4(&g->buf[16], b0, b1, b2, b3);
+#else
+  philox4x32_key_t key = {{g->key_lo, g->key_hi}};
+  for (uint32_t b = 0; b < BRINK__RNG_RUN_BLOCKS; b++) {
+    philox4x32_ctr_t ctr = {{g->ctr + b, g->stream, g->run_lo, g->run_hi}};
+    philox4x32_ctr_t out = philox4x32(ctr, key);
+    for (int w = 0; w < 4; w++) g->buf[4 * b + (uint32_t)w] = out.v[w];
+  }
+#endif
+  g->ctr += BRINK__RNG_RUN_BLOCKS;
+  g->used = 0;
+}
+
+/* Next 32 uniformly distributed bits (brink_rng_u32). */
+__attribute__((always_inline)) static inline uint32_t brink__rng_run_u32(brink__rng_run *g) {
+  if (__builtin_expect(g->used == 4 * BRINK__RNG_RUN_BLOCKS, 0)) brink__rng_run_fill(g);
+  return g->buf[g->used++];
+}
+
+/* Uniform on (0, 1) from one 32-bit draw (brink_rng_uniform32). */
+__attribute__((always_inline)) static inline double brink__rng_run_uniform32(brink__rng_run *g) {
+  return ((double)brink__rng_run_u32(g) + 0.5) * 0x1p-32;
+}
+
+#endif
