@@ -60,7 +60,7 @@ static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
     for (size_t r = 0; r < pol->n_rules; r++) {
       const brink_rule *rule = &pol->rules[r];
       cp->rules[r].rule = rule;
-      for (uint32_t i = 0; i < m->n_actors; i++) {
+      for (uint32_t i = 0; i < m->n_actors && i < NA; i++) { /* NA bound: for GCC 12 -O3 */
         cp->rules[r].action[i] = -1;
         if (rule->verb != BRINK_VERB_ACTION || !(pol->actors & (1u << i))) continue;
         if (rule->actors && !(rule->actors & (1u << i))) continue;

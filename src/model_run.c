@@ -239,7 +239,8 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
   out->war_step = out->first_clash_step = out->talks_step = BRINK_NEVER;
   out->nuclear_step = out->agreement_step = BRINK_NEVER;
   out->war_actor = BRINK_NEVER;
-  for (uint32_t i = 0; i < n; i++) out->types[i] = (uint8_t)s->type[i];
+  for (uint32_t i = 0; i < n && i < NA; i++)
+    out->types[i] = (uint8_t)s->type[i]; /* NA: GCC 12 -O3 */
   prepare_decisions(s, NULL);
 }
 

@@ -455,7 +455,7 @@ brink_status brink_serve_request_parse(brink_ctx *ctx, const char *text, size_t 
   int finished = 0;
   if ((st = object_open(&r, "expected a JSON object", &finished))) goto done;
   while (!finished) {
-    int k;
+    int k = 0;
     if ((st = object_key(&r, key_names, K_COUNT, seen, "",
                          "scenario, yaml, overrides, policies, runs, seed, sweep, forecast", &k)))
       goto done;
