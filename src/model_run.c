@@ -76,20 +76,14 @@ static void set_gates(run_state *s) {
   s->severity_fade = 1.0 - 1.0 / s->num.model[BRINK_MODEL_SEVERITY_WINDOW];
   for (uint32_t i = 0; i < m->n_actors; i++) {
     int bounded = breach_bounded;
+    s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
     for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
       const double *num = s->num.action[i][a];
       bounded &= fabs(num[BRINK_ACTION_COST]) <= UTILITY_BOUND &&
                  fabs(num[BRINK_ACTION_INTENSITY]) <= UTILITY_BOUND &&
                  fabs(num[BRINK_ACTION_CAMPAIGN_DRIVE]) <= UTILITY_BOUND;
-    }
-    if (bounded) s->utility_bounded |= 1u << i;
-    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
-      s->hostility[i][a] = -s->num.action[i][a][BRINK_ACTION_GOLDSTEIN] / 10.0;
-      s->severity_of[i][a] = s->num.action[i][a][BRINK_ACTION_INTENSITY] / 10.0;
-    }
-    s->campaign_gated[i] = s->readiness_gated[i] = s->refractory_gated[i] = 0;
-    for (uint32_t a = 0; a < m->actors[i].n_actions; a++) {
-      const double *num = s->num.action[i][a];
+      s->hostility[i][a] = -num[BRINK_ACTION_GOLDSTEIN] / 10.0;
+      s->severity_of[i][a] = num[BRINK_ACTION_INTENSITY] / 10.0;
       if (num[BRINK_ACTION_CAMPAIGN_START] > 0.0) s->campaign_gated[i] |= 1u << a;
       /* Readiness never falls below 0 (phase_stocks) unless it starts there or its cap is
        * negative: then every floor is tested. */
@@ -98,6 +92,7 @@ static void set_gates(run_state *s) {
         s->readiness_gated[i] |= 1u << a;
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
     }
+    if (bounded) s->utility_bounded |= 1u << i;
     /* Readiness floors, highest first (insertion sort; ties in action order). */
     uint32_t n = 0;
     for (uint32_t g = s->readiness_gated[i]; g; g &= g - 1) {
@@ -401,7 +396,7 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
-  int best_a;
+  int best_a = -1;
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
    * No draw at activity 1, so such runs keep their streams. There is no draw either when no
    * action has a utility above -infinity (then the actor does nothing). When this run's
@@ -410,21 +405,14 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
    * has one: the draw can come first, and a step the actor holds needs no utilities (the
    * same draws and choices as computing them first). */
   double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
-  if (ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
-      fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND) {
-    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
-      int hold = hold_if_available(m, i, ok);
-      if (hold >= 0) return hold;
-    }
-    best_a = ladder_utilities(m, s, i, &k, ok, utility);
-  } else {
-    best_a = ladder_utilities(m, s, i, &k, ok, utility);
-    if (best_a < 0) return -1;
-    if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
-      int hold = hold_if_available(m, i, ok);
-      if (hold >= 0) return hold;
-    }
+  int finite = ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
+               fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND;
+  if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
+  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+    int hold = hold_if_available(m, i, ok);
+    if (hold >= 0) return hold;
   }
+  if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
   double u = brink__rng_run_uniform32(&s->rng) * total;
