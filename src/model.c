@@ -282,7 +282,7 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   *out = brink_calloc(ctx, 1, sizeof **out);
   if (!*out) return BRINK_ENOMEM;
   (*out)->ctx = ctx;
-  (*out)->s.model = m;
+  (*out)->model = (*out)->s.model = m;
   (*out)->s.ended = 1;
   return BRINK_OK;
 }

@@ -184,7 +184,8 @@ typedef struct run_state {
  * and forecast, per particle in the filter) never share a cache line. */
 struct brink_model_state {
   unsigned char head[BRINK__LINE];
-  brink_ctx *ctx; /* the context that made it (brink_model_state_free) */
+  brink_ctx *ctx;           /* the context that made it (brink_model_state_free) */
+  const brink_model *model; /* the model it was made for: every run starts there */
   run_state s;
   unsigned char tail[BRINK__LINE];
 };

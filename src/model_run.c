@@ -1072,7 +1072,8 @@ void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint
 
 void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
                             const double *params) {
-  brink__model_init(state->s.model, &state->s, policy, seed, run, params);
+  /* From the model the state was made for, not the one a rebind of the last run left. */
+  brink__model_init(state->model, &state->s, policy, seed, run, params);
 }
 
 void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src) {

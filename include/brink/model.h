@@ -168,8 +168,10 @@ typedef struct brink_model_state brink_model_state;
 BRINK_API brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *model,
                                              brink_model_state **out);
 BRINK_API void brink_model_state_free(brink_model_state *state);
-/* Starts run `run` of policy `policy` (an index, or UINT32_MAX for none: policy actors hold).
- * params: the run's parameters (n_params values), or NULL to draw them from (seed, run). */
+/* Starts run `run` of policy `policy` (an index, or UINT32_MAX for none: policy actors hold)
+ * of the model the state was made for (brink_model_state_new), whichever model a rebind moved
+ * the previous run to. params: the run's parameters (n_params values), or NULL to draw them
+ * from (seed, run). */
 BRINK_API void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed,
                                       uint64_t run, const double *params);
 /* dst becomes an exact copy of src (same model). */
