@@ -1441,10 +1441,8 @@ int cmd_serve(brink_ctx *ctx, int argc, char **argv) {
        1, NULL, NULL, 0},
       {"posterior", "FILE", "the parameter sample of those forecasts (as brink forecast)", 0, NULL,
        NULL, 0},
-      {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,
-       NULL, 0},
-      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,
-       NULL, 0},
+      HISTORY_RECORD_OPT,
+      HISTORY_OBSERVATION_OPT,
       {"series", "FILE", "series of the forecast (default data/korea_series.tsv)", 0, NULL, NULL,
        0},
   };

@@ -25,20 +25,25 @@
   }
 #define HISTORY_END 20221107 /* the day after the project's record ends (BRINK_RECORD_END) */
 
-/* The options history_load reads, for a command's cli_opt table. */
-#define HISTORY_OPTS                                                                                 \
-  {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", 1, NULL,       \
-   NULL,     0},                                                                                     \
-      {"from", "DATE", "first day of the history (default: the first window's time.start)", 0, NULL, \
-       NULL,   0},                                                                                   \
-      {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", 0, NULL,    \
-       NULL, 0},                                                                                     \
-      {"observation", "FILE", "observation table (default data/korea_observation.tsv)", 0, NULL,     \
-       NULL,          0},                                                                            \
-  {                                                                                                  \
-    "set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9", 1, NULL,    \
-        NULL, 0                                                                                      \
-  }
+/* The record and observation options, as every command that reads the record has them, and
+ * the options history_load reads, for a command's cli_opt table. */
+/* clang-format off */
+#define HISTORY_RECORD_OPT \
+  {"record", "FILE", "record file (repeatable; default: the shipped files in data/)", \
+   1, NULL, NULL, 0}
+#define HISTORY_OBSERVATION_OPT \
+  {"observation", "FILE", "observation table (default data/korea_observation.tsv)", \
+   0, NULL, NULL, 0}
+#define HISTORY_OPTS \
+  HISTORY_RECORD_OPT, \
+  {"from", "DATE", "first day of the history (default: the first window's time.start)", \
+   0, NULL, NULL, 0}, \
+  {"to", "DATE", "the day after the history (default 2022-11-07: the record's end)", \
+   0, NULL, NULL, 0}, \
+  HISTORY_OBSERVATION_OPT, \
+  {"set", "PATH=VALUE", "override a value in every window, e.g. params.dprk_greed=0.9", \
+   1, NULL, NULL, 0}
+/* clang-format on */
 
 /* The library's history (include/brink/history.h), loaded from the command's options. */
 typedef brink_history history;
