@@ -392,6 +392,14 @@ static int hold_if_available(const brink_model *m, uint32_t i, uint32_t ok) {
   return hold >= 0 && (ok >> hold & 1u) ? hold : -1;
 }
 
+/* The actor's share of steps in which it weighs its options: activity, or campaign_activity when
+ * that is higher and one of its development campaigns is under way (docs/model.md, 3b). */
+static inline double activity_of(const run_state *s, uint32_t i) {
+  double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
+  double campaign = s->num.actor[i][BRINK_ACTOR_CAMPAIGN_ACTIVITY];
+  return s->campaign_on[i] && campaign > activity ? campaign : activity;
+}
+
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
@@ -404,7 +412,7 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
    * UTILITY_BOUND in magnitude (set_gates), every utility is finite, so some available action
    * has one: the draw can come first, and a step the actor holds needs no utilities (the
    * same draws and choices as computing them first). */
-  double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
+  double activity = activity_of(s, i);
   int finite = ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
                fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND;
   if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
@@ -448,7 +456,7 @@ brink_status brink_model_state_choice_probs(const brink_model_state *state, uint
     }
   }
   /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
-  double activity = s->num.actor[i][BRINK_ACTOR_ACTIVITY];
+  double activity = activity_of(s, i);
   int hold = hold_if_available(m, i, ok);
   if (activity < 1.0 && hold >= 0) {
     for (uint32_t a = 0; a < n_actions; a++) probs[a] *= activity;

@@ -135,6 +135,72 @@ static void test_choice_probs(void) {
   check_choice_probs("actors.Red.activity=0.3");
 }
 
+/* P(hold) of Red's first choice under the given settings (constant parameters, model.noise 0);
+ * -1 if the fixture cannot be opened. */
+static double first_hold(const char **sets, size_t n) {
+  fixture f;
+  double p = -1.0, probs[BRINK_MAX_ACTIONS];
+  if (!fixture_open(&f, CRISIS, sets, n)) return p;
+  brink_model_state *st = NULL;
+  int red = brink_scenario_find_actor(f.sc, "Red");
+  if (brink_model_state_new(f.ctx, f.model, &st) == BRINK_OK && red >= 0) {
+    brink_model_state_init(st, 0, 5, 0, NULL);
+    if (brink_model_state_choice_probs(st, (uint32_t)red, probs) == BRINK_OK) p = probs[0];
+  }
+  brink_model_state_free(st);
+  fixture_close(&f);
+  return p;
+}
+
+/* campaign_activity (docs/model.md 3b): while a development campaign runs, the actor weighs
+ * its options in that share of the steps when it is above activity; with no campaign under
+ * way, or below activity, activity holds. q is P(hold) when the actor always weighs. */
+static void test_campaign_activity(void) {
+#define BASE                                                                                       \
+  "params.greed=0", "actors.Red.rationality=1.5", "model.noise=0",                                 \
+      "actors.Red.ladder.srbm.campaign_start=0.01"
+  const char *on_always[] = {BASE, "actors.Red.ladder.srbm.campaign_active=1",
+                             "actors.Red.activity=1"};
+  const char *off_always[] = {BASE, "actors.Red.ladder.srbm.campaign_active=0",
+                              "actors.Red.activity=1"};
+  const char *on[] = {BASE, "actors.Red.ladder.srbm.campaign_active=1", "actors.Red.activity=0.3",
+                      "actors.Red.campaign_activity=0.9"};
+  const char *off[] = {BASE, "actors.Red.ladder.srbm.campaign_active=0", "actors.Red.activity=0.3",
+                       "actors.Red.campaign_activity=0.9"};
+  const char *lower[] = {BASE, "actors.Red.ladder.srbm.campaign_active=1",
+                         "actors.Red.activity=0.3", "actors.Red.campaign_activity=0.1"};
+  const char *none[] = {BASE, "actors.Red.ladder.srbm.campaign_active=1",
+                        "actors.Red.activity=0.3"};
+#undef BASE
+  double q_on = first_hold(on_always, 6), q_off = first_hold(off_always, 6);
+  CHECK(q_on >= 0.0 && q_off >= 0.0);
+  CHECK(q_on < 0.9 && q_off < 0.9); /* weighing leaves room for acts, so the shares show */
+  CHECK_NEAR(first_hold(on, 7), 0.9 * q_on + 0.1, 1e-12);
+  CHECK_NEAR(first_hold(off, 7), 0.3 * q_off + 0.7, 1e-12);
+  CHECK_NEAR(first_hold(lower, 7), 0.3 * q_on + 0.7, 1e-12);
+  CHECK_NEAR(first_hold(none, 6), 0.3 * q_on + 0.7, 1e-12);
+  /* Sampling follows the same probabilities: the share of first steps Red holds. */
+  fixture f;
+  if (!fixture_open(&f, CRISIS, on, 7)) return;
+  brink_model_state *st = NULL;
+  int red = brink_scenario_find_actor(f.sc, "Red");
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  if (st && red >= 0) {
+    const uint32_t runs = 20000;
+    uint32_t holds = 0;
+    for (uint32_t r = 0; r < runs; r++) {
+      brink_model_state_init(st, 0, 5, r, NULL);
+      brink_model_state_step(st, NULL, NULL);
+      holds += brink_model_state_result(st)->action_counts[red][0];
+    }
+    double p = 0.9 * q_on + 0.1, se = sqrt(p * (1.0 - p) / runs);
+    CHECK(fabs((double)holds / runs - p) <= 4.5 * se);
+    fprintf(stderr, "campaign on: P(hold) %.4f, sampled %.4f\n", p, (double)holds / runs);
+  }
+  brink_model_state_free(st);
+  fixture_close(&f);
+}
+
 /* Rebinding to a model of the same structure: to the same model it changes nothing; to
  * another window it takes that window's numbers and relations and keeps the run's history;
  * to a different structure it is refused. */
@@ -196,5 +262,6 @@ int main(void) {
   RUN(test_copy_continues_alike);
   RUN(test_forced_acts);
   RUN(test_choice_probs);
+  RUN(test_campaign_activity);
   return harness_finish("test_model_state");
 }

@@ -178,7 +178,10 @@ extern "C" {
     "its own pre-emptive strike (declared doctrine; 0: no nuclear weapons)")                       \
   X(ACTIVITY, "activity", 1.0, 0, 1, "probability/step",                                           \
     "chance per step that a behavioural actor weighs its options at all; otherwise it keeps the "  \
-    "status quo (its first hold action)")
+    "status quo (its first hold action)")                                                          \
+  X(CAMPAIGN_ACTIVITY, "campaign_activity", 0.0, 0, 1, "probability/step",                         \
+    "chance per step that a behavioural actor weighs its options while one of its development "    \
+    "campaigns runs, if above activity (a test programme's schedule)")
 
 /* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
  * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
