@@ -568,7 +568,8 @@ STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
       uint32_t a = (uint32_t)__builtin_ctz(c);
-      double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START];
+      double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START] *
+                     s->num.actor[i][BRINK_ACTOR_CAMPAIGN_SCALE];
       if (start > 0.0 && brink__rng_run_uniform32(&s->rng) < start) {
         s->campaign_on[i] |= 1u << a;
         s->campaign_done[i][a] = 0;

@@ -201,6 +201,51 @@ static void test_campaign_activity(void) {
   fixture_close(&f);
 }
 
+/* Share of runs in which Red's SRBM campaign (dormant at step 0) is under way after one step,
+ * seen as the SRBM being available to its next choice. */
+static double started_share(const char *start, const char *scale) {
+  const char *sets[] = {"params.greed=0", "model.noise=0",
+                        "actors.Red.ladder.srbm.campaign_active=0", start, scale};
+  fixture f;
+  double share = -1.0;
+  if (!fixture_open(&f, CRISIS, sets, scale ? 5 : 4)) return share;
+  brink_model_state *st = NULL;
+  int red = brink_scenario_find_actor(f.sc, "Red");
+  int srbm = red >= 0 ? brink_actor_find_action(&f.sc->actors[red], "srbm") : -1;
+  if (brink_model_state_new(f.ctx, f.model, &st) == BRINK_OK && srbm >= 0) {
+    const uint32_t runs = 20000;
+    uint32_t on = 0;
+    double probs[BRINK_MAX_ACTIONS];
+    for (uint32_t r = 0; r < runs; r++) {
+      brink_model_state_init(st, 0, 9, r, NULL);
+      brink_model_state_step(st, NULL, NULL);
+      if (brink_model_state_choice_probs(st, (uint32_t)red, probs) == BRINK_OK && probs[srbm] > 0)
+        on++;
+    }
+    share = (double)on / runs;
+  }
+  brink_model_state_free(st);
+  fixture_close(&f);
+  return share;
+}
+
+/* campaign_scale (docs/model.md 3b) multiplies every campaign's start chance: 0 stops new
+ * campaigns; 2 with a chance of 0.1 is the chance 0.2 (the same draws, so the same runs); 1 is
+ * the default. */
+static void test_campaign_scale(void) {
+  const char *p1 = "actors.Red.ladder.srbm.campaign_start=0.1";
+  const char *p2 = "actors.Red.ladder.srbm.campaign_start=0.2";
+  double none = started_share(p1, "actors.Red.campaign_scale=0");
+  double one = started_share(p1, NULL), same = started_share(p1, "actors.Red.campaign_scale=1");
+  double twice = started_share(p1, "actors.Red.campaign_scale=2"),
+         p2_share = started_share(p2, NULL);
+  fprintf(stderr, "campaign under way after one step: %.4f, %.4f, %.4f (scale 0, 1, 2)\n", none,
+          one, twice);
+  CHECK(none == 0.0);
+  CHECK(one > 0.05 && one == same);
+  CHECK(twice > one && twice == p2_share);
+}
+
 /* Rebinding to a model of the same structure: to the same model it changes nothing; to
  * another window it takes that window's numbers and relations and keeps the run's history;
  * to a different structure it is refused. */
@@ -263,5 +308,6 @@ int main(void) {
   RUN(test_forced_acts);
   RUN(test_choice_probs);
   RUN(test_campaign_activity);
+  RUN(test_campaign_scale);
   return harness_finish("test_model_state");
 }

@@ -181,7 +181,10 @@ extern "C" {
     "status quo (its first hold action)")                                                          \
   X(CAMPAIGN_ACTIVITY, "campaign_activity", 0.0, 0, 1, "probability/step",                         \
     "chance per step that a behavioural actor weighs its options while one of its development "    \
-    "campaigns runs, if above activity (a test programme's schedule)")
+    "campaigns runs, if above activity (a test programme's schedule)")                             \
+  X(CAMPAIGN_SCALE, "campaign_scale", 1.0, 0, 100, "factor",                                       \
+    "multiplies the per-step start probability of each of the actor's dormant development "        \
+    "campaigns (its leadership's weapons programme)")
 
 /* Per hidden type (`types: {security: {...}, greedy: {...}}`), Jervis; Kydd 2005.
  * X(ENUM, "key", default for the security-seeking type, default for the greedy type,
