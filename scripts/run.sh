@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The main job behind `make run`: the seed's question on the Korean peninsula, re-answered from
 # the record (issue "Forecasts from any origin", docs/korea.md). The record 2006-01-02 to
-# 2022-11-06 is filtered over the nine windows of the Korean history with the shipped posterior
+# 2022-11-06 is filtered over the ten windows of the Korean history with the shipped posterior
 # (data/korea_posterior.tsv, remade by scripts/calibrate.sh); every policy of
 # scenarios/korea/2022.yaml is then run 104 weeks forward from the filtered state with common
 # random numbers; the table says what the record makes of the DPRK's type and whether the model

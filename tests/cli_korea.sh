@@ -48,7 +48,7 @@ weeks_from_2006() { # date -> weeks from 2006-01-02 to the first Monday on or af
   local d; d=$(( ( $(date -u -d "$1" +%s) - $(date -u -d 2006-01-02 +%s) ) / 86400 ))
   echo $(( (d + 6) / 7 ))
 }
-windows=(2006:2009-01-05 2009:2013-01-01 2014:2016-01-04 2016:2017-01-01 2019:2022-01-03 2022_history:2022-11-07)
+windows=(2006:2009-01-05 2009:2012-01-02 2012:2013-01-01 2014:2016-01-04 2016:2017-01-01 2019:2022-01-03 2022_history:2022-11-07)
 for w in "${windows[@]}"; do
   y=${w%%:*}; next=${w#*:}; f=$dir/$y.yaml
   grep -q '^include: base.yaml' "$f"; check "$y.yaml includes base.yaml" 0 $?

@@ -199,7 +199,7 @@ kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 # runs, one thread): the watcher leaves while it runs, and a later look finds it cancelled.
 "$brink" serve --scenarios "$tmp/dir" --listen 127.0.0.1:0 --port-file "$tmp/port2" \
   --max-runs 1000000 --jobs 1 --threads 1 --posterior data/korea_posterior.tsv \
-  $(for w in 2006 2009 2013 2014 2016 2017 2018 2019 2022_history; do echo --history scenarios/korea/$w.yaml; done) \
+  $(for w in 2006 2009 2012 2013 2014 2016 2017 2018 2019 2022_history; do echo --history scenarios/korea/$w.yaml; done) \
   2>"$tmp/log2" &
 pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port2" ] && break; sleep 0.1; done
