@@ -206,7 +206,7 @@ for _ in $(seq 100); do [ -s "$tmp/port2" ] && break; sleep 0.1; done
 url2="http://127.0.0.1:$(cat "$tmp/port2")"
 # Forecasts from the record (this server has the Korean history, as make serve): the bytes of
 # `brink forecast` on the same inputs, small particles and runs so that it stays fast.
-grep -q 'forecasts from the record over 9 history window' "$tmp/log2"; ok "history configured" $?
+grep -q 'forecasts from the record over 10 history window' "$tmp/log2"; ok "history configured" $?
 [ "$(code "$url2/api/scenarios")" = 200 ] && grep -q '"forecast": {"first_origin": "2007-01-01", "last_origin": "2022-11-07"' "$tmp/body"; ok "forecast bounds in the scenario list" $?
 source scripts/korea_fit.sh
 fcli() { # origin, then extra options of brink forecast
