@@ -272,12 +272,13 @@ static void compute_batch_lanes(const brink_model *m, const brink_engine_options
     /* Fill the free lanes. */
     for (uint32_t l = 0; l < BRINK__LANES && next < pairs; l++) {
       if (active & (1u << l)) continue;
-      uint64_t r = next / np;
+      uint64_t r = next % n, p = next / n;
+      next++;
       const double *params = &w->params[r * BRINK_MAX_PARAMS];
       brink__model_patch(m, L->lane[l], params);
-      brink__model_start_patched(L->lane[l], o->policies[next % np], o->seed, first + r, params);
+      brink__model_start_patched(L->lane[l], o->policies[p], o->seed, first + r, params);
       if (L->kind == BRINK__LANES_AVX2) brink__lanes_fill(L, l);
-      pair[l] = next++;
+      pair[l] = r * np + p;
       active |= 1u << l;
     }
     if (!active) break;
