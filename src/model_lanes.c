@@ -9,15 +9,14 @@
 
 #include "model_lanes.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define HAVE_AVX2_KERNEL 1
+#ifdef BRINK__LANES_HAVE_AVX2
 #include <immintrin.h>
 #endif
 
 brink__lanes_kind brink__lanes_select(void) {
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
-#ifdef HAVE_AVX2_KERNEL
+#ifdef BRINK__LANES_HAVE_AVX2
   avx2 = __builtin_cpu_supports("avx2") != 0;
 #endif
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
@@ -42,7 +41,7 @@ void brink__lanes_fill(brink__lanes *L, uint32_t l) {
     L->breach_cost[c][l] = s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST];
 }
 
-#ifdef HAVE_AVX2_KERNEL
+#ifdef BRINK__LANES_HAVE_AVX2
 
 #define AVX2 __attribute__((target("avx2")))
 
@@ -161,18 +160,6 @@ AVX2 void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint
     total = _mm256_blendv_pd(total, _mm256_add_pd(total, w), in);
   }
   _mm256_storeu_pd(L->total, _mm256_blendv_pd(_mm256_loadu_pd(L->total), total, weighing));
-}
-
-#else
-
-void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t i,
-                              uint32_t pending) {
-  /* Never selected without the AVX2 kernel (brink__lanes_select). */
-  (void)L;
-  (void)info;
-  (void)i;
-  (void)pending;
-  abort();
 }
 
 #endif

@@ -12,6 +12,13 @@
 
 #define BRINK__LANES 4
 
+/* The AVX2 kernel is compiled on x86-64 with GCC or Clang (by function attribute, whatever the
+ * build's -m flags; -DBRINK_LANES_NO_AVX2 leaves it out), and used when the CPU has AVX2
+ * (brink__lanes_select). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(BRINK_LANES_NO_AVX2)
+#define BRINK__LANES_HAVE_AVX2 1
+#endif
+
 typedef enum brink__lanes_kind {
   BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
   BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
@@ -46,10 +53,12 @@ brink__lanes_kind brink__lanes_select(void);
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
 void brink__lanes_fill(brink__lanes *L, uint32_t l);
 
+#ifdef BRINK__LANES_HAVE_AVX2
 /* Utilities, best action, logit weights and total of actor i in the lanes of `pending`, from
  * L's inputs and copies (the AVX2 version of ladder_utilities and logit_weights). */
 void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t i,
                               uint32_t pending);
+#endif
 
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
  * does before its first step. */

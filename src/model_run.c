@@ -1155,9 +1155,11 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
       }
     }
     if (!pending) continue;
+#ifdef BRINK__LANES_HAVE_AVX2
     if (L->kind == BRINK__LANES_AVX2)
       brink__lanes_ladder_avx2(L, &m->actors[i], i, pending);
     else
+#endif
       ladder_lanes_portable(m, L, i, pending);
     for (; pending; pending &= pending - 1) {
       uint32_t l = (uint32_t)__builtin_ctz(pending);
