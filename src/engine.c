@@ -424,7 +424,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
   /* Each thread's block: its states and tension rows (one per lane), and for the lanes their
    * shared numbers and a batch's parameters. */
-  const brink__lanes_kind lanes = brink__lanes_select();
+  const brink__lanes_kind lanes = brink__lanes_select(m);
   const size_t n_lanes = lanes == BRINK__LANES_OFF ? 1 : BRINK__LANES;
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
                tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE,

@@ -13,7 +13,24 @@
 #include <immintrin.h>
 #endif
 
-brink__lanes_kind brink__lanes_select(void) {
+/* Whether every behavioural actor weighs its options at every step in every run: activity a
+ * constant of at least 1. With activity below 1 the actor holds in a share of the steps without
+ * weighing; the lanes then run the AVX2 ladder choice for fewer lanes at a time and measured
+ * slower than one run after another (docs/performance.md, "Runs in lanes"). */
+static int always_weighs(const brink_model *m) {
+  if (!m) return 0;
+  const double *slots = (const double *)(const void *)&m->base;
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    const double *activity = &m->base.actor[i][BRINK_ACTOR_ACTIVITY];
+    if (!(*activity >= 1.0)) return 0;
+    for (size_t p = 0; p < m->n_patches; p++)
+      if (slots + m->patches[p].slot == activity) return 0;
+  }
+  return 1;
+}
+
+brink__lanes_kind brink__lanes_select(const brink_model *m) {
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2
@@ -21,7 +38,8 @@ brink__lanes_kind brink__lanes_select(void) {
 #endif
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
-  return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  return avx2 && always_weighs(m) ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
 }
 
 void brink__lanes_fill(brink__lanes *L, uint32_t l) {

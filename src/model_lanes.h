@@ -45,10 +45,13 @@ typedef struct brink__lanes {
   int best[BRINK__LANES];
 } brink__lanes;
 
-/* The kind the engine uses: BRINK__LANES_AVX2 when the CPU has AVX2, else BRINK__LANES_OFF;
- * the environment variable BRINK_LANES overrides it ("off", "portable", "avx2"; "avx2" on a CPU
- * without AVX2 gives BRINK__LANES_OFF), for tests and benchmarks. */
-brink__lanes_kind brink__lanes_select(void);
+/* The kind the engine uses for model m: BRINK__LANES_AVX2 when the CPU has AVX2 and every
+ * behavioural actor of m weighs its options at every step (its activity a constant of at least
+ * 1, not a drawn parameter), else BRINK__LANES_OFF: the lanes pay for their lock step only
+ * through the ladder choice (docs/performance.md, "Runs in lanes"). The environment variable
+ * BRINK_LANES overrides the choice ("off", "portable", "avx2" whatever the model; "avx2" on a
+ * CPU without AVX2 gives BRINK__LANES_OFF), for tests and benchmarks. */
+brink__lanes_kind brink__lanes_select(const brink_model *m);
 
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
 void brink__lanes_fill(brink__lanes *L, uint32_t l);

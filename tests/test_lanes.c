@@ -115,11 +115,11 @@ static void test_shipped_scenarios(void) {
   /* Which kinds this CPU runs (BRINK_LANES=avx2 falls back to one run after another without
    * AVX2: then the comparison would prove nothing, and is skipped). */
   setenv("BRINK_LANES", "portable", 1);
-  CHECK_INT(brink__lanes_select(), BRINK__LANES_PORTABLE);
+  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_PORTABLE);
   setenv("BRINK_LANES", "off", 1);
-  CHECK_INT(brink__lanes_select(), BRINK__LANES_OFF);
+  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_OFF);
   setenv("BRINK_LANES", "avx2", 1);
-  int avx2 = brink__lanes_select() == BRINK__LANES_AVX2;
+  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
   unsetenv("BRINK_LANES");
   if (!avx2) printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
   static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
@@ -209,7 +209,7 @@ done:
 
 static void test_kernel(void) {
   setenv("BRINK_LANES", "avx2", 1);
-  int avx2 = brink__lanes_select() == BRINK__LANES_AVX2;
+  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
   unsetenv("BRINK_LANES");
   if (!avx2) {
     printf("no AVX2 on this CPU: kernel not compared\n");
@@ -222,7 +222,31 @@ static void test_kernel(void) {
   CHECK(taiwan > 1000);
 }
 
+/* The automatic choice: lanes where every behavioural actor weighs its options at every step
+ * (Taiwan 2022; Korea 2022 with the DPRK's activity set to 1), one run after another where
+ * its activity is drawn (Korea 2022). */
+static brink__lanes_kind selected(const char *path, const char *set) {
+  fixture f;
+  const char *sets[] = {set};
+  if (!fixture_open(&f, path, sets, set ? 1 : 0)) return BRINK__LANES_PORTABLE;
+  brink__lanes_kind kind = brink__lanes_select(f.model);
+  fixture_close(&f);
+  return kind;
+}
+
+static void test_select(void) {
+  unsetenv("BRINK_LANES");
+  setenv("BRINK_LANES", "avx2", 1);
+  brink__lanes_kind lanes = brink__lanes_select(NULL); /* BRINK__LANES_OFF without AVX2 */
+  unsetenv("BRINK_LANES");
+  CHECK_INT(selected("scenarios/korea/2022.yaml", NULL), BRINK__LANES_OFF);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), lanes);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=0.99"), BRINK__LANES_OFF);
+  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), lanes);
+}
+
 int main(void) {
+  RUN(test_select);
   RUN(test_kernel);
   RUN(test_shipped_scenarios);
   return harness_finish("test_lanes");
