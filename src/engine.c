@@ -251,10 +251,11 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
   }
 }
 
-/* The same batch in lanes (model_lanes.h): the batch's (run, policy) pairs, in the order of
- * compute_batch, enter the lanes one after another; the lanes step in lock step and a lane
- * whose run ended takes the next pair. Each run has its own state and streams, so which lane
- * runs it and what runs beside it changes nothing in its numbers. */
+/* The same batch in lanes (model_lanes.h): the batch's (run, policy) pairs enter the lanes
+ * policy by policy (four lanes on the same policy's rules mispredict fewer branches than the
+ * policies of one run side by side); the lanes step in lock step and a lane whose run ended
+ * takes the next pair. Each run has its own state and streams and its own slot of the batch,
+ * so which lane runs it and what runs beside it changes nothing in its numbers. */
 static void compute_batch_lanes(const brink_model *m, const brink_engine_options *o,
                                 const brink_summary *s, const queue *q, slot *sl, worker *w) {
   const size_t np = o->n_policies;

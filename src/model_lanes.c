@@ -13,12 +13,13 @@
 #include <immintrin.h>
 #endif
 
-/* Whether every behavioural actor weighs its options at every step in every run: activity a
- * constant of at least 1. With activity below 1 the actor holds in a share of the steps without
- * weighing; the lanes then run the AVX2 ladder choice for fewer lanes at a time and measured
- * slower than one run after another (docs/performance.md, "Runs in lanes"). */
+/* Whether the model has behavioural actors and every one weighs its options at every step in
+ * every run: activity a constant of at least 1. The lanes gain only in the ladder choice; with
+ * activity below 1 the actor holds in a share of the steps without weighing, the lanes run the
+ * AVX2 ladder choice for fewer lanes at a time and measured slower than one run after another
+ * (docs/performance.md, "Runs in lanes"). */
 static int always_weighs(const brink_model *m) {
-  if (!m) return 0;
+  if (!m || !m->behavioural) return 0;
   const double *slots = (const double *)(const void *)&m->base;
   for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
     uint32_t i = (uint32_t)__builtin_ctz(bm);

@@ -45,9 +45,9 @@ typedef struct brink__lanes {
   int best[BRINK__LANES];
 } brink__lanes;
 
-/* The kind the engine uses for model m: BRINK__LANES_AVX2 when the CPU has AVX2 and every
- * behavioural actor of m weighs its options at every step (its activity a constant of at least
- * 1, not a drawn parameter), else BRINK__LANES_OFF: the lanes pay for their lock step only
+/* The kind the engine uses for model m: BRINK__LANES_AVX2 when the CPU has AVX2, m has
+ * behavioural actors and every one weighs its options at every step (its activity a constant of
+ * at least 1, not a drawn parameter), else BRINK__LANES_OFF: the lanes pay for their lock step only
  * through the ladder choice (docs/performance.md, "Runs in lanes"). The environment variable
  * BRINK_LANES overrides the choice ("off", "portable", "avx2" whatever the model; "avx2" on a
  * CPU without AVX2 gives BRINK__LANES_OFF), for tests and benchmarks. */

@@ -224,7 +224,7 @@ static void test_kernel(void) {
 
 /* The automatic choice: lanes where every behavioural actor weighs its options at every step
  * (Taiwan 2022; Korea 2022 with the DPRK's activity set to 1), one run after another where
- * its activity is drawn (Korea 2022). */
+ * its activity is drawn (Korea 2022) or below 1, or where no actor is behavioural. */
 static brink__lanes_kind selected(const char *path, const char *set) {
   fixture f;
   const char *sets[] = {set};
@@ -243,6 +243,9 @@ static void test_select(void) {
   CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), lanes);
   CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=0.99"), BRINK__LANES_OFF);
   CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), lanes);
+  /* No behavioural actor: nothing for the lanes to gain. */
+  CHECK_INT(selected("tests/data/model/hazard.yaml", NULL), lanes);
+  CHECK_INT(selected("tests/data/model/hazard.yaml", "actors.A.driver=policy"), BRINK__LANES_OFF);
 }
 
 int main(void) {
