@@ -12,6 +12,7 @@
 #include "engine_internal.h"
 #include "internal.h"
 #include "model_internal.h"
+#include "model_lanes.h"
 #include "scenario_internal.h"
 
 #define BATCH 64                     /* runs per batch of the work queue, at most */
@@ -209,11 +210,31 @@ typedef struct queue {
   slot *slots;
 } queue;
 
+/* What one thread computes with: its run states (one, or one per lane), a tension row per
+ * state, and for the lanes their shared numbers and the parameters of a batch's runs. */
+typedef struct worker {
+  run_state *state[BRINK__LANES];
+  double *tension[BRINK__LANES];
+  brink__lanes *lanes; /* NULL: one run after another */
+  double *params;      /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
+} worker;
+
+static void bin_tension(const brink_summary *s, const double *tension, uint32_t steps,
+                        uint16_t *bins) {
+  for (uint32_t t = 0; t < steps; t++) {
+    double b = floor((tension[t] - s->tension_origin) / s->tension_width + 0.5);
+    bins[t] = (uint16_t)(b < 0.0                              ? 0
+                         : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
+                                                              : (size_t)b);
+  }
+}
+
 static void compute_batch(const brink_model *m, const brink_engine_options *o,
-                          const brink_summary *s, const queue *q, slot *sl, run_state *state,
-                          double *tension) {
+                          const brink_summary *s, const queue *q, slot *sl, worker *w) {
   const size_t np = o->n_policies;
   const uint32_t horizon = s->horizon;
+  run_state *state = w->state[0];
+  double *tension = w->tension[0];
   /* Runs of this block (o->first_run on: brink_engine_options) keep their own streams. */
   const uint64_t off = sl->batch * q->batch_runs, first = o->first_run + off;
   const uint64_t n = s->runs - off < q->batch_runs ? s->runs - off : q->batch_runs;
@@ -225,13 +246,52 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
       size_t k = (size_t)r * np + p;
       brink_run_result *res = &sl->results[k];
       brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
-      uint16_t *bins = &sl->bins[k * horizon];
-      for (uint32_t t = 0; t < res->steps_run; t++) {
-        double b = floor((tension[t] - s->tension_origin) / s->tension_width + 0.5);
-        bins[t] = (uint16_t)(b < 0.0                              ? 0
-                             : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
-                                                                  : (size_t)b);
-      }
+      bin_tension(s, tension, res->steps_run, &sl->bins[k * horizon]);
+    }
+  }
+}
+
+/* The same batch in lanes (model_lanes.h): the batch's (run, policy) pairs enter the lanes
+ * policy by policy (four lanes on the same policy's rules mispredict fewer branches than the
+ * policies of one run side by side); the lanes step in lock step and a lane whose run ended
+ * takes the next pair. Each run has its own state and streams and its own slot of the batch,
+ * so which lane runs it and what runs beside it changes nothing in its numbers. */
+static void compute_batch_lanes(const brink_model *m, const brink_engine_options *o,
+                                const brink_summary *s, const queue *q, slot *sl, worker *w) {
+  const size_t np = o->n_policies;
+  const uint32_t horizon = s->horizon;
+  const uint64_t off = sl->batch * q->batch_runs, first = o->first_run + off;
+  const uint64_t n = s->runs - off < q->batch_runs ? s->runs - off : q->batch_runs;
+  const uint64_t pairs = n * np;
+  brink__lanes *L = w->lanes;
+  for (uint64_t r = 0; r < n; r++)
+    brink_model_sample_params(m, o->seed, first + r, &w->params[r * BRINK_MAX_PARAMS]);
+  uint64_t pair[BRINK__LANES], next = 0;
+  uint32_t active = 0;
+  for (uint32_t l = 0; l < BRINK__LANES; l++) L->lane[l] = w->state[l];
+  for (;;) {
+    /* Fill the free lanes. */
+    for (uint32_t l = 0; l < BRINK__LANES && next < pairs; l++) {
+      if (active & (1u << l)) continue;
+      uint64_t r = next % n, p = next / n;
+      next++;
+      const double *params = &w->params[r * BRINK_MAX_PARAMS];
+      brink__model_patch(m, L->lane[l], params);
+      brink__model_start_patched(L->lane[l], o->policies[p], o->seed, first + r, params);
+      if (L->kind == BRINK__LANES_AVX2) brink__lanes_fill(L, l);
+      pair[l] = r * np + p;
+      active |= 1u << l;
+    }
+    if (!active) break;
+    brink__model_decide_lanes(L, active);
+    for (uint32_t act = active; act; act &= act - 1) {
+      uint32_t l = (uint32_t)__builtin_ctz(act);
+      run_state *st = L->lane[l];
+      if (!brink__model_step_decided(st, &w->tension[l][st->step])) continue;
+      brink_run_result *res = &sl->results[pair[l]];
+      *res = st->result;
+      bin_tension(s, w->tension[l], res->steps_run, &sl->bins[pair[l] * horizon]);
+      active &= ~(1u << l);
     }
   }
 }
@@ -297,7 +357,7 @@ static int fold_ready(brink_summary *s, const brink_engine_options *o, queue *q)
 }
 
 static void work(brink_summary *s, const brink_model *m, const brink_engine_options *o, queue *q,
-                 run_state *state, double *tension, int master, int *cancelled) {
+                 worker *w, int master, int *cancelled) {
   pthread_mutex_lock(&q->mu);
   for (;;) {
     if (master && !*cancelled && fold_ready(s, o, q)) *cancelled = 1;
@@ -311,7 +371,10 @@ static void work(brink_summary *s, const brink_model *m, const brink_engine_opti
     sl->batch = q->next++;
     sl->done = 0;
     pthread_mutex_unlock(&q->mu);
-    compute_batch(m, o, s, q, sl, state, tension);
+    if (w->lanes)
+      compute_batch_lanes(m, o, s, q, sl, w);
+    else
+      compute_batch(m, o, s, q, sl, w);
     pthread_mutex_lock(&q->mu);
     sl->done = 1;
     pthread_cond_broadcast(&q->cond);
@@ -336,7 +399,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
    * start on their own cache lines, LINE bytes apart at least: a state's generator is written
    * on every draw, and sharing its line with the neighbour's model pointers (read on every
    * step) cost the second thread most of its speed (docs/performance.md). */
-  unsigned char *state_mem = NULL, *tension_mem = NULL;
+  unsigned char *thread_mem = NULL;
   queue q;
   memset(&q, 0, sizeof q);
   *out = NULL;
@@ -360,11 +423,19 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   q.slots = brink_calloc(ctx, q.n_slots, sizeof *q.slots);
   results = brink_calloc(ctx, q.n_slots * batch_runs * np, sizeof *results);
   bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
+  /* Each thread's block: its states and tension rows (one per lane), and for the lanes their
+   * shared numbers and a batch's parameters. */
+  const brink__lanes_kind lanes = brink__lanes_select(m);
+  const size_t n_lanes = lanes == BRINK__LANES_OFF ? 1 : BRINK__LANES;
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
-               tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE;
-  state_mem = brink_calloc(ctx, (size_t)threads * state_stride + 2 * LINE, 1);
-  tension_mem = brink_calloc(ctx, (size_t)threads * tension_stride + 2 * LINE, 1);
-  if (!q.slots || !results || !bins || !state_mem || !tension_mem) {
+               tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE,
+               lanes_stride = (sizeof(brink__lanes) + LINE - 1) / LINE * LINE,
+               params_stride =
+                   (batch_runs * BRINK_MAX_PARAMS * sizeof(double) + LINE - 1) / LINE * LINE;
+  const size_t thread_stride = n_lanes * (state_stride + tension_stride) +
+                               (lanes == BRINK__LANES_OFF ? 0 : lanes_stride + params_stride);
+  thread_mem = brink_calloc(ctx, (size_t)threads * thread_stride + 2 * LINE, 1);
+  if (!q.slots || !results || !bins || !thread_mem) {
     st = BRINK_ENOMEM;
     goto done;
   }
@@ -375,14 +446,27 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   pthread_mutex_init(&q.mu, NULL);
   pthread_cond_init(&q.cond, NULL);
   /* Past the first line (the allocator's neighbours), rounded up to a line. */
-  unsigned char *state_base = line_up(state_mem), *tension_base = line_up(tension_mem);
+  unsigned char *thread_base = line_up(thread_mem);
   int cancelled = 0;
   double start = omp_get_wtime();
 #pragma omp parallel num_threads(threads)
   {
     int id = omp_get_thread_num();
-    work(s, m, o, &q, (run_state *)(void *)(state_base + (size_t)id * state_stride),
-         (double *)(void *)(tension_base + (size_t)id * tension_stride), id == 0, &cancelled);
+    unsigned char *mem = thread_base + (size_t)id * thread_stride;
+    worker w;
+    memset(&w, 0, sizeof w);
+    for (size_t l = 0; l < n_lanes; l++) {
+      w.state[l] = (run_state *)(void *)mem;
+      mem += state_stride;
+      w.tension[l] = (double *)(void *)mem;
+      mem += tension_stride;
+    }
+    if (lanes != BRINK__LANES_OFF) {
+      w.lanes = (brink__lanes *)(void *)mem;
+      w.lanes->kind = lanes;
+      w.params = (double *)(void *)(mem + lanes_stride);
+    }
+    work(s, m, o, &q, &w, id == 0, &cancelled);
   }
   s->seconds = omp_get_wtime() - start;
   pthread_cond_destroy(&q.cond);
@@ -396,8 +480,7 @@ done:
   brink_free(ctx, q.slots);
   brink_free(ctx, results);
   brink_free(ctx, bins);
-  brink_free(ctx, tension_mem);
-  brink_free(ctx, state_mem);
+  brink_free(ctx, thread_mem);
   if (st) {
     brink_summary_free(s);
     return st;

@@ -8,6 +8,7 @@
 #include "brink/tension.h"
 #include "internal.h"
 #include "model_internal.h"
+#include "model_lanes.h"
 #include "scenario_internal.h"
 
 /* Plain-language events for traces; costs nothing when nobody observes. */
@@ -400,6 +401,28 @@ static inline double activity_of(const run_state *s, uint32_t i) {
   return s->campaign_on[i] && campaign > activity ? campaign : activity;
 }
 
+/* The logit weights of the actions, w[a * stride]: one array per run (stride 1), or one
+ * column of the lanes' weights (brink__lanes.weight, stride BRINK__LANES). */
+typedef struct weights {
+  const double *w;
+  size_t stride;
+} weights;
+
+static inline weights weight_of(const double *w, size_t stride) { return (weights){w, stride}; }
+
+/* Samples the action from the logit weights of the available actions ok (total: their sum). */
+static inline int sample_choice(run_state *s, weights wt, uint32_t ok, int best_a, double total) {
+  double u = brink__rng_run_uniform32(&s->rng) * total;
+  int last = best_a;
+  for (; ok; ok &= ok - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(ok);
+    last = (int)a;
+    u -= wt.w[a * wt.stride];
+    if (u < 0.0) return (int)a;
+  }
+  return last;
+}
+
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
@@ -423,15 +446,7 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
-  double u = brink__rng_run_uniform32(&s->rng) * total;
-  int last = best_a;
-  for (; ok; ok &= ok - 1) {
-    uint32_t a = (uint32_t)__builtin_ctz(ok);
-    last = (int)a;
-    u -= utility[a];
-    if (u < 0.0) return (int)a;
-  }
-  return last;
+  return sample_choice(s, weight_of(utility, 1), ok, best_a, total);
 }
 
 brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
@@ -1016,13 +1031,12 @@ static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
     prepare_phases(s, NULL);
 }
 
-STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+/* The phases after the decisions (4 to 9); s->action holds this step's acts. */
+STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_observer *obs) {
   const brink_model *m = s->model;
-  if (s->ended) return 1;
   step_acts acts;
   memset(&acts, 0, sizeof acts);
   brink_tension_reset(&acts.tension);
-  phase_decide(s);
   phase_act(s, &acts, obs);
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
@@ -1050,8 +1064,121 @@ STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer
   return s->ended;
 }
 
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+  if (s->ended) return 1;
+  phase_decide(s);
+  return step_decided(s, tension_out, obs);
+}
+
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
   return obs ? step(s, tension_out, obs) : step(s, tension_out, NULL);
+}
+
+/* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
+
+void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                                const double *params) {
+  init_run(s->model, s, policy, seed, run, params, 1);
+}
+
+int brink__model_step_decided(run_state *s, double *tension_out) {
+  return step_decided(s, tension_out, NULL);
+}
+
+#define LANE_PENDING (-3) /* choose_lane_start: the lane weighs its options */
+
+/* choose_behavioural up to its utilities, in lane l: the action when the lane decides without
+ * them (a hold; or the whole scalar choice when some utility might not be finite, which draws
+ * in its own order), else LANE_PENDING with the lane's inputs in L. */
+static int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, brink__lanes *L,
+                             uint32_t l) {
+  kind_values k = values_of(m, s, i, &s->view[i]);
+  uint32_t ok = available_mask(m, s, i);
+  double activity = activity_of(s, i);
+  int finite = ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
+               fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND;
+  if (!finite) return choose_behavioural(m, s, i);
+  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
+    int hold = hold_if_available(m, i, ok);
+    if (hold >= 0) return hold;
+  }
+  L->military[l] = k.military;
+  L->conciliate[l] = k.conciliate;
+  L->talks[l] = k.talks;
+  L->lambda[l] = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+  L->ok[l] = ok;
+  L->commitments[l] = s->commitments;
+  return LANE_PENDING;
+}
+
+/* The portable ladder choice of the pending lanes: the scalar functions, lane after lane. */
+static void ladder_lanes_portable(const brink_model *m, brink__lanes *L, uint32_t i,
+                                  uint32_t pending) {
+  for (; pending; pending &= pending - 1) {
+    uint32_t l = (uint32_t)__builtin_ctz(pending);
+    const run_state *s = L->lane[l];
+    double utility[NACT];
+    kind_values k = {L->military[l], L->conciliate[l], L->talks[l]};
+    uint32_t ok = L->ok[l];
+    L->best[l] = ladder_utilities(m, s, i, &k, ok, utility);
+    if (L->lambda[l] < 1e6) L->total[l] = logit_weights(s, i, utility, ok, L->best[l]);
+    for (; ok; ok &= ok - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(ok);
+      L->weight[a][l] = utility[a];
+    }
+  }
+}
+
+void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
+  const brink_model *m = L->lane[__builtin_ctz(active)]->model;
+  for (uint32_t act = active; act; act &= act - 1) {
+    run_state *s = L->lane[__builtin_ctz(act)];
+    for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+      uint32_t i = (uint32_t)__builtin_ctz(bm);
+      s->view[i] = look(m, s, i);
+    }
+  }
+  /* Actor by actor, as phase_decide: each lane draws from its own stream in the scalar order. */
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    uint32_t pending = 0;
+    for (uint32_t act = active; act; act &= act - 1) {
+      uint32_t l = (uint32_t)__builtin_ctz(act);
+      run_state *s = L->lane[l];
+      if (s->forced[i] != FREE_CHOICE) {
+        s->action[i] = s->forced[i];
+        s->forced[i] = FREE_CHOICE;
+        continue;
+      }
+      switch (m->actors[i].driver) {
+      case BRINK_DRIVER_BEHAVIOURAL:
+        s->action[i] = choose_lane_start(m, s, i, L, l);
+        if (s->action[i] == LANE_PENDING) pending |= 1u << l;
+        break;
+      case BRINK_DRIVER_POLICY:
+        s->action[i] = s->policy && (s->policy->actors & (1u << i))
+                           ? brink__policy_decide(m, s->policy, s->compiled, s, i)
+                           : m->actors[i].hold_action;
+        break;
+      default:
+        s->action[i] = -1;
+      }
+    }
+    if (!pending) continue;
+#ifdef BRINK__LANES_HAVE_AVX2
+    if (L->kind == BRINK__LANES_AVX2)
+      brink__lanes_ladder_avx2(L, &m->actors[i], i, pending);
+    else
+#endif
+      ladder_lanes_portable(m, L, i, pending);
+    for (; pending; pending &= pending - 1) {
+      uint32_t l = (uint32_t)__builtin_ctz(pending);
+      run_state *s = L->lane[l];
+      s->action[i] = L->lambda[l] >= 1e6
+                         ? L->best[l]
+                         : sample_choice(s, weight_of(&L->weight[0][l], BRINK__LANES), L->ok[l],
+                                         L->best[l], L->total[l]);
+    }
+  }
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs in lanes (model_lanes.h): which kind the engine uses, the lanes' copies of their ladder
+ * numbers, and the ladder choice of four runs at once in AVX2 registers, compiled for AVX2 by
+ * function attribute (the library is built for the base x86-64 and checks the CPU at run
+ * time). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_lanes.h"
+
+#ifdef BRINK__LANES_HAVE_AVX2
+#include <immintrin.h>
+#endif
+
+/* Whether the model has behavioural actors and every one weighs its options at every step in
+ * every run: activity a constant of at least 1. The lanes gain only in the ladder choice; with
+ * activity below 1 the actor holds in a share of the steps without weighing, the lanes run the
+ * AVX2 ladder choice for fewer lanes at a time and measured slower than one run after another
+ * (docs/performance.md, "Runs in lanes"). */
+static int always_weighs(const brink_model *m) {
+  if (!m || !m->behavioural) return 0;
+  const double *slots = (const double *)(const void *)&m->base;
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    const double *activity = &m->base.actor[i][BRINK_ACTOR_ACTIVITY];
+    if (!(*activity >= 1.0)) return 0;
+    for (size_t p = 0; p < m->n_patches; p++)
+      if (slots + m->patches[p].slot == activity) return 0;
+  }
+  return 1;
+}
+
+brink__lanes_kind brink__lanes_select(const brink_model *m) {
+  const char *want = getenv("BRINK_LANES");
+  int avx2 = 0;
+#ifdef BRINK__LANES_HAVE_AVX2
+  avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
+  if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
+  if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
+  if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  return avx2 && always_weighs(m) ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+}
+
+void brink__lanes_fill(brink__lanes *L, uint32_t l) {
+  const run_state *s = L->lane[l];
+  const brink_model *m = s->model;
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    for (uint32_t a = 0; a < m->actors[i].n_actions && a < NACT; a++) {
+      const double *num = s->num.action[i][a];
+      L->cost[i][a][l] = num[BRINK_ACTION_COST];
+      L->intensity[i][a][l] = num[BRINK_ACTION_INTENSITY];
+      L->campaign_start[i][a][l] = num[BRINK_ACTION_CAMPAIGN_START];
+      L->campaign_drive[i][a][l] = num[BRINK_ACTION_CAMPAIGN_DRIVE];
+    }
+  }
+  for (uint32_t c = 0; c < m->n_commitments && c < BRINK_MAX_COMMITMENTS; c++)
+    L->breach_cost[c][l] = s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST];
+}
+
+#ifdef BRINK__LANES_HAVE_AVX2
+
+#define AVX2 __attribute__((target("avx2")))
+
+/* brink__exp_neg (model_internal.h) in four lanes, the same operations in the same order:
+ * floor(t - 1/2) + 1 by rounding towards -infinity where the scalar version truncates and
+ * corrects, exact either way for the integers involved. Lanes in `in` with x in [-700, 0] are
+ * computed here, those below -700 give 0 as in the scalar version; any other (x > 0, NaN: never
+ * in a finite ladder, but a scenario may set rationality to anything) goes to the scalar
+ * function itself. */
+AVX2 static __m256d exp_neg4(__m256d x, __m256d in) {
+  const __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634));
+  const __m256d r = _mm256_sub_pd(t, _mm256_set1_pd(0.5));
+  const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
+                                  _mm256_set1_pd(1.0));
+  const __m256d f = _mm256_mul_pd(_mm256_sub_pd(t, i), _mm256_set1_pd(0.6931471805599453));
+  __m256d p = _mm256_mul_pd(f, _mm256_set1_pd(1.0 / 40320));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 5040), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 720), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 120), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 24), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 6), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(0.5), p));
+  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0), p));
+  p = _mm256_add_pd(_mm256_set1_pd(1.0), p);
+  /* In range the exponent i is in [-1009, 1]: the biased exponent i + 1023 in [14, 1024]. */
+  const __m256i e =
+      _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(i)), _mm256_set1_epi64x(1023));
+  __m256d y = _mm256_mul_pd(p, _mm256_castsi256_pd(_mm256_slli_epi64(e, 52)));
+  const __m256d lo = _mm256_cmp_pd(x, _mm256_set1_pd(-700.0), _CMP_LT_OQ);
+  y = _mm256_andnot_pd(lo, y);
+  const __m256d ranged = _mm256_or_pd(lo, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ));
+  int odd = _mm256_movemask_pd(_mm256_andnot_pd(ranged, in));
+  if (__builtin_expect(odd != 0, 0)) {
+    double xs[BRINK__LANES], ys[BRINK__LANES];
+    _mm256_storeu_pd(xs, x);
+    _mm256_storeu_pd(ys, y);
+    for (; odd; odd &= odd - 1) {
+      int l = __builtin_ctz((unsigned)odd);
+      ys[l] = brink__exp_neg(xs[l]);
+    }
+    y = _mm256_loadu_pd(ys);
+  }
+  return y;
+}
+
+/* The lanes' masks (all bits set where lane l has bit b of its word v[l]). */
+AVX2 static inline __m256d lanes_with(__m256i v, uint32_t b) {
+  const __m256i bit = _mm256_set1_epi64x((long long)((uint64_t)1 << b));
+  return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(v, bit), bit));
+}
+
+/* ladder_utilities and logit_weights of model_run.c, four lanes at a time: the same operations
+ * on each lane's numbers in the same order (actions ascending, commitments ascending), a lane
+ * taking an update only where the scalar code would (blends). */
+AVX2 void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t i,
+                                   uint32_t pending) {
+  uint64_t okw[BRINK__LANES] = {0, 0, 0, 0}, cw[BRINK__LANES] = {0, 0, 0, 0};
+  uint32_t any = 0, committed = 0, logit = 0;
+  for (uint32_t p = pending; p; p &= p - 1) {
+    uint32_t l = (uint32_t)__builtin_ctz(p);
+    okw[l] = L->ok[l];
+    cw[l] = L->commitments[l];
+    any |= L->ok[l];
+    committed |= L->commitments[l];
+    if (L->lambda[l] < 1e6) logit |= 1u << l;
+  }
+  const __m256i ok = _mm256_loadu_si256((const __m256i *)(const void *)okw);
+  const __m256i commitments = _mm256_loadu_si256((const __m256i *)(const void *)cw);
+  const __m256d military = _mm256_loadu_pd(L->military),
+                conciliate = _mm256_loadu_pd(L->conciliate), talks = _mm256_loadu_pd(L->talks);
+  const __m256d sign = _mm256_set1_pd(-0.0), zero = _mm256_setzero_pd(), ten = _mm256_set1_pd(10.0);
+  __m256d best = _mm256_set1_pd(-HUGE_VAL);
+  __m256i best_a = _mm256_set1_epi64x(-1);
+  for (uint32_t g = any; g; g &= g - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(g);
+    const action_info *ai = &info->actions[a];
+    __m256d u = _mm256_xor_pd(_mm256_loadu_pd(L->cost[i][a]), sign); /* -cost */
+    if (ai->kind == BRINK_ACTION_MILITARY) {
+      u = _mm256_add_pd(
+          u, _mm256_div_pd(_mm256_mul_pd(military, _mm256_loadu_pd(L->intensity[i][a])), ten));
+      __m256d campaign = _mm256_cmp_pd(_mm256_loadu_pd(L->campaign_start[i][a]), zero, _CMP_GT_OQ);
+      u = _mm256_blendv_pd(u, _mm256_add_pd(u, _mm256_loadu_pd(L->campaign_drive[i][a])), campaign);
+    }
+    if (ai->kind == BRINK_ACTION_RESTRAINT) u = _mm256_add_pd(u, conciliate);
+    if (ai->kind == BRINK_ACTION_DIPLOMACY) u = _mm256_add_pd(u, talks);
+    for (uint32_t b = ai->breaches & committed; b; b &= b - 1) {
+      uint32_t c = (uint32_t)__builtin_ctz(b);
+      u = _mm256_blendv_pd(u, _mm256_sub_pd(u, _mm256_loadu_pd(L->breach_cost[c])),
+                           lanes_with(commitments, c));
+    }
+    _mm256_storeu_pd(L->weight[a], u);
+    __m256d better = _mm256_and_pd(_mm256_cmp_pd(u, best, _CMP_GT_OQ), lanes_with(ok, a));
+    best = _mm256_blendv_pd(best, u, better);
+    best_a = _mm256_castpd_si256(_mm256_blendv_pd(
+        _mm256_castsi256_pd(best_a), _mm256_castsi256_pd(_mm256_set1_epi64x(a)), better));
+  }
+  long long bests[BRINK__LANES];
+  _mm256_storeu_si256((__m256i *)(void *)bests, best_a);
+  for (uint32_t p = pending; p; p &= p - 1) {
+    uint32_t l = (uint32_t)__builtin_ctz(p);
+    L->best[l] = (int)bests[l];
+  }
+  if (!logit) return;
+  /* Logit weights of the lanes that are not fully rational, their totals in action order. */
+  const __m256d lambda = _mm256_loadu_pd(L->lambda);
+  const __m256d weighing = _mm256_castsi256_pd(_mm256_cmpgt_epi64(
+      _mm256_and_si256(_mm256_setr_epi64x(1, 2, 4, 8), _mm256_set1_epi64x(logit)),
+      _mm256_setzero_si256()));
+  __m256d total = zero;
+  for (uint32_t g = any; g; g &= g - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(g);
+    __m256d in = _mm256_and_pd(lanes_with(ok, a), weighing);
+    __m256d w =
+        exp_neg4(_mm256_mul_pd(lambda, _mm256_sub_pd(_mm256_loadu_pd(L->weight[a]), best)), in);
+    _mm256_storeu_pd(L->weight[a], _mm256_blendv_pd(_mm256_loadu_pd(L->weight[a]), w, in));
+    total = _mm256_blendv_pd(total, _mm256_add_pd(total, w), in);
+  }
+  _mm256_storeu_pd(L->total, _mm256_blendv_pd(_mm256_loadu_pd(L->total), total, weighing));
+}
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs in lanes (docs/performance.md, "Runs in lanes"): the engine steps four runs in lock
+ * step, one per lane. Each lane is a whole run_state and runs the scalar phases; the ladder
+ * choice of a behavioural actor (utilities, the best action, the logit weights and their
+ * exponentials) is computed for the four lanes at once, with AVX2 on copies of the lanes'
+ * ladder numbers laid out lane by lane. The same operations in the same order as the scalar
+ * path, no contraction, the same draws from each lane's stream: the same bytes. */
+#ifndef BRINK_MODEL_LANES_H
+#define BRINK_MODEL_LANES_H
+
+#include "model_internal.h"
+
+#define BRINK__LANES 4
+
+/* The AVX2 kernel is compiled on x86-64 with GCC or Clang (by function attribute, whatever the
+ * build's -m flags; -DBRINK_LANES_NO_AVX2 leaves it out), and used when the CPU has AVX2
+ * (brink__lanes_select). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(BRINK_LANES_NO_AVX2)
+#define BRINK__LANES_HAVE_AVX2 1
+#endif
+
+typedef enum brink__lanes_kind {
+  BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
+  BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
+  BRINK__LANES_AVX2      /* lanes, the ladder choice in AVX2 registers */
+} brink__lanes_kind;
+
+typedef struct brink__lanes {
+  run_state *lane[BRINK__LANES];
+  brink__lanes_kind kind;
+  /* Each lane's ladder numbers, [actor][action][lane], copied when a run enters the lane
+   * (brink__lanes_fill; AVX2 only). */
+  double cost[NA][NACT][BRINK__LANES], intensity[NA][NACT][BRINK__LANES];
+  double campaign_start[NA][NACT][BRINK__LANES], campaign_drive[NA][NACT][BRINK__LANES];
+  double breach_cost[BRINK_MAX_COMMITMENTS][BRINK__LANES];
+  /* One actor's decision in the lanes that weigh their options: the inputs (kind values,
+   * rationality, available actions, commitments in force)... */
+  double military[BRINK__LANES], conciliate[BRINK__LANES], talks[BRINK__LANES];
+  double lambda[BRINK__LANES];
+  uint32_t ok[BRINK__LANES], commitments[BRINK__LANES];
+  /* ...and the outputs: the logit weight of each available action (its utility when the actor
+   * is fully rational, lambda >= 1e6), their total and the best action. */
+  double weight[NACT][BRINK__LANES];
+  double total[BRINK__LANES];
+  int best[BRINK__LANES];
+} brink__lanes;
+
+/* The kind the engine uses for model m: BRINK__LANES_AVX2 when the CPU has AVX2, m has
+ * behavioural actors and every one weighs its options at every step (its activity a constant of
+ * at least 1, not a drawn parameter), else BRINK__LANES_OFF: the lanes pay for their lock step only
+ * through the ladder choice (docs/performance.md, "Runs in lanes"). The environment variable
+ * BRINK_LANES overrides the choice ("off", "portable", "avx2" whatever the model; "avx2" on a
+ * CPU without AVX2 gives BRINK__LANES_OFF), for tests and benchmarks. */
+brink__lanes_kind brink__lanes_select(const brink_model *m);
+
+/* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
+void brink__lanes_fill(brink__lanes *L, uint32_t l);
+
+#ifdef BRINK__LANES_HAVE_AVX2
+/* Utilities, best action, logit weights and total of actor i in the lanes of `pending`, from
+ * L's inputs and copies (the AVX2 version of ladder_utilities and logit_weights). */
+void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t i,
+                              uint32_t pending);
+#endif
+
+/* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
+ * does before its first step. */
+void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                                const double *params);
+/* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
+ * runs the rest of each lane's step (the engine's version, without observer). */
+void brink__model_decide_lanes(brink__lanes *L, uint32_t active);
+int brink__model_step_decided(run_state *s, double *tension_out);
+
+#endif

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs in lanes (src/model_lanes.h) against one run after another: for every shipped scenario
+ * and every policy, the engine's summary (JSON) and every run's result are the same bytes with
+ * BRINK_LANES=off (the scalar path), portable and avx2 (when the CPU has it), on 1 and 2
+ * threads. */
+#define _POSIX_C_SOURCE 200809L
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_lanes.h"
+#include "model_util.h"
+
+static uint64_t runs(void) { return getenv("BRINK_SANITIZED") ? 90 : 400; }
+
+/* Every field of a run's result, the doubles as their exact hexadecimal value. */
+static void on_run(void *userdata, uint64_t run, uint32_t policy, const brink_run_result *r,
+                   const double *params) {
+  (void)params;
+  brink_buf *out = userdata;
+  brink_buf_printf(out, "%llu %u: %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %a %a",
+                   (unsigned long long)run, policy, r->steps_run, r->war_step, r->war_actor,
+                   r->war_cause, r->nuclear_step, r->agreement_step, r->first_clash_step,
+                   r->incidents, r->clashes, r->provocations, r->talks_step, r->max_track,
+                   r->unsc_proposed, r->unsc_adopted, r->breaches, r->commitments_end,
+                   r->pressure_nominal_sum, r->pressure_effective_sum);
+  for (size_t i = 0; i < BRINK_MAX_ACTORS; i++) {
+    brink_buf_printf(out, " t%u", r->types[i]);
+    for (size_t a = 0; a < BRINK_MAX_ACTIONS; a++)
+      if (r->action_counts[i][a])
+        brink_buf_printf(out, " %zu.%zu:%u", i, a, r->action_counts[i][a]);
+  }
+  brink_buf_putc(out, '\n');
+}
+
+/* The summary JSON and the runs' lines of one engine run on every policy of f. */
+static int run_engine(fixture *f, const char *lanes, int threads, brink_buf *json,
+                      brink_buf *lines) {
+  uint32_t policies[64];
+  size_t np = brink_scenario_policy_count(f->sc);
+  if (np > 64) np = 64;
+  for (size_t p = 0; p < np; p++) policies[p] = (uint32_t)p;
+  setenv("BRINK_LANES", lanes, 1);
+  brink_engine_options o = {.runs = runs(),
+                            .seed = 7,
+                            .threads = threads,
+                            .confidence = 0.95,
+                            .policies = policies,
+                            .n_policies = np,
+                            .on_run = on_run,
+                            .userdata = lines};
+  brink_summary *s = NULL;
+  brink_status st = brink_engine_run(f->ctx, f->model, &o, &s);
+  CHECK_INT(st, BRINK_OK);
+  brink_output_meta meta = {"lanes", NULL, 0, 0, NULL};
+  if (!st) CHECK_INT(brink_summary_json(f->ctx, s, &meta, json), BRINK_OK);
+  brink_summary_free(s);
+  unsetenv("BRINK_LANES");
+  return st == BRINK_OK;
+}
+
+/* First differing line of two texts, for the message. */
+static void show_difference(const char *what, const brink_buf *a, const brink_buf *b) {
+  size_t i = 0, line = 1, start = 0;
+  for (; i < a->len && i < b->len && a->data[i] == b->data[i]; i++)
+    if (a->data[i] == '\n') {
+      line++;
+      start = i + 1;
+    }
+  fprintf(stderr, "  %s differ from line %zu:\n    %.160s\n    %.160s\n", what, line,
+          a->data + start, b->data + start);
+}
+
+static int same(const brink_buf *a, const brink_buf *b) {
+  return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+static void check_scenario(const char *path, int avx2) {
+  fixture f;
+  if (!fixture_open(&f, path, NULL, 0)) return;
+  static const char *const kinds[] = {"off", "portable", "avx2"};
+  brink_buf ref_json, ref_lines, json, lines;
+  brink_buf_init(&ref_json, f.ctx, 0);
+  brink_buf_init(&ref_lines, f.ctx, 0);
+  brink_buf_init(&json, f.ctx, 0);
+  brink_buf_init(&lines, f.ctx, 0);
+  if (!run_engine(&f, "off", 1, &ref_json, &ref_lines)) goto done;
+  CHECK(ref_json.len > 1000);
+  CHECK(ref_lines.len > 1000);
+  for (size_t k = 0; k < 3; k++) {
+    if (k == 2 && !avx2) continue;
+    for (int threads = 1; threads <= 2; threads++) {
+      if (k == 0 && threads == 1) continue; /* the reference */
+      brink_buf_reset(&json);
+      brink_buf_reset(&lines);
+      if (!run_engine(&f, kinds[k], threads, &json, &lines)) continue;
+      int ok_json = same(&ref_json, &json), ok_lines = same(&ref_lines, &lines);
+      if (!ok_json || !ok_lines)
+        fprintf(stderr, "%s, BRINK_LANES=%s, %d thread(s):\n", path, kinds[k], threads);
+      if (!ok_json) show_difference("summaries", &ref_json, &json);
+      if (!ok_lines) show_difference("runs", &ref_lines, &lines);
+      CHECK(ok_json);
+      CHECK(ok_lines);
+    }
+  }
+done:
+  brink_buf_release(&ref_json);
+  brink_buf_release(&ref_lines);
+  brink_buf_release(&json);
+  brink_buf_release(&lines);
+  fixture_close(&f);
+}
+
+static void test_shipped_scenarios(void) {
+  /* Which kinds this CPU runs (BRINK_LANES=avx2 falls back to one run after another without
+   * AVX2: then the comparison would prove nothing, and is skipped). */
+  setenv("BRINK_LANES", "portable", 1);
+  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_PORTABLE);
+  setenv("BRINK_LANES", "off", 1);
+  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_OFF);
+  setenv("BRINK_LANES", "avx2", 1);
+  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
+  unsetenv("BRINK_LANES");
+  if (!avx2) printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
+  static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
+  size_t n = 0;
+  for (size_t p = 0; p < 2; p++) {
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    if (glob(patterns[p], 0, NULL, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (strstr(g.gl_pathv[i], "_history.yaml")) continue; /* a history, not a scenario */
+        check_scenario(g.gl_pathv[i], avx2);
+        n++;
+      }
+    globfree(&g);
+  }
+  printf("lanes: %zu shipped scenario(s), every policy, %llu runs\n", n,
+         (unsigned long long)runs());
+  CHECK(n >= 10);
+}
+
+/* The ladder choice of the AVX2 kernel against the portable one (the scalar functions), number
+ * by number: four runs of a scenario in lanes, and at every step the same state decided both
+ * ways; the weights, totals and best actions of the last behavioural actor must be the same
+ * bits, every actor the same act, every stream at the same place. A difference of one unit in
+ * the last place shows here even when no draw of the engine test happens to turn on it. */
+static size_t kernel_case(const char *path) {
+  fixture f;
+  if (!fixture_open(&f, path, NULL, 0)) return 0;
+  brink_model_state *master[BRINK__LANES] = {NULL}, *a[BRINK__LANES] = {NULL},
+                    *b[BRINK__LANES] = {NULL};
+  brink__lanes *la = calloc(1, sizeof *la), *lb = calloc(1, sizeof *lb);
+  size_t compared = 0;
+  uint32_t np = (uint32_t)brink_scenario_policy_count(f.sc);
+  uint64_t next_run = 0;
+  for (uint32_t l = 0; l < BRINK__LANES; l++) {
+    CHECK_INT(brink_model_state_new(f.ctx, f.model, &master[l]), BRINK_OK);
+    CHECK_INT(brink_model_state_new(f.ctx, f.model, &a[l]), BRINK_OK);
+    CHECK_INT(brink_model_state_new(f.ctx, f.model, &b[l]), BRINK_OK);
+  }
+  if (!la || !lb || !master[3] || !a[3] || !b[3]) goto done;
+  for (uint32_t t = 0; t < 2000; t++) {
+    for (uint32_t l = 0; l < BRINK__LANES; l++) {
+      if (t == 0 || master[l]->s.ended) {
+        brink_model_state_init(master[l], (uint32_t)(next_run % np), 11, next_run, NULL);
+        next_run++;
+      }
+      brink_model_state_copy(a[l], master[l]);
+      brink_model_state_copy(b[l], master[l]);
+    }
+    memset(la, 0, sizeof *la);
+    memset(lb, 0, sizeof *lb);
+    la->kind = BRINK__LANES_PORTABLE;
+    lb->kind = BRINK__LANES_AVX2;
+    for (uint32_t l = 0; l < BRINK__LANES; l++) {
+      la->lane[l] = &a[l]->s;
+      lb->lane[l] = &b[l]->s;
+      brink__lanes_fill(lb, l);
+    }
+    brink__model_decide_lanes(la, 0xfu);
+    brink__model_decide_lanes(lb, 0xfu);
+    for (uint32_t l = 0; l < BRINK__LANES; l++) {
+      CHECK(memcmp(a[l]->s.action, b[l]->s.action, sizeof a[l]->s.action) == 0);
+      CHECK(memcmp(&a[l]->s.rng, &b[l]->s.rng, sizeof a[l]->s.rng) == 0);
+      CHECK_INT(la->ok[l], lb->ok[l]);
+      if (!la->ok[l]) continue; /* the lane did not weigh its options at this step */
+      CHECK_INT(la->best[l], lb->best[l]);
+      if (la->lambda[l] < 1e6) CHECK(memcmp(&la->total[l], &lb->total[l], sizeof(double)) == 0);
+      for (uint32_t ok = la->ok[l]; ok; ok &= ok - 1) {
+        uint32_t k = (uint32_t)__builtin_ctz(ok);
+        CHECK(memcmp(&la->weight[k][l], &lb->weight[k][l], sizeof(double)) == 0);
+        compared++;
+      }
+    }
+    for (uint32_t l = 0; l < BRINK__LANES; l++) brink_model_state_step(master[l], NULL, NULL);
+  }
+done:
+  for (uint32_t l = 0; l < BRINK__LANES; l++) {
+    brink_model_state_free(master[l]);
+    brink_model_state_free(a[l]);
+    brink_model_state_free(b[l]);
+  }
+  free(la);
+  free(lb);
+  fixture_close(&f);
+  return compared;
+}
+
+static void test_kernel(void) {
+  setenv("BRINK_LANES", "avx2", 1);
+  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
+  unsetenv("BRINK_LANES");
+  if (!avx2) {
+    printf("no AVX2 on this CPU: kernel not compared\n");
+    return;
+  }
+  size_t korea = kernel_case("scenarios/korea/2022.yaml");
+  size_t taiwan = kernel_case("scenarios/taiwan/2022.yaml");
+  printf("kernel: %zu and %zu logit weights compared (Korea 2022, Taiwan 2022)\n", korea, taiwan);
+  CHECK(korea > 1000);
+  CHECK(taiwan > 1000);
+}
+
+/* The automatic choice: lanes where every behavioural actor weighs its options at every step
+ * (Taiwan 2022; Korea 2022 with the DPRK's activity set to 1), one run after another where
+ * its activity is drawn (Korea 2022) or below 1, or where no actor is behavioural. */
+static brink__lanes_kind selected(const char *path, const char *set) {
+  fixture f;
+  const char *sets[] = {set};
+  if (!fixture_open(&f, path, sets, set ? 1 : 0)) return BRINK__LANES_PORTABLE;
+  brink__lanes_kind kind = brink__lanes_select(f.model);
+  fixture_close(&f);
+  return kind;
+}
+
+static void test_select(void) {
+  unsetenv("BRINK_LANES");
+  setenv("BRINK_LANES", "avx2", 1);
+  brink__lanes_kind lanes = brink__lanes_select(NULL); /* BRINK__LANES_OFF without AVX2 */
+  unsetenv("BRINK_LANES");
+  CHECK_INT(selected("scenarios/korea/2022.yaml", NULL), BRINK__LANES_OFF);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), lanes);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=0.99"), BRINK__LANES_OFF);
+  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), lanes);
+  /* No behavioural actor: nothing for the lanes to gain. */
+  CHECK_INT(selected("tests/data/model/hazard.yaml", NULL), lanes);
+  CHECK_INT(selected("tests/data/model/hazard.yaml", "actors.A.driver=policy"), BRINK__LANES_OFF);
+}
+
+int main(void) {
+  RUN(test_select);
+  RUN(test_kernel);
+  RUN(test_shipped_scenarios);
+  return harness_finish("test_lanes");
+}
