@@ -594,6 +594,15 @@ STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
     }
 }
 
+/* The act of an actor that does not weigh its options by the ladder choice: a policy actor's
+ * (its policy's verb, or its hold when the policy does not drive it); -1 for any other driver. */
+static inline int unweighed_choice(const brink_model *m, run_state *s, uint32_t i) {
+  if (m->actors[i].driver != BRINK_DRIVER_POLICY) return -1;
+  return s->policy && (s->policy->actors & (1u << i))
+             ? brink__policy_decide(m, s->policy, s->compiled, s, i)
+             : m->actors[i].hold_action;
+}
+
 /* 3. Everyone decides at once, from the state left by the previous step. */
 STEP_INLINE void phase_decide(run_state *s) {
   const brink_model *m = s->model;
@@ -609,18 +618,8 @@ STEP_INLINE void phase_decide(run_state *s) {
       s->forced[i] = FREE_CHOICE;
       continue;
     }
-    switch (m->actors[i].driver) {
-    case BRINK_DRIVER_BEHAVIOURAL:
-      s->action[i] = choose_behavioural(m, s, i);
-      break;
-    case BRINK_DRIVER_POLICY:
-      s->action[i] = s->policy && (s->policy->actors & (1u << i))
-                         ? brink__policy_decide(m, s->policy, s->compiled, s, i)
-                         : m->actors[i].hold_action;
-      break;
-    default:
-      s->action[i] = -1;
-    }
+    s->action[i] = m->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL ? choose_behavioural(m, s, i)
+                                                                   : unweighed_choice(m, s, i);
   }
 }
 
@@ -1149,19 +1148,12 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
         s->forced[i] = FREE_CHOICE;
         continue;
       }
-      switch (m->actors[i].driver) {
-      case BRINK_DRIVER_BEHAVIOURAL:
-        s->action[i] = choose_lane_start(m, s, i, L, l);
-        if (s->action[i] == LANE_PENDING) pending |= 1u << l;
-        break;
-      case BRINK_DRIVER_POLICY:
-        s->action[i] = s->policy && (s->policy->actors & (1u << i))
-                           ? brink__policy_decide(m, s->policy, s->compiled, s, i)
-                           : m->actors[i].hold_action;
-        break;
-      default:
-        s->action[i] = -1;
+      if (m->actors[i].driver != BRINK_DRIVER_BEHAVIOURAL) {
+        s->action[i] = unweighed_choice(m, s, i);
+        continue;
       }
+      s->action[i] = choose_lane_start(m, s, i, L, l);
+      if (s->action[i] == LANE_PENDING) pending |= 1u << l;
     }
     if (!pending) continue;
 #ifdef BRINK__LANES_HAVE_AVX2
