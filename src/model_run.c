@@ -401,26 +401,39 @@ static inline double activity_of(const run_state *s, uint32_t i) {
   return s->campaign_on[i] && campaign > activity ? campaign : activity;
 }
 
-/* The logit weights of the actions, w[a * stride]: one array per run (stride 1), or one
- * column of the lanes' weights (brink__lanes.weight, stride BRINK__LANES). */
-typedef struct weights {
-  const double *w;
-  size_t stride;
-} weights;
-
-static inline weights weight_of(const double *w, size_t stride) { return (weights){w, stride}; }
-
-/* Samples the action from the logit weights of the available actions ok (total: their sum). */
-static inline int sample_choice(run_state *s, weights wt, uint32_t ok, int best_a, double total) {
+/* Samples the action from the logit weights w[a * stride] of the available actions ok (total:
+ * their sum): one array per run (stride 1), or one column of the lanes' weights
+ * (brink__lanes.weight, stride BRINK__LANES). */
+static inline int sample_choice(run_state *s, const double *w, size_t stride, uint32_t ok,
+                                int best_a, double total) {
   double u = brink__rng_run_uniform32(&s->rng) * total;
   int last = best_a;
   for (; ok; ok &= ok - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(ok);
     last = (int)a;
-    u -= wt.w[a * wt.stride];
+    u -= w[a * stride];
     if (u < 0.0) return (int)a;
   }
   return last;
+}
+
+/* Whether every utility of actor i's available actions ok is finite: the run's ladder numbers
+ * (set_gates) and the step's kind values all at most UTILITY_BOUND in magnitude. Then the
+ * activity draw may come before the utilities. */
+static inline int utilities_finite(const run_state *s, uint32_t i, const kind_values *k,
+                                   uint32_t ok) {
+  return ok && (s->utility_bounded & (1u << i)) && fabs(k->military) <= UTILITY_BOUND &&
+         fabs(k->conciliate) <= UTILITY_BOUND && fabs(k->talks) <= UTILITY_BOUND;
+}
+
+/* The activity draw (docs/model.md section 3): the hold when the actor does not weigh its
+ * options this step, else -1 (it weighs them, or its hold is not available). No draw at
+ * activity 1, so such runs keep their streams. */
+static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, uint32_t ok) {
+  double activity = activity_of(s, i);
+  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity)
+    return hold_if_available(m, i, ok);
+  return -1;
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
@@ -429,24 +442,18 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   uint32_t ok = available_mask(m, s, i);
   int best_a = -1;
   /* Activity: with probability 1 - activity the actor does not weigh its options this step.
-   * No draw at activity 1, so such runs keep their streams. There is no draw either when no
-   * action has a utility above -infinity (then the actor does nothing). When this run's
-   * numbers of the actor's ladder and the step's kind values are all finite and at most
-   * UTILITY_BOUND in magnitude (set_gates), every utility is finite, so some available action
-   * has one: the draw can come first, and a step the actor holds needs no utilities (the
-   * same draws and choices as computing them first). */
-  double activity = activity_of(s, i);
-  int finite = ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
-               fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND;
+   * There is no draw when no action has a utility above -infinity (then the actor does
+   * nothing). When every utility is finite (utilities_finite), some available action has one:
+   * the draw can come first, and a step the actor holds needs no utilities (the same draws and
+   * choices as computing them first). */
+  int finite = utilities_finite(s, i, &k, ok);
   if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
-  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
-    int hold = hold_if_available(m, i, ok);
-    if (hold >= 0) return hold;
-  }
+  int hold = activity_hold(m, s, i, ok);
+  if (hold >= 0) return hold;
   if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
-  return sample_choice(s, weight_of(utility, 1), ok, best_a, total);
+  return sample_choice(s, utility, 1, ok, best_a, total);
 }
 
 brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
@@ -1093,14 +1100,9 @@ static int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, bri
                              uint32_t l) {
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
-  double activity = activity_of(s, i);
-  int finite = ok && (s->utility_bounded & (1u << i)) && fabs(k.military) <= UTILITY_BOUND &&
-               fabs(k.conciliate) <= UTILITY_BOUND && fabs(k.talks) <= UTILITY_BOUND;
-  if (!finite) return choose_behavioural(m, s, i);
-  if (activity < 1.0 && brink__rng_run_uniform32(&s->rng) >= activity) {
-    int hold = hold_if_available(m, i, ok);
-    if (hold >= 0) return hold;
-  }
+  if (!utilities_finite(s, i, &k, ok)) return choose_behavioural(m, s, i);
+  int hold = activity_hold(m, s, i, ok);
+  if (hold >= 0) return hold;
   L->military[l] = k.military;
   L->conciliate[l] = k.conciliate;
   L->talks[l] = k.talks;
@@ -1165,10 +1167,9 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
     for (; pending; pending &= pending - 1) {
       uint32_t l = (uint32_t)__builtin_ctz(pending);
       run_state *s = L->lane[l];
-      s->action[i] = L->lambda[l] >= 1e6
-                         ? L->best[l]
-                         : sample_choice(s, weight_of(&L->weight[0][l], BRINK__LANES), L->ok[l],
-                                         L->best[l], L->total[l]);
+      s->action[i] = L->lambda[l] >= 1e6 ? L->best[l]
+                                         : sample_choice(s, &L->weight[0][l], BRINK__LANES,
+                                                         L->ok[l], L->best[l], L->total[l]);
     }
   }
 }
