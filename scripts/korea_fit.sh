@@ -7,7 +7,7 @@
 # mechanism. The windows' context (relations, readiness, sanctions, campaign shares) stays a
 # dated prior per window: it is data, not fitted per year.
 KOREA_WINDOWS=(2006 2009 2012 2013 2014 2016 2017 2018 2019 2022_history)
-KOREA_FREE=dprk_activity,dprk_campaign_activity,dprk_rationality,dprk_audience_cost,dprk_threat_bias,nuclear_test_cost,border_attack_cost,incident_base,war_prob,attack_hazard,campaign_drive,srbm_campaign_start,other_campaign_start,nuclear_campaign_start,icbm_min_readiness,nuclear_min_readiness,moratorium_cost,dismantlement_cost,kju_campaign_scale
+KOREA_FREE=dprk_activity,dprk_campaign_activity,kji_campaign_activity,dprk_rationality,dprk_audience_cost,dprk_threat_bias,nuclear_test_cost,border_attack_cost,incident_base,war_prob,attack_hazard,campaign_drive,srbm_campaign_start,other_campaign_start,nuclear_campaign_start,icbm_min_readiness,nuclear_min_readiness,moratorium_cost,dismantlement_cost,kju_campaign_scale
 # IF2 and slice settings: KOREA_FIT_SETTINGS overrides them (e.g. smaller for the backtest).
 KOREA_FIT_SETTINGS=${KOREA_FIT_SETTINGS:-"--particles 1000 --iterations 30 --slice-points 7 --slice-particles 1000 --slice-replicates 4 --draws 1000"}
 
