@@ -83,5 +83,19 @@ for p in maximum_pressure proactive_diplomacy reciprocal_restraint pressure_plus
   grep -q ",200,104,0.95,$p," <<<"$out"; check "2022 compares $p" 0 $?
 done
 
+# Issue 13's done-when on the shipped fit: under the recorded allied acts, at least 80% of the
+# year x series cells of 2006-2021 inside the model's 90% interval and a positive rank
+# correlation of the yearly launch weeks with the record (docs/validation.md). Fails when a
+# change of the model, the windows or data/korea_posterior.tsv loses either.
+source scripts/korea_fit.sh
+history=()
+for w in "${KOREA_WINDOWS[@]}"; do history+=("$dir/$w.yaml"); done
+out=$("$brink" replay "${history[@]}" --posterior data/korea_posterior.tsv --runs 500 --seed 1 --quiet)
+check "replay of the shipped fit runs" 0 $?
+cells=$(sed -n 's/^full years with the record inside.*: \([0-9]*\) of 64 cells.*/\1/p' <<<"$out")
+[ -n "$cells" ] && [ "$cells" -ge 52 ]; check "replay: $cells of 64 cells inside the 90% interval (>= 52)" 0 $?
+rho=$(sed -n 's/^rank correlation (Spearman) of the yearly bm_launch_days.*: \(-*[0-9.]*\)$/\1/p' <<<"$out")
+awk -v r="$rho" 'BEGIN { exit !(r != "" && r + 0 > 0) }'; check "replay: rank correlation $rho > 0" 0 $?
+
 echo "cli_korea: $pass passed, $fail failed"
 [ $fail -eq 0 ]
