@@ -66,6 +66,10 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
       {"slice-particles", "N", "particles per slice filter (default 1000)", 0, NULL, NULL, 0},
       {"slice-replicates", "R", "filters per slice point, for its error (default 3)", 0, NULL, NULL,
        0},
+      {"slice-refine", "K",
+       "points added inside each grid segment where a slice crosses its 95% cut (default 2; 0 "
+       "to 8)",
+       0, NULL, NULL, 0},
       {"draws", "D", "posterior draws written by --out (default 1000)", 0, NULL, NULL, 0},
       {"out", "FILE", "write the posterior sample here (TSV that --posterior reads)", 0, NULL, NULL,
        0},
@@ -101,7 +105,7 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
   memset(&h, 0, sizeof h);
   brink_calibrate_result *r = NULL;
   double *draws = NULL;
-  uint64_t particles, iterations, points, sparticles, sreps, n_draws, seed, threads;
+  uint64_t particles, iterations, points, sparticles, sreps, refine, n_draws, seed, threads;
   double sd, cooling, misrecord;
   int rc = cli_parse(&spec, argc, argv);
   if (rc >= 0) goto done;
@@ -114,6 +118,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
     goto done;
   if ((rc = cli_u64(&spec, "slice-particles", 1, 1u << 24, 1000, &sparticles)) >= 0) goto done;
   if ((rc = cli_u64(&spec, "slice-replicates", 2, 1000, 3, &sreps)) >= 0) goto done;
+  if ((rc = cli_u64(&spec, "slice-refine", 0, BRINK_CALIBRATE_MAX_REFINE, 2, &refine)) >= 0)
+    goto done;
   if ((rc = cli_u64(&spec, "draws", 1, 1000000, 1000, &n_draws)) >= 0) goto done;
   if ((rc = cli_f64(&spec, "misrecord", 0.0, 0.5, BRINK_FILTER_MISRECORD, &misrecord)) >= 0)
     goto done;
@@ -176,7 +182,8 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
                                seed,
                                (int)threads,
                                on_progress,
-                               &show};
+                               &show,
+                               (uint32_t)refine};
   brink_status st = brink_calibrate_run(ctx, h.models, h.window_step, h.n_windows, &d, &o, &r);
   const char *out_path = cli_value(&spec, "out", NULL);
   if (!st && out_path) {
@@ -188,11 +195,13 @@ int cmd_calibrate(brink_ctx *ctx, int argc, char **argv) {
         comment, sizeof comment,
         "brink calibrate: posterior sample (prior x likelihood slice, parameters independent)\n"
         "history %d to %d (exclusive), %u weeks, %zu windows; seed %llu; IF2 %llu "
-        "particles x %llu iterations; slices %llu points x %llu filters of %llu particles\n"
+        "particles x %llu iterations; slices %llu points (+ %llu inside each crossing) x %llu "
+        "filters of %llu particles\n"
         "log-likelihood at the estimate %.2f nats, Monte Carlo standard error %.2f",
         h.start, h.end, h.n_steps, h.n_windows, (unsigned long long)seed,
         (unsigned long long)particles, (unsigned long long)iterations, (unsigned long long)points,
-        (unsigned long long)sreps, (unsigned long long)sparticles, r->loglik, r->loglik_se);
+        (unsigned long long)refine, (unsigned long long)sreps, (unsigned long long)sparticles,
+        r->loglik, r->loglik_se);
     if (!st) st = brink_calibrate_write_posterior(ctx, r, sc, draws, n_draws, comment, out_path);
   }
   if (st) {

@@ -114,6 +114,45 @@ static void summarise(brink_calibrate_slice *s, const double *rep, uint32_t n_re
     }
 }
 
+/* The segments (i, i + 1) of a summarised slice where it crosses its cut, walking out from the
+ * best point as summarise() does: seg[0] below the best, seg[1] above; -1 where the interval is
+ * open on that side. */
+static void crossings(const brink_calibrate_slice *s, int seg[2]) {
+  uint32_t best = 0;
+  for (uint32_t i = 0; i < s->n_points; i++)
+    if (s->loglik[i] > s->loglik[best]) best = i;
+  double cut = s->loglik[best] - HALF_CHI2_95;
+  seg[0] = seg[1] = -1;
+  for (uint32_t i = best; i > 0; i--)
+    if (s->loglik[i - 1] < cut) {
+      seg[0] = (int)i - 1;
+      break;
+    }
+  for (uint32_t i = best; i + 1 < s->n_points; i++)
+    if (s->loglik[i + 1] < cut) {
+      seg[1] = (int)i;
+      break;
+    }
+}
+
+/* Inserts point (x, ll, se, its filters' log-likelihoods) into the slice in ascending order of
+ * x; rep holds n_rep values per point, in the slice's order. */
+static void insert_point(brink_calibrate_slice *s, double *rep, uint32_t n_rep, double x, double ll,
+                         double se, const double *point_rep) {
+  uint32_t at = s->n_points;
+  while (at > 0 && s->x[at - 1] > x) at--;
+  size_t tail = s->n_points - at;
+  memmove(&s->x[at + 1], &s->x[at], tail * sizeof *s->x);
+  memmove(&s->loglik[at + 1], &s->loglik[at], tail * sizeof *s->loglik);
+  memmove(&s->se[at + 1], &s->se[at], tail * sizeof *s->se);
+  memmove(&rep[(size_t)(at + 1) * n_rep], &rep[(size_t)at * n_rep], tail * n_rep * sizeof *rep);
+  s->x[at] = x;
+  s->loglik[at] = ll;
+  s->se[at] = se;
+  memcpy(&rep[(size_t)at * n_rep], point_rep, n_rep * sizeof *rep);
+  s->n_points++;
+}
+
 static void if2_progress(void *ud, uint32_t it, uint32_t its, double loglik) {
   const brink_calibrate_options *o = ud;
   o->progress(o->userdata, 1, it, its, loglik);
@@ -131,6 +170,9 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
   if (o->slice_particles < 1 || o->slice_replicates < 2)
     return brink__fail(ctx, BRINK_EINVAL,
                        "slices need at least 1 particle and 2 replicates (for their error)");
+  if (o->slice_refine > BRINK_CALIBRATE_MAX_REFINE)
+    return brink__fail(ctx, BRINK_EINVAL, "slice refinement must be between 0 and %d, got %u",
+                       BRINK_CALIBRATE_MAX_REFINE, o->slice_refine);
   const brink_scenario *sc = brink_model_scenario(w[0]);
   const uint32_t np = brink_model_n_params(w[0]);
   for (size_t f = 0; f < o->n_free; f++) {
@@ -180,9 +222,11 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
     at.names[f] = sc->params[o->free[f]].name;
     at.row[f] = r->if2->estimate[f];
   }
-  const uint64_t total = 1 + (uint64_t)o->n_free * (o->slice_points + 1);
+  const uint64_t total = 1 + (uint64_t)o->n_free * (o->slice_points + 1 + 2 * o->slice_refine);
   uint64_t done_runs = 0;
-  rep = brink_calloc(ctx, (size_t)(o->slice_points + 1) * o->slice_replicates, sizeof *rep);
+  /* Every point's filters, then one more row for the point being refined. */
+  const size_t cap = (size_t)o->slice_points + 1 + 2 * o->slice_refine;
+  rep = brink_calloc(ctx, (cap + 1) * o->slice_replicates, sizeof *rep);
   if (!rep) {
     st = BRINK_ENOMEM;
     goto done;
@@ -222,6 +266,33 @@ brink_status brink_calibrate_run(brink_ctx *ctx, brink_model *const *w, const ui
       if (o->progress) o->progress(o->userdata, 2, ++done_runs, total, s->loglik[i]);
     }
     summarise(s, rep, o->slice_replicates);
+    /* Refinement: slice_refine points inside each segment that crosses the cut. */
+    if (o->slice_refine) {
+      int seg[2];
+      crossings(s, seg);
+      double *extra = &rep[cap * o->slice_replicates];
+      double from[2], to[2]; /* both segments before any point moves the indices */
+      for (int side = 0; side < 2; side++) {
+        from[side] = seg[side] >= 0 ? s->x[seg[side]] : 0.0;
+        to[side] = seg[side] >= 0 ? s->x[seg[side] + 1] : 0.0;
+      }
+      for (int side = 0; side < 2; side++) {
+        double a = from[side], b = to[side];
+        for (uint32_t j = 1; j <= o->slice_refine; j++) {
+          if (seg[side] < 0 || !(b > a)) {
+            done_runs++;
+            continue;
+          }
+          fixed_params pt = at;
+          pt.row[f] = a + (b - a) * j / (o->slice_refine + 1);
+          double ll, se;
+          if ((st = loglik_at(ctx, w, steps, n_windows, d, o, &pt, &ll, &se, extra))) goto done;
+          insert_point(s, rep, o->slice_replicates, pt.row[f], ll, se, extra);
+          if (o->progress) o->progress(o->userdata, 2, ++done_runs, total, ll);
+        }
+      }
+      summarise(s, rep, o->slice_replicates);
+    }
   }
 done:
   brink_free(ctx, rep);

@@ -65,7 +65,7 @@ static const char *const PRIOR_IDLE = "params.idle={dist: uniform, lo: 0, hi: 1}
 static brink_calibrate_options options(const uint32_t *free, size_t n_free, int threads,
                                        uint64_t seed) {
   brink_calibrate_options o = {200, 10, 0.05, 0.8,     free, n_free, 7,
-                               200, 2,  seed, threads, NULL, NULL};
+                               200, 2,  seed, threads, NULL, NULL,   0};
   return o;
 }
 
@@ -212,6 +212,62 @@ static void test_windows_and_threads(void) {
   free(acts);
 }
 
+/* Refinement: the same grid and the same log-likelihood at every grid point, plus slice_refine
+ * points strictly inside each segment where the unrefined slice crosses its cut, in ascending
+ * order, every point keeping its own filters' log-likelihoods. */
+static void test_refine(void) {
+  uint32_t na = 0;
+  int *acts = simulate(2.0, 47, &na);
+  fixture e;
+  if (!acts || !open_case(&e, PRIOR_RAT, PRIOR_IDLE)) return;
+  int red = brink_scenario_find_actor(e.sc, "Red");
+  uint32_t rat = (uint32_t)brink_scenario_find_param(e.sc, "rat");
+  brink_filter_data d = {STEPS, na, acts, 1u << red, 0.0};
+  uint32_t step0 = 0;
+  brink_calibrate_result *r[2] = {NULL, NULL};
+  for (int k = 0; k < 2; k++) {
+    brink_calibrate_options o = options(&rat, 1, 2, 17);
+    o.slice_refine = k ? 3 : 0;
+    CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r[k]), BRINK_OK);
+  }
+  if (r[0] && r[1]) {
+    const brink_calibrate_slice *a = &r[0]->slices[0], *b = &r[1]->slices[0];
+    CHECK(a->estimate == b->estimate);
+    int crossed = !a->lo_open + !a->hi_open;
+    CHECK(crossed > 0); /* 300 weeks identify the rationality: the test needs a crossing */
+    CHECK_INT(b->n_points, a->n_points + 3u * (uint32_t)crossed);
+    uint32_t j = 0, added = 0;
+    for (uint32_t i = 0; i < b->n_points; i++) {
+      if (i) CHECK(b->x[i] > b->x[i - 1]);
+      if (j < a->n_points && b->x[i] == a->x[j]) {
+        CHECK(b->loglik[i] == a->loglik[j]);
+        CHECK(b->se[i] == a->se[j]);
+        /* each point's filters moved with it: the same errors of the difference from the best */
+        if (a->best == b->best) CHECK(b->se_diff[i] == a->se_diff[j]);
+        j++;
+        continue;
+      }
+      added++;
+      /* inside a segment of the unrefined grid whose ends straddle the cut */
+      CHECK(j > 0 && j < a->n_points);
+      if (j > 0 && j < a->n_points) {
+        double cut = fmax(a->loglik[j - 1], a->loglik[j]);
+        for (uint32_t q = 0; q < a->n_points; q++) cut = fmax(cut, a->loglik[q]);
+        cut -= 1.920729410347062;
+        CHECK((a->loglik[j - 1] < cut) != (a->loglik[j] < cut));
+      }
+    }
+    CHECK_INT(j, a->n_points);
+    CHECK_INT(added, 3u * (uint32_t)crossed);
+    fprintf(stderr, "refined slice: 95%% [%.3f, %.3f] on %u points, unrefined [%.3f, %.3f]\n",
+            b->lo, b->hi, b->n_points, a->lo, a->hi);
+  }
+  brink_calibrate_result_free(r[0]);
+  brink_calibrate_result_free(r[1]);
+  fixture_close(&e);
+  free(acts);
+}
+
 static void test_errors(void) {
   fixture e;
   if (!open_case(&e, PRIOR_RAT, PRIOR_IDLE)) return;
@@ -234,6 +290,11 @@ static void test_errors(void) {
   o.slice_replicates = 1;
   CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_EINVAL);
   CHECK(r == NULL);
+  o.slice_replicates = 2;
+  o.slice_refine = BRINK_CALIBRATE_MAX_REFINE + 1;
+  CHECK_INT(brink_calibrate_run(e.ctx, &e.model, &step0, 1, &d, &o, &r), BRINK_EINVAL);
+  CHECK_CONTAINS(brink_ctx_errmsg(e.ctx), "slice refinement");
+  CHECK(r == NULL);
   fixture_close(&e);
 }
 
@@ -241,6 +302,7 @@ int main(void) {
   RUN(test_sbc);
   RUN(test_flat_parameter);
   RUN(test_windows_and_threads);
+  RUN(test_refine);
   RUN(test_errors);
   return harness_finish("test_calibrate");
 }

@@ -29,6 +29,9 @@ extern "C" {
 #endif
 
 #define BRINK_CALIBRATE_MAX_POINTS 64
+#define BRINK_CALIBRATE_MAX_REFINE 8
+/* Points a slice can hold: the grid, the estimate and the refinement of both crossings. */
+#define BRINK_CALIBRATE_SLICE_CAP (BRINK_CALIBRATE_MAX_POINTS + 1 + 2 * BRINK_CALIBRATE_MAX_REFINE)
 
 typedef struct brink_calibrate_options {
   uint32_t particles, iterations; /* IF2 */
@@ -44,6 +47,11 @@ typedef struct brink_calibrate_options {
    * done/total filter runs), with the latest log-likelihood. May be NULL. */
   void (*progress)(void *userdata, int stage, uint64_t done, uint64_t total, double loglik);
   void *userdata;
+  /* Points added inside each grid segment where the slice crosses its 95% cut, evenly spaced,
+   * once the grid is computed (0 .. BRINK_CALIBRATE_MAX_REFINE; 0: none). The interval's ends
+   * are interpolated linearly, so a coarse grid around a peaked slice gives too narrow an
+   * interval; refining the two crossing segments corrects that where it matters. */
+  uint32_t slice_refine;
 } brink_calibrate_options;
 
 typedef struct brink_calibrate_slice {
@@ -54,15 +62,16 @@ typedef struct brink_calibrate_slice {
   double lo, hi;   /* 95% slice interval: where the interpolated slice is within 1.92 nats
                       of its maximum; an end at the grid's first or last point is open */
   int lo_open, hi_open;
-  int flat;          /* 1: no point of the slice lies below its best by more than 1.92 nats
-                        plus twice the standard error of that difference (over the filters,
-                        which share their random numbers across points): the record does
-                        not identify the parameter */
-  uint32_t n_points; /* slice_points + 1 (the estimate), ascending in x */
-  double x[BRINK_CALIBRATE_MAX_POINTS + 1];
-  double loglik[BRINK_CALIBRATE_MAX_POINTS + 1], se[BRINK_CALIBRATE_MAX_POINTS + 1];
+  int flat; /* 1: no point of the slice lies below its best by more than 1.92 nats
+               plus twice the standard error of that difference (over the filters,
+               which share their random numbers across points): the record does
+               not identify the parameter */
+  /* slice_points + 1 (the estimate) + up to 2 x slice_refine, ascending in x */
+  uint32_t n_points;
+  double x[BRINK_CALIBRATE_SLICE_CAP];
+  double loglik[BRINK_CALIBRATE_SLICE_CAP], se[BRINK_CALIBRATE_SLICE_CAP];
   /* se_diff[i]: standard error of loglik[best] - loglik[i], from the per-filter differences */
-  double se_diff[BRINK_CALIBRATE_MAX_POINTS + 1];
+  double se_diff[BRINK_CALIBRATE_SLICE_CAP];
 } brink_calibrate_slice;
 
 typedef struct brink_calibrate_result {
