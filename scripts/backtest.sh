@@ -29,7 +29,7 @@ runs=${1:-2000}
 particles=${2:-1000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-windows=(2006 2009 2013 2014 2016 2017 2018 2019 2022_history)
+windows=("${KOREA_WINDOWS[@]}") # scripts/korea_fit.sh: the one list of the history's windows
 first_monday_of_november() { # year -> YYYY-MM-DD
   local d=$1-11-01
   while [ "$(date -u -d "$d" +%u)" != 1 ]; do d=$(date -u -d "$d + 1 day" +%F); done
