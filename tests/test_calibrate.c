@@ -62,10 +62,11 @@ static int *simulate(double truth, uint64_t seed, uint32_t *n_actors) {
 static const char *const PRIOR_RAT = "params.rat={dist: uniform, lo: 0.5, hi: 5}";
 static const char *const PRIOR_IDLE = "params.idle={dist: uniform, lo: 0, hi: 1}";
 
+/* The command's settings in small: refined slices (--slice-refine 2, its default). */
 static brink_calibrate_options options(const uint32_t *free, size_t n_free, int threads,
                                        uint64_t seed) {
   brink_calibrate_options o = {200, 10, 0.05, 0.8,     free, n_free, 7,
-                               200, 2,  seed, threads, NULL, NULL,   0};
+                               200, 2,  seed, threads, NULL, NULL,   2};
   return o;
 }
 
