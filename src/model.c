@@ -137,6 +137,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
         if (ai->min_track > t || (act->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= t))
           info->track_blocked[t] |= 1u << a;
+      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
+        if (ai->min_track > t) info->track_below[t] |= 1u << a;
       if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
         info->commits_mask[ai->commits] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {

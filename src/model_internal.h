@@ -47,6 +47,7 @@ typedef struct actor_info {
    * verbs: actions a track level rules out (min_track above it, or a diplomatic offer for a
    * level already reached), actions that make each commitment, actions of each kind. */
   uint32_t track_blocked[BRINK_TRACK_COUNT];
+  uint32_t track_below[BRINK_TRACK_COUNT]; /* actions whose min_track is above each level */
   uint32_t commits_mask[BRINK_MAX_COMMITMENTS];
   uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
   action_info actions[NACT];
@@ -249,6 +250,16 @@ static inline double max2(double a, double b) { return a > b ? a : b; }
 
 static inline double logistic(double x) {
   return x >= 0.0 ? 1.0 / (1.0 + brink__exp_neg(-x)) : 1.0 - 1.0 / (1.0 + brink__exp_neg(x));
+}
+
+/* Actions of actor i that readiness below their floor rules out now: the floors of the run's
+ * readiness-gated actions, highest first (set_gates in model_run.c), so the ruled-out actions are
+ * those of the first k floors above readiness (cumulative masks). */
+static inline uint32_t floor_blocked(const run_state *s, uint32_t i) {
+  const double readiness = s->readiness[i];
+  uint32_t k = 0;
+  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
+  return k ? s->floor_mask[i][k - 1] : 0u;
 }
 
 static inline double action_intensity(const run_state *s, uint32_t actor, int a) {

@@ -259,10 +259,7 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
   /* Readiness floors: readiness below a floor rules out its action, and so every action of a
    * higher floor (set_gates sorts them). */
-  const double readiness = s->readiness[i];
-  uint32_t k = 0;
-  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
-  if (k) blocked |= s->floor_mask[i][k - 1];
+  blocked |= floor_blocked(s, i);
   /* Refractory time: test-site preparation, production of test articles. */
   for (uint32_t g = s->cooling[i] & ~blocked; g; g &= g - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(g);
