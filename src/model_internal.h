@@ -49,6 +49,9 @@ typedef struct actor_info {
   uint32_t track_blocked[BRINK_TRACK_COUNT];
   uint32_t track_below[BRINK_TRACK_COUNT]; /* actions whose min_track is above each level */
   uint32_t commits_mask[BRINK_MAX_COMMITMENTS];
+  /* The union of commits_mask over the commitments in force, by the low and the high byte of
+   * the commitments' bitmask: commits_blocked[0][c & 255] | commits_blocked[1][c >> 8]. */
+  uint32_t commits_blocked[2][256];
   uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
   action_info actions[NACT];
 } actor_info;
@@ -77,7 +80,10 @@ struct brink_model {
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
-  uint32_t n_dynamic_relations;                       /* relations that drift or are noisy */
+  /* Actors whose readiness the engine's results can read (phase_stocks in model_run.c): all
+   * but the third parties that are nobody's adversary. */
+  uint32_t readiness_read;
+  uint32_t n_dynamic_relations; /* relations that drift or are noisy */
   uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];
   numbers base; /* constants in place; parameter slots filled per run */
@@ -134,6 +140,7 @@ typedef struct run_state {
   double pressure_nominal[NA], pressure_effective[NA];
   uint32_t pending_until[NA];   /* credibility test open until this step (BRINK_NEVER: none) */
   uint32_t pending_from[NA];    /* step the test opened: only later acts can answer it */
+  uint32_t pending;             /* actors whose pending_until is not BRINK_NEVER */
   uint32_t last_major[NA];      /* step of the last major provocation against this actor's side */
   uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
   uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */

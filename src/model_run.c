@@ -42,8 +42,9 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
 
-/* The phases of a step are inlined into each of its two versions (step below): the engine's,
- * without observer, where every trace line and step view compiles away, and the observed one. */
+/* The phases of a step are inlined into each of its versions (step below): without observer,
+ * where every trace line and step view compiles away, and the observed one; and the engine's
+ * (engine = 1: no observer, and only the state its results can read is kept up to date). */
 #define STEP_INLINE static inline __attribute__((always_inline))
 static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                      uint64_t run, const double *given, int patched);
@@ -196,6 +197,7 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
     s->pressure_nominal[i] = s->num.actor[i][BRINK_ACTOR_SANCTIONS];
     s->pressure_effective[i] = 0.0;
     s->pending_until[i] = s->pending_from[i] = BRINK_NEVER;
+    s->pending = 0;
     s->last_major[i] = BRINK_NEVER;
     double phase = brink_rng_uniform(&phase_rng) * 1040.0;
     s->memory[i] = (policy_memory){
@@ -254,7 +256,8 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   uint32_t all = info->n_actions >= 32 ? ~0u : (1u << info->n_actions) - 1u;
   uint32_t blocked = info->track_blocked[s->track];
   /* An action that makes a commitment already in force has nothing to add. */
-  for (uint32_t c = s->commitments; c; c &= c - 1) blocked |= info->commits_mask[__builtin_ctz(c)];
+  blocked |= info->commits_blocked[0][s->commitments & 255u] |
+             info->commits_blocked[1][s->commitments >> 8 & 255u];
   /* A development test needs its campaign under way. */
   blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
   /* Readiness floors: readiness below a floor rules out its action, and so every action of a
@@ -699,6 +702,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
             if (s->pending_until[j] == BRINK_NEVER) {
               s->pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
               s->pending_from[j] = t;
+              s->pending |= 1u << j;
             }
             if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s->last_major[j] = t;
           }
@@ -722,6 +726,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
       for (uint32_t o = 0; o < n; o++)
         s->credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s->credibility[o][i]);
       s->pending_until[i] = BRINK_NEVER;
+      s->pending &= ~(1u << i);
     }
     uint32_t breached = ai->breaches & s->commitments;
     if (breached) {
@@ -790,12 +795,15 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     }
   }
   /* Unanswered tests of resolve lower credibility. */
-  for (uint32_t j = 0; j < n; j++)
-    if (s->pending_until[j] != BRINK_NEVER && s->pending_until[j] <= t) {
+  for (uint32_t p = s->pending; p; p &= p - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(p);
+    if (s->pending_until[j] <= t) {
       for (uint32_t o = 0; o < n; o++)
         s->credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s->credibility[o][j];
       s->pending_until[j] = BRINK_NEVER;
+      s->pending &= ~(1u << j);
     }
+  }
 }
 
 /* Nuclear use once armed conflict has begun (section 9d): each nuclear-armed party that was
@@ -950,12 +958,17 @@ STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
 }
 
 /* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
- * logistic saturation at readiness_max so the stock stays bounded. */
-STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
+ * logistic saturation at readiness_max so the stock stays bounded. The engine's step (engine:
+ * nobody reads the state after the run but its result) updates only the stocks that a result
+ * can depend on (m->readiness_read); the state API's step, whose readiness of every actor is
+ * read (brink_model_state_actor, traces), updates all. */
+STEP_INLINE void phase_stocks(run_state *s, const step_acts *step, int engine) {
   const brink_model *m = s->model;
   const uint32_t n = m->n_actors;
+  const uint32_t stocks = engine ? m->readiness_read : ~0u;
   double next[NA];
   for (uint32_t i = 0; i < n; i++) {
+    if (!(stocks & (1u << i))) continue;
     const double *an = s->num.actor[i];
     double adversary = 0.0, acts = 0.0;
     for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
@@ -970,15 +983,30 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
                an[BRINK_ACTOR_FATIGUE] * s->readiness[i];
     next[i] = min2(cap, max2(0.0, r));
   }
-  for (uint32_t i = 0; i < n; i++) s->readiness[i] = next[i];
+  for (uint32_t i = 0; i < n; i++)
+    if (stocks & (1u << i)) s->readiness[i] = next[i];
 }
 
-/* 8. Sanctions: effective pressure, then decay; severity fades. */
-STEP_INLINE void phase_sanctions(run_state *s) {
+/* 8. Sanctions: effective pressure, then decay; severity fades. The pressures of an actor are
+ * read only by its own effective pressure and, for a behavioural actor, by its choice and the
+ * run's sums: the engine's step (engine) keeps those of the behavioural actors only. */
+STEP_INLINE void phase_sanctions(run_state *s, int engine) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const double severity_fade = s->severity_fade; /* 1 - 1 / severity_window */
   brink_run_result *out = &s->result;
+  if (engine) {
+    /* effective_pressure(k) reads severity[k] before it fades, as below. */
+    for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+      uint32_t k = (uint32_t)__builtin_ctz(bm);
+      s->pressure_effective[k] = effective_pressure(m, s, k);
+      out->pressure_nominal_sum += s->pressure_nominal[k];
+      out->pressure_effective_sum += s->pressure_effective[k];
+      s->pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_DECAY];
+    }
+    for (uint32_t k = 0; k < m->n_actors; k++) s->severity[k] *= severity_fade;
+    return;
+  }
   for (uint32_t k = 0; k < m->n_actors; k++) {
     s->pressure_effective[k] = effective_pressure(m, s, k);
     if (m->behavioural & (1u << k)) {
@@ -1035,7 +1063,8 @@ static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
 }
 
 /* The phases after the decisions (4 to 9); s->action holds this step's acts. */
-STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_observer *obs) {
+STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_observer *obs,
+                             int engine) {
   const brink_model *m = s->model;
   step_acts acts;
   memset(&acts, 0, sizeof acts);
@@ -1044,8 +1073,8 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
   phase_track(s, &acts, incident, obs);
-  phase_stocks(s, &acts);
-  phase_sanctions(s);
+  phase_stocks(s, &acts, engine);
+  phase_sanctions(s, engine);
   /* 9. Tension index: the same definition as for observed events (brink/tension.h). */
   double tension_value = brink_tension_value(&acts.tension);
   double keep = s->num.model[BRINK_MODEL_TENSION_MEMORY];
@@ -1067,14 +1096,16 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   return s->ended;
 }
 
-STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+/* engine: the engine's step (phase_stocks, phase_sanctions), whose state nobody reads after the
+ * run but its result; 0 for the state API and the observed runs. */
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine) {
   if (s->ended) return 1;
   phase_decide(s);
-  return step_decided(s, tension_out, obs);
+  return step_decided(s, tension_out, obs, engine);
 }
 
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
-  return obs ? step(s, tension_out, obs) : step(s, tension_out, NULL);
+  return obs ? step(s, tension_out, obs, 0) : step(s, tension_out, NULL, 0);
 }
 
 /* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
@@ -1085,7 +1116,7 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
 }
 
 int brink__model_step_decided(run_state *s, double *tension_out) {
-  return step_decided(s, tension_out, NULL);
+  return step_decided(s, tension_out, NULL, 1);
 }
 
 #define LANE_PENDING (-3) /* choose_lane_start: the lane weighs its options */
@@ -1191,7 +1222,7 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !brink__model_step(s, tension_out ? &tension_out[t] : NULL, NULL); t++) {
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1); t++) {
   }
   *out = s->result;
 }
