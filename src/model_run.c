@@ -1124,8 +1124,8 @@ int brink__model_step_decided(run_state *s, double *tension_out) {
 /* choose_behavioural up to its utilities, in lane l: the action when the lane decides without
  * them (a hold; or the whole scalar choice when some utility might not be finite, which draws
  * in its own order), else LANE_PENDING with the lane's inputs in L. */
-static int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, brink__lanes *L,
-                             uint32_t l) {
+STEP_INLINE int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, brink__lanes *L,
+                                  uint32_t l) {
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
   if (!utilities_finite(s, i, &k, ok)) return choose_behavioural(m, s, i);
@@ -1158,7 +1158,8 @@ static void ladder_lanes_portable(const brink_model *m, brink__lanes *L, uint32_
   }
 }
 
-void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
+/* Inlined into its base and AVX2 versions (brink__model_decide_lanes). */
+STEP_INLINE void decide_lanes(brink__lanes *L, uint32_t active) {
   const brink_model *m = L->lane[__builtin_ctz(active)]->model;
   for (uint32_t act = active; act; act &= act - 1) {
     run_state *s = L->lane[__builtin_ctz(act)];
@@ -1200,6 +1201,26 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
                                                          L->ok[l], L->best[l], L->total[l]);
     }
   }
+}
+
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET static void decide_lanes_avx2(brink__lanes *L, uint32_t active) {
+  decide_lanes(L, active);
+}
+
+BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double *tension_out) {
+  return step_decided(s, tension_out, NULL, 1);
+}
+#endif
+
+void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (L->kind == BRINK__LANES_AVX2) {
+    decide_lanes_avx2(L, active);
+    return;
+  }
+#endif
+  decide_lanes(L, active);
 }
 
 /* ---- Public entry points --------------------------------------------------------------------- */
