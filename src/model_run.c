@@ -561,10 +561,15 @@ typedef struct step_acts {
   brink_tension_acc tension;
 } step_acts;
 
-/* 1. Memory fades; relations drift (a bounded random walk). */
-STEP_INLINE void phase_fade(run_state *s) {
+/* 1. Memory fades; relations drift (a bounded random walk). An observer's perceived threat and
+ * its memories of conciliation and escalation are read only by its own outlook and kind values
+ * (look, values_of), which only behavioural actors weigh in the engine's step (engine): that
+ * step fades theirs only. */
+STEP_INLINE void phase_fade(run_state *s, int engine) {
   const brink_model *m = s->model;
-  for (uint32_t o = 0; o < m->n_actors; o++) {
+  const uint32_t all = (1u << m->n_actors) - 1u; /* n_actors <= BRINK_MAX_ACTORS < 32 */
+  for (uint32_t fm = engine ? m->behavioural : all; fm; fm &= fm - 1) {
+    uint32_t o = (uint32_t)__builtin_ctz(fm);
     double keep = s->num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
     /* Only adversaries are perceived, so only their entries can be non-zero. */
     for (uint32_t adv = m->actors[o].adversaries; adv; adv &= adv - 1)
@@ -1050,16 +1055,16 @@ STEP_INLINE void record_view(const brink_model *m, run_state *s, double tension,
  * step (or at init for step 0), so that between two steps the state is exactly what the next
  * decisions read: brink_model_state_choice_probs gives the probabilities the next step samples
  * from. The order of random draws is that of docs/model.md, "One step". */
-STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs) {
-  phase_fade(s);
+STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs, int engine) {
+  phase_fade(s, engine);
   phase_campaigns(s, obs);
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
   if (obs)
-    prepare_phases(s, obs);
+    prepare_phases(s, obs, 0);
   else
-    prepare_phases(s, NULL);
+    prepare_phases(s, NULL, 0);
 }
 
 /* The phases after the decisions (4 to 9); s->action holds this step's acts. */
@@ -1091,7 +1096,7 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   }
   /* Ready for the next decisions even at the horizon: a run moved to a longer window
    * (brink_model_state_rebind) continues from here. */
-  prepare_phases(s, obs);
+  prepare_phases(s, obs, engine);
   if (s->step >= m->horizon) s->ended = 1;
   return s->ended;
 }
