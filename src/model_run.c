@@ -637,11 +637,16 @@ STEP_INLINE void phase_decide(run_state *s) {
 
 /* 4. Effects of the acts: perception, beliefs, credibility, commitments, sanctions, votes,
  * mediation, offers. */
-STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
+STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs,
+                           int engine) {
   const brink_model *m = s->model;
   const brink_scenario *sc = m->scenario;
   const double *mn = s->num.model;
   const uint32_t n = m->n_actors, t = s->step;
+  /* Observers whose perceived threat and credibility the step keeps: in the engine's step, only
+   * the behavioural actors read theirs (look); the noise is drawn for every observer all the
+   * same, so the streams stay in step. */
+  const uint32_t keeps = engine ? m->behavioural : (1u << n) - 1u;
   const double noise_scale = mn[BRINK_MODEL_NOISE];
   brink_run_result *out = &s->result;
   for (uint32_t i = 0; i < n; i++) {
@@ -675,11 +680,15 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
       uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
       if (ai->kind != BRINK_ACTION_HOLD) {
-        double bias = s->num.actor[o][BRINK_ACTOR_THREAT_BIAS];
-        double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
         double sd = s->num.actor[o][BRINK_ACTOR_THREAT_NOISE] * noise_scale;
-        if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
-        s->threat[o][i] += perceived;
+        if (keeps & (1u << o)) {
+          double bias = s->num.actor[o][BRINK_ACTOR_THREAT_BIAS];
+          double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
+          if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
+          s->threat[o][i] += perceived;
+        } else if (sd > 0.0) {
+          (void)brink__rng_run_u32(&s->rng); /* noise's draw */
+        }
       }
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
         s->conciliation[o] = 1.0;
@@ -717,7 +726,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
      * each conciliatory act lowers the actor's credibility in the eyes of its greedy
      * adversaries (security seekers do not read it so). */
     if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
-      for (uint32_t om = m->actors[i].observers; om; om &= om - 1) {
+      for (uint32_t om = m->actors[i].observers & keeps; om; om &= om - 1) {
         uint32_t o = (uint32_t)__builtin_ctz(om);
         if (s->type[o])
           s->credibility[o][i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s->credibility[o][i];
@@ -728,8 +737,10 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
         ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
          ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
         !(m->behavioural & (1u << i))) {
-      for (uint32_t o = 0; o < n; o++)
+      for (uint32_t om = keeps; om; om &= om - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(om);
         s->credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s->credibility[o][i]);
+      }
       s->pending_until[i] = BRINK_NEVER;
       s->pending &= ~(1u << i);
     }
@@ -803,8 +814,10 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
   for (uint32_t p = s->pending; p; p &= p - 1) {
     uint32_t j = (uint32_t)__builtin_ctz(p);
     if (s->pending_until[j] <= t) {
-      for (uint32_t o = 0; o < n; o++)
+      for (uint32_t om = keeps; om; om &= om - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(om);
         s->credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s->credibility[o][j];
+      }
       s->pending_until[j] = BRINK_NEVER;
       s->pending &= ~(1u << j);
     }
@@ -1074,7 +1087,7 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   step_acts acts;
   memset(&acts, 0, sizeof acts);
   brink_tension_reset(&acts.tension);
-  phase_act(s, &acts, obs);
+  phase_act(s, &acts, obs, engine);
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
   phase_track(s, &acts, incident, obs);
@@ -1173,8 +1186,11 @@ STEP_INLINE void decide_lanes(brink__lanes *L, uint32_t active) {
       s->view[i] = look(m, s, i);
     }
   }
-  /* Actor by actor, as phase_decide: each lane draws from its own stream in the scalar order. */
-  for (uint32_t i = 0; i < m->n_actors; i++) {
+  /* Actor by actor, as phase_decide: each lane draws from its own stream in the scalar order.
+   * A third party's act is always none here: the engine never forces an act (forced stays
+   * FREE_CHOICE from init_run), and s->action keeps the -1 init_run gave it. */
+  for (uint32_t dm = m->behavioural | m->policy_driven; dm; dm &= dm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(dm);
     uint32_t pending = 0;
     for (uint32_t act = active; act; act &= act - 1) {
       uint32_t l = (uint32_t)__builtin_ctz(act);
