@@ -287,7 +287,14 @@ static void compute_batch_lanes(const brink_model *m, const brink_engine_options
     for (uint32_t act = active; act; act &= act - 1) {
       uint32_t l = (uint32_t)__builtin_ctz(act);
       run_state *st = L->lane[l];
-      if (!brink__model_step_decided(st, &w->tension[l][st->step])) continue;
+#ifdef BRINK__LANES_HAVE_AVX2
+      int ended = L->kind == BRINK__LANES_AVX2
+                      ? brink__model_step_decided_avx2(st, &w->tension[l][st->step])
+                      : brink__model_step_decided(st, &w->tension[l][st->step]);
+#else
+      int ended = brink__model_step_decided(st, &w->tension[l][st->step]);
+#endif
+      if (!ended) continue;
       brink_run_result *res = &sl->results[pair[l]];
       *res = st->result;
       bin_tension(s, w->tension[l], res->steps_run, &sl->bins[pair[l] * horizon]);

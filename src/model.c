@@ -137,6 +137,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
         if (ai->min_track > t || (act->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= t))
           info->track_blocked[t] |= 1u << a;
+      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
+        if (ai->min_track > t) info->track_below[t] |= 1u << a;
       if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
         info->commits_mask[ai->commits] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {
@@ -151,6 +153,18 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t o = 0; o < m->n_actors; o++)
       if (o != i && (m->actors[o].adversaries & (1u << i))) m->actors[i].observers |= 1u << o;
+  m->readiness_read = ~m->third_parties;
+  for (uint32_t i = 0; i < m->n_actors; i++) {
+    actor_info *info = &m->actors[i];
+    m->readiness_read |= info->adversaries;
+    for (uint32_t half = 0; half < 2; half++)
+      for (uint32_t c = 0; c < 256; c++) {
+        uint32_t blocked = 0;
+        for (uint32_t k = 0; k < 8; k++)
+          if (c >> k & 1u) blocked |= info->commits_mask[8 * half + k];
+        info->commits_blocked[half][c] = blocked;
+      }
+  }
   for (size_t r = 0; r < sc->n_relations; r++) {
     const brink_relation *rel = &sc->relations[r];
     if (rel->a >= m->n_actors || rel->b >= m->n_actors || rel->a == rel->b) {

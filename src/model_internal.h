@@ -47,7 +47,11 @@ typedef struct actor_info {
    * verbs: actions a track level rules out (min_track above it, or a diplomatic offer for a
    * level already reached), actions that make each commitment, actions of each kind. */
   uint32_t track_blocked[BRINK_TRACK_COUNT];
+  uint32_t track_below[BRINK_TRACK_COUNT]; /* actions whose min_track is above each level */
   uint32_t commits_mask[BRINK_MAX_COMMITMENTS];
+  /* The union of commits_mask over the commitments in force, by the low and the high byte of
+   * the commitments' bitmask: commits_blocked[0][c & 255] | commits_blocked[1][c >> 8]. */
+  uint32_t commits_blocked[2][256];
   uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
   action_info actions[NACT];
 } actor_info;
@@ -76,7 +80,10 @@ struct brink_model {
   uint32_t horizon;
   uint32_t n_actors, n_params, n_commitments;
   uint32_t behavioural, policy_driven, third_parties; /* actor bitmasks */
-  uint32_t n_dynamic_relations;                       /* relations that drift or are noisy */
+  /* Actors whose readiness the engine's results can read (phase_stocks in model_run.c): all
+   * but the third parties that are nobody's adversary. */
+  uint32_t readiness_read;
+  uint32_t n_dynamic_relations; /* relations that drift or are noisy */
   uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];
   numbers base; /* constants in place; parameter slots filled per run */
@@ -133,6 +140,7 @@ typedef struct run_state {
   double pressure_nominal[NA], pressure_effective[NA];
   uint32_t pending_until[NA];   /* credibility test open until this step (BRINK_NEVER: none) */
   uint32_t pending_from[NA];    /* step the test opened: only later acts can answer it */
+  uint32_t pending;             /* actors whose pending_until is not BRINK_NEVER */
   uint32_t last_major[NA];      /* step of the last major provocation against this actor's side */
   uint32_t last_used[NA][NACT]; /* step each action was last taken (BRINK_NEVER: not yet) */
   uint32_t campaign_on[NA];     /* bitmask: development campaign under way, per action */
@@ -249,6 +257,16 @@ static inline double max2(double a, double b) { return a > b ? a : b; }
 
 static inline double logistic(double x) {
   return x >= 0.0 ? 1.0 / (1.0 + brink__exp_neg(-x)) : 1.0 - 1.0 / (1.0 + brink__exp_neg(x));
+}
+
+/* Actions of actor i that readiness below their floor rules out now: the floors of the run's
+ * readiness-gated actions, highest first (set_gates in model_run.c), so the ruled-out actions are
+ * those of the first k floors above readiness (cumulative masks). */
+static inline uint32_t floor_blocked(const run_state *s, uint32_t i) {
+  const double readiness = s->readiness[i];
+  uint32_t k = 0;
+  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
+  return k ? s->floor_mask[i][k - 1] : 0u;
 }
 
 static inline double action_intensity(const run_state *s, uint32_t actor, int a) {

@@ -35,7 +35,8 @@ brink__lanes_kind brink__lanes_select(const brink_model *m) {
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2
-  avx2 = __builtin_cpu_supports("avx2") != 0;
+  avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
 #endif
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;

@@ -19,6 +19,15 @@
 #define BRINK__LANES_HAVE_AVX2 1
 #endif
 
+#ifdef BRINK__LANES_HAVE_AVX2
+/* The instruction sets of the AVX2 lanes (brink__lanes_select checks the CPU for each): the
+ * kernel, and the lanes' decisions and steps (the scalar code of model_run.c compiled a second
+ * time for them: three-operand AVX forms, BMI bit operations). No FMA: the
+ * model's files are compiled with -ffp-contract=off and FMA is not among them, so every
+ * operation rounds as in the base build. */
+#define BRINK__LANES_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
+#endif
+
 typedef enum brink__lanes_kind {
   BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
   BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
@@ -71,5 +80,10 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
  * runs the rest of each lane's step (the engine's version, without observer). */
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active);
 int brink__model_step_decided(run_state *s, double *tension_out);
+#ifdef BRINK__LANES_HAVE_AVX2
+/* brink__model_step_decided compiled for the AVX2 lanes (BRINK__LANES_AVX2_TARGET), the same
+ * results; only where brink__lanes_select gave BRINK__LANES_AVX2. */
+int brink__model_step_decided_avx2(run_state *s, double *tension_out);
+#endif
 
 #endif

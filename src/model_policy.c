@@ -43,25 +43,25 @@ static observation observe(const brink_model *m, const run_state *s, uint32_t i)
   return o;
 }
 
-static int usable(const brink_model *m, const run_state *s, uint32_t i, uint32_t a) {
-  const action_info *ai = &m->actors[i].actions[a];
-  if (s->readiness[i] < s->num.action[i][a][BRINK_ACTION_MIN_READINESS]) return 0;
-  if (ai->min_track > s->track) return 0;
-  return 1;
+/* The actions of actor i usable now, as a mask: readiness at or above the action's floor
+ * (floor_blocked: readiness < min_readiness rules it out) and the track at or above its
+ * min_track. */
+static uint32_t usable_mask(const brink_model *m, const run_state *s, uint32_t i) {
+  return ~(m->actors[i].track_below[s->track] | floor_blocked(s, i));
 }
 
 /* Military action by intensity: mode 0 closest to target, 1 lowest at or above target,
  * 2 strongest, 3 weakest. Acts that would breach a commitment in force are used only when
  * nothing else is available. */
 static int pick_military(const brink_model *m, const run_state *s, uint32_t i, int mode,
-                         double target) {
+                         double target, uint32_t usable) {
   for (int allow_breach = 0; allow_breach < 2; allow_breach++) {
     int best = -1;
     double best_score = HUGE_VAL;
-    for (uint32_t mil = m->actors[i].kind_actions[BRINK_ACTION_MILITARY]; mil; mil &= mil - 1) {
+    for (uint32_t mil = m->actors[i].kind_actions[BRINK_ACTION_MILITARY] & usable; mil;
+         mil &= mil - 1) {
       uint32_t a = (uint32_t)__builtin_ctz(mil);
       const action_info *ai = &m->actors[i].actions[a];
-      if (!usable(m, s, i, a)) continue;
       if (!allow_breach && (ai->breaches & s->commitments)) continue;
       double x = action_intensity(s, i, (int)a), score;
       switch (mode) {
@@ -88,13 +88,13 @@ static int pick_military(const brink_model *m, const run_state *s, uint32_t i, i
   return -1;
 }
 
-static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind) {
+static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind,
+                     uint32_t usable) {
   int best = -1;
   double best_score = -HUGE_VAL;
-  for (uint32_t of = m->actors[i].kind_actions[kind]; of; of &= of - 1) {
+  for (uint32_t of = m->actors[i].kind_actions[kind] & usable; of; of &= of - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(of);
     const action_info *ai = &m->actors[i].actions[a];
-    if (!usable(m, s, i, a)) continue;
     const double *num = s->num.action[i][a];
     double score;
     if (kind == BRINK_ACTION_SANCTION || kind == BRINK_ACTION_UNSC)
@@ -119,38 +119,39 @@ static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int k
  * no such action (docs/model.md, "Verbs"). */
 static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, int verb, double by,
                         const observation *o) {
+  if (verb == BRINK_VERB_HOLD) return m->actors[i].hold_action;
+  const uint32_t u = usable_mask(m, s, i);
   int a = -1;
   switch (verb) {
-  case BRINK_VERB_HOLD:
-    return m->actors[i].hold_action;
   case BRINK_VERB_MATCH:
-    a = o->intensity > 0.0 ? pick_military(m, s, i, 0, o->intensity) : pick_military(m, s, i, 3, 0);
+    a = o->intensity > 0.0 ? pick_military(m, s, i, 0, o->intensity, u)
+                           : pick_military(m, s, i, 3, 0, u);
     break;
   case BRINK_VERB_ESCALATE:
-    a = pick_military(m, s, i, 1, o->intensity + by);
+    a = pick_military(m, s, i, 1, o->intensity + by, u);
     break;
   case BRINK_VERB_STRONGEST:
-    a = pick_military(m, s, i, 2, 0);
+    a = pick_military(m, s, i, 2, 0, u);
     break;
   case BRINK_VERB_ROUTINE:
-    a = pick_military(m, s, i, 3, 0);
+    a = pick_military(m, s, i, 3, 0, u);
     break;
   case BRINK_VERB_SANCTION:
-    a = pick_kind(m, s, i, BRINK_ACTION_SANCTION);
+    a = pick_kind(m, s, i, BRINK_ACTION_SANCTION, u);
     break;
   case BRINK_VERB_UNSC:
-    a = pick_kind(m, s, i, BRINK_ACTION_UNSC);
-    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_SANCTION);
+    a = pick_kind(m, s, i, BRINK_ACTION_UNSC, u);
+    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_SANCTION, u);
     break;
   case BRINK_VERB_OFFER_TALKS:
-    a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY);
+    a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY, u);
     break;
   case BRINK_VERB_RESTRAIN:
-    a = pick_kind(m, s, i, BRINK_ACTION_RESTRAINT);
+    a = pick_kind(m, s, i, BRINK_ACTION_RESTRAINT, u);
     break;
   case BRINK_VERB_CONSULT:
-    a = pick_kind(m, s, i, BRINK_ACTION_MEDIATION);
-    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY);
+    a = pick_kind(m, s, i, BRINK_ACTION_MEDIATION, u);
+    if (a < 0) a = pick_kind(m, s, i, BRINK_ACTION_DIPLOMACY, u);
     break;
   default:
     break;
@@ -209,7 +210,7 @@ static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, 
     if (!ok) continue;
     if (rule->verb == BRINK_VERB_ACTION) {
       int a = cp->rules[r].action[i];
-      return a >= 0 && usable(m, s, i, (uint32_t)a) ? a : m->actors[i].hold_action;
+      return a >= 0 && (usable_mask(m, s, i) >> a & 1u) ? a : m->actors[i].hold_action;
     }
     return resolve_verb(m, s, i, rule->verb, rule->by, o);
   }

@@ -42,8 +42,9 @@ static const char *actor_name(const brink_model *m, uint32_t i) {
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs);
 
-/* The phases of a step are inlined into each of its two versions (step below): the engine's,
- * without observer, where every trace line and step view compiles away, and the observed one. */
+/* The phases of a step are inlined into each of its versions (step below): without observer,
+ * where every trace line and step view compiles away, and the observed one; and the engine's
+ * (engine = 1: no observer, and only the state its results can read is kept up to date). */
 #define STEP_INLINE static inline __attribute__((always_inline))
 static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                      uint64_t run, const double *given, int patched);
@@ -196,6 +197,7 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
     s->pressure_nominal[i] = s->num.actor[i][BRINK_ACTOR_SANCTIONS];
     s->pressure_effective[i] = 0.0;
     s->pending_until[i] = s->pending_from[i] = BRINK_NEVER;
+    s->pending = 0;
     s->last_major[i] = BRINK_NEVER;
     double phase = brink_rng_uniform(&phase_rng) * 1040.0;
     s->memory[i] = (policy_memory){
@@ -254,15 +256,13 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   uint32_t all = info->n_actions >= 32 ? ~0u : (1u << info->n_actions) - 1u;
   uint32_t blocked = info->track_blocked[s->track];
   /* An action that makes a commitment already in force has nothing to add. */
-  for (uint32_t c = s->commitments; c; c &= c - 1) blocked |= info->commits_mask[__builtin_ctz(c)];
+  blocked |= info->commits_blocked[0][s->commitments & 255u] |
+             info->commits_blocked[1][s->commitments >> 8 & 255u];
   /* A development test needs its campaign under way. */
   blocked |= s->campaign_gated[i] & ~s->campaign_on[i];
   /* Readiness floors: readiness below a floor rules out its action, and so every action of a
    * higher floor (set_gates sorts them). */
-  const double readiness = s->readiness[i];
-  uint32_t k = 0;
-  while (k < s->n_floors[i] && readiness < s->floor_value[i][k]) k++;
-  if (k) blocked |= s->floor_mask[i][k - 1];
+  blocked |= floor_blocked(s, i);
   /* Refractory time: test-site preparation, production of test articles. */
   for (uint32_t g = s->cooling[i] & ~blocked; g; g &= g - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(g);
@@ -561,10 +561,15 @@ typedef struct step_acts {
   brink_tension_acc tension;
 } step_acts;
 
-/* 1. Memory fades; relations drift (a bounded random walk). */
-STEP_INLINE void phase_fade(run_state *s) {
+/* 1. Memory fades; relations drift (a bounded random walk). An observer's perceived threat and
+ * its memories of conciliation and escalation are read only by its own outlook and kind values
+ * (look, values_of), which only behavioural actors weigh in the engine's step (engine): that
+ * step fades theirs only. */
+STEP_INLINE void phase_fade(run_state *s, int engine) {
   const brink_model *m = s->model;
-  for (uint32_t o = 0; o < m->n_actors; o++) {
+  const uint32_t all = (1u << m->n_actors) - 1u; /* n_actors <= BRINK_MAX_ACTORS < 32 */
+  for (uint32_t fm = engine ? m->behavioural : all; fm; fm &= fm - 1) {
+    uint32_t o = (uint32_t)__builtin_ctz(fm);
     double keep = s->num.actor[o][BRINK_ACTOR_THREAT_MEMORY];
     /* Only adversaries are perceived, so only their entries can be non-zero. */
     for (uint32_t adv = m->actors[o].adversaries; adv; adv &= adv - 1)
@@ -632,11 +637,16 @@ STEP_INLINE void phase_decide(run_state *s) {
 
 /* 4. Effects of the acts: perception, beliefs, credibility, commitments, sanctions, votes,
  * mediation, offers. */
-STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs) {
+STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observer *obs,
+                           int engine) {
   const brink_model *m = s->model;
   const brink_scenario *sc = m->scenario;
   const double *mn = s->num.model;
   const uint32_t n = m->n_actors, t = s->step;
+  /* Observers whose perceived threat and credibility the step keeps: in the engine's step, only
+   * the behavioural actors read theirs (look); the noise is drawn for every observer all the
+   * same, so the streams stay in step. */
+  const uint32_t keeps = engine ? m->behavioural : (1u << n) - 1u;
   const double noise_scale = mn[BRINK_MODEL_NOISE];
   brink_run_result *out = &s->result;
   for (uint32_t i = 0; i < n; i++) {
@@ -670,11 +680,15 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     for (uint32_t obs_mask = m->actors[i].observers; obs_mask; obs_mask &= obs_mask - 1) {
       uint32_t o = (uint32_t)__builtin_ctz(obs_mask);
       if (ai->kind != BRINK_ACTION_HOLD) {
-        double bias = s->num.actor[o][BRINK_ACTOR_THREAT_BIAS];
-        double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
         double sd = s->num.actor[o][BRINK_ACTOR_THREAT_NOISE] * noise_scale;
-        if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
-        s->threat[o][i] += perceived;
+        if (keeps & (1u << o)) {
+          double bias = s->num.actor[o][BRINK_ACTOR_THREAT_BIAS];
+          double perceived = hostility * (hostility > 0.0 ? 1.0 + bias : 1.0 - bias);
+          if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
+          s->threat[o][i] += perceived;
+        } else if (sd > 0.0) {
+          (void)brink__rng_run_u32(&s->rng); /* noise's draw */
+        }
       }
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
         s->conciliation[o] = 1.0;
@@ -702,6 +716,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
             if (s->pending_until[j] == BRINK_NEVER) {
               s->pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
               s->pending_from[j] = t;
+              s->pending |= 1u << j;
             }
             if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s->last_major[j] = t;
           }
@@ -711,7 +726,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
      * each conciliatory act lowers the actor's credibility in the eyes of its greedy
      * adversaries (security seekers do not read it so). */
     if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
-      for (uint32_t om = m->actors[i].observers; om; om &= om - 1) {
+      for (uint32_t om = m->actors[i].observers & keeps; om; om &= om - 1) {
         uint32_t o = (uint32_t)__builtin_ctz(om);
         if (s->type[o])
           s->credibility[o][i] -= mn[BRINK_MODEL_CONCILIATION_WEAKNESS] * s->credibility[o][i];
@@ -722,9 +737,12 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
         ((ai->kind == BRINK_ACTION_MILITARY && intensity > 0.0) ||
          ai->kind == BRINK_ACTION_SANCTION || ai->kind == BRINK_ACTION_UNSC) &&
         !(m->behavioural & (1u << i))) {
-      for (uint32_t o = 0; o < n; o++)
+      for (uint32_t om = keeps; om; om &= om - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(om);
         s->credibility[o][i] += mn[BRINK_MODEL_CREDIBILITY_LEARNING] * (1.0 - s->credibility[o][i]);
+      }
       s->pending_until[i] = BRINK_NEVER;
+      s->pending &= ~(1u << i);
     }
     uint32_t breached = ai->breaches & s->commitments;
     if (breached) {
@@ -793,12 +811,17 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
     }
   }
   /* Unanswered tests of resolve lower credibility. */
-  for (uint32_t j = 0; j < n; j++)
-    if (s->pending_until[j] != BRINK_NEVER && s->pending_until[j] <= t) {
-      for (uint32_t o = 0; o < n; o++)
+  for (uint32_t p = s->pending; p; p &= p - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(p);
+    if (s->pending_until[j] <= t) {
+      for (uint32_t om = keeps; om; om &= om - 1) {
+        uint32_t o = (uint32_t)__builtin_ctz(om);
         s->credibility[o][j] -= mn[BRINK_MODEL_CREDIBILITY_LEARNING] * s->credibility[o][j];
+      }
       s->pending_until[j] = BRINK_NEVER;
+      s->pending &= ~(1u << j);
     }
+  }
 }
 
 /* Nuclear use once armed conflict has begun (section 9d): each nuclear-armed party that was
@@ -953,12 +976,17 @@ STEP_INLINE void phase_track(run_state *s, const step_acts *acts, int incident,
 }
 
 /* 7. Readiness stocks: discrete Richardson (Richardson 1960) plus the adversaries' acts, with
- * logistic saturation at readiness_max so the stock stays bounded. */
-STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
+ * logistic saturation at readiness_max so the stock stays bounded. The engine's step (engine:
+ * nobody reads the state after the run but its result) updates only the stocks that a result
+ * can depend on (m->readiness_read); the state API's step, whose readiness of every actor is
+ * read (brink_model_state_actor, traces), updates all. */
+STEP_INLINE void phase_stocks(run_state *s, const step_acts *step, int engine) {
   const brink_model *m = s->model;
   const uint32_t n = m->n_actors;
+  const uint32_t stocks = engine ? m->readiness_read : ~0u;
   double next[NA];
   for (uint32_t i = 0; i < n; i++) {
+    if (!(stocks & (1u << i))) continue;
     const double *an = s->num.actor[i];
     double adversary = 0.0, acts = 0.0;
     for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
@@ -973,15 +1001,30 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step) {
                an[BRINK_ACTOR_FATIGUE] * s->readiness[i];
     next[i] = min2(cap, max2(0.0, r));
   }
-  for (uint32_t i = 0; i < n; i++) s->readiness[i] = next[i];
+  for (uint32_t i = 0; i < n; i++)
+    if (stocks & (1u << i)) s->readiness[i] = next[i];
 }
 
-/* 8. Sanctions: effective pressure, then decay; severity fades. */
-STEP_INLINE void phase_sanctions(run_state *s) {
+/* 8. Sanctions: effective pressure, then decay; severity fades. The pressures of an actor are
+ * read only by its own effective pressure and, for a behavioural actor, by its choice and the
+ * run's sums: the engine's step (engine) keeps those of the behavioural actors only. */
+STEP_INLINE void phase_sanctions(run_state *s, int engine) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
   const double severity_fade = s->severity_fade; /* 1 - 1 / severity_window */
   brink_run_result *out = &s->result;
+  if (engine) {
+    /* effective_pressure(k) reads severity[k] before it fades, as below. */
+    for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+      uint32_t k = (uint32_t)__builtin_ctz(bm);
+      s->pressure_effective[k] = effective_pressure(m, s, k);
+      out->pressure_nominal_sum += s->pressure_nominal[k];
+      out->pressure_effective_sum += s->pressure_effective[k];
+      s->pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_DECAY];
+    }
+    for (uint32_t k = 0; k < m->n_actors; k++) s->severity[k] *= severity_fade;
+    return;
+  }
   for (uint32_t k = 0; k < m->n_actors; k++) {
     s->pressure_effective[k] = effective_pressure(m, s, k);
     if (m->behavioural & (1u << k)) {
@@ -1025,30 +1068,31 @@ STEP_INLINE void record_view(const brink_model *m, run_state *s, double tension,
  * step (or at init for step 0), so that between two steps the state is exactly what the next
  * decisions read: brink_model_state_choice_probs gives the probabilities the next step samples
  * from. The order of random draws is that of docs/model.md, "One step". */
-STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs) {
-  phase_fade(s);
+STEP_INLINE void prepare_phases(run_state *s, const brink_run_observer *obs, int engine) {
+  phase_fade(s, engine);
   phase_campaigns(s, obs);
 }
 
 static void prepare_decisions(run_state *s, const brink_run_observer *obs) {
   if (obs)
-    prepare_phases(s, obs);
+    prepare_phases(s, obs, 0);
   else
-    prepare_phases(s, NULL);
+    prepare_phases(s, NULL, 0);
 }
 
 /* The phases after the decisions (4 to 9); s->action holds this step's acts. */
-STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_observer *obs) {
+STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_observer *obs,
+                             int engine) {
   const brink_model *m = s->model;
   step_acts acts;
   memset(&acts, 0, sizeof acts);
   brink_tension_reset(&acts.tension);
-  phase_act(s, &acts, obs);
+  phase_act(s, &acts, obs, engine);
   int incident, clash;
   int war = phase_conflict(s, &acts, &incident, &clash, obs);
   phase_track(s, &acts, incident, obs);
-  phase_stocks(s, &acts);
-  phase_sanctions(s);
+  phase_stocks(s, &acts, engine);
+  phase_sanctions(s, engine);
   /* 9. Tension index: the same definition as for observed events (brink/tension.h). */
   double tension_value = brink_tension_value(&acts.tension);
   double keep = s->num.model[BRINK_MODEL_TENSION_MEMORY];
@@ -1065,19 +1109,21 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   }
   /* Ready for the next decisions even at the horizon: a run moved to a longer window
    * (brink_model_state_rebind) continues from here. */
-  prepare_phases(s, obs);
+  prepare_phases(s, obs, engine);
   if (s->step >= m->horizon) s->ended = 1;
   return s->ended;
 }
 
-STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs) {
+/* engine: the engine's step (phase_stocks, phase_sanctions), whose state nobody reads after the
+ * run but its result; 0 for the state API and the observed runs. */
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine) {
   if (s->ended) return 1;
   phase_decide(s);
-  return step_decided(s, tension_out, obs);
+  return step_decided(s, tension_out, obs, engine);
 }
 
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
-  return obs ? step(s, tension_out, obs) : step(s, tension_out, NULL);
+  return obs ? step(s, tension_out, obs, 0) : step(s, tension_out, NULL, 0);
 }
 
 /* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
@@ -1088,7 +1134,7 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
 }
 
 int brink__model_step_decided(run_state *s, double *tension_out) {
-  return step_decided(s, tension_out, NULL);
+  return step_decided(s, tension_out, NULL, 1);
 }
 
 #define LANE_PENDING (-3) /* choose_lane_start: the lane weighs its options */
@@ -1096,8 +1142,8 @@ int brink__model_step_decided(run_state *s, double *tension_out) {
 /* choose_behavioural up to its utilities, in lane l: the action when the lane decides without
  * them (a hold; or the whole scalar choice when some utility might not be finite, which draws
  * in its own order), else LANE_PENDING with the lane's inputs in L. */
-static int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, brink__lanes *L,
-                             uint32_t l) {
+STEP_INLINE int choose_lane_start(const brink_model *m, run_state *s, uint32_t i, brink__lanes *L,
+                                  uint32_t l) {
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
   if (!utilities_finite(s, i, &k, ok)) return choose_behavioural(m, s, i);
@@ -1130,7 +1176,8 @@ static void ladder_lanes_portable(const brink_model *m, brink__lanes *L, uint32_
   }
 }
 
-void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
+/* Inlined into its base and AVX2 versions (brink__model_decide_lanes). */
+STEP_INLINE void decide_lanes(brink__lanes *L, uint32_t active) {
   const brink_model *m = L->lane[__builtin_ctz(active)]->model;
   for (uint32_t act = active; act; act &= act - 1) {
     run_state *s = L->lane[__builtin_ctz(act)];
@@ -1139,8 +1186,11 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
       s->view[i] = look(m, s, i);
     }
   }
-  /* Actor by actor, as phase_decide: each lane draws from its own stream in the scalar order. */
-  for (uint32_t i = 0; i < m->n_actors; i++) {
+  /* Actor by actor, as phase_decide: each lane draws from its own stream in the scalar order.
+   * A third party's act is always none here: the engine never forces an act (forced stays
+   * FREE_CHOICE from init_run), and s->action keeps the -1 init_run gave it. */
+  for (uint32_t dm = m->behavioural | m->policy_driven; dm; dm &= dm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(dm);
     uint32_t pending = 0;
     for (uint32_t act = active; act; act &= act - 1) {
       uint32_t l = (uint32_t)__builtin_ctz(act);
@@ -1174,6 +1224,26 @@ void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
   }
 }
 
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET static void decide_lanes_avx2(brink__lanes *L, uint32_t active) {
+  decide_lanes(L, active);
+}
+
+BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double *tension_out) {
+  return step_decided(s, tension_out, NULL, 1);
+}
+#endif
+
+void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (L->kind == BRINK__LANES_AVX2) {
+    decide_lanes_avx2(L, active);
+    return;
+  }
+#endif
+  decide_lanes(L, active);
+}
+
 /* ---- Public entry points --------------------------------------------------------------------- */
 
 void brink_model_run(const brink_model *m, uint32_t policy, uint64_t seed, uint64_t run,
@@ -1194,7 +1264,7 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !brink__model_step(s, tension_out ? &tension_out[t] : NULL, NULL); t++) {
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1); t++) {
   }
   *out = s->result;
 }
