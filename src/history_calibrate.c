@@ -75,6 +75,26 @@ static double slice_at(const brink_calibrate_slice *s, double x) {
   return s->loglik[s->n_points - 1];
 }
 
+/* The segments (i, i + 1) of a slice where it first crosses its cut, walking out from the best
+ * point: seg[0] below the best, seg[1] above; -1 where the interval is open on that side. */
+static void crossings(const brink_calibrate_slice *s, int seg[2]) {
+  uint32_t best = 0;
+  for (uint32_t i = 0; i < s->n_points; i++)
+    if (s->loglik[i] > s->loglik[best]) best = i;
+  double cut = s->loglik[best] - HALF_CHI2_95;
+  seg[0] = seg[1] = -1;
+  for (uint32_t i = best; i > 0; i--)
+    if (s->loglik[i - 1] < cut) {
+      seg[0] = (int)i - 1;
+      break;
+    }
+  for (uint32_t i = best; i + 1 < s->n_points; i++)
+    if (s->loglik[i + 1] < cut) {
+      seg[1] = (int)i;
+      break;
+    }
+}
+
 /* Best point, 95% interval and flatness of a computed slice; rep[i * n_rep + r] is filter r's
  * log-likelihood at point i. */
 static void summarise(brink_calibrate_slice *s, const double *rep, uint32_t n_rep) {
@@ -93,46 +113,23 @@ static void summarise(brink_calibrate_slice *s, const double *rep, uint32_t n_re
     s->se_diff[i] = sqrt(sq / (n_rep - 1) / n_rep);
     if (mean - 2.0 * s->se_diff[i] > HALF_CHI2_95) s->flat = 0;
   }
-  /* Walk out from the best point to the first crossings of the cut. */
+  /* The interval's ends: the first crossings of the cut, interpolated in their segments. */
+  int seg[2];
+  crossings(s, seg);
   s->lo = s->x[0];
-  s->lo_open = 1;
-  for (uint32_t i = best; i > 0; i--)
-    if (s->loglik[i - 1] < cut) {
-      double a = (s->loglik[i] - cut) / (s->loglik[i] - s->loglik[i - 1]);
-      s->lo = s->x[i] - a * (s->x[i] - s->x[i - 1]);
-      s->lo_open = 0;
-      break;
-    }
+  s->lo_open = seg[0] < 0;
+  if (seg[0] >= 0) {
+    uint32_t i = (uint32_t)seg[0] + 1;
+    double a = (s->loglik[i] - cut) / (s->loglik[i] - s->loglik[i - 1]);
+    s->lo = s->x[i] - a * (s->x[i] - s->x[i - 1]);
+  }
   s->hi = s->x[s->n_points - 1];
-  s->hi_open = 1;
-  for (uint32_t i = best; i + 1 < s->n_points; i++)
-    if (s->loglik[i + 1] < cut) {
-      double a = (s->loglik[i] - cut) / (s->loglik[i] - s->loglik[i + 1]);
-      s->hi = s->x[i] + a * (s->x[i + 1] - s->x[i]);
-      s->hi_open = 0;
-      break;
-    }
-}
-
-/* The segments (i, i + 1) of a summarised slice where it crosses its cut, walking out from the
- * best point as summarise() does: seg[0] below the best, seg[1] above; -1 where the interval is
- * open on that side. */
-static void crossings(const brink_calibrate_slice *s, int seg[2]) {
-  uint32_t best = 0;
-  for (uint32_t i = 0; i < s->n_points; i++)
-    if (s->loglik[i] > s->loglik[best]) best = i;
-  double cut = s->loglik[best] - HALF_CHI2_95;
-  seg[0] = seg[1] = -1;
-  for (uint32_t i = best; i > 0; i--)
-    if (s->loglik[i - 1] < cut) {
-      seg[0] = (int)i - 1;
-      break;
-    }
-  for (uint32_t i = best; i + 1 < s->n_points; i++)
-    if (s->loglik[i + 1] < cut) {
-      seg[1] = (int)i;
-      break;
-    }
+  s->hi_open = seg[1] < 0;
+  if (seg[1] >= 0) {
+    uint32_t i = (uint32_t)seg[1];
+    double a = (s->loglik[i] - cut) / (s->loglik[i] - s->loglik[i + 1]);
+    s->hi = s->x[i] + a * (s->x[i + 1] - s->x[i]);
+  }
 }
 
 /* Inserts point (x, ll, se, its filters' log-likelihoods) into the slice in ascending order of

@@ -134,11 +134,11 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       ai->quadclass = brink_cameo_quadclass(act->cameo ? act->cameo : "");
       if (act->kind == BRINK_ACTION_HOLD && info->hold_action < 0) info->hold_action = (int)a;
       if ((unsigned)act->kind < BRINK_ACTION_KIND_COUNT) info->kind_actions[act->kind] |= 1u << a;
-      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
+      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++) {
+        if (ai->min_track > t) info->track_below[t] |= 1u << a;
         if (ai->min_track > t || (act->kind == BRINK_ACTION_DIPLOMACY && ai->sets_track <= t))
           info->track_blocked[t] |= 1u << a;
-      for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++)
-        if (ai->min_track > t) info->track_below[t] |= 1u << a;
+      }
       if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
         info->commits_mask[ai->commits] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {

@@ -34,6 +34,11 @@ __attribute__((always_inline)) static inline double noise(brink__rng_run *rng, d
   return sd * 1.7320508075688772 * (2.0 * brink__rng_run_uniform32(rng) - 1.0);
 }
 
+/* noise()'s draw without its value: the stream moves on exactly as if noise had been drawn. */
+__attribute__((always_inline)) static inline void noise_skip(brink__rng_run *rng) {
+  (void)brink__rng_run_uniform32(rng);
+}
+
 static inline int popcount(uint32_t x) { return __builtin_popcount(x); }
 
 static const char *actor_name(const brink_model *m, uint32_t i) {
@@ -687,7 +692,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
           if (sd > 0.0) perceived *= max2(0.0, 1.0 + noise(&s->rng, sd));
           s->threat[o][i] += perceived;
         } else if (sd > 0.0) {
-          (void)brink__rng_run_u32(&s->rng); /* noise's draw */
+          noise_skip(&s->rng);
         }
       }
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
