@@ -83,6 +83,10 @@ struct brink_model {
   /* Actors whose readiness the engine's results can read (phase_stocks in model_run.c): all
    * but the third parties that are nobody's adversary. */
   uint32_t readiness_read;
+  /* Observers whose beliefs the engine's results can read (phase_act in model_run.c): the
+   * behavioural actors (look), and the policy actors when a rule of some policy tests belief
+   * (observe in model_policy.c). */
+  uint32_t belief_read;
   uint32_t n_dynamic_relations; /* relations that drift or are noisy */
   uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];

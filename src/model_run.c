@@ -535,15 +535,13 @@ STEP_INLINE double effective_pressure(const brink_model *m, const run_state *s, 
   if (nominal <= 0.0) return 0.0;
   double enforcement = 0.0;
   int n = 0;
-  for (uint32_t v = 0; v < m->n_actors; v++) {
-    if (!(m->third_parties & (1u << v)) || v == k) continue;
+  const uint32_t sanctioners = m->actors[k].adversaries;
+  const int na = popcount(sanctioners);
+  for (uint32_t tp = m->third_parties & ~(1u << k); tp; tp &= tp - 1) {
+    uint32_t v = (uint32_t)__builtin_ctz(tp);
     double with_sanctioners = 0.0;
-    int na = 0;
-    for (uint32_t a = 0; a < m->n_actors; a++)
-      if (m->actors[k].adversaries & (1u << a)) {
-        with_sanctioners += s->relation[v][a];
-        na++;
-      }
+    for (uint32_t adv = sanctioners; adv; adv &= adv - 1)
+      with_sanctioners += s->relation[v][__builtin_ctz(adv)];
     if (na) with_sanctioners /= na;
     enforcement += logistic(mn[BRINK_MODEL_ENFORCE_BASE] +
                             mn[BRINK_MODEL_ENFORCE_RELATIONS] * with_sanctioners -
@@ -652,6 +650,9 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
    * the behavioural actors read theirs (look); the noise is drawn for every observer all the
    * same, so the streams stay in step. */
   const uint32_t keeps = engine ? m->behavioural : (1u << n) - 1u;
+  /* Observers whose beliefs the step keeps: in the engine's step, those a decision reads
+   * (m->belief_read); an update draws nothing, so skipping one leaves the streams as they are. */
+  const uint32_t believes = engine ? m->belief_read : (1u << n) - 1u;
   const double noise_scale = mn[BRINK_MODEL_NOISE];
   brink_run_result *out = &s->result;
   for (uint32_t i = 0; i < n; i++) {
@@ -697,7 +698,7 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
       }
       if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY)
         s->conciliation[o] = 1.0;
-      update_belief(s, o, i, ai->kind, intensity);
+      if (believes & (1u << o)) update_belief(s, o, i, ai->kind, intensity);
     }
     if (ai->kind == BRINK_ACTION_MILITARY) {
       acts->military |= 1u << i;
@@ -715,16 +716,18 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
         out->provocations++;
         if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) acts->major_provocation = 1;
         /* Each adversary's resolve is now on test (credibility, section 3). */
-        for (uint32_t j = 0; j < n && intensity >= mn[BRINK_MODEL_TEST_INTENSITY]; j++)
-          if (m->actors[i].adversaries & (1u << j) &&
-              m->actors[j].driver != BRINK_DRIVER_THIRD_PARTY) {
-            if (s->pending_until[j] == BRINK_NEVER) {
-              s->pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
-              s->pending_from[j] = t;
-              s->pending |= 1u << j;
-            }
-            if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s->last_major[j] = t;
+        uint32_t tested = intensity >= mn[BRINK_MODEL_TEST_INTENSITY]
+                              ? m->actors[i].adversaries & ~m->third_parties
+                              : 0u;
+        for (; tested; tested &= tested - 1) {
+          uint32_t j = (uint32_t)__builtin_ctz(tested);
+          if (s->pending_until[j] == BRINK_NEVER) {
+            s->pending_until[j] = t + (uint32_t)mn[BRINK_MODEL_RESPONSE_WINDOW];
+            s->pending_from[j] = t;
+            s->pending |= 1u << j;
           }
+          if (intensity >= mn[BRINK_MODEL_MAJOR_INTENSITY]) s->last_major[j] = t;
+        }
       }
     }
     /* Deterrence model (Jervis 1976): a greedy adversary reads conciliation as weakness, so
@@ -990,8 +993,9 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step, int engine) {
   const uint32_t n = m->n_actors;
   const uint32_t stocks = engine ? m->readiness_read : ~0u;
   double next[NA];
-  for (uint32_t i = 0; i < n; i++) {
-    if (!(stocks & (1u << i))) continue;
+  const uint32_t updated = stocks & ((1u << n) - 1u);
+  for (uint32_t st = updated; st; st &= st - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(st);
     const double *an = s->num.actor[i];
     double adversary = 0.0, acts = 0.0;
     for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
@@ -1006,8 +1010,10 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step, int engine) {
                an[BRINK_ACTOR_FATIGUE] * s->readiness[i];
     next[i] = min2(cap, max2(0.0, r));
   }
-  for (uint32_t i = 0; i < n; i++)
-    if (stocks & (1u << i)) s->readiness[i] = next[i];
+  for (uint32_t st = updated; st; st &= st - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(st);
+    s->readiness[i] = next[i];
+  }
 }
 
 /* 8. Sanctions: effective pressure, then decay; severity fades. The pressures of an actor are
