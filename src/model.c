@@ -144,7 +144,10 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       if (act->kind == BRINK_ACTION_MILITARY) {
         info->military_actions |= 1u << a;
         const brink_value *cs = &act->num[BRINK_ACTION_CAMPAIGN_START];
-        if (cs->param >= 0 || cs->constant > 0.0) info->campaign_actions |= 1u << a;
+        if (cs->param >= 0 || cs->constant > 0.0) {
+          info->campaign_actions |= 1u << a;
+          m->campaigners |= 1u << i;
+        }
       }
       for (int k = 0; k < BRINK_ACTION_KEY_COUNT; k++)
         place(&b, &m->base.action[i][a][k], act->num[k]);
@@ -154,9 +157,12 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     for (uint32_t o = 0; o < m->n_actors; o++)
       if (o != i && (m->actors[o].adversaries & (1u << i))) m->actors[i].observers |= 1u << o;
   m->readiness_read = ~m->third_parties;
+  m->severity_read = m->behavioural;
   for (uint32_t i = 0; i < m->n_actors; i++) {
     actor_info *info = &m->actors[i];
     m->readiness_read |= info->adversaries;
+    for (uint32_t a = 0; a < info->n_actions; a++)
+      if (info->actions[a].kind == BRINK_ACTION_UNSC) m->severity_read |= info->actions[a].targets;
     for (uint32_t half = 0; half < 2; half++)
       for (uint32_t c = 0; c < 256; c++) {
         uint32_t blocked = 0;

@@ -87,6 +87,10 @@ struct brink_model {
    * behavioural actors (look), and the policy actors when a rule of some policy tests belief
    * (observe in model_policy.c). */
   uint32_t belief_read;
+  /* Actors whose severity the engine's results can read: the behavioural actors (their
+   * effective pressure) and the targets of a UN Security Council action (the vote). */
+  uint32_t severity_read;
+  uint32_t campaigners;         /* actors with development campaigns (campaign_actions not 0) */
   uint32_t n_dynamic_relations; /* relations that drift or are noisy */
   uint8_t dynamic_relations[NA * NA][2];
   actor_info actors[NA];

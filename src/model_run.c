@@ -595,7 +595,8 @@ STEP_INLINE void phase_fade(run_state *s, int engine) {
  * per-step chance; it ends when it has had its tests. */
 STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
   const brink_model *m = s->model;
-  for (uint32_t i = 0; i < m->n_actors; i++)
+  for (uint32_t cm = m->campaigners; cm; cm &= cm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(cm);
     for (uint32_t c = m->actors[i].campaign_actions & ~s->campaign_on[i]; c; c &= c - 1) {
       uint32_t a = (uint32_t)__builtin_ctz(c);
       double start = s->num.action[i][a][BRINK_ACTION_CAMPAIGN_START] *
@@ -607,6 +608,7 @@ STEP_INLINE void phase_campaigns(run_state *s, const brink_run_observer *obs) {
             m->scenario->actors[i].ladder[a].name);
       }
     }
+  }
 }
 
 /* The act of an actor that does not weigh its options by the ladder choice: a policy actor's
@@ -1018,7 +1020,8 @@ STEP_INLINE void phase_stocks(run_state *s, const step_acts *step, int engine) {
 
 /* 8. Sanctions: effective pressure, then decay; severity fades. The pressures of an actor are
  * read only by its own effective pressure and, for a behavioural actor, by its choice and the
- * run's sums: the engine's step (engine) keeps those of the behavioural actors only. */
+ * run's sums: the engine's step (engine) keeps those of the behavioural actors only, and fades
+ * only the severities that some result reads (m->severity_read). */
 STEP_INLINE void phase_sanctions(run_state *s, int engine) {
   const brink_model *m = s->model;
   const double *mn = s->num.model;
@@ -1033,7 +1036,8 @@ STEP_INLINE void phase_sanctions(run_state *s, int engine) {
       out->pressure_effective_sum += s->pressure_effective[k];
       s->pressure_nominal[k] *= 1.0 - mn[BRINK_MODEL_SANCTION_DECAY];
     }
-    for (uint32_t k = 0; k < m->n_actors; k++) s->severity[k] *= severity_fade;
+    for (uint32_t sm = m->severity_read; sm; sm &= sm - 1)
+      s->severity[__builtin_ctz(sm)] *= severity_fade;
     return;
   }
   for (uint32_t k = 0; k < m->n_actors; k++) {
