@@ -657,7 +657,11 @@ STEP_INLINE void phase_act(run_state *s, step_acts *acts, const brink_run_observ
   const uint32_t believes = engine ? m->belief_read : (1u << n) - 1u;
   const double noise_scale = mn[BRINK_MODEL_NOISE];
   brink_run_result *out = &s->result;
-  for (uint32_t i = 0; i < n; i++) {
+  /* In the engine's step third parties never act (nothing forces an act there), so only the
+   * others are visited; the state API may force any actor's act. */
+  const uint32_t acting = engine ? m->behavioural | m->policy_driven : (1u << n) - 1u;
+  for (uint32_t am = acting; am; am &= am - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(am);
     int a = s->action[i];
     if (a < 0) continue;
     const action_info *ai = &m->actors[i].actions[a];
