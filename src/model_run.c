@@ -256,7 +256,7 @@ static inline int offer_open(uint32_t until, uint32_t step) {
 /* Bitmask of actor i's actions available now (docs/model.md section 3): the static rules
  * (track, commitments in force, campaigns) as masks, then the per-action floors and refractory
  * times of the actions that have one. */
-static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_t i) {
+STEP_INLINE uint32_t available_mask(const brink_model *m, const run_state *s, uint32_t i) {
   const actor_info *info = &m->actors[i];
   uint32_t all = info->n_actions >= 32 ? ~0u : (1u << info->n_actions) - 1u;
   uint32_t blocked = info->track_blocked[s->track];
@@ -276,7 +276,7 @@ static uint32_t available_mask(const brink_model *m, const run_state *s, uint32_
   return all & ~blocked;
 }
 
-static outlook look(const brink_model *m, const run_state *s, uint32_t i) {
+STEP_INLINE outlook look(const brink_model *m, const run_state *s, uint32_t i) {
   outlook v = {0.0, 0.0, 0.0, 0.0, 0.0};
   int n_adv = 0;
   for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
@@ -302,8 +302,8 @@ typedef struct kind_values {
   double talks;      /* of a diplomatic offer */
 } kind_values;
 
-static kind_values values_of(const brink_model *m, const run_state *s, uint32_t i,
-                             const outlook *view) {
+STEP_INLINE kind_values values_of(const brink_model *m, const run_state *s, uint32_t i,
+                                  const outlook *view) {
   const double *an = s->num.actor[i];
   const double *w = s->num.type[i][s->type[i]];
   const outlook v = *view;
