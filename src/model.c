@@ -42,6 +42,35 @@ static void place(builder *b, double *slot, brink_value v) {
       (patch){(uint32_t)(slot - (double *)(void *)&m->base), (uint32_t)v.param};
 }
 
+/* The parts of the observation a rule reads for its conditions and its verb (SEES_*). */
+static uint8_t rule_sees(const brink_rule *rule) {
+  uint8_t sees = 0;
+  for (size_t c = 0; c < rule->n_conditions; c++) switch (rule->conditions[c].kind) {
+    case BRINK_COND_PROVOKED_AT_LEAST:
+      sees |= SEES_INTENSITY;
+      break;
+    case BRINK_COND_PROVOKED_WITHIN:
+    case BRINK_COND_QUIET_FOR:
+      sees |= SEES_SINCE_MAJOR;
+      break;
+    case BRINK_COND_ADVERSARY_CONCILIATED:
+      sees |= SEES_CONCILIATED;
+      break;
+    case BRINK_COND_BELIEF_GREEDY_ABOVE:
+    case BRINK_COND_BELIEF_GREEDY_BELOW:
+      sees |= SEES_BELIEF;
+      break;
+    default:
+      break;
+    }
+  if (rule->verb == BRINK_VERB_MATCH || rule->verb == BRINK_VERB_ESCALATE) sees |= SEES_INTENSITY;
+  return sees;
+}
+
+static int rule_applies(const brink_rule *rule, uint32_t i) {
+  return !rule->actors || (rule->actors & (1u << i));
+}
+
 static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
   const brink_scenario *sc = m->scenario;
   m->n_policies = sc->n_policies;
@@ -54,22 +83,39 @@ static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
       return brink__fail(ctx, BRINK_EINVAL,
                          "policy '%s' drives an actor whose driver is not 'policy'", pol->name);
     if (!pol->n_rules) continue;
-    cp->rules = brink_calloc(ctx, pol->n_rules, sizeof *cp->rules);
-    if (!cp->rules) return BRINK_ENOMEM;
-    cp->n_rules = pol->n_rules;
+    /* Rule by rule first, so that a missing action is reported at the first rule that names it. */
+    size_t total = 0;
     for (size_t r = 0; r < pol->n_rules; r++) {
       const brink_rule *rule = &pol->rules[r];
-      cp->rules[r].rule = rule;
       for (uint32_t i = 0; i < m->n_actors && i < NA; i++) { /* NA bound: for GCC 12 -O3 */
-        cp->rules[r].action[i] = -1;
+        if (!rule_applies(rule, i)) continue;
+        total++;
         if (rule->verb != BRINK_VERB_ACTION || !(pol->actors & (1u << i))) continue;
-        if (rule->actors && !(rule->actors & (1u << i))) continue;
-        int a = brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "");
-        if (a < 0)
+        if (brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "") < 0)
           return brink__fail(ctx, BRINK_EINVAL, "policy '%s': actor '%s' has no action '%s'",
                              pol->name, sc->actors[i].name, rule->action ? rule->action : "");
-        cp->rules[r].action[i] = (int8_t)a;
       }
+    }
+    cp->rules = brink_calloc(ctx, total ? total : 1, sizeof *cp->rules);
+    if (!cp->rules) return BRINK_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->n_actors && i < NA; i++) {
+      cp->first[i] = n;
+      for (size_t r = 0; r < pol->n_rules; r++) {
+        const brink_rule *rule = &pol->rules[r];
+        if (!rule_applies(rule, i)) continue;
+        actor_rule *ar = &cp->rules[n++];
+        ar->conditions = rule->conditions;
+        ar->n_conditions = (uint32_t)rule->n_conditions;
+        ar->verb = (uint8_t)rule->verb;
+        ar->by = rule->by;
+        ar->action = -1;
+        if (rule->verb == BRINK_VERB_ACTION && (pol->actors & (1u << i)))
+          ar->action =
+              (int8_t)brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "");
+        cp->sees[i] |= rule_sees(rule);
+      }
+      cp->n_rules[i] = n - cp->first[i];
     }
   }
   return BRINK_OK;
@@ -141,6 +187,11 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       }
       if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
         info->commits_mask[ai->commits] |= 1u << a;
+      if (act->kind == BRINK_ACTION_RESTRAINT || act->kind == BRINK_ACTION_DIPLOMACY)
+        info->conciliatory_actions |= 1u << a;
+      info->breached |= ai->breaches;
+      for (uint32_t c = 0; c < 32; c++)
+        if (ai->breaches >> c & 1u) info->breaching[c] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {
         info->military_actions |= 1u << a;
         const brink_value *cs = &act->num[BRINK_ACTION_CAMPAIGN_START];

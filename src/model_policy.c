@@ -7,89 +7,148 @@
 #include "internal.h"
 #include "model_internal.h"
 
-/* What a policy actor observes about its adversaries' last moves. */
+/* What a policy actor observes about its adversaries' last moves: only the parts its policy
+ * reads (SEES_* in model_internal.h) are computed, the others keep these defaults. */
 typedef struct observation {
   double intensity;     /* highest intensity of an adversary's military act last step */
   int conciliated;      /* an adversary took a restraint or diplomacy action last step */
   int kind;             /* kind of the adversary's most escalatory act last step (-1: none) */
   double belief;        /* mean belief that the adversaries are greedy */
   uint32_t since_major; /* steps since the last major provocation (BRINK_NEVER: none) */
-  uint32_t phase;       /* this run's offset of the actor's periodic schedules */
 } observation;
 
-static observation observe(const brink_model *m, const run_state *s, uint32_t i) {
-  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER, s->memory[i].phase};
-  int n_adv = 0;
-  double best = -1.0;
+/* Highest intensity of an adversary's military act last step (0: none). */
+static inline double provocation(const brink_model *m, const run_state *s, uint32_t i) {
+  double intensity = 0.0;
   for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
     uint32_t j = (uint32_t)__builtin_ctz(adv);
-    o.belief += s->belief[i][j];
-    n_adv++;
+    int a = s->prev_action[j];
+    if (a < 0 || !(m->actors[j].military_actions >> a & 1u)) continue;
+    double x = s->num.action[j][a][BRINK_ACTION_INTENSITY];
+    if (x > intensity) intensity = x;
+  }
+  return intensity;
+}
+
+/* An adversary took a restraint or diplomacy action last step. */
+static inline int conciliated(const brink_model *m, const run_state *s, uint32_t i) {
+  for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(adv);
+    int a = s->prev_action[j];
+    if (a >= 0 && (m->actors[j].conciliatory_actions >> a & 1u)) return 1;
+  }
+  return 0;
+}
+
+/* Steps since the last major provocation against actor i's side (BRINK_NEVER: none). */
+static inline uint32_t since_major(const run_state *s, uint32_t i) {
+  const uint32_t last = s->last_major[i];
+  return last != BRINK_NEVER && s->step > last ? s->step - last : BRINK_NEVER;
+}
+
+/* A major provocation within the model's response window. */
+static inline int recent_major(const run_state *s, uint32_t i) {
+  const uint32_t since = since_major(s, i);
+  return since != BRINK_NEVER && since <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
+}
+
+/* The kind of the adversaries' most escalatory act last step (-1: none), ranked hold below every
+ * other act and military acts by 1 + intensity, with the highest military intensity. */
+static inline int strongest_kind(const brink_model *m, const run_state *s, uint32_t i,
+                                 double *intensity) {
+  int kind = -1;
+  double best = -1.0;
+  *intensity = 0.0;
+  for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
+    uint32_t j = (uint32_t)__builtin_ctz(adv);
     int a = s->prev_action[j];
     if (a < 0) continue;
-    const action_info *ai = &m->actors[j].actions[a];
-    double intensity = ai->kind == BRINK_ACTION_MILITARY ? action_intensity(s, j, a) : 0.0;
-    if (ai->kind == BRINK_ACTION_MILITARY && intensity > o.intensity) o.intensity = intensity;
-    if (ai->kind == BRINK_ACTION_RESTRAINT || ai->kind == BRINK_ACTION_DIPLOMACY) o.conciliated = 1;
-    double rank = ai->kind == BRINK_ACTION_HOLD ? 0.0 : 1.0 + intensity;
+    const int k = m->actors[j].actions[a].kind;
+    double x = k == BRINK_ACTION_MILITARY ? s->num.action[j][a][BRINK_ACTION_INTENSITY] : 0.0;
+    if (k == BRINK_ACTION_MILITARY && x > *intensity) *intensity = x;
+    double rank = k == BRINK_ACTION_HOLD ? 0.0 : 1.0 + x;
     if (rank > best) {
       best = rank;
-      o.kind = ai->kind;
+      kind = k;
     }
   }
-  if (n_adv) o.belief /= n_adv;
-  if (s->last_major[i] != BRINK_NEVER && s->step > s->last_major[i])
-    o.since_major = s->step - s->last_major[i];
+  return kind;
+}
+
+static observation observe(const brink_model *m, const run_state *s, uint32_t i, unsigned sees) {
+  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER};
+  if (sees & SEES_INTENSITY) o.intensity = provocation(m, s, i);
+  if (sees & SEES_CONCILIATED) o.conciliated = conciliated(m, s, i);
+  if (sees & SEES_SINCE_MAJOR) o.since_major = since_major(s, i);
+  if (sees & SEES_BELIEF) {
+    int n_adv = 0;
+    for (uint32_t adv = m->actors[i].adversaries; adv; adv &= adv - 1) {
+      o.belief += s->belief[i][(uint32_t)__builtin_ctz(adv)];
+      n_adv++;
+    }
+    if (n_adv) o.belief /= n_adv;
+  }
   return o;
 }
 
 /* The actions of actor i usable now, as a mask: readiness at or above the action's floor
  * (floor_blocked: readiness < min_readiness rules it out) and the track at or above its
  * min_track. */
-static uint32_t usable_mask(const brink_model *m, const run_state *s, uint32_t i) {
+static inline uint32_t usable_mask(const brink_model *m, const run_state *s, uint32_t i) {
   return ~(m->actors[i].track_below[s->track] | floor_blocked(s, i));
 }
 
-/* Military action by intensity: mode 0 closest to target, 1 lowest at or above target,
- * 2 strongest, 3 weakest. Acts that would breach a commitment in force are used only when
- * nothing else is available. */
-static int pick_military(const brink_model *m, const run_state *s, uint32_t i, int mode,
-                         double target, uint32_t usable) {
-  for (int allow_breach = 0; allow_breach < 2; allow_breach++) {
-    int best = -1;
-    double best_score = HUGE_VAL;
-    for (uint32_t mil = m->actors[i].kind_actions[BRINK_ACTION_MILITARY] & usable; mil;
-         mil &= mil - 1) {
-      uint32_t a = (uint32_t)__builtin_ctz(mil);
-      const action_info *ai = &m->actors[i].actions[a];
-      if (!allow_breach && (ai->breaches & s->commitments)) continue;
-      double x = action_intensity(s, i, (int)a), score;
-      switch (mode) {
-      case 0:
-        score = fabs(x - target) + 1e-6 * x;
-        break;
-      case 1:
-        score = x >= target ? x : 1e6 - x;
-        break;
-      case 2:
-        score = -x;
-        break;
-      default:
-        score = x;
-        break;
-      }
-      if (score < best_score) {
-        best_score = score;
-        best = (int)a;
-      }
+/* The modes of pick_military: the score it minimises over the candidates' intensities x. */
+enum { CLOSEST, AT_OR_ABOVE, STRONGEST, WEAKEST };
+
+/* Best of the military actions in `of` for the mode (the first in ladder order on ties); -1 when
+ * none scores below infinity. Inlined with a constant mode, so the switch folds away. */
+static inline int best_military(const run_state *s, uint32_t i, uint32_t of, int mode,
+                                double target) {
+  int best = -1;
+  double best_score = HUGE_VAL;
+  for (; of; of &= of - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(of);
+    double x = s->num.action[i][a][BRINK_ACTION_INTENSITY], score;
+    switch (mode) {
+    case CLOSEST:
+      score = fabs(x - target) + 1e-6 * x;
+      break;
+    case AT_OR_ABOVE:
+      score = x >= target ? x : 1e6 - x;
+      break;
+    case STRONGEST:
+      score = -x;
+      break;
+    default:
+      score = x;
+      break;
     }
-    if (best >= 0) return best;
+    if (score < best_score) {
+      best_score = score;
+      best = (int)a;
+    }
   }
-  return -1;
+  return best;
 }
 
-static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind,
-                     uint32_t usable) {
+/* Military action by intensity: CLOSEST to target, lowest AT_OR_ABOVE target, STRONGEST,
+ * WEAKEST. Acts that would breach a commitment in force are used only when nothing else is
+ * available: a second pass over all of them, needed only when some usable act breaches. */
+static inline int pick_military(const brink_model *m, const run_state *s, uint32_t i, int mode,
+                                double target, uint32_t usable) {
+  const actor_info *actor = &m->actors[i];
+  const uint32_t of = actor->military_actions & usable;
+  uint32_t breaching = 0;
+  for (uint32_t c = s->commitments & actor->breached; c; c &= c - 1)
+    breaching |= actor->breaching[__builtin_ctz(c)];
+  int best = best_military(s, i, of & ~breaching, mode, target);
+  if (best < 0 && (of & breaching)) best = best_military(s, i, of, mode, target);
+  return best;
+}
+
+static inline int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind,
+                            uint32_t usable) {
   int best = -1;
   double best_score = -HUGE_VAL;
   for (uint32_t of = m->actors[i].kind_actions[kind] & usable; of; of &= of - 1) {
@@ -116,25 +175,26 @@ static int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int k
 }
 
 /* The action a verb means for actor i; falls back along documented lines when the ladder has
- * no such action (docs/model.md, "Verbs"). */
+ * no such action (docs/model.md, "Verbs"). intensity: the adversaries' last (observation). */
 static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, int verb, double by,
-                        const observation *o) {
-  if (verb == BRINK_VERB_HOLD) return m->actors[i].hold_action;
+                        double intensity) {
+  const int hold = m->actors[i].hold_action;
+  if (verb == BRINK_VERB_HOLD) return hold;
   const uint32_t u = usable_mask(m, s, i);
   int a = -1;
   switch (verb) {
   case BRINK_VERB_MATCH:
-    a = o->intensity > 0.0 ? pick_military(m, s, i, 0, o->intensity, u)
-                           : pick_military(m, s, i, 3, 0, u);
+    a = intensity > 0.0 ? pick_military(m, s, i, CLOSEST, intensity, u)
+                        : pick_military(m, s, i, WEAKEST, 0, u);
     break;
   case BRINK_VERB_ESCALATE:
-    a = pick_military(m, s, i, 1, o->intensity + by, u);
+    a = pick_military(m, s, i, AT_OR_ABOVE, intensity + by, u);
     break;
   case BRINK_VERB_STRONGEST:
-    a = pick_military(m, s, i, 2, 0, u);
+    a = pick_military(m, s, i, STRONGEST, 0, u);
     break;
   case BRINK_VERB_ROUTINE:
-    a = pick_military(m, s, i, 3, 0, u);
+    a = pick_military(m, s, i, WEAKEST, 0, u);
     break;
   case BRINK_VERB_SANCTION:
     a = pick_kind(m, s, i, BRINK_ACTION_SANCTION, u);
@@ -156,10 +216,10 @@ static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, in
   default:
     break;
   }
-  return a >= 0 ? a : m->actors[i].hold_action;
+  return a >= 0 ? a : hold;
 }
 
-static int condition_holds(const run_state *s, const brink_rule_condition *c,
+static int condition_holds(const run_state *s, const brink_rule_condition *c, uint32_t phase,
                            const observation *o) {
   double v = c->value;
   switch (c->kind) {
@@ -184,7 +244,7 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c,
   case BRINK_COND_BELIEF_GREEDY_BELOW:
     return o->belief < v;
   case BRINK_COND_EVERY:
-    return v >= 1 && (s->step + o->phase) % (uint32_t)v == 0;
+    return v >= 1 && (s->step + phase) % (uint32_t)v == 0;
   case BRINK_COND_PROBABILITY:
     return 0; /* drawn by the caller, see rules() */
   case BRINK_COND_STEP_AT_LEAST:
@@ -194,25 +254,27 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c,
   }
 }
 
-static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, uint32_t i,
-                 const observation *o) {
-  for (size_t r = 0; r < cp->n_rules; r++) {
-    const brink_rule *rule = cp->rules[r].rule;
-    if (rule->actors && !(rule->actors & (1u << i))) continue;
+/* The first of actor i's rules whose conditions all hold (compile_policies in model.c keeps
+ * only the rules that apply to the actor). */
+static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, uint32_t i) {
+  const observation o = observe(m, s, i, cp->sees[i]);
+  const uint32_t phase = s->memory[i].phase;
+  const actor_rule *rule = cp->rules + cp->first[i], *end = rule + cp->n_rules[i];
+  for (; rule < end; rule++) {
     int ok = 1;
-    for (size_t c = 0; c < rule->n_conditions && ok; c++) {
+    for (uint32_t c = 0; c < rule->n_conditions && ok; c++) {
       const brink_rule_condition *cond = &rule->conditions[c];
       if (cond->kind == BRINK_COND_PROBABILITY)
         ok = brink__rng_run_uniform32(&s->rng) < cond->value;
       else
-        ok = condition_holds(s, cond, o);
+        ok = condition_holds(s, cond, phase, &o);
     }
     if (!ok) continue;
     if (rule->verb == BRINK_VERB_ACTION) {
-      int a = cp->rules[r].action[i];
+      int a = rule->action;
       return a >= 0 && (usable_mask(m, s, i) >> a & 1u) ? a : m->actors[i].hold_action;
     }
-    return resolve_verb(m, s, i, rule->verb, rule->by, o);
+    return resolve_verb(m, s, i, rule->verb, rule->by, o.intensity);
   }
   return m->actors[i].hold_action;
 }
@@ -224,31 +286,29 @@ static inline int every(uint32_t step, double period) {
   return step % p == 0;
 }
 
+/* The built-in policies below read only the parts of the observation their branch needs, in
+ * the order the branches test them: the rest would be computed for nothing. */
 int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
                          run_state *s, uint32_t i) {
-  observation o = observe(m, s, i);
   const double *pn = s->policy_num;
-  const double threshold = pn[BRINK_POLICY_THRESHOLD];
-  const int provoked = o.intensity >= threshold && o.intensity > 0.0;
-  const int recent_major =
-      o.since_major != BRINK_NEVER && o.since_major <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
   policy_memory *mem = &s->memory[i];
   const uint32_t t = s->step;
   const uint32_t tp = t + mem->phase; /* the step on this run's schedule clock */
   int verb = BRINK_VERB_HOLD;
-  double by = 0.0;
+  double intensity = 0.0, by = 0.0;
 
   switch (pol->builtin) {
   case BRINK_POLICY_BUILTIN_NONE:
-    return rules(m, cp, s, i, &o);
+    return rules(m, cp, s, i);
 
   case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
     /* Answer every major provocation above its level, then sanction it; show force
      * routinely and in record exercises; never offer talks. */
-    if (provoked) {
+    intensity = provocation(m, s, i);
+    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
       verb = BRINK_VERB_ESCALATE;
       by = pn[BRINK_POLICY_RESPONSE_STEP];
-    } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
+    } else if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
       mem->answered_major = s->last_major[i] + 1;
       verb = BRINK_VERB_UNSC;
     } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
@@ -262,7 +322,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     /* Reassure at once, keep offering talks, answer nothing with force. */
     if (t == 0)
       verb = BRINK_VERB_RESTRAIN;
-    else if (o.conciliated || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
+    else if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
       verb = BRINK_VERB_OFFER_TALKS;
     else if (every(tp, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
       verb = BRINK_VERB_RESTRAIN;
@@ -273,7 +333,8 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
      * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
      * to a major provocation; resume after a pause; faster steps when reciprocated. */
     /* GRIT's epsilon is the policy's threshold: the provocation it answers precisely. */
-    if (provoked) {
+    intensity = provocation(m, s, i);
+    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
       verb = BRINK_VERB_MATCH;
       mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
     } else if (t < mem->resume_at) {
@@ -283,14 +344,14 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
       mem->next_step_at = 1;
     } else if (t >= mem->next_step_at) {
       verb = BRINK_VERB_RESTRAIN;
-      if (resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0, &o) == m->actors[i].hold_action)
+      if (resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0, intensity) == m->actors[i].hold_action)
         verb = BRINK_VERB_OFFER_TALKS;
       double step_every = pn[BRINK_POLICY_GRIT_STEP_EVERY];
       uint32_t gap = mem->reciprocated ? (uint32_t)max2(1.0, step_every / 2.0)
                                        : (uint32_t)(step_every + pn[BRINK_POLICY_GRIT_HOLD]);
       mem->next_step_at = t + (gap ? gap : 1);
       mem->reciprocated = 0;
-    } else if (o.conciliated) {
+    } else if (conciliated(m, s, i)) {
       verb = BRINK_VERB_OFFER_TALKS;
       mem->reciprocated = 1;
     }
@@ -301,7 +362,7 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
     if (t == 0)
       verb = BRINK_VERB_OFFER_TALKS;
     else
-      switch (o.kind) {
+      switch (strongest_kind(m, s, i, &intensity)) {
       case BRINK_ACTION_MILITARY:
         verb = BRINK_VERB_MATCH;
         break;
@@ -323,12 +384,13 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
   case BRINK_POLICY_BUILTIN_PRESSURE_PLUS_DIPLOMACY:
     /* Countermeasures against major provocations (matched, then sanctioned), while the offer
      * of talks stands and routine exercises continue. */
-    if (provoked) {
+    intensity = provocation(m, s, i);
+    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
       verb = BRINK_VERB_MATCH;
-    } else if (recent_major && mem->answered_major != s->last_major[i] + 1) {
+    } else if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
       mem->answered_major = s->last_major[i] + 1;
       verb = BRINK_VERB_UNSC;
-    } else if (o.conciliated || every(tp, pn[BRINK_POLICY_OFFER_EVERY])) {
+    } else if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY])) {
       verb = BRINK_VERB_OFFER_TALKS;
     } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
       verb = BRINK_VERB_ROUTINE;
@@ -337,16 +399,17 @@ int brink__policy_decide(const brink_model *m, const brink_policy *pol, const co
 
   case BRINK_POLICY_BUILTIN_CONSULT_BEIJING:
     /* Bring the third party in to mediate, offer talks, answer only major provocations. */
-    if (provoked)
+    intensity = provocation(m, s, i);
+    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
       verb = BRINK_VERB_MATCH;
     else if (every(tp, pn[BRINK_POLICY_CONSULT_EVERY]))
       verb = BRINK_VERB_CONSULT;
-    else if (o.conciliated || every(tp - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
+    else if (conciliated(m, s, i) || every(tp - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
       verb = BRINK_VERB_OFFER_TALKS; /* the step after each consultation, while mediated */
     break;
 
   default:
     break;
   }
-  return resolve_verb(m, s, i, verb, by, &o);
+  return resolve_verb(m, s, i, verb, by, intensity);
 }
