@@ -175,9 +175,13 @@ static inline int pick_kind(const brink_model *m, const run_state *s, uint32_t i
 }
 
 /* The action a verb means for actor i; falls back along documented lines when the ladder has
- * no such action (docs/model.md, "Verbs"). intensity: the adversaries' last (observation). */
-static int resolve_verb(const brink_model *m, const run_state *s, uint32_t i, int verb, double by,
-                        double intensity) {
+ * no such action (docs/model.md, "Verbs"). intensity: the adversaries' last (observation).
+ * Inlined everywhere: the built-in policies name their verbs as constants, so each call folds
+ * to its own pick. */
+__attribute__((always_inline)) static inline int resolve_verb(const brink_model *m,
+                                                              const run_state *s, uint32_t i,
+                                                              int verb, double by,
+                                                              double intensity) {
   const int hold = m->actors[i].hold_action;
   if (verb == BRINK_VERB_HOLD) return hold;
   const uint32_t u = usable_mask(m, s, i);
@@ -255,8 +259,9 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c, ui
 }
 
 /* The first of actor i's rules whose conditions all hold (compile_policies in model.c keeps
- * only the rules that apply to the actor). */
-static int rules(const brink_model *m, const compiled_policy *cp, run_state *s, uint32_t i) {
+ * only the rules that apply to the actor). Not inlined, like the built-in policies below. */
+static __attribute__((noinline)) int rules(const brink_model *m, const compiled_policy *cp,
+                                           run_state *s, uint32_t i) {
   const observation o = observe(m, s, i, cp->sees[i]);
   const uint32_t phase = s->memory[i].phase;
   const actor_rule *rule = cp->rules + cp->first[i], *end = rule + cp->n_rules[i];
@@ -287,129 +292,150 @@ static inline int every(uint32_t step, double period) {
 }
 
 /* The built-in policies below read only the parts of the observation their branch needs, in
- * the order the branches test them: the rest would be computed for nothing. */
-int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
-                         run_state *s, uint32_t i) {
+ * the order the branches test them: the rest would be computed for nothing. Each is a function
+ * of its own (noinline), so that brink__policy_decide is a jump and a policy's hold costs only
+ * the registers that policy uses. */
+#define BUILTIN static __attribute__((noinline)) int
+
+/* Answer every major provocation above its level, then sanction it; show force routinely and
+ * in record exercises; never offer talks. */
+BUILTIN maximum_pressure(const brink_model *m, run_state *s, uint32_t i) {
+  const double *pn = s->policy_num;
+  policy_memory *mem = &s->memory[i];
+  const double intensity = provocation(m, s, i);
+  if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
+    return resolve_verb(m, s, i, BRINK_VERB_ESCALATE, pn[BRINK_POLICY_RESPONSE_STEP], intensity);
+  if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
+    mem->answered_major = s->last_major[i] + 1;
+    return resolve_verb(m, s, i, BRINK_VERB_UNSC, 0.0, intensity);
+  }
+  const uint32_t tp = s->step + mem->phase; /* the step on this run's schedule clock */
+  if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_STRONGEST, 0.0, intensity);
+  if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY] / 4.0))
+    return resolve_verb(m, s, i, BRINK_VERB_ROUTINE, 0.0, intensity);
+  return m->actors[i].hold_action;
+}
+
+/* Reassure at once, keep offering talks, answer nothing with force. */
+BUILTIN proactive_diplomacy(const brink_model *m, run_state *s, uint32_t i) {
+  const double *pn = s->policy_num;
+  if (s->step == 0) return resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0.0, 0.0);
+  const uint32_t tp = s->step + s->memory[i].phase;
+  if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, 0.0);
+  if (every(tp, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0.0, 0.0);
+  return m->actors[i].hold_action;
+}
+
+/* GRIT (Osgood 1962; Osgood 1962): announce; small unilateral steps at a steady pace that
+ * continue when not reciprocated (after a hold); precise, not escalatory, retaliation to a major
+ * provocation; resume after a pause; faster steps when reciprocated. GRIT's epsilon is the
+ * policy's threshold: the provocation it answers precisely. */
+BUILTIN reciprocal_restraint(const brink_model *m, run_state *s, uint32_t i) {
   const double *pn = s->policy_num;
   policy_memory *mem = &s->memory[i];
   const uint32_t t = s->step;
-  const uint32_t tp = t + mem->phase; /* the step on this run's schedule clock */
-  int verb = BRINK_VERB_HOLD;
-  double intensity = 0.0, by = 0.0;
+  const double intensity = provocation(m, s, i);
+  if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
+    mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
+    return resolve_verb(m, s, i, BRINK_VERB_MATCH, 0.0, intensity);
+  }
+  if (t < mem->resume_at) return m->actors[i].hold_action;
+  if (t == 0) {
+    mem->next_step_at = 1;
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, intensity); /* the announcement */
+  }
+  if (t >= mem->next_step_at) {
+    int a = resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0.0, intensity);
+    if (a == m->actors[i].hold_action) a = resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, 0.0);
+    double step_every = pn[BRINK_POLICY_GRIT_STEP_EVERY];
+    uint32_t gap = mem->reciprocated ? (uint32_t)max2(1.0, step_every / 2.0)
+                                     : (uint32_t)(step_every + pn[BRINK_POLICY_GRIT_HOLD]);
+    mem->next_step_at = t + (gap ? gap : 1);
+    mem->reciprocated = 0;
+    return a;
+  }
+  if (conciliated(m, s, i)) {
+    mem->reciprocated = 1;
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, intensity);
+  }
+  return m->actors[i].hold_action;
+}
 
+/* Mirror the adversary's last move, by kind, on one's own ladder. */
+BUILTIN tit_for_tat(const brink_model *m, run_state *s, uint32_t i) {
+  if (s->step == 0) return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, 0.0);
+  double intensity;
+  switch (strongest_kind(m, s, i, &intensity)) {
+  case BRINK_ACTION_MILITARY:
+    return resolve_verb(m, s, i, BRINK_VERB_MATCH, 0.0, intensity);
+  case BRINK_ACTION_RESTRAINT:
+    return resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0.0, intensity);
+  case BRINK_ACTION_DIPLOMACY:
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, intensity);
+  case BRINK_ACTION_SANCTION:
+  case BRINK_ACTION_UNSC:
+    return resolve_verb(m, s, i, BRINK_VERB_SANCTION, 0.0, intensity);
+  default:
+    return m->actors[i].hold_action;
+  }
+}
+
+/* Countermeasures against major provocations (matched, then sanctioned), while the offer of
+ * talks stands and routine exercises continue. */
+BUILTIN pressure_plus_diplomacy(const brink_model *m, run_state *s, uint32_t i) {
+  const double *pn = s->policy_num;
+  policy_memory *mem = &s->memory[i];
+  const double intensity = provocation(m, s, i);
+  if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
+    return resolve_verb(m, s, i, BRINK_VERB_MATCH, 0.0, intensity);
+  if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
+    mem->answered_major = s->last_major[i] + 1;
+    return resolve_verb(m, s, i, BRINK_VERB_UNSC, 0.0, intensity);
+  }
+  const uint32_t tp = s->step + mem->phase;
+  if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, intensity);
+  if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_ROUTINE, 0.0, intensity);
+  return m->actors[i].hold_action;
+}
+
+/* Bring the third party in to mediate, offer talks, answer only major provocations. */
+BUILTIN consult_beijing(const brink_model *m, run_state *s, uint32_t i) {
+  const double *pn = s->policy_num;
+  const double intensity = provocation(m, s, i);
+  if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
+    return resolve_verb(m, s, i, BRINK_VERB_MATCH, 0.0, intensity);
+  const uint32_t tp = s->step + s->memory[i].phase;
+  if (every(tp, pn[BRINK_POLICY_CONSULT_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_CONSULT, 0.0, intensity);
+  /* The step after each consultation, while mediated. */
+  if (conciliated(m, s, i) || every(tp - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
+    return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, intensity);
+  return m->actors[i].hold_action;
+}
+
+int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
+                         run_state *s, uint32_t i) {
   switch (pol->builtin) {
   case BRINK_POLICY_BUILTIN_NONE:
     return rules(m, cp, s, i);
-
   case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
-    /* Answer every major provocation above its level, then sanction it; show force
-     * routinely and in record exercises; never offer talks. */
-    intensity = provocation(m, s, i);
-    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
-      verb = BRINK_VERB_ESCALATE;
-      by = pn[BRINK_POLICY_RESPONSE_STEP];
-    } else if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
-      mem->answered_major = s->last_major[i] + 1;
-      verb = BRINK_VERB_UNSC;
-    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
-      verb = BRINK_VERB_STRONGEST;
-    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY] / 4.0)) {
-      verb = BRINK_VERB_ROUTINE;
-    }
-    break;
-
+    return maximum_pressure(m, s, i);
   case BRINK_POLICY_BUILTIN_PROACTIVE_DIPLOMACY:
-    /* Reassure at once, keep offering talks, answer nothing with force. */
-    if (t == 0)
-      verb = BRINK_VERB_RESTRAIN;
-    else if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY]))
-      verb = BRINK_VERB_OFFER_TALKS;
-    else if (every(tp, pn[BRINK_POLICY_GRIT_STEP_EVERY]))
-      verb = BRINK_VERB_RESTRAIN;
-    break;
-
+    return proactive_diplomacy(m, s, i);
   case BRINK_POLICY_BUILTIN_RECIPROCAL_RESTRAINT:
-    /* GRIT (Osgood 1962; Osgood 1962): announce; small unilateral steps at a steady pace
-     * that continue when not reciprocated (after a hold); precise, not escalatory, retaliation
-     * to a major provocation; resume after a pause; faster steps when reciprocated. */
-    /* GRIT's epsilon is the policy's threshold: the provocation it answers precisely. */
-    intensity = provocation(m, s, i);
-    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
-      verb = BRINK_VERB_MATCH;
-      mem->resume_at = t + 1 + (uint32_t)pn[BRINK_POLICY_GRIT_RESUME];
-    } else if (t < mem->resume_at) {
-      verb = BRINK_VERB_HOLD;
-    } else if (t == 0) {
-      verb = BRINK_VERB_OFFER_TALKS; /* the public announcement */
-      mem->next_step_at = 1;
-    } else if (t >= mem->next_step_at) {
-      verb = BRINK_VERB_RESTRAIN;
-      if (resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0, intensity) == m->actors[i].hold_action)
-        verb = BRINK_VERB_OFFER_TALKS;
-      double step_every = pn[BRINK_POLICY_GRIT_STEP_EVERY];
-      uint32_t gap = mem->reciprocated ? (uint32_t)max2(1.0, step_every / 2.0)
-                                       : (uint32_t)(step_every + pn[BRINK_POLICY_GRIT_HOLD]);
-      mem->next_step_at = t + (gap ? gap : 1);
-      mem->reciprocated = 0;
-    } else if (conciliated(m, s, i)) {
-      verb = BRINK_VERB_OFFER_TALKS;
-      mem->reciprocated = 1;
-    }
-    break;
-
+    return reciprocal_restraint(m, s, i);
   case BRINK_POLICY_BUILTIN_TIT_FOR_TAT:
-    /* Mirror the adversary's last move, by kind, on one's own ladder. */
-    if (t == 0)
-      verb = BRINK_VERB_OFFER_TALKS;
-    else
-      switch (strongest_kind(m, s, i, &intensity)) {
-      case BRINK_ACTION_MILITARY:
-        verb = BRINK_VERB_MATCH;
-        break;
-      case BRINK_ACTION_RESTRAINT:
-        verb = BRINK_VERB_RESTRAIN;
-        break;
-      case BRINK_ACTION_DIPLOMACY:
-        verb = BRINK_VERB_OFFER_TALKS;
-        break;
-      case BRINK_ACTION_SANCTION:
-      case BRINK_ACTION_UNSC:
-        verb = BRINK_VERB_SANCTION;
-        break;
-      default:
-        verb = BRINK_VERB_HOLD;
-      }
-    break;
-
+    return tit_for_tat(m, s, i);
   case BRINK_POLICY_BUILTIN_PRESSURE_PLUS_DIPLOMACY:
-    /* Countermeasures against major provocations (matched, then sanctioned), while the offer
-     * of talks stands and routine exercises continue. */
-    intensity = provocation(m, s, i);
-    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0) {
-      verb = BRINK_VERB_MATCH;
-    } else if (recent_major(s, i) && mem->answered_major != s->last_major[i] + 1) {
-      mem->answered_major = s->last_major[i] + 1;
-      verb = BRINK_VERB_UNSC;
-    } else if (conciliated(m, s, i) || every(tp, pn[BRINK_POLICY_OFFER_EVERY])) {
-      verb = BRINK_VERB_OFFER_TALKS;
-    } else if (every(tp, pn[BRINK_POLICY_EXERCISE_EVERY])) {
-      verb = BRINK_VERB_ROUTINE;
-    }
-    break;
-
+    return pressure_plus_diplomacy(m, s, i);
   case BRINK_POLICY_BUILTIN_CONSULT_BEIJING:
-    /* Bring the third party in to mediate, offer talks, answer only major provocations. */
-    intensity = provocation(m, s, i);
-    if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
-      verb = BRINK_VERB_MATCH;
-    else if (every(tp, pn[BRINK_POLICY_CONSULT_EVERY]))
-      verb = BRINK_VERB_CONSULT;
-    else if (conciliated(m, s, i) || every(tp - 1, pn[BRINK_POLICY_CONSULT_EVERY]))
-      verb = BRINK_VERB_OFFER_TALKS; /* the step after each consultation, while mediated */
-    break;
-
+    return consult_beijing(m, s, i);
   default:
-    break;
+    return m->actors[i].hold_action;
   }
-  return resolve_verb(m, s, i, verb, by, intensity);
 }
