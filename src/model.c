@@ -82,6 +82,7 @@ static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
     if (pol->actors & ~m->policy_driven)
       return brink__fail(ctx, BRINK_EINVAL,
                          "policy '%s' drives an actor whose driver is not 'policy'", pol->name);
+    cp->decide = brink__policy_decider(pol->builtin);
     if (!pol->n_rules) continue;
     /* Rule by rule first, so that a missing action is reported at the first rule that names it. */
     size_t total = 0;

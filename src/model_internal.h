@@ -82,9 +82,17 @@ typedef struct actor_rule {
   double by;     /* verb ESCALATE: rungs above the adversary's last intensity */
 } actor_rule;
 
-/* A user-defined policy compiled per actor, so that a decision walks only its own rules. */
+struct compiled_policy;
+struct run_state;
+/* How a policy decides for actor i (model_policy.c): an action index, or -1 for none. */
+typedef int (*policy_decide_fn)(const brink_model *m, const brink_policy *pol,
+                                const struct compiled_policy *cp, struct run_state *s, uint32_t i);
+
+/* A policy compiled for its decisions: the function of its built-in (or of user rules), and the
+ * user rules per actor, so that a decision walks only its own rules. */
 typedef struct compiled_policy {
-  actor_rule *rules; /* one block: actor i's rules are rules[first[i]] .. + n_rules[i] - 1 */
+  policy_decide_fn decide; /* brink__policy_decider(builtin) */
+  actor_rule *rules;       /* one block: actor i's rules are rules[first[i]] .. + n_rules[i] - 1 */
   uint32_t first[NA], n_rules[NA];
   uint8_t sees[NA]; /* the parts of the observation actor i's rules read (SEES_*) */
 } compiled_policy;
@@ -224,6 +232,10 @@ struct brink_model_state {
 
 /* Index of a double slot inside struct numbers. */
 #define NUM_SLOT(field) ((uint32_t)(offsetof(numbers, field) / sizeof(double)))
+
+/* The decision function of a built-in policy (BRINK_POLICY_BUILTIN_NONE: the user rules) for
+ * compiled_policy.decide (model_policy.c). */
+policy_decide_fn brink__policy_decider(brink_policy_builtin builtin);
 
 /* Chooses the action of policy actor `actor` under policy `policy` (model_policy.c). Returns an
  * action index, or -1 for none. */

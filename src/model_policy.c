@@ -258,10 +258,20 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c, ui
   }
 }
 
+/* A policy's decision (rules below, and each built-in policy) is a function of its own, called
+ * through compiled_policy.decide, so that a hold costs only the registers that policy uses; all
+ * have the signature of policy_decide_fn, so that brink__policy_decide is one indirect jump. */
+#define BUILTIN(name)                                                                              \
+  static int name(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,        \
+                  run_state *s, uint32_t i)
+#define UNUSED_POLICY_ARGS                                                                         \
+  (void)pol;                                                                                       \
+  (void)cp
+
 /* The first of actor i's rules whose conditions all hold (compile_policies in model.c keeps
- * only the rules that apply to the actor). Not inlined, like the built-in policies below. */
-static __attribute__((noinline)) int rules(const brink_model *m, const compiled_policy *cp,
-                                           run_state *s, uint32_t i) {
+ * only the rules that apply to the actor). */
+BUILTIN(rules) {
+  (void)pol;
   const observation o = observe(m, s, i, cp->sees[i]);
   const uint32_t phase = s->memory[i].phase;
   const actor_rule *rule = cp->rules + cp->first[i], *end = rule + cp->n_rules[i];
@@ -291,15 +301,13 @@ static inline int every(uint32_t step, double period) {
   return step % p == 0;
 }
 
-/* The built-in policies below read only the parts of the observation their branch needs, in
- * the order the branches test them: the rest would be computed for nothing. Each is a function
- * of its own (noinline), so that brink__policy_decide is a jump and a policy's hold costs only
- * the registers that policy uses. */
-#define BUILTIN static __attribute__((noinline)) int
+/* The built-in policies read only the parts of the observation their branch needs, in the
+ * order the branches test them: the rest would be computed for nothing. */
 
 /* Answer every major provocation above its level, then sanction it; show force routinely and
  * in record exercises; never offer talks. */
-BUILTIN maximum_pressure(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(maximum_pressure) {
+  UNUSED_POLICY_ARGS;
   const double *pn = s->policy_num;
   policy_memory *mem = &s->memory[i];
   const double intensity = provocation(m, s, i);
@@ -318,7 +326,8 @@ BUILTIN maximum_pressure(const brink_model *m, run_state *s, uint32_t i) {
 }
 
 /* Reassure at once, keep offering talks, answer nothing with force. */
-BUILTIN proactive_diplomacy(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(proactive_diplomacy) {
+  UNUSED_POLICY_ARGS;
   const double *pn = s->policy_num;
   if (s->step == 0) return resolve_verb(m, s, i, BRINK_VERB_RESTRAIN, 0.0, 0.0);
   const uint32_t tp = s->step + s->memory[i].phase;
@@ -333,7 +342,8 @@ BUILTIN proactive_diplomacy(const brink_model *m, run_state *s, uint32_t i) {
  * continue when not reciprocated (after a hold); precise, not escalatory, retaliation to a major
  * provocation; resume after a pause; faster steps when reciprocated. GRIT's epsilon is the
  * policy's threshold: the provocation it answers precisely. */
-BUILTIN reciprocal_restraint(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(reciprocal_restraint) {
+  UNUSED_POLICY_ARGS;
   const double *pn = s->policy_num;
   policy_memory *mem = &s->memory[i];
   const uint32_t t = s->step;
@@ -365,7 +375,8 @@ BUILTIN reciprocal_restraint(const brink_model *m, run_state *s, uint32_t i) {
 }
 
 /* Mirror the adversary's last move, by kind, on one's own ladder. */
-BUILTIN tit_for_tat(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(tit_for_tat) {
+  UNUSED_POLICY_ARGS;
   if (s->step == 0) return resolve_verb(m, s, i, BRINK_VERB_OFFER_TALKS, 0.0, 0.0);
   double intensity;
   switch (strongest_kind(m, s, i, &intensity)) {
@@ -385,7 +396,8 @@ BUILTIN tit_for_tat(const brink_model *m, run_state *s, uint32_t i) {
 
 /* Countermeasures against major provocations (matched, then sanctioned), while the offer of
  * talks stands and routine exercises continue. */
-BUILTIN pressure_plus_diplomacy(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(pressure_plus_diplomacy) {
+  UNUSED_POLICY_ARGS;
   const double *pn = s->policy_num;
   policy_memory *mem = &s->memory[i];
   const double intensity = provocation(m, s, i);
@@ -404,7 +416,8 @@ BUILTIN pressure_plus_diplomacy(const brink_model *m, run_state *s, uint32_t i) 
 }
 
 /* Bring the third party in to mediate, offer talks, answer only major provocations. */
-BUILTIN consult_beijing(const brink_model *m, run_state *s, uint32_t i) {
+BUILTIN(consult_beijing) {
+  UNUSED_POLICY_ARGS;
   const double *pn = s->policy_num;
   const double intensity = provocation(m, s, i);
   if (intensity >= pn[BRINK_POLICY_THRESHOLD] && intensity > 0.0)
@@ -418,24 +431,35 @@ BUILTIN consult_beijing(const brink_model *m, run_state *s, uint32_t i) {
   return m->actors[i].hold_action;
 }
 
+/* A built-in policy this version does not know: the actor holds. */
+BUILTIN(hold_only) {
+  UNUSED_POLICY_ARGS;
+  (void)s;
+  return m->actors[i].hold_action;
+}
+
+policy_decide_fn brink__policy_decider(brink_policy_builtin builtin) {
+  switch (builtin) {
+  case BRINK_POLICY_BUILTIN_NONE:
+    return rules;
+  case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
+    return maximum_pressure;
+  case BRINK_POLICY_BUILTIN_PROACTIVE_DIPLOMACY:
+    return proactive_diplomacy;
+  case BRINK_POLICY_BUILTIN_RECIPROCAL_RESTRAINT:
+    return reciprocal_restraint;
+  case BRINK_POLICY_BUILTIN_TIT_FOR_TAT:
+    return tit_for_tat;
+  case BRINK_POLICY_BUILTIN_PRESSURE_PLUS_DIPLOMACY:
+    return pressure_plus_diplomacy;
+  case BRINK_POLICY_BUILTIN_CONSULT_BEIJING:
+    return consult_beijing;
+  default:
+    return hold_only;
+  }
+}
+
 int brink__policy_decide(const brink_model *m, const brink_policy *pol, const compiled_policy *cp,
                          run_state *s, uint32_t i) {
-  switch (pol->builtin) {
-  case BRINK_POLICY_BUILTIN_NONE:
-    return rules(m, cp, s, i);
-  case BRINK_POLICY_BUILTIN_MAXIMUM_PRESSURE:
-    return maximum_pressure(m, s, i);
-  case BRINK_POLICY_BUILTIN_PROACTIVE_DIPLOMACY:
-    return proactive_diplomacy(m, s, i);
-  case BRINK_POLICY_BUILTIN_RECIPROCAL_RESTRAINT:
-    return reciprocal_restraint(m, s, i);
-  case BRINK_POLICY_BUILTIN_TIT_FOR_TAT:
-    return tit_for_tat(m, s, i);
-  case BRINK_POLICY_BUILTIN_PRESSURE_PLUS_DIPLOMACY:
-    return pressure_plus_diplomacy(m, s, i);
-  case BRINK_POLICY_BUILTIN_CONSULT_BEIJING:
-    return consult_beijing(m, s, i);
-  default:
-    return m->actors[i].hold_action;
-  }
+  return cp->decide(m, pol, cp, s, i);
 }
