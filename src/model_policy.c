@@ -223,8 +223,10 @@ __attribute__((always_inline)) static inline int resolve_verb(const brink_model 
   return a >= 0 ? a : hold;
 }
 
-static int condition_holds(const run_state *s, const brink_rule_condition *c, uint32_t phase,
-                           const observation *o) {
+/* Whether a rule's condition holds; PROBABILITY draws from the run's stream, so conditions are
+ * tested in their order and only until one fails. */
+static inline int condition_holds(run_state *s, const brink_rule_condition *c, uint32_t phase,
+                                  const observation *o) {
   double v = c->value;
   switch (c->kind) {
   case BRINK_COND_PROVOKED_AT_LEAST:
@@ -250,7 +252,7 @@ static int condition_holds(const run_state *s, const brink_rule_condition *c, ui
   case BRINK_COND_EVERY:
     return v >= 1 && (s->step + phase) % (uint32_t)v == 0;
   case BRINK_COND_PROBABILITY:
-    return 0; /* drawn by the caller, see rules() */
+    return brink__rng_run_uniform32(&s->rng) < v;
   case BRINK_COND_STEP_AT_LEAST:
     return s->step >= v;
   default:
@@ -276,15 +278,9 @@ BUILTIN(rules) {
   const uint32_t phase = s->memory[i].phase;
   const actor_rule *rule = cp->rules + cp->first[i], *end = rule + cp->n_rules[i];
   for (; rule < end; rule++) {
-    int ok = 1;
-    for (uint32_t c = 0; c < rule->n_conditions && ok; c++) {
-      const brink_rule_condition *cond = &rule->conditions[c];
-      if (cond->kind == BRINK_COND_PROBABILITY)
-        ok = brink__rng_run_uniform32(&s->rng) < cond->value;
-      else
-        ok = condition_holds(s, cond, phase, &o);
-    }
-    if (!ok) continue;
+    const brink_rule_condition *c = rule->conditions, *last = c + rule->n_conditions;
+    while (c < last && condition_holds(s, c, phase, &o)) c++;
+    if (c < last) continue;
     if (rule->verb == BRINK_VERB_ACTION) {
       int a = rule->action;
       return a >= 0 && (usable_mask(m, s, i) >> a & 1u) ? a : m->actors[i].hold_action;
