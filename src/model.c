@@ -42,6 +42,30 @@ static void place(builder *b, double *slot, brink_value v) {
       (patch){(uint32_t)(slot - (double *)(void *)&m->base), (uint32_t)v.param};
 }
 
+/* The score of diplomacy action a for the verb offer_talks at track level t: the highest level
+ * it proposes from there (pick_kind in model_policy.c, which these orders replace). */
+static double offer_score(const action_info *ai, uint32_t t) {
+  return ai->sets_track > t ? 100.0 + ai->min_track : ai->sets_track;
+}
+
+/* The diplomacy actions of an actor by decreasing offer score at track level t, in ladder order
+ * on ties: the first usable one is the one the scan of every action picked. */
+static void offer_order(actor_info *info, uint32_t t) {
+  uint32_t n = 0;
+  for (uint32_t of = info->kind_actions[BRINK_ACTION_DIPLOMACY]; of; of &= of - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(of);
+    double score = offer_score(&info->actions[a], t);
+    uint32_t k = n++;
+    /* Insertion after every action that scores at least as high: ties keep ladder order. */
+    while (k > 0 && offer_score(&info->actions[info->offer_order[t][k - 1]], t) < score) {
+      info->offer_order[t][k] = info->offer_order[t][k - 1];
+      k--;
+    }
+    info->offer_order[t][k] = (int8_t)a;
+  }
+  info->offer_count[t] = (uint8_t)n;
+}
+
 /* The parts of the observation a rule reads for its conditions and its verb (SEES_*). */
 static uint8_t rule_sees(const brink_rule *rule) {
   uint8_t sees = 0;
@@ -205,6 +229,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t o = 0; o < m->n_actors; o++)
       if (o != i && (m->actors[o].adversaries & (1u << i))) m->actors[i].observers |= 1u << o;
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++) offer_order(&m->actors[i], t);
   m->readiness_read = ~m->third_parties;
   for (uint32_t i = 0; i < m->n_actors; i++) {
     actor_info *info = &m->actors[i];

@@ -59,6 +59,11 @@ typedef struct actor_info {
   uint32_t conciliatory_actions;
   uint32_t breached;
   uint32_t breaching[32];
+  /* The diplomacy actions in the order the verb offer_talks prefers them at each track level
+   * (pick_kind in model_policy.c: the highest level offered from there, the first on ties);
+   * offer_count[t] of them. */
+  int8_t offer_order[BRINK_TRACK_COUNT][NACT];
+  uint8_t offer_count[BRINK_TRACK_COUNT];
   action_info actions[NACT];
 } actor_info;
 

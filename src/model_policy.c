@@ -147,25 +147,36 @@ static inline int pick_military(const brink_model *m, const run_state *s, uint32
   return best;
 }
 
+/* The usable action of a kind that the verbs prefer: sanctions and UNSC drafts by pressure,
+ * restraint by lowest cost among those not yet in force, the offer for the next level (the
+ * highest level it proposes from where we stand), any mediation; the first on ties. */
 static inline int pick_kind(const brink_model *m, const run_state *s, uint32_t i, int kind,
                             uint32_t usable) {
+  const actor_info *actor = &m->actors[i];
+  if (kind == BRINK_ACTION_DIPLOMACY) {
+    /* The offers depend only on the track level: their order at each level is computed once
+     * (offer_order in model.c). */
+    const int8_t *order = actor->offer_order[s->track];
+    for (uint32_t k = 0; k < actor->offer_count[s->track]; k++)
+      if (usable >> order[k] & 1u) return order[k];
+    return -1;
+  }
+  if (kind == BRINK_ACTION_MEDIATION) {
+    const uint32_t of = actor->kind_actions[kind] & usable;
+    return of ? __builtin_ctz(of) : -1;
+  }
   int best = -1;
   double best_score = -HUGE_VAL;
-  for (uint32_t of = m->actors[i].kind_actions[kind] & usable; of; of &= of - 1) {
+  for (uint32_t of = actor->kind_actions[kind] & usable; of; of &= of - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(of);
-    const action_info *ai = &m->actors[i].actions[a];
+    const action_info *ai = &actor->actions[a];
     const double *num = s->num.action[i][a];
     double score;
-    if (kind == BRINK_ACTION_SANCTION || kind == BRINK_ACTION_UNSC)
-      score = num[BRINK_ACTION_PRESSURE];
-    else if (kind == BRINK_ACTION_DIPLOMACY)
-      /* The offer for the next level: the highest level it proposes from where we stand. */
-      score = ai->sets_track > s->track ? 100.0 + ai->min_track : ai->sets_track;
-    else if (kind == BRINK_ACTION_RESTRAINT) {
+    if (kind == BRINK_ACTION_RESTRAINT) {
       if (ai->commits >= 0 && (s->commitments & (1u << ai->commits))) continue;
       score = -num[BRINK_ACTION_COST];
     } else
-      score = 0.0;
+      score = num[BRINK_ACTION_PRESSURE]; /* sanction, UNSC */
     if (score > best_score) {
       best_score = score;
       best = (int)a;
