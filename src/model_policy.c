@@ -46,10 +46,12 @@ static inline uint32_t since_major(const run_state *s, uint32_t i) {
   return last != BRINK_NEVER && s->step > last ? s->step - last : BRINK_NEVER;
 }
 
-/* A major provocation within the model's response window. */
+/* A major provocation within the model's response window: since_major within it, tested
+ * without since_major's BRINK_NEVER (step > last, so the difference is a real count). */
 static inline int recent_major(const run_state *s, uint32_t i) {
-  const uint32_t since = since_major(s, i);
-  return since != BRINK_NEVER && since <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
+  const uint32_t last = s->last_major[i];
+  return last != BRINK_NEVER && s->step > last &&
+         s->step - last <= s->num.model[BRINK_MODEL_RESPONSE_WINDOW];
 }
 
 /* The kind of the adversaries' most escalatory act last step (-1: none), ranked hold below every
