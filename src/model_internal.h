@@ -67,14 +67,13 @@ typedef struct actor_info {
   action_info actions[NACT];
 } actor_info;
 
-/* What a policy's decision reads of the actor's adversaries (observe in model_policy.c): each
- * part is computed only when the policy can use it. */
+/* What a policy's rules read of the actor's adversaries (observe in model_policy.c): each part
+ * is computed only when some rule of the actor uses it. */
 enum {
   SEES_INTENSITY = 1u,   /* highest intensity of an adversary's military act last step */
   SEES_CONCILIATED = 2u, /* an adversary took a restraint or diplomacy action last step */
-  SEES_KIND = 4u,        /* kind of the adversary's most escalatory act last step */
-  SEES_BELIEF = 8u,      /* mean belief that the adversaries are greedy */
-  SEES_SINCE_MAJOR = 16u /* steps since the last major provocation */
+  SEES_BELIEF = 4u,      /* mean belief that the adversaries are greedy */
+  SEES_SINCE_MAJOR = 8u  /* steps since the last major provocation */
 };
 
 /* A user rule as one actor evaluates it: the rules of a policy that apply to the actor, in

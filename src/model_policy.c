@@ -7,12 +7,12 @@
 #include "internal.h"
 #include "model_internal.h"
 
-/* What a policy actor observes about its adversaries' last moves: only the parts its policy
- * reads (SEES_* in model_internal.h) are computed, the others keep these defaults. */
+/* What the rules of a policy actor observe about its adversaries' last moves: only the parts its
+ * rules read (SEES_* in model_internal.h) are computed, the others keep these defaults. The
+ * built-in policies call the parts below directly. */
 typedef struct observation {
   double intensity;     /* highest intensity of an adversary's military act last step */
   int conciliated;      /* an adversary took a restraint or diplomacy action last step */
-  int kind;             /* kind of the adversary's most escalatory act last step (-1: none) */
   double belief;        /* mean belief that the adversaries are greedy */
   uint32_t since_major; /* steps since the last major provocation (BRINK_NEVER: none) */
 } observation;
@@ -78,7 +78,7 @@ static inline int strongest_kind(const brink_model *m, const run_state *s, uint3
 }
 
 static observation observe(const brink_model *m, const run_state *s, uint32_t i, unsigned sees) {
-  observation o = {0.0, 0, -1, 0.0, BRINK_NEVER};
+  observation o = {0.0, 0, 0.0, BRINK_NEVER};
   if (sees & SEES_INTENSITY) o.intensity = provocation(m, s, i);
   if (sees & SEES_CONCILIATED) o.conciliated = conciliated(m, s, i);
   if (sees & SEES_SINCE_MAJOR) o.since_major = since_major(s, i);
@@ -287,6 +287,7 @@ static inline int condition_holds(run_state *s, const brink_rule_condition *c, u
  * only the rules that apply to the actor). */
 BUILTIN(rules) {
   (void)pol;
+  if (!cp->n_rules[i]) return m->actors[i].hold_action; /* and cp->rules may be NULL */
   const observation o = observe(m, s, i, cp->sees[i]);
   const uint32_t phase = s->memory[i].phase;
   const actor_rule *rule = cp->rules + cp->first[i], *end = rule + cp->n_rules[i];
