@@ -42,6 +42,59 @@ static void place(builder *b, double *slot, brink_value v) {
       (patch){(uint32_t)(slot - (double *)(void *)&m->base), (uint32_t)v.param};
 }
 
+/* The score of diplomacy action a for the verb offer_talks at track level t: the highest level
+ * it proposes from there (pick_kind in model_policy.c, which these orders replace). */
+static double offer_score(const action_info *ai, uint32_t t) {
+  return ai->sets_track > t ? 100.0 + ai->min_track : ai->sets_track;
+}
+
+/* The diplomacy actions of an actor by decreasing offer score at track level t, in ladder order
+ * on ties: the first usable one is the one the scan of every action picked. */
+static void offer_order(actor_info *info, uint32_t t) {
+  uint32_t n = 0;
+  for (uint32_t of = info->kind_actions[BRINK_ACTION_DIPLOMACY]; of; of &= of - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(of);
+    double score = offer_score(&info->actions[a], t);
+    uint32_t k = n++;
+    /* Insertion after every action that scores at least as high: ties keep ladder order. */
+    while (k > 0 && offer_score(&info->actions[info->offer_order[t][k - 1]], t) < score) {
+      info->offer_order[t][k] = info->offer_order[t][k - 1];
+      k--;
+    }
+    info->offer_order[t][k] = (int8_t)a;
+  }
+  info->offer_count[t] = (uint8_t)n;
+}
+
+/* The parts of the observation a rule reads for its conditions and its verb (SEES_*). */
+static uint8_t rule_sees(const brink_rule *rule) {
+  uint8_t sees = 0;
+  for (size_t c = 0; c < rule->n_conditions; c++) switch (rule->conditions[c].kind) {
+    case BRINK_COND_PROVOKED_AT_LEAST:
+      sees |= SEES_INTENSITY;
+      break;
+    case BRINK_COND_PROVOKED_WITHIN:
+    case BRINK_COND_QUIET_FOR:
+      sees |= SEES_SINCE_MAJOR;
+      break;
+    case BRINK_COND_ADVERSARY_CONCILIATED:
+      sees |= SEES_CONCILIATED;
+      break;
+    case BRINK_COND_BELIEF_GREEDY_ABOVE:
+    case BRINK_COND_BELIEF_GREEDY_BELOW:
+      sees |= SEES_BELIEF;
+      break;
+    default:
+      break;
+    }
+  if (rule->verb == BRINK_VERB_MATCH || rule->verb == BRINK_VERB_ESCALATE) sees |= SEES_INTENSITY;
+  return sees;
+}
+
+static int rule_applies(const brink_rule *rule, uint32_t i) {
+  return !rule->actors || (rule->actors & (1u << i));
+}
+
 static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
   const brink_scenario *sc = m->scenario;
   m->n_policies = sc->n_policies;
@@ -53,23 +106,41 @@ static brink_status compile_policies(brink_ctx *ctx, brink_model *m) {
     if (pol->actors & ~m->policy_driven)
       return brink__fail(ctx, BRINK_EINVAL,
                          "policy '%s' drives an actor whose driver is not 'policy'", pol->name);
+    cp->decide = brink__policy_decider(pol->builtin);
     if (!pol->n_rules) continue;
-    cp->rules = brink_calloc(ctx, pol->n_rules, sizeof *cp->rules);
-    if (!cp->rules) return BRINK_ENOMEM;
-    cp->n_rules = pol->n_rules;
+    /* Rule by rule first, so that a missing action is reported at the first rule that names it. */
+    size_t total = 0;
     for (size_t r = 0; r < pol->n_rules; r++) {
       const brink_rule *rule = &pol->rules[r];
-      cp->rules[r].rule = rule;
       for (uint32_t i = 0; i < m->n_actors && i < NA; i++) { /* NA bound: for GCC 12 -O3 */
-        cp->rules[r].action[i] = -1;
+        if (!rule_applies(rule, i)) continue;
+        total++;
         if (rule->verb != BRINK_VERB_ACTION || !(pol->actors & (1u << i))) continue;
-        if (rule->actors && !(rule->actors & (1u << i))) continue;
-        int a = brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "");
-        if (a < 0)
+        if (brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "") < 0)
           return brink__fail(ctx, BRINK_EINVAL, "policy '%s': actor '%s' has no action '%s'",
                              pol->name, sc->actors[i].name, rule->action ? rule->action : "");
-        cp->rules[r].action[i] = (int8_t)a;
       }
+    }
+    cp->rules = brink_calloc(ctx, total ? total : 1, sizeof *cp->rules);
+    if (!cp->rules) return BRINK_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->n_actors && i < NA; i++) {
+      cp->first[i] = n;
+      for (size_t r = 0; r < pol->n_rules; r++) {
+        const brink_rule *rule = &pol->rules[r];
+        if (!rule_applies(rule, i)) continue;
+        actor_rule *ar = &cp->rules[n++];
+        ar->conditions = rule->conditions;
+        ar->n_conditions = (uint32_t)rule->n_conditions;
+        ar->verb = (uint8_t)rule->verb;
+        ar->by = rule->by;
+        ar->action = -1;
+        if (rule->verb == BRINK_VERB_ACTION && (pol->actors & (1u << i)))
+          ar->action =
+              (int8_t)brink_actor_find_action(&sc->actors[i], rule->action ? rule->action : "");
+        cp->sees[i] |= rule_sees(rule);
+      }
+      cp->n_rules[i] = n - cp->first[i];
     }
   }
   return BRINK_OK;
@@ -141,6 +212,11 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
       }
       if (ai->commits >= 0 && ai->commits < BRINK_MAX_COMMITMENTS)
         info->commits_mask[ai->commits] |= 1u << a;
+      if (act->kind == BRINK_ACTION_RESTRAINT || act->kind == BRINK_ACTION_DIPLOMACY)
+        info->conciliatory_actions |= 1u << a;
+      info->breached |= ai->breaches;
+      for (uint32_t c = 0; c < 32; c++)
+        if (ai->breaches >> c & 1u) info->breaching[c] |= 1u << a;
       if (act->kind == BRINK_ACTION_MILITARY) {
         info->military_actions |= 1u << a;
         const brink_value *cs = &act->num[BRINK_ACTION_CAMPAIGN_START];
@@ -156,6 +232,8 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
   for (uint32_t i = 0; i < m->n_actors; i++)
     for (uint32_t o = 0; o < m->n_actors; o++)
       if (o != i && (m->actors[o].adversaries & (1u << i))) m->actors[i].observers |= 1u << o;
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    for (uint32_t t = 0; t < BRINK_TRACK_COUNT; t++) offer_order(&m->actors[i], t);
   m->readiness_read = ~m->third_parties;
   m->severity_read = m->behavioural;
   for (uint32_t i = 0; i < m->n_actors; i++) {

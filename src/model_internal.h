@@ -53,18 +53,52 @@ typedef struct actor_info {
    * the commitments' bitmask: commits_blocked[0][c & 255] | commits_blocked[1][c >> 8]. */
   uint32_t commits_blocked[2][256];
   uint32_t kind_actions[BRINK_ACTION_KIND_COUNT];
+  /* For the policies (model_policy.c), which read these on every decision: the restraint and
+   * diplomacy actions (what an adversary reads as conciliation), the commitments some action
+   * breaches, and the actions that breach each commitment. */
+  uint32_t conciliatory_actions;
+  uint32_t breached;
+  uint32_t breaching[32];
+  /* The diplomacy actions in the order the verb offer_talks prefers them at each track level
+   * (pick_kind in model_policy.c: the highest level offered from there, the first on ties);
+   * offer_count[t] of them. */
+  int8_t offer_order[BRINK_TRACK_COUNT][NACT];
+  uint8_t offer_count[BRINK_TRACK_COUNT];
   action_info actions[NACT];
 } actor_info;
 
-/* A compiled user rule: the action for verb ACTION resolved per actor. */
-typedef struct compiled_rule {
-  const brink_rule *rule;
-  int8_t action[NA];
-} compiled_rule;
+/* What a policy's rules read of the actor's adversaries (observe in model_policy.c): each part
+ * is computed only when some rule of the actor uses it. */
+enum {
+  SEES_INTENSITY = 1u,   /* highest intensity of an adversary's military act last step */
+  SEES_CONCILIATED = 2u, /* an adversary took a restraint or diplomacy action last step */
+  SEES_BELIEF = 4u,      /* mean belief that the adversaries are greedy */
+  SEES_SINCE_MAJOR = 8u  /* steps since the last major provocation */
+};
 
+/* A user rule as one actor evaluates it: the rules of a policy that apply to the actor, in
+ * their order, with the action of verb ACTION resolved on the actor's ladder (-1: none). */
+typedef struct actor_rule {
+  const brink_rule_condition *conditions; /* the scenario's (borrowed, as the scenario is) */
+  uint32_t n_conditions;
+  uint8_t verb;  /* brink_rule_verb */
+  int8_t action; /* verb ACTION: the ladder action, or -1 */
+  double by;     /* verb ESCALATE: rungs above the adversary's last intensity */
+} actor_rule;
+
+struct compiled_policy;
+struct run_state;
+/* How a policy decides for actor i (model_policy.c): an action index, or -1 for none. */
+typedef int (*policy_decide_fn)(const brink_model *m, const brink_policy *pol,
+                                const struct compiled_policy *cp, struct run_state *s, uint32_t i);
+
+/* A policy compiled for its decisions: the function of its built-in (or of user rules), and the
+ * user rules per actor, so that a decision walks only its own rules. */
 typedef struct compiled_policy {
-  compiled_rule *rules;
-  size_t n_rules;
+  policy_decide_fn decide; /* brink__policy_decider(builtin) */
+  actor_rule *rules;       /* one block: actor i's rules are rules[first[i]] .. + n_rules[i] - 1 */
+  uint32_t first[NA], n_rules[NA];
+  uint8_t sees[NA]; /* the parts of the observation actor i's rules read (SEES_*) */
 } compiled_policy;
 
 struct brink_model {
@@ -210,6 +244,10 @@ struct brink_model_state {
 
 /* Index of a double slot inside struct numbers. */
 #define NUM_SLOT(field) ((uint32_t)(offsetof(numbers, field) / sizeof(double)))
+
+/* The decision function of a built-in policy (BRINK_POLICY_BUILTIN_NONE: the user rules) for
+ * compiled_policy.decide (model_policy.c). */
+policy_decide_fn brink__policy_decider(brink_policy_builtin builtin);
 
 /* Chooses the action of policy actor `actor` under policy `policy` (model_policy.c). Returns an
  * action index, or -1 for none. */
