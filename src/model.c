@@ -281,14 +281,12 @@ brink_status brink_model_new(brink_ctx *ctx, const brink_scenario *sc, brink_mod
     m->clash_quadclass = clash->quadclass;
   }
   st = compile_policies(ctx, m);
+  /* Beliefs a decision reads: the behavioural actors', and a policy actor's when one of its rules
+   * tests belief (what compile_policies found the actor's rules read). */
   m->belief_read = m->behavioural;
-  for (size_t p = 0; p < sc->n_policies && !st; p++)
-    for (size_t r = 0; r < sc->policies[p].n_rules; r++)
-      for (size_t c = 0; c < sc->policies[p].rules[r].n_conditions; c++) {
-        int kind = sc->policies[p].rules[r].conditions[c].kind;
-        if (kind == BRINK_COND_BELIEF_GREEDY_ABOVE || kind == BRINK_COND_BELIEF_GREEDY_BELOW)
-          m->belief_read |= m->policy_driven;
-      }
+  for (size_t p = 0; p < m->n_policies && !st; p++)
+    for (uint32_t i = 0; i < m->n_actors && i < NA; i++)
+      if (m->policies[p].sees[i] & SEES_BELIEF) m->belief_read |= 1u << i;
   for (uint32_t k = 0; k < m->n_params && !st; k++)
     st = brink__dist_table_new(ctx, &sc->params[k], &m->tables[k]);
 done:
