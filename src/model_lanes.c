@@ -41,6 +41,7 @@ brink__lanes_kind brink__lanes_select(const brink_model *m) {
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
   if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  if (want && strcmp(want, "wide") == 0) return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
   return avx2 && always_weighs(m) ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
 }
 
@@ -105,6 +106,91 @@ AVX2 static __m256d exp_neg4(__m256d x, __m256d in) {
     y = _mm256_loadu_pd(ys);
   }
   return y;
+}
+
+/* All bits set in the lanes whose bit is set in the low four bits of `bits` (lane k: bit k). */
+AVX2 static inline __m256d lanes_of(uint32_t bits) {
+  const __m256i bit = _mm256_setr_epi64x(1, 2, 4, 8);
+  return _mm256_castsi256_pd(
+      _mm256_cmpeq_epi64(_mm256_and_si256(_mm256_set1_epi64x((long long)(bits & 15u)), bit), bit));
+}
+
+/* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time (the
+ * action a in lane a % 4 of group a / 4): each action's utility by the same operations in the same
+ * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
+ * of the highest utility as the scalar loop finds it, and each weight from the same exponential;
+ * the total is summed in action order, one action after another, as the scalar code sums it. */
+AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uint32_t i,
+                                 double military, double conciliate, double talks, uint32_t ok,
+                                 double lambda, double *utility, double *total) {
+  const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
+  const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
+  const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
+  const uint32_t driven = s->driven[i];
+  const uint32_t committed = info->breached & s->commitments;
+  const __m256d sign = _mm256_set1_pd(-0.0), ten = _mm256_set1_pd(10.0);
+  const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
+                tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
+  __m256d best = none;
+  for (uint32_t g = 0; g < NACT / BRINK__LANES; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    __m256d u = _mm256_xor_pd(_mm256_loadu_pd(&s->ladder_cost[i][a0]), sign); /* -cost */
+    const uint32_t milg = mil >> a0 & 15u;
+    if (milg) {
+      const __m256d gain =
+          _mm256_div_pd(_mm256_mul_pd(mv, _mm256_loadu_pd(&s->ladder_intensity[i][a0])), ten);
+      u = _mm256_blendv_pd(u, _mm256_add_pd(u, gain), lanes_of(milg));
+      const uint32_t drg = driven >> a0 & 15u;
+      if (drg)
+        u = _mm256_blendv_pd(u, _mm256_add_pd(u, _mm256_loadu_pd(&s->ladder_drive[i][a0])),
+                             lanes_of(drg));
+    }
+    if (res >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, cv), lanes_of(res >> a0));
+    if (dip >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, tv), lanes_of(dip >> a0));
+    for (uint32_t b = committed; b; b &= b - 1) {
+      const uint32_t c = (uint32_t)__builtin_ctz(b);
+      const uint32_t bg = info->breaching[c] >> a0 & 15u;
+      if (bg)
+        u = _mm256_blendv_pd(
+            u, _mm256_sub_pd(u, _mm256_set1_pd(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST])),
+            lanes_of(bg));
+    }
+    _mm256_storeu_pd(&utility[a0], u);
+    best = _mm256_max_pd(best, _mm256_blendv_pd(none, u, lanes_of(okg)));
+  }
+  /* The highest utility, then the first available action that has it: what the scalar loop's
+   * strict comparison keeps (utilities are finite here: utilities_finite in model_run.c). */
+  __m128d top = _mm_max_pd(_mm256_castpd256_pd128(best), _mm256_extractf128_pd(best, 1));
+  top = _mm_max_sd(top, _mm_unpackhi_pd(top, top));
+  const __m256d high = _mm256_broadcastsd_pd(top);
+  int best_a = -1;
+  for (uint32_t g = 0; g < NACT / BRINK__LANES && best_a < 0; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    const uint32_t eq =
+        (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(&utility[a0]), high, _CMP_EQ_OQ)) &
+        okg;
+    if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
+  }
+  if (best_a < 0 || lambda >= 1e6) return best_a;
+  /* Logit weights of the available actions: exp(lambda (u - best)), in place. */
+  const __m256d lv = _mm256_set1_pd(lambda), bv = _mm256_set1_pd(utility[best_a]);
+  for (uint32_t g = 0; g < NACT / BRINK__LANES; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    const __m256d in = lanes_of(okg);
+    const __m256d w =
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in);
+    _mm256_storeu_pd(&utility[a0], w);
+  }
+  double sum = 0.0;
+  for (uint32_t rest = ok; rest; rest &= rest - 1) sum += utility[__builtin_ctz(rest)];
+  *total = sum;
+  return best_a;
 }
 
 /* The lanes' masks (all bits set where lane l has bit b of its word v[l]). */

@@ -31,7 +31,9 @@
 typedef enum brink__lanes_kind {
   BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
   BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
-  BRINK__LANES_AVX2      /* lanes, the ladder choice in AVX2 registers */
+  BRINK__LANES_AVX2,     /* lanes, the ladder choice in AVX2 registers */
+  BRINK__LANES_WIDE      /* one run after another compiled for AVX2, the ladder choice across
+                          * the actions in AVX2 registers (brink__model_run_patched_wide) */
 } brink__lanes_kind;
 
 typedef struct brink__lanes {
@@ -72,10 +74,27 @@ void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t 
                               uint32_t pending);
 #endif
 
+#ifdef BRINK__LANES_HAVE_AVX2
+/* The ladder choice of behavioural actor i in one run, across its actions four at a time
+ * (ladder_utilities, then logit_weights when lambda < 1e6, of model_run.c: the same results):
+ * utility[] gets the utilities of the available actions ok, or their logit weights with *total
+ * their sum; returns the best action. For utilities_finite actors only. AVX2 CPUs only. */
+int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uint32_t i,
+                            double military, double conciliate, double talks, uint32_t ok,
+                            double lambda, double *utility, double *total);
+#endif
+
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
  * does before its first step. */
 void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                                 const double *params);
+#ifdef BRINK__LANES_HAVE_AVX2
+/* brink__model_run_patched compiled for AVX2 (BRINK__LANES_AVX2_TARGET), its ladder choices
+ * across the actions (brink__ladder_wide_avx2): the same results. */
+void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                                   const double *params, brink_run_result *out,
+                                   double *tension_out);
+#endif
 /* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
  * runs the rest of each lane's step (the engine's version, without observer). */
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active);

@@ -100,6 +100,14 @@ static void set_gates(run_state *s) {
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
     }
     if (bounded) s->utility_bounded |= 1u << i;
+    s->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
+    if (m->behavioural & (1u << i))
+      for (uint32_t a = 0; a < NACT; a++) {
+        const int on = a < m->actors[i].n_actions;
+        s->ladder_cost[i][a] = on ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
+        s->ladder_intensity[i][a] = on ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
+        s->ladder_drive[i][a] = on ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
+      }
     /* Readiness floors, highest first (insertion sort; ties in action order). */
     uint32_t n = 0;
     for (uint32_t g = s->readiness_gated[i]; g; g &= g - 1) {
@@ -441,7 +449,9 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
   return -1;
 }
 
-static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
+/* wide: the ladder choice across the actions in AVX2 registers (brink__ladder_wide_avx2, the
+ * same results), only in the functions compiled for AVX2 (BRINK__LANES_AVX2_TARGET). */
+STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i, int wide) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
@@ -455,10 +465,26 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
   int hold = activity_hold(m, s, i, ok);
   if (hold >= 0) return hold;
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (wide && finite) {
+    const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+    double total = 0.0;
+    best_a = brink__ladder_wide_avx2(&m->actors[i], s, i, k.military, k.conciliate, k.talks, ok,
+                                     lambda, utility, &total);
+    if (lambda >= 1e6) return best_a;
+    return sample_choice(s, utility, 1, ok, best_a, total);
+  }
+#else
+  (void)wide;
+#endif
   if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
   return sample_choice(s, utility, 1, ok, best_a, total);
+}
+
+static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
+  return choose_behavioural_with(m, s, i, 0);
 }
 
 brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
@@ -621,7 +647,7 @@ static inline int unweighed_choice(const brink_model *m, run_state *s, uint32_t 
 }
 
 /* 3. Everyone decides at once, from the state left by the previous step. */
-STEP_INLINE void phase_decide(run_state *s) {
+STEP_INLINE void phase_decide(run_state *s, int wide) {
   const brink_model *m = s->model;
   /* Behavioural actors read their adversaries once, from the state they act on: the ladder
    * choice and the war decisions of phase_conflict use the same view. */
@@ -635,8 +661,9 @@ STEP_INLINE void phase_decide(run_state *s) {
       s->forced[i] = FREE_CHOICE;
       continue;
     }
-    s->action[i] = m->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL ? choose_behavioural(m, s, i)
-                                                                   : unweighed_choice(m, s, i);
+    s->action[i] = m->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL
+                       ? choose_behavioural_with(m, s, i, wide)
+                       : unweighed_choice(m, s, i);
   }
 }
 
@@ -1135,14 +1162,15 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
 
 /* engine: the engine's step (phase_stocks, phase_sanctions), whose state nobody reads after the
  * run but its result; 0 for the state API and the observed runs. */
-STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine) {
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine,
+                     int wide) {
   if (s->ended) return 1;
-  phase_decide(s);
+  phase_decide(s, wide);
   return step_decided(s, tension_out, obs, engine);
 }
 
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
-  return obs ? step(s, tension_out, obs, 0) : step(s, tension_out, NULL, 0);
+  return obs ? step(s, tension_out, obs, 0, 0) : step(s, tension_out, NULL, 0, 0);
 }
 
 /* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
@@ -1283,10 +1311,23 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1); t++) {
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, 0); t++) {
   }
   *out = s->result;
 }
+
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET void brink__model_run_patched_wide(run_state *s, uint32_t policy,
+                                                           uint64_t seed, uint64_t run,
+                                                           const double *params,
+                                                           brink_run_result *out,
+                                                           double *tension_out) {
+  init_run(s->model, s, policy, seed, run, params, 1);
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, 1); t++) {
+  }
+  *out = s->result;
+}
+#endif
 
 void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
                             const double *params) {
