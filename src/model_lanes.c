@@ -72,7 +72,7 @@ void brink__lanes_fill(brink__lanes *L, uint32_t l) {
  * computed here, those below -700 give 0 as in the scalar version; any other (x > 0, NaN: never
  * in a finite ladder, but a scenario may set rationality to anything) goes to the scalar
  * function itself. */
-AVX2 static __m256d exp_neg4(__m256d x, __m256d in) {
+AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __m256d in) {
   const __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634));
   const __m256d r = _mm256_sub_pd(t, _mm256_set1_pd(0.5));
   const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
