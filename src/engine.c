@@ -447,8 +447,8 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
                lanes_stride = (sizeof(brink__lanes) + LINE - 1) / LINE * LINE,
                params_stride =
                    (batch_runs * BRINK_MAX_PARAMS * sizeof(double) + LINE - 1) / LINE * LINE;
-  const size_t thread_stride = n_lanes * (state_stride + tension_stride) +
-                               (in_lanes ? lanes_stride + params_stride : 0);
+  const size_t thread_stride =
+      n_lanes * (state_stride + tension_stride) + (in_lanes ? lanes_stride + params_stride : 0);
   thread_mem = brink_calloc(ctx, (size_t)threads * thread_stride + 2 * LINE, 1);
   if (!q.slots || !results || !bins || !thread_mem) {
     st = BRINK_ENOMEM;

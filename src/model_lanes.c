@@ -13,25 +13,8 @@
 #include <immintrin.h>
 #endif
 
-/* Whether the model has behavioural actors and every one weighs its options at every step in
- * every run: activity a constant of at least 1. The lanes gain only in the ladder choice; with
- * activity below 1 the actor holds in a share of the steps without weighing, the lanes run the
- * AVX2 ladder choice for fewer lanes at a time and measured slower than one run after another
- * (docs/performance.md, "Runs in lanes"). */
-static int always_weighs(const brink_model *m) {
-  if (!m || !m->behavioural) return 0;
-  const double *slots = (const double *)(const void *)&m->base;
-  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
-    uint32_t i = (uint32_t)__builtin_ctz(bm);
-    const double *activity = &m->base.actor[i][BRINK_ACTOR_ACTIVITY];
-    if (!(*activity >= 1.0)) return 0;
-    for (size_t p = 0; p < m->n_patches; p++)
-      if (slots + m->patches[p].slot == activity) return 0;
-  }
-  return 1;
-}
-
 brink__lanes_kind brink__lanes_select(const brink_model *m) {
+  (void)m;
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2
@@ -42,7 +25,7 @@ brink__lanes_kind brink__lanes_select(const brink_model *m) {
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
   if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
   if (want && strcmp(want, "wide") == 0) return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
-  return avx2 && always_weighs(m) ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
 }
 
 void brink__lanes_fill(brink__lanes *L, uint32_t l) {
@@ -123,6 +106,7 @@ AVX2 static inline __m256d lanes_of(uint32_t bits) {
 AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uint32_t i,
                                  double military, double conciliate, double talks, uint32_t ok,
                                  double lambda, double *utility, double *total) {
+  if (!ok) return -1;
   const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
   const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
   const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
@@ -132,7 +116,9 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
   const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
                 tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
   __m256d best = none;
-  for (uint32_t g = 0; g < NACT / BRINK__LANES; g++) {
+  /* The groups up to the last available action (ok is not 0: utilities_finite). */
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + BRINK__LANES - 1) / BRINK__LANES;
+  for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * BRINK__LANES;
     const uint32_t okg = ok >> a0 & 15u;
     if (!okg) continue;
@@ -166,19 +152,19 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
   top = _mm_max_sd(top, _mm_unpackhi_pd(top, top));
   const __m256d high = _mm256_broadcastsd_pd(top);
   int best_a = -1;
-  for (uint32_t g = 0; g < NACT / BRINK__LANES && best_a < 0; g++) {
+  for (uint32_t g = 0; g < groups && best_a < 0; g++) {
     const uint32_t a0 = g * BRINK__LANES;
     const uint32_t okg = ok >> a0 & 15u;
     if (!okg) continue;
-    const uint32_t eq =
-        (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(&utility[a0]), high, _CMP_EQ_OQ)) &
-        okg;
+    const uint32_t eq = (uint32_t)_mm256_movemask_pd(
+                            _mm256_cmp_pd(_mm256_loadu_pd(&utility[a0]), high, _CMP_EQ_OQ)) &
+                        okg;
     if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
   }
   if (best_a < 0 || lambda >= 1e6) return best_a;
   /* Logit weights of the available actions: exp(lambda (u - best)), in place. */
   const __m256d lv = _mm256_set1_pd(lambda), bv = _mm256_set1_pd(utility[best_a]);
-  for (uint32_t g = 0; g < NACT / BRINK__LANES; g++) {
+  for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * BRINK__LANES;
     const uint32_t okg = ok >> a0 & 15u;
     if (!okg) continue;

@@ -1281,6 +1281,42 @@ BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double
 }
 #endif
 
+/* The ladder choice of behavioural actor i on the state s as it stands, for tests
+ * (model_lanes.h): its outlook, kind values and available actions, then the utilities and logit
+ * weights by the scalar functions (wide 0) or the AVX2 kernel (wide 1). */
+STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, int wide, uint32_t *ok,
+                                  double *utility, double *total) {
+  const brink_model *m = s->model;
+  outlook v = look(m, s, i);
+  kind_values k = values_of(m, s, i, &v);
+  *ok = available_mask(m, s, i);
+  *total = 0.0;
+  if (!utilities_finite(s, i, &k, *ok)) return -2;
+  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (wide)
+    return brink__ladder_wide_avx2(&m->actors[i], s, i, k.military, k.conciliate, k.talks, *ok,
+                                   lambda, utility, total);
+#else
+  (void)wide;
+#endif
+  int best_a = ladder_utilities(m, s, i, &k, *ok, utility);
+  if (best_a >= 0 && !(lambda >= 1e6)) *total = logit_weights(s, i, utility, *ok, best_a);
+  return best_a;
+}
+
+int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
+                         double *total) {
+  return ladder_from_state(s, i, 0, ok, utility, total);
+}
+
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
+                                                double *utility, double *total) {
+  return ladder_from_state(s, i, 1, ok, utility, total);
+}
+#endif
+
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
 #ifdef BRINK__LANES_HAVE_AVX2
   if (L->kind == BRINK__LANES_AVX2) {
@@ -1317,11 +1353,9 @@ void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
-BRINK__LANES_AVX2_TARGET void brink__model_run_patched_wide(run_state *s, uint32_t policy,
-                                                           uint64_t seed, uint64_t run,
-                                                           const double *params,
-                                                           brink_run_result *out,
-                                                           double *tension_out) {
+BRINK__LANES_AVX2_TARGET void
+brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
   for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, 1); t++) {
   }
