@@ -91,11 +91,18 @@ AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __
   return y;
 }
 
+/* All bits set in lane k where bit k of a nibble is set, for each nibble: lanes_of(bits) is one
+ * load. */
+#define NIBBLE(b)                                                                                  \
+  { (b) & 1 ? ~0ull : 0ull, (b)&2 ? ~0ull : 0ull, (b)&4 ? ~0ull : 0ull, (b)&8 ? ~0ull : 0ull }
+static const uint64_t nibble_lanes[16][BRINK__LANES] __attribute__((aligned(32))) = {
+    NIBBLE(0), NIBBLE(1), NIBBLE(2),  NIBBLE(3),  NIBBLE(4),  NIBBLE(5),  NIBBLE(6),  NIBBLE(7),
+    NIBBLE(8), NIBBLE(9), NIBBLE(10), NIBBLE(11), NIBBLE(12), NIBBLE(13), NIBBLE(14), NIBBLE(15)};
+#undef NIBBLE
+
 /* All bits set in the lanes whose bit is set in the low four bits of `bits` (lane k: bit k). */
 AVX2 static inline __m256d lanes_of(uint32_t bits) {
-  const __m256i bit = _mm256_setr_epi64x(1, 2, 4, 8);
-  return _mm256_castsi256_pd(
-      _mm256_cmpeq_epi64(_mm256_and_si256(_mm256_set1_epi64x((long long)(bits & 15u)), bit), bit));
+  return _mm256_load_pd((const double *)(const void *)nibble_lanes[bits & 15u]);
 }
 
 /* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time (the
@@ -112,6 +119,8 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
   const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
   const uint32_t driven = s->driven[i];
   const uint32_t committed = info->breached & s->commitments;
+  uint32_t breachers = 0; /* the actions that breach some commitment in force */
+  for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
   const __m256d sign = _mm256_set1_pd(-0.0), ten = _mm256_set1_pd(10.0);
   const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
                 tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
@@ -135,7 +144,7 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
     }
     if (res >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, cv), lanes_of(res >> a0));
     if (dip >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, tv), lanes_of(dip >> a0));
-    for (uint32_t b = committed; b; b &= b - 1) {
+    for (uint32_t b = breachers >> a0 & 15u ? committed : 0u; b; b &= b - 1) {
       const uint32_t c = (uint32_t)__builtin_ctz(b);
       const uint32_t bg = info->breaching[c] >> a0 & 15u;
       if (bg)
@@ -162,19 +171,25 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
     if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
   }
   if (best_a < 0 || lambda >= 1e6) return best_a;
-  /* Logit weights of the available actions: exp(lambda (u - best)), in place. */
+  /* Logit weights of the available actions: exp(lambda (u - best)), in place; 0 for the others,
+   * so that the total can add every lane of a group in action order: the weights are positive,
+   * 0 or NaN, and adding +0 to a sum that starts at +0 changes no bit of it. */
   const __m256d lv = _mm256_set1_pd(lambda), bv = _mm256_set1_pd(utility[best_a]);
+  double sum = 0.0;
   for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * BRINK__LANES;
     const uint32_t okg = ok >> a0 & 15u;
     if (!okg) continue;
     const __m256d in = lanes_of(okg);
-    const __m256d w =
-        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in);
+    const __m256d w = _mm256_and_pd(
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in), in);
     _mm256_storeu_pd(&utility[a0], w);
+    const __m128d lo = _mm256_castpd256_pd128(w), hi = _mm256_extractf128_pd(w, 1);
+    sum += _mm_cvtsd_f64(lo);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
+    sum += _mm_cvtsd_f64(hi);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
   }
-  double sum = 0.0;
-  for (uint32_t rest = ok; rest; rest &= rest - 1) sum += utility[__builtin_ctz(rest)];
   *total = sum;
   return best_a;
 }
