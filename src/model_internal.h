@@ -212,12 +212,6 @@ typedef struct run_state {
    * act's hostility -goldstein / 10 and severity intensity / 10, and the fading of severity
    * 1 - 1 / severity_window. */
   double hostility[NA][NACT], severity_of[NA][NACT];
-  /* The ladder numbers of the behavioural actors' utilities (ladder_utilities in model_run.c),
-   * contiguous per actor for the choice across actions in AVX2 registers (brink__ladder_wide_avx2
-   * in model_lanes.c): cost, intensity and campaign drive of each action, 0 past the ladder;
-   * and the military actions whose campaign_start is above 0 (their drive counts). */
-  double ladder_cost[NA][NACT], ladder_intensity[NA][NACT], ladder_drive[NA][NACT];
-  uint32_t driven[NA];
   double severity_fade;
   uint16_t campaign_done[NA][NACT]; /* tests of the current campaign so far */
   uint32_t commitments;

@@ -110,14 +110,14 @@ AVX2 static inline __m256d lanes_of(uint32_t bits) {
  * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
  * of the highest utility as the scalar loop finds it, and each weight from the same exponential;
  * the total is summed in action order, one action after another, as the scalar code sums it. */
-AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uint32_t i,
-                                 double military, double conciliate, double talks, uint32_t ok,
-                                 double lambda, double *utility, double *total) {
+AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                                 uint32_t i, double military, double conciliate, double talks,
+                                 uint32_t ok, double lambda, double *utility, double *total) {
   if (!ok) return -1;
   const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
   const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
   const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
-  const uint32_t driven = s->driven[i];
+  const uint32_t driven = L->driven[i];
   const uint32_t committed = info->breached & s->commitments;
   uint32_t breachers = 0; /* the actions that breach some commitment in force */
   for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
@@ -131,16 +131,15 @@ AVX2 int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uin
     const uint32_t a0 = g * BRINK__LANES;
     const uint32_t okg = ok >> a0 & 15u;
     if (!okg) continue;
-    __m256d u = _mm256_xor_pd(_mm256_loadu_pd(&s->ladder_cost[i][a0]), sign); /* -cost */
+    __m256d u = _mm256_xor_pd(_mm256_loadu_pd(&L->cost[i][a0]), sign); /* -cost */
     const uint32_t milg = mil >> a0 & 15u;
     if (milg) {
       const __m256d gain =
-          _mm256_div_pd(_mm256_mul_pd(mv, _mm256_loadu_pd(&s->ladder_intensity[i][a0])), ten);
+          _mm256_div_pd(_mm256_mul_pd(mv, _mm256_loadu_pd(&L->intensity[i][a0])), ten);
       u = _mm256_blendv_pd(u, _mm256_add_pd(u, gain), lanes_of(milg));
       const uint32_t drg = driven >> a0 & 15u;
       if (drg)
-        u = _mm256_blendv_pd(u, _mm256_add_pd(u, _mm256_loadu_pd(&s->ladder_drive[i][a0])),
-                             lanes_of(drg));
+        u = _mm256_blendv_pd(u, _mm256_add_pd(u, _mm256_loadu_pd(&L->drive[i][a0])), lanes_of(drg));
     }
     if (res >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, cv), lanes_of(res >> a0));
     if (dip >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, tv), lanes_of(dip >> a0));

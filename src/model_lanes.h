@@ -36,6 +36,16 @@ typedef enum brink__lanes_kind {
                           * the actions in AVX2 registers (brink__model_run_patched_wide) */
 } brink__lanes_kind;
 
+/* A run's ladder numbers of its behavioural actors' utilities (ladder_utilities in model_run.c),
+ * contiguous per actor for the ladder choice across the actions (brink__ladder_wide_avx2): the
+ * cost, intensity and campaign drive of each action, 0 past the ladder; and the military actions
+ * whose campaign_start is above 0 (their drive counts). Kept beside a run, not in its state
+ * (which the particle filter copies). */
+typedef struct brink__ladder {
+  double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
+  uint32_t driven[NA];
+} brink__ladder;
+
 typedef struct brink__lanes {
   run_state *lane[BRINK__LANES];
   brink__lanes_kind kind;
@@ -81,9 +91,9 @@ void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t 
  * (ladder_utilities, then logit_weights when lambda < 1e6, of model_run.c: the same results):
  * utility[] gets the utilities of the available actions ok, or their logit weights with *total
  * their sum; returns the best action. For utilities_finite actors only. AVX2 CPUs only. */
-int brink__ladder_wide_avx2(const actor_info *info, const run_state *s, uint32_t i, double military,
-                            double conciliate, double talks, uint32_t ok, double lambda,
-                            double *utility, double *total);
+int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                            uint32_t i, double military, double conciliate, double talks,
+                            uint32_t ok, double lambda, double *utility, double *total);
 #endif
 
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
@@ -97,10 +107,11 @@ void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed,
                                    const double *params, brink_run_result *out,
                                    double *tension_out);
 #endif
-/* For tests: the ladder choice of behavioural actor i on the state s as it stands (its
- * available actions *ok, their utilities or, below full rationality, logit weights in utility[]
- * with their sum *total; returns the best action, -2 when some utility might not be finite), by
- * the scalar functions and, on AVX2 CPUs, by brink__ladder_wide_avx2. */
+/* The ladder choice of behavioural actor i on the state s as it stands, for tests and for
+ * brink_model_state_choice_probs: its available actions *ok, their utilities or, below full
+ * rationality, their logit weights in utility[] with their sum *total; returns the best action,
+ * -2 when some utility might not be finite. By the scalar functions, and on AVX2 CPUs by
+ * brink__ladder_wide_avx2. */
 int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
                          double *total);
 #ifdef BRINK__LANES_HAVE_AVX2

@@ -100,14 +100,6 @@ static void set_gates(run_state *s) {
       if (num[BRINK_ACTION_REFRACTORY] > 0.0) s->refractory_gated[i] |= 1u << a;
     }
     if (bounded) s->utility_bounded |= 1u << i;
-    s->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
-    if (m->behavioural & (1u << i))
-      for (uint32_t a = 0; a < NACT; a++) {
-        const int on = a < m->actors[i].n_actions;
-        s->ladder_cost[i][a] = on ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
-        s->ladder_intensity[i][a] = on ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
-        s->ladder_drive[i][a] = on ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
-      }
     /* Readiness floors, highest first (insertion sort; ties in action order). */
     uint32_t n = 0;
     for (uint32_t g = s->readiness_gated[i]; g; g &= g - 1) {
@@ -449,9 +441,11 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
   return -1;
 }
 
-/* wide: the ladder choice across the actions in AVX2 registers (brink__ladder_wide_avx2, the
- * same results), only in the functions compiled for AVX2 (BRINK__LANES_AVX2_TARGET). */
-STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i, int wide) {
+/* wide (not NULL): the ladder choice across the actions in AVX2 registers
+ * (brink__ladder_wide_avx2, the same results) from the run's ladder numbers in wide, only in the
+ * functions compiled for AVX2 (BRINK__LANES_AVX2_TARGET). */
+STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i,
+                                        const brink__ladder *wide) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
@@ -469,8 +463,8 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
   if (wide && finite) {
     const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
     double total = 0.0;
-    best_a = brink__ladder_wide_avx2(&m->actors[i], s, i, k.military, k.conciliate, k.talks, ok,
-                                     lambda, utility, &total);
+    best_a = brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
+                                     ok, lambda, utility, &total);
     if (lambda >= 1e6) return best_a;
     return sample_choice(s, utility, 1, ok, best_a, total);
   }
@@ -484,7 +478,7 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
-  return choose_behavioural_with(m, s, i, 0);
+  return choose_behavioural_with(m, s, i, NULL);
 }
 
 brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
@@ -647,7 +641,7 @@ static inline int unweighed_choice(const brink_model *m, run_state *s, uint32_t 
 }
 
 /* 3. Everyone decides at once, from the state left by the previous step. */
-STEP_INLINE void phase_decide(run_state *s, int wide) {
+STEP_INLINE void phase_decide(run_state *s, const brink__ladder *wide) {
   const brink_model *m = s->model;
   /* Behavioural actors read their adversaries once, from the state they act on: the ladder
    * choice and the war decisions of phase_conflict use the same view. */
@@ -1163,14 +1157,14 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
 /* engine: the engine's step (phase_stocks, phase_sanctions), whose state nobody reads after the
  * run but its result; 0 for the state API and the observed runs. */
 STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine,
-                     int wide) {
+                     const brink__ladder *wide) {
   if (s->ended) return 1;
   phase_decide(s, wide);
   return step_decided(s, tension_out, obs, engine);
 }
 
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
-  return obs ? step(s, tension_out, obs, 0, 0) : step(s, tension_out, NULL, 0, 0);
+  return obs ? step(s, tension_out, obs, 0, NULL) : step(s, tension_out, NULL, 0, NULL);
 }
 
 /* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
@@ -1281,11 +1275,11 @@ BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double
 }
 #endif
 
-/* The ladder choice of behavioural actor i on the state s as it stands, for tests
- * (model_lanes.h): its outlook, kind values and available actions, then the utilities and logit
- * weights by the scalar functions (wide 0) or the AVX2 kernel (wide 1). */
-STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, int wide, uint32_t *ok,
-                                  double *utility, double *total) {
+/* The ladder choice of behavioural actor i on the state s as it stands (model_lanes.h): its
+ * outlook, kind values and available actions, then the utilities and logit weights by the
+ * scalar functions (wide NULL) or the AVX2 kernel from the run's ladder numbers in wide. */
+STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, const brink__ladder *wide,
+                                  uint32_t *ok, double *utility, double *total) {
   const brink_model *m = s->model;
   outlook v = look(m, s, i);
   kind_values k = values_of(m, s, i, &v);
@@ -1295,8 +1289,8 @@ STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, int wide, uint
   const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
 #ifdef BRINK__LANES_HAVE_AVX2
   if (wide)
-    return brink__ladder_wide_avx2(&m->actors[i], s, i, k.military, k.conciliate, k.talks, *ok,
-                                   lambda, utility, total);
+    return brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
+                                   *ok, lambda, utility, total);
 #else
   (void)wide;
 #endif
@@ -1307,13 +1301,30 @@ STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, int wide, uint
 
 int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
                          double *total) {
-  return ladder_from_state(s, i, 0, ok, utility, total);
+  return ladder_from_state(s, i, NULL, ok, utility, total);
+}
+
+/* The run's ladder numbers of its behavioural actors, contiguous per actor (brink__ladder). */
+static void ladder_fill(const run_state *s, brink__ladder *L) {
+  const brink_model *m = s->model;
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    const uint32_t n = m->actors[i].n_actions;
+    L->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
+    for (uint32_t a = 0; a < NACT; a++) {
+      L->cost[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
+      L->intensity[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
+      L->drive[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
+    }
+  }
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
 BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
                                                 double *utility, double *total) {
-  return ladder_from_state(s, i, 1, ok, utility, total);
+  brink__ladder L;
+  ladder_fill(s, &L);
+  return ladder_from_state(s, i, &L, ok, utility, total);
 }
 #endif
 
@@ -1347,7 +1358,7 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, 0); t++) {
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, NULL); t++) {
   }
   *out = s->result;
 }
@@ -1357,7 +1368,9 @@ BRINK__LANES_AVX2_TARGET void
 brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, 1); t++) {
+  brink__ladder L; /* the engine's runs keep their numbers from start to end */
+  ladder_fill(s, &L);
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, &L); t++) {
   }
   *out = s->result;
 }
