@@ -9,8 +9,9 @@
 # Reports, as medians over the rounds:
 #   new vs baseline trajectories/s on 1 thread; 1 -> 2 threads scaling of each;
 #   1 vs 2 threads while a busy loop started by this script holds one core;
-#   this revision's runs in lanes (the default on a CPU with AVX2) against its own scalar path
-#   (BRINK_LANES=off, one run after another), the same binary, in the same rounds.
+#   this revision's default engine (on a CPU with AVX2 the ladder choice across the actions,
+#   BRINK_LANES=wide) against its own scalar path (BRINK_LANES=off: one run after another, the
+#   base instruction set), the same binary, in the same rounds.
 #   BRINK_BENCH_RUNS (20000)     runs per policy and measurement
 #   BRINK_BENCH_ROUNDS (3)       interleaved rounds
 #   BRINK_BENCH_BASELINE (9e1f094)  the baseline revision; empty to skip it
@@ -78,13 +79,13 @@ row "2 threads, one core busy" 1 2
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
 echo "this revision / baseline, 1 thread:           $(ratio "${m[new,0,1]}" "${m[base,0,1]:-}")  (goal >= 2x)"
 echo "this revision / baseline, 2 threads:          $(ratio "${m[new,0,2]}" "${m[base,0,2]:-}")"
-echo "lanes / scalar path (BRINK_LANES=off), 1 thread:  $(ratio "${m[new,0,1]}" "${m[scalar,0,1]}")"
-echo "lanes / scalar path (BRINK_LANES=off), 2 threads: $(ratio "${m[new,0,2]}" "${m[scalar,0,2]}")"
+echo "default / scalar path (BRINK_LANES=off), 1 thread:  $(ratio "${m[new,0,1]}" "${m[scalar,0,1]}")"
+echo "default / scalar path (BRINK_LANES=off), 2 threads: $(ratio "${m[new,0,2]}" "${m[scalar,0,2]}")"
 # The machine's speed drifts between minutes: the ratio within each round, then their median.
 per_round() { paste -d ' ' <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2" | grep .) |
   awk '{ printf " %.4f", $1 / $2 }'; }
 echo "median of per-round ratios, 1 thread: this revision / baseline $(median <<<"$(per_round "${r[new,0,1]}" "${r[base,0,1]:-}")" 2>/dev/null)," \
-  "lanes / BRINK_LANES=off $(median <<<"$(per_round "${r[new,0,1]}" "${r[scalar,0,1]}")")"
+  "default / BRINK_LANES=off $(median <<<"$(per_round "${r[new,0,1]}" "${r[scalar,0,1]}")")"
 echo "1 -> 2 threads, this revision:                $(ratio "${m[new,0,2]}" "${m[new,0,1]}")  (goal >= 1.85x)"
 echo "1 -> 2 threads, baseline:                     $(ratio "${m[base,0,2]:-}" "${m[base,0,1]:-}")"
 echo "1 -> 2 threads, one core busy, this revision: $(ratio "${m[new,1,2]}" "${m[new,1,1]}")  (goal >= 1x)"

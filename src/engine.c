@@ -216,6 +216,7 @@ typedef struct worker {
   run_state *state[BRINK__LANES];
   double *tension[BRINK__LANES];
   brink__lanes *lanes; /* NULL: one run after another */
+  int wide;            /* one run after another: brink__model_run_patched_wide */
   double *params;      /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
 } worker;
 
@@ -245,7 +246,13 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
     for (size_t p = 0; p < np; p++) {
       size_t k = (size_t)r * np + p;
       brink_run_result *res = &sl->results[k];
-      brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
+#ifdef BRINK__LANES_HAVE_AVX2
+      if (w->wide)
+        brink__model_run_patched_wide(state, o->policies[p], o->seed, first + r, params, res,
+                                      tension);
+      else
+#endif
+        brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
       bin_tension(s, tension, res->steps_run, &sl->bins[k * horizon]);
     }
   }
@@ -433,14 +440,15 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   /* Each thread's block: its states and tension rows (one per lane), and for the lanes their
    * shared numbers and a batch's parameters. */
   const brink__lanes_kind lanes = brink__lanes_select(m);
-  const size_t n_lanes = lanes == BRINK__LANES_OFF ? 1 : BRINK__LANES;
+  const int in_lanes = lanes == BRINK__LANES_PORTABLE || lanes == BRINK__LANES_AVX2;
+  const size_t n_lanes = in_lanes ? BRINK__LANES : 1;
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
                tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE,
                lanes_stride = (sizeof(brink__lanes) + LINE - 1) / LINE * LINE,
                params_stride =
                    (batch_runs * BRINK_MAX_PARAMS * sizeof(double) + LINE - 1) / LINE * LINE;
-  const size_t thread_stride = n_lanes * (state_stride + tension_stride) +
-                               (lanes == BRINK__LANES_OFF ? 0 : lanes_stride + params_stride);
+  const size_t thread_stride =
+      n_lanes * (state_stride + tension_stride) + (in_lanes ? lanes_stride + params_stride : 0);
   thread_mem = brink_calloc(ctx, (size_t)threads * thread_stride + 2 * LINE, 1);
   if (!q.slots || !results || !bins || !thread_mem) {
     st = BRINK_ENOMEM;
@@ -468,7 +476,8 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
       w.tension[l] = (double *)(void *)mem;
       mem += tension_stride;
     }
-    if (lanes != BRINK__LANES_OFF) {
+    w.wide = lanes == BRINK__LANES_WIDE;
+    if (in_lanes) {
       w.lanes = (brink__lanes *)(void *)mem;
       w.lanes->kind = lanes;
       w.params = (double *)(void *)(mem + lanes_stride);

@@ -13,25 +13,8 @@
 #include <immintrin.h>
 #endif
 
-/* Whether the model has behavioural actors and every one weighs its options at every step in
- * every run: activity a constant of at least 1. The lanes gain only in the ladder choice; with
- * activity below 1 the actor holds in a share of the steps without weighing, the lanes run the
- * AVX2 ladder choice for fewer lanes at a time and measured slower than one run after another
- * (docs/performance.md, "Runs in lanes"). */
-static int always_weighs(const brink_model *m) {
-  if (!m || !m->behavioural) return 0;
-  const double *slots = (const double *)(const void *)&m->base;
-  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
-    uint32_t i = (uint32_t)__builtin_ctz(bm);
-    const double *activity = &m->base.actor[i][BRINK_ACTOR_ACTIVITY];
-    if (!(*activity >= 1.0)) return 0;
-    for (size_t p = 0; p < m->n_patches; p++)
-      if (slots + m->patches[p].slot == activity) return 0;
-  }
-  return 1;
-}
-
 brink__lanes_kind brink__lanes_select(const brink_model *m) {
+  (void)m;
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2
@@ -41,7 +24,8 @@ brink__lanes_kind brink__lanes_select(const brink_model *m) {
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
   if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
-  return avx2 && always_weighs(m) ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
+  if (want && strcmp(want, "wide") == 0) return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
+  return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
 }
 
 void brink__lanes_fill(brink__lanes *L, uint32_t l) {
@@ -71,7 +55,7 @@ void brink__lanes_fill(brink__lanes *L, uint32_t l) {
  * computed here, those below -700 give 0 as in the scalar version; any other (x > 0, NaN: never
  * in a finite ladder, but a scenario may set rationality to anything) goes to the scalar
  * function itself. */
-AVX2 static __m256d exp_neg4(__m256d x, __m256d in) {
+AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __m256d in) {
   const __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634));
   const __m256d r = _mm256_sub_pd(t, _mm256_set1_pd(0.5));
   const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
@@ -105,6 +89,108 @@ AVX2 static __m256d exp_neg4(__m256d x, __m256d in) {
     y = _mm256_loadu_pd(ys);
   }
   return y;
+}
+
+/* All bits set in lane k where bit k of a nibble is set, for each nibble: lanes_of(bits) is one
+ * load. */
+#define NIBBLE(b)                                                                                  \
+  { (b) & 1 ? ~0ull : 0ull, (b)&2 ? ~0ull : 0ull, (b)&4 ? ~0ull : 0ull, (b)&8 ? ~0ull : 0ull }
+static const uint64_t nibble_lanes[16][BRINK__LANES] __attribute__((aligned(32))) = {
+    NIBBLE(0), NIBBLE(1), NIBBLE(2),  NIBBLE(3),  NIBBLE(4),  NIBBLE(5),  NIBBLE(6),  NIBBLE(7),
+    NIBBLE(8), NIBBLE(9), NIBBLE(10), NIBBLE(11), NIBBLE(12), NIBBLE(13), NIBBLE(14), NIBBLE(15)};
+#undef NIBBLE
+
+/* All bits set in the lanes whose bit is set in the low four bits of `bits` (lane k: bit k). */
+AVX2 static inline __m256d lanes_of(uint32_t bits) {
+  return _mm256_load_pd((const double *)(const void *)nibble_lanes[bits & 15u]);
+}
+
+/* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time (the
+ * action a in lane a % 4 of group a / 4): each action's utility by the same operations in the same
+ * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
+ * of the highest utility as the scalar loop finds it, and each weight from the same exponential;
+ * the total is summed in action order, one action after another, as the scalar code sums it. */
+AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                                 uint32_t i, double military, double conciliate, double talks,
+                                 uint32_t ok, double lambda, double *utility, double *total) {
+  if (!ok) return -1;
+  const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
+  const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
+  const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
+  const uint32_t driven = L->driven[i];
+  const uint32_t committed = info->breached & s->commitments;
+  uint32_t breachers = 0; /* the actions that breach some commitment in force */
+  for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
+  const __m256d sign = _mm256_set1_pd(-0.0), ten = _mm256_set1_pd(10.0);
+  const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
+                tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
+  __m256d best = none;
+  /* The groups up to the last available action (ok is not 0: utilities_finite). */
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + BRINK__LANES - 1) / BRINK__LANES;
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    __m256d u = _mm256_xor_pd(_mm256_loadu_pd(&L->cost[i][a0]), sign); /* -cost */
+    const uint32_t milg = mil >> a0 & 15u;
+    if (milg) {
+      const __m256d gain =
+          _mm256_div_pd(_mm256_mul_pd(mv, _mm256_loadu_pd(&L->intensity[i][a0])), ten);
+      u = _mm256_blendv_pd(u, _mm256_add_pd(u, gain), lanes_of(milg));
+      const uint32_t drg = driven >> a0 & 15u;
+      if (drg)
+        u = _mm256_blendv_pd(u, _mm256_add_pd(u, _mm256_loadu_pd(&L->drive[i][a0])), lanes_of(drg));
+    }
+    if (res >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, cv), lanes_of(res >> a0));
+    if (dip >> a0 & 15u) u = _mm256_blendv_pd(u, _mm256_add_pd(u, tv), lanes_of(dip >> a0));
+    for (uint32_t b = breachers >> a0 & 15u ? committed : 0u; b; b &= b - 1) {
+      const uint32_t c = (uint32_t)__builtin_ctz(b);
+      const uint32_t bg = info->breaching[c] >> a0 & 15u;
+      if (bg)
+        u = _mm256_blendv_pd(
+            u, _mm256_sub_pd(u, _mm256_set1_pd(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST])),
+            lanes_of(bg));
+    }
+    _mm256_storeu_pd(&utility[a0], u);
+    best = _mm256_max_pd(best, _mm256_blendv_pd(none, u, lanes_of(okg)));
+  }
+  /* The highest utility, then the first available action that has it: what the scalar loop's
+   * strict comparison keeps (utilities are finite here: utilities_finite in model_run.c). */
+  __m128d top = _mm_max_pd(_mm256_castpd256_pd128(best), _mm256_extractf128_pd(best, 1));
+  top = _mm_max_sd(top, _mm_unpackhi_pd(top, top));
+  const __m256d high = _mm256_broadcastsd_pd(top);
+  int best_a = -1;
+  for (uint32_t g = 0; g < groups && best_a < 0; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    const uint32_t eq = (uint32_t)_mm256_movemask_pd(
+                            _mm256_cmp_pd(_mm256_loadu_pd(&utility[a0]), high, _CMP_EQ_OQ)) &
+                        okg;
+    if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
+  }
+  if (best_a < 0 || lambda >= 1e6) return best_a;
+  /* Logit weights of the available actions: exp(lambda (u - best)), in place; 0 for the others,
+   * so that the total can add every lane of a group in action order: the weights are positive,
+   * 0 or NaN, and adding +0 to a sum that starts at +0 changes no bit of it. */
+  const __m256d lv = _mm256_set1_pd(lambda), bv = _mm256_set1_pd(utility[best_a]);
+  double sum = 0.0;
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) continue;
+    const __m256d in = lanes_of(okg);
+    const __m256d w = _mm256_and_pd(
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in), in);
+    _mm256_storeu_pd(&utility[a0], w);
+    const __m128d lo = _mm256_castpd256_pd128(w), hi = _mm256_extractf128_pd(w, 1);
+    sum += _mm_cvtsd_f64(lo);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
+    sum += _mm_cvtsd_f64(hi);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
+  }
+  *total = sum;
+  return best_a;
 }
 
 /* The lanes' masks (all bits set where lane l has bit b of its word v[l]). */

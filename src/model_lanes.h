@@ -31,8 +31,20 @@
 typedef enum brink__lanes_kind {
   BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
   BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
-  BRINK__LANES_AVX2      /* lanes, the ladder choice in AVX2 registers */
+  BRINK__LANES_AVX2,     /* lanes, the ladder choice in AVX2 registers */
+  BRINK__LANES_WIDE      /* one run after another compiled for AVX2, the ladder choice across
+                          * the actions in AVX2 registers (brink__model_run_patched_wide) */
 } brink__lanes_kind;
+
+/* A run's ladder numbers of its behavioural actors' utilities (ladder_utilities in model_run.c),
+ * contiguous per actor for the ladder choice across the actions (brink__ladder_wide_avx2): the
+ * cost, intensity and campaign drive of each action, 0 past the ladder; and the military actions
+ * whose campaign_start is above 0 (their drive counts). Kept beside a run, not in its state
+ * (which the particle filter copies). */
+typedef struct brink__ladder {
+  double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
+  uint32_t driven[NA];
+} brink__ladder;
 
 typedef struct brink__lanes {
   run_state *lane[BRINK__LANES];
@@ -54,12 +66,14 @@ typedef struct brink__lanes {
   int best[BRINK__LANES];
 } brink__lanes;
 
-/* The kind the engine uses for model m: BRINK__LANES_AVX2 when the CPU has AVX2, m has
- * behavioural actors and every one weighs its options at every step (its activity a constant of
- * at least 1, not a drawn parameter), else BRINK__LANES_OFF: the lanes pay for their lock step only
- * through the ladder choice (docs/performance.md, "Runs in lanes"). The environment variable
- * BRINK_LANES overrides the choice ("off", "portable", "avx2" whatever the model; "avx2" on a
- * CPU without AVX2 gives BRINK__LANES_OFF), for tests and benchmarks. */
+/* The kind the engine uses for model m: BRINK__LANES_WIDE when the CPU has AVX2, else
+ * BRINK__LANES_OFF. The lanes (BRINK__LANES_AVX2) vectorise the same ladder choice across four
+ * runs and pay for their lock step; across the actions of one run it measured as fast or faster
+ * on every scenario, including those whose behavioural actors do not weigh their options at
+ * every step, where the lanes lost (docs/performance.md, "The ladder across the actions").
+ * The environment variable BRINK_LANES overrides the choice ("off", "portable", "avx2",
+ * "wide"; "avx2" and "wide" on a CPU without AVX2 give BRINK__LANES_OFF), for tests and
+ * benchmarks. */
 brink__lanes_kind brink__lanes_select(const brink_model *m);
 
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
@@ -72,10 +86,38 @@ void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint32_t 
                               uint32_t pending);
 #endif
 
+#ifdef BRINK__LANES_HAVE_AVX2
+/* The ladder choice of behavioural actor i in one run, across its actions four at a time
+ * (ladder_utilities, then logit_weights when lambda < 1e6, of model_run.c: the same results):
+ * utility[] gets the utilities of the available actions ok, or their logit weights with *total
+ * their sum; returns the best action. For utilities_finite actors only. AVX2 CPUs only. */
+int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                            uint32_t i, double military, double conciliate, double talks,
+                            uint32_t ok, double lambda, double *utility, double *total);
+#endif
+
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
  * does before its first step. */
 void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                                 const double *params);
+#ifdef BRINK__LANES_HAVE_AVX2
+/* brink__model_run_patched compiled for AVX2 (BRINK__LANES_AVX2_TARGET), its ladder choices
+ * across the actions (brink__ladder_wide_avx2): the same results. */
+void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                                   const double *params, brink_run_result *out,
+                                   double *tension_out);
+#endif
+/* The ladder choice of behavioural actor i on the state s as it stands, for tests and for
+ * brink_model_state_choice_probs: its available actions *ok, their utilities or, below full
+ * rationality, their logit weights in utility[] with their sum *total; returns the best action,
+ * -2 when some utility might not be finite. By the scalar functions, and on AVX2 CPUs by
+ * brink__ladder_wide_avx2. */
+int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
+                         double *total);
+#ifdef BRINK__LANES_HAVE_AVX2
+int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
+                       double *total);
+#endif
 /* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
  * runs the rest of each lane's step (the engine's version, without observer). */
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active);

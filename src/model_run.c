@@ -441,7 +441,11 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
   return -1;
 }
 
-static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
+/* wide (not NULL): the ladder choice across the actions in AVX2 registers
+ * (brink__ladder_wide_avx2, the same results) from the run's ladder numbers in wide, only in the
+ * functions compiled for AVX2 (BRINK__LANES_AVX2_TARGET). */
+STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i,
+                                        const brink__ladder *wide) {
   double utility[NACT];
   kind_values k = values_of(m, s, i, &s->view[i]);
   uint32_t ok = available_mask(m, s, i);
@@ -455,10 +459,26 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
   int hold = activity_hold(m, s, i, ok);
   if (hold >= 0) return hold;
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (wide && finite) {
+    const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+    double total = 0.0;
+    best_a = brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
+                                     ok, lambda, utility, &total);
+    if (lambda >= 1e6) return best_a;
+    return sample_choice(s, utility, 1, ok, best_a, total);
+  }
+#else
+  (void)wide;
+#endif
   if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
   if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
   double total = logit_weights(s, i, utility, ok, best_a);
   return sample_choice(s, utility, 1, ok, best_a, total);
+}
+
+static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
+  return choose_behavioural_with(m, s, i, NULL);
 }
 
 brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
@@ -621,7 +641,7 @@ static inline int unweighed_choice(const brink_model *m, run_state *s, uint32_t 
 }
 
 /* 3. Everyone decides at once, from the state left by the previous step. */
-STEP_INLINE void phase_decide(run_state *s) {
+STEP_INLINE void phase_decide(run_state *s, const brink__ladder *wide) {
   const brink_model *m = s->model;
   /* Behavioural actors read their adversaries once, from the state they act on: the ladder
    * choice and the war decisions of phase_conflict use the same view. */
@@ -635,8 +655,9 @@ STEP_INLINE void phase_decide(run_state *s) {
       s->forced[i] = FREE_CHOICE;
       continue;
     }
-    s->action[i] = m->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL ? choose_behavioural(m, s, i)
-                                                                   : unweighed_choice(m, s, i);
+    s->action[i] = m->actors[i].driver == BRINK_DRIVER_BEHAVIOURAL
+                       ? choose_behavioural_with(m, s, i, wide)
+                       : unweighed_choice(m, s, i);
   }
 }
 
@@ -1135,14 +1156,15 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
 
 /* engine: the engine's step (phase_stocks, phase_sanctions), whose state nobody reads after the
  * run but its result; 0 for the state API and the observed runs. */
-STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine) {
+STEP_INLINE int step(run_state *s, double *tension_out, const brink_run_observer *obs, int engine,
+                     const brink__ladder *wide) {
   if (s->ended) return 1;
-  phase_decide(s);
+  phase_decide(s, wide);
   return step_decided(s, tension_out, obs, engine);
 }
 
 int brink__model_step(run_state *s, double *tension_out, const brink_run_observer *obs) {
-  return obs ? step(s, tension_out, obs, 0) : step(s, tension_out, NULL, 0);
+  return obs ? step(s, tension_out, obs, 0, NULL) : step(s, tension_out, NULL, 0, NULL);
 }
 
 /* ---- Runs in lanes (model_lanes.h) ----------------------------------------------------------- */
@@ -1253,6 +1275,59 @@ BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double
 }
 #endif
 
+/* The ladder choice of behavioural actor i on the state s as it stands (model_lanes.h): its
+ * outlook, kind values and available actions, then the utilities and logit weights by the
+ * scalar functions (wide NULL) or the AVX2 kernel from the run's ladder numbers in wide. */
+STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, const brink__ladder *wide,
+                                  uint32_t *ok, double *utility, double *total) {
+  const brink_model *m = s->model;
+  outlook v = look(m, s, i);
+  kind_values k = values_of(m, s, i, &v);
+  *ok = available_mask(m, s, i);
+  *total = 0.0;
+  if (!utilities_finite(s, i, &k, *ok)) return -2;
+  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (wide)
+    return brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
+                                   *ok, lambda, utility, total);
+#else
+  (void)wide;
+#endif
+  int best_a = ladder_utilities(m, s, i, &k, *ok, utility);
+  if (best_a >= 0 && !(lambda >= 1e6)) *total = logit_weights(s, i, utility, *ok, best_a);
+  return best_a;
+}
+
+int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
+                         double *total) {
+  return ladder_from_state(s, i, NULL, ok, utility, total);
+}
+
+/* The run's ladder numbers of its behavioural actors, contiguous per actor (brink__ladder). */
+static void ladder_fill(const run_state *s, brink__ladder *L) {
+  const brink_model *m = s->model;
+  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+    uint32_t i = (uint32_t)__builtin_ctz(bm);
+    const uint32_t n = m->actors[i].n_actions;
+    L->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
+    for (uint32_t a = 0; a < NACT; a++) {
+      L->cost[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
+      L->intensity[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
+      L->drive[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
+    }
+  }
+}
+
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
+                                                double *utility, double *total) {
+  brink__ladder L;
+  ladder_fill(s, &L);
+  return ladder_from_state(s, i, &L, ok, utility, total);
+}
+#endif
+
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
 #ifdef BRINK__LANES_HAVE_AVX2
   if (L->kind == BRINK__LANES_AVX2) {
@@ -1283,10 +1358,23 @@ void brink_model_run_drawn(const brink_model *m, uint32_t policy, uint64_t seed,
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out) {
   init_run(s->model, s, policy, seed, run, params, 1);
-  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1); t++) {
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, NULL); t++) {
   }
   *out = s->result;
 }
+
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET void
+brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+                              const double *params, brink_run_result *out, double *tension_out) {
+  init_run(s->model, s, policy, seed, run, params, 1);
+  brink__ladder L; /* the engine's runs keep their numbers from start to end */
+  ladder_fill(s, &L);
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, &L); t++) {
+  }
+  *out = s->result;
+}
+#endif
 
 void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t seed, uint64_t run,
                             const double *params) {

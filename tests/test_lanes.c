@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Runs in lanes (src/model_lanes.h) against one run after another: for every shipped scenario
- * and every policy, the engine's summary (JSON) and every run's result are the same bytes with
- * BRINK_LANES=off (the scalar path), portable and avx2 (when the CPU has it), on 1 and 2
- * threads. */
+/* Runs in lanes and the ladder across the actions (src/model_lanes.h) against one run after
+ * another: for every shipped scenario and every policy, the engine's summary (JSON) and every
+ * run's result are the same bytes with BRINK_LANES=off (the scalar path), portable, avx2 and wide
+ * (these two when the CPU has AVX2), on 1 and 2 threads; and the AVX2 kernels' numbers against
+ * the scalar functions', bit for bit. */
 #define _POSIX_C_SOURCE 200809L
 #include <glob.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ static int same(const brink_buf *a, const brink_buf *b) {
 static void check_scenario(const char *path, int avx2) {
   fixture f;
   if (!fixture_open(&f, path, NULL, 0)) return;
-  static const char *const kinds[] = {"off", "portable", "avx2"};
+  static const char *const kinds[] = {"off", "portable", "avx2", "wide"};
   brink_buf ref_json, ref_lines, json, lines;
   brink_buf_init(&ref_json, f.ctx, 0);
   brink_buf_init(&ref_lines, f.ctx, 0);
@@ -87,8 +88,8 @@ static void check_scenario(const char *path, int avx2) {
   if (!run_engine(&f, "off", 1, &ref_json, &ref_lines)) goto done;
   CHECK(ref_json.len > 1000);
   CHECK(ref_lines.len > 1000);
-  for (size_t k = 0; k < 3; k++) {
-    if (k == 2 && !avx2) continue;
+  for (size_t k = 0; k < 4; k++) {
+    if (k >= 2 && !avx2) continue;
     for (int threads = 1; threads <= 2; threads++) {
       if (k == 0 && threads == 1) continue; /* the reference */
       brink_buf_reset(&json);
@@ -222,9 +223,73 @@ static void test_kernel(void) {
   CHECK(taiwan > 1000);
 }
 
-/* The automatic choice: lanes where every behavioural actor weighs its options at every step
- * (Taiwan 2022; Korea 2022 with the DPRK's activity set to 1), one run after another where
- * its activity is drawn (Korea 2022) or below 1, or where no actor is behavioural. */
+#ifdef BRINK__LANES_HAVE_AVX2
+/* The ladder across the actions (brink__ladder_wide_avx2) against the scalar functions, number
+ * by number, on the states of runs of a scenario stepped one after another (every policy in
+ * turn; at each step of each run, every behavioural actor): the same available actions, best
+ * action, weights (utilities when fully rational) and total, bit for bit. With `set`, a value
+ * the scenario changes (rationality above 1e6: the fully rational branch). */
+static size_t wide_case(const char *path, const char *set) {
+  fixture f;
+  const char *sets[] = {set};
+  if (!fixture_open(&f, path, sets, set ? 1 : 0)) return 0;
+  brink_model_state *st = NULL;
+  size_t compared = 0;
+  uint32_t np = (uint32_t)brink_scenario_policy_count(f.sc);
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  if (!st) goto done;
+  const brink_model *m = f.model;
+  for (uint64_t run = 0; run < 40; run++) {
+    brink_model_state_init(st, (uint32_t)(run % np), 13, run, NULL);
+    do {
+      for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(bm);
+        double us[NACT], uw[NACT], ts = -1.0, tw = -2.0;
+        uint32_t oks = 0, okw = 1;
+        int bs = brink__ladder_scalar(&st->s, i, &oks, us, &ts);
+        int bw = brink__ladder_wide(&st->s, i, &okw, uw, &tw);
+        CHECK_INT(bs, bw);
+        CHECK_INT(oks, okw);
+        if (bs < 0) continue;
+        CHECK(memcmp(&ts, &tw, sizeof ts) == 0);
+        for (uint32_t ok = oks; ok; ok &= ok - 1) {
+          uint32_t a = (uint32_t)__builtin_ctz(ok);
+          CHECK(memcmp(&us[a], &uw[a], sizeof us[a]) == 0);
+          compared++;
+        }
+      }
+    } while (!brink_model_state_step(st, NULL, NULL));
+  }
+done:
+  brink_model_state_free(st);
+  fixture_close(&f);
+  return compared;
+}
+#endif
+
+static void test_wide(void) {
+  setenv("BRINK_LANES", "wide", 1);
+  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_WIDE;
+  unsetenv("BRINK_LANES");
+  if (!avx2) {
+    printf("no AVX2 on this CPU: the ladder across the actions not compared\n");
+    return;
+  }
+#ifdef BRINK__LANES_HAVE_AVX2
+  size_t korea = wide_case("scenarios/korea/2022.yaml", NULL);
+  size_t taiwan = wide_case("scenarios/taiwan/2022.yaml", NULL);
+  size_t rational = wide_case("scenarios/korea/2022.yaml", "actors.DPRK.rationality=1e7");
+  printf("wide: %zu, %zu and %zu weights or utilities compared (Korea 2022, Taiwan 2022, Korea "
+         "fully rational)\n",
+         korea, taiwan, rational);
+  CHECK(korea > 1000);
+  CHECK(taiwan > 1000);
+  CHECK(rational > 1000);
+#endif
+}
+
+/* The automatic choice: the ladder across the actions wherever the CPU has AVX2, whatever the
+ * model; one run after another, compiled for the base instruction set, elsewhere. */
 static brink__lanes_kind selected(const char *path, const char *set) {
   fixture f;
   const char *sets[] = {set};
@@ -235,22 +300,28 @@ static brink__lanes_kind selected(const char *path, const char *set) {
 }
 
 static void test_select(void) {
-  unsetenv("BRINK_LANES");
+  setenv("BRINK_LANES", "wide", 1);
+  brink__lanes_kind wide = brink__lanes_select(NULL); /* BRINK__LANES_OFF without AVX2 */
   setenv("BRINK_LANES", "avx2", 1);
-  brink__lanes_kind lanes = brink__lanes_select(NULL); /* BRINK__LANES_OFF without AVX2 */
+  brink__lanes_kind lanes = brink__lanes_select(NULL);
   unsetenv("BRINK_LANES");
-  CHECK_INT(selected("scenarios/korea/2022.yaml", NULL), BRINK__LANES_OFF);
-  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), lanes);
-  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=0.99"), BRINK__LANES_OFF);
-  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), lanes);
-  /* No behavioural actor: nothing for the lanes to gain. */
-  CHECK_INT(selected("tests/data/model/hazard.yaml", NULL), lanes);
-  CHECK_INT(selected("tests/data/model/hazard.yaml", "actors.A.driver=policy"), BRINK__LANES_OFF);
+  CHECK(wide == BRINK__LANES_WIDE || wide == BRINK__LANES_OFF);
+  CHECK_INT(lanes == BRINK__LANES_AVX2, wide == BRINK__LANES_WIDE);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", NULL), wide);
+  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), wide);
+  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), wide);
+  CHECK_INT(selected("tests/data/model/hazard.yaml", NULL), wide);
+  setenv("BRINK_LANES", "off", 1);
+  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), BRINK__LANES_OFF);
+  setenv("BRINK_LANES", "portable", 1);
+  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), BRINK__LANES_PORTABLE);
+  unsetenv("BRINK_LANES");
 }
 
 int main(void) {
   RUN(test_select);
   RUN(test_kernel);
+  RUN(test_wide);
   RUN(test_shipped_scenarios);
   return harness_finish("test_lanes");
 }
