@@ -14,6 +14,15 @@
 
 static uint64_t runs(void) { return getenv("BRINK_SANITIZED") ? 90 : 400; }
 
+/* Whether this CPU runs the kind that BRINK_LANES=name asks for (avx2 and wide fall back to one
+ * run after another without AVX2: then a comparison would prove nothing, and is skipped). */
+static int cpu_runs(const char *name, brink__lanes_kind kind) {
+  setenv("BRINK_LANES", name, 1);
+  int runs_it = brink__lanes_select(NULL) == kind;
+  unsetenv("BRINK_LANES");
+  return runs_it;
+}
+
 /* Every field of a run's result, the doubles as their exact hexadecimal value. */
 static void on_run(void *userdata, uint64_t run, uint32_t policy, const brink_run_result *r,
                    const double *params) {
@@ -113,15 +122,11 @@ done:
 }
 
 static void test_shipped_scenarios(void) {
-  /* Which kinds this CPU runs (BRINK_LANES=avx2 falls back to one run after another without
-   * AVX2: then the comparison would prove nothing, and is skipped). */
   setenv("BRINK_LANES", "portable", 1);
   CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_PORTABLE);
   setenv("BRINK_LANES", "off", 1);
   CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_OFF);
-  setenv("BRINK_LANES", "avx2", 1);
-  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
-  unsetenv("BRINK_LANES");
+  int avx2 = cpu_runs("avx2", BRINK__LANES_AVX2);
   if (!avx2) printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
   static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
   size_t n = 0;
@@ -209,10 +214,7 @@ done:
 }
 
 static void test_kernel(void) {
-  setenv("BRINK_LANES", "avx2", 1);
-  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_AVX2;
-  unsetenv("BRINK_LANES");
-  if (!avx2) {
+  if (!cpu_runs("avx2", BRINK__LANES_AVX2)) {
     printf("no AVX2 on this CPU: kernel not compared\n");
     return;
   }
@@ -268,10 +270,7 @@ done:
 #endif
 
 static void test_wide(void) {
-  setenv("BRINK_LANES", "wide", 1);
-  int avx2 = brink__lanes_select(NULL) == BRINK__LANES_WIDE;
-  unsetenv("BRINK_LANES");
-  if (!avx2) {
+  if (!cpu_runs("wide", BRINK__LANES_WIDE)) {
     printf("no AVX2 on this CPU: the ladder across the actions not compared\n");
     return;
   }
