@@ -109,7 +109,8 @@ AVX2 static inline __m256d lanes_of(uint32_t bits) {
  * action a in lane a % 4 of group a / 4): each action's utility by the same operations in the same
  * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
  * of the highest utility as the scalar loop finds it, and each weight from the same exponential;
- * the total is summed in action order, one action after another, as the scalar code sums it. */
+ * the total is summed in action order, as the scalar code sums it (the unavailable actions
+ * adding +0, below). */
 AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
                                  uint32_t i, double military, double conciliate, double talks,
                                  uint32_t ok, double lambda, double *utility, double *total) {

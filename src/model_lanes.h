@@ -69,8 +69,9 @@ typedef struct brink__lanes {
 /* The kind the engine uses for model m: BRINK__LANES_WIDE when the CPU has AVX2, else
  * BRINK__LANES_OFF. The lanes (BRINK__LANES_AVX2) vectorise the same ladder choice across four
  * runs and pay for their lock step; across the actions of one run it measured as fast or faster
- * on every scenario, including those whose behavioural actors do not weigh their options at
- * every step, where the lanes lost (docs/performance.md, "The ladder across the actions").
+ * on both Korea 2022 files measured, the shipped one (the DPRK's activity drawn, where the lanes
+ * lost to one run after another) and the baseline's (activity 1, where the lanes were chosen)
+ * (docs/performance.md, "The ladder across the actions").
  * The environment variable BRINK_LANES overrides the choice ("off", "portable", "avx2",
  * "wide"; "avx2" and "wide" on a CPU without AVX2 give BRINK__LANES_OFF), for tests and
  * benchmarks. */
@@ -107,11 +108,10 @@ void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed,
                                    const double *params, brink_run_result *out,
                                    double *tension_out);
 #endif
-/* The ladder choice of behavioural actor i on the state s as it stands, for tests and for
- * brink_model_state_choice_probs: its available actions *ok, their utilities or, below full
- * rationality, their logit weights in utility[] with their sum *total; returns the best action,
- * -2 when some utility might not be finite. By the scalar functions, and on AVX2 CPUs by
- * brink__ladder_wide_avx2. */
+/* The ladder choice of behavioural actor i on the state s as it stands, for tests: its available
+ * actions *ok, their utilities or, below full rationality, their logit weights in utility[] with
+ * their sum *total; returns the best action, -2 when some utility might not be finite. By the
+ * scalar functions, and on AVX2 CPUs by brink__ladder_wide_avx2. */
 int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
                          double *total);
 #ifdef BRINK__LANES_HAVE_AVX2
