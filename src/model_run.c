@@ -1304,6 +1304,7 @@ int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *u
   return ladder_from_state(s, i, NULL, ok, utility, total);
 }
 
+#ifdef BRINK__LANES_HAVE_AVX2
 /* The run's ladder numbers of its behavioural actors, contiguous per actor (brink__ladder). */
 static void ladder_fill(const run_state *s, brink__ladder *L) {
   const brink_model *m = s->model;
@@ -1319,7 +1320,6 @@ static void ladder_fill(const run_state *s, brink__ladder *L) {
   }
 }
 
-#ifdef BRINK__LANES_HAVE_AVX2
 BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
                                                 double *utility, double *total) {
   brink__ladder L;
