@@ -439,7 +439,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   bins = brink_calloc(ctx, q.n_slots * batch_runs * np * horizon, sizeof *bins);
   /* Each thread's block: its states and tension rows (one per lane), and for the lanes their
    * shared numbers and a batch's parameters. */
-  const brink__lanes_kind lanes = brink__lanes_select(m);
+  const brink__lanes_kind lanes = brink__lanes_select();
   const int in_lanes = lanes == BRINK__LANES_PORTABLE || lanes == BRINK__LANES_AVX2;
   const size_t n_lanes = in_lanes ? BRINK__LANES : 1;
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,

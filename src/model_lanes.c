@@ -13,8 +13,7 @@
 #include <immintrin.h>
 #endif
 
-brink__lanes_kind brink__lanes_select(const brink_model *m) {
-  (void)m;
+brink__lanes_kind brink__lanes_select(void) {
   const char *want = getenv("BRINK_LANES");
   int avx2 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2

@@ -66,7 +66,7 @@ typedef struct brink__lanes {
   int best[BRINK__LANES];
 } brink__lanes;
 
-/* The kind the engine uses for model m: BRINK__LANES_WIDE when the CPU has AVX2, else
+/* The kind the engine uses: BRINK__LANES_WIDE when the CPU has AVX2, else
  * BRINK__LANES_OFF. The lanes (BRINK__LANES_AVX2) vectorise the same ladder choice across four
  * runs and pay for their lock step; across the actions of one run it measured as fast or faster
  * on both Korea 2022 files measured, the shipped one (the DPRK's activity drawn, where the lanes
@@ -75,7 +75,7 @@ typedef struct brink__lanes {
  * The environment variable BRINK_LANES overrides the choice ("off", "portable", "avx2",
  * "wide"; "avx2" and "wide" on a CPU without AVX2 give BRINK__LANES_OFF), for tests and
  * benchmarks. */
-brink__lanes_kind brink__lanes_select(const brink_model *m);
+brink__lanes_kind brink__lanes_select(void);
 
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
 void brink__lanes_fill(brink__lanes *L, uint32_t l);

@@ -441,9 +441,29 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
   return -1;
 }
 
-/* wide (not NULL): the ladder choice across the actions in AVX2 registers
- * (brink__ladder_wide_avx2, the same results) from the run's ladder numbers in wide, only in the
- * functions compiled for AVX2 (BRINK__LANES_AVX2_TARGET). */
+/* Utilities of actor i's available actions ok and, below full rationality, their logit weights
+ * in their place with *total their sum; returns the best action, or -1. With wide (not NULL, and
+ * only in the functions compiled for AVX2: BRINK__LANES_AVX2_TARGET) across the actions in AVX2
+ * registers from the run's ladder numbers in wide (brink__ladder_wide_avx2: the same results,
+ * for utilities_finite actors only), else by the scalar functions. */
+STEP_INLINE int ladder_weights(const brink_model *m, const run_state *s, uint32_t i,
+                               const kind_values *k, uint32_t ok, const brink__ladder *wide,
+                               double *utility, double *total) {
+  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+  *total = 0.0;
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (wide)
+    return brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k->military, k->conciliate, k->talks,
+                                   ok, lambda, utility, total);
+#else
+  (void)wide;
+#endif
+  int best_a = ladder_utilities(m, s, i, k, ok, utility);
+  if (best_a >= 0 && !(lambda >= 1e6)) *total = logit_weights(s, i, utility, ok, best_a);
+  return best_a;
+}
+
+/* wide: as ladder_weights. */
 STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i,
                                         const brink__ladder *wide) {
   double utility[NACT];
@@ -459,22 +479,13 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
   if (!finite && (best_a = ladder_utilities(m, s, i, &k, ok, utility)) < 0) return -1;
   int hold = activity_hold(m, s, i, ok);
   if (hold >= 0) return hold;
-#ifdef BRINK__LANES_HAVE_AVX2
-  if (wide && finite) {
-    const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
-    double total = 0.0;
-    best_a = brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
-                                     ok, lambda, utility, &total);
-    if (lambda >= 1e6) return best_a;
-    return sample_choice(s, utility, 1, ok, best_a, total);
-  }
-#else
-  (void)wide;
-#endif
-  if (finite) best_a = ladder_utilities(m, s, i, &k, ok, utility);
-  if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) return best_a;
-  double total = logit_weights(s, i, utility, ok, best_a);
-  return sample_choice(s, utility, 1, ok, best_a, total);
+  const int rational = s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6;
+  double total = 0.0;
+  if (finite)
+    best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
+  else if (!rational)
+    total = logit_weights(s, i, utility, ok, best_a);
+  return rational ? best_a : sample_choice(s, utility, 1, ok, best_a, total);
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
@@ -1276,8 +1287,7 @@ BRINK__LANES_AVX2_TARGET int brink__model_step_decided_avx2(run_state *s, double
 #endif
 
 /* The ladder choice of behavioural actor i on the state s as it stands (model_lanes.h): its
- * outlook, kind values and available actions, then the utilities and logit weights by the
- * scalar functions (wide NULL) or the AVX2 kernel from the run's ladder numbers in wide. */
+ * outlook, kind values and available actions, then ladder_weights. */
 STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, const brink__ladder *wide,
                                   uint32_t *ok, double *utility, double *total) {
   const brink_model *m = s->model;
@@ -1286,17 +1296,7 @@ STEP_INLINE int ladder_from_state(const run_state *s, uint32_t i, const brink__l
   *ok = available_mask(m, s, i);
   *total = 0.0;
   if (!utilities_finite(s, i, &k, *ok)) return -2;
-  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
-#ifdef BRINK__LANES_HAVE_AVX2
-  if (wide)
-    return brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
-                                   *ok, lambda, utility, total);
-#else
-  (void)wide;
-#endif
-  int best_a = ladder_utilities(m, s, i, &k, *ok, utility);
-  if (best_a >= 0 && !(lambda >= 1e6)) *total = logit_weights(s, i, utility, *ok, best_a);
-  return best_a;
+  return ladder_weights(m, s, i, &k, *ok, wide, utility, total);
 }
 
 int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,

@@ -18,7 +18,7 @@ static uint64_t runs(void) { return getenv("BRINK_SANITIZED") ? 90 : 400; }
  * run after another without AVX2: then a comparison would prove nothing, and is skipped). */
 static int cpu_runs(const char *name, brink__lanes_kind kind) {
   setenv("BRINK_LANES", name, 1);
-  int runs_it = brink__lanes_select(NULL) == kind;
+  int runs_it = brink__lanes_select() == kind;
   unsetenv("BRINK_LANES");
   return runs_it;
 }
@@ -122,10 +122,6 @@ done:
 }
 
 static void test_shipped_scenarios(void) {
-  setenv("BRINK_LANES", "portable", 1);
-  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_PORTABLE);
-  setenv("BRINK_LANES", "off", 1);
-  CHECK_INT(brink__lanes_select(NULL), BRINK__LANES_OFF);
   int avx2 = cpu_runs("avx2", BRINK__LANES_AVX2);
   if (!avx2) printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
   static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
@@ -287,34 +283,16 @@ static void test_wide(void) {
 #endif
 }
 
-/* The automatic choice: the ladder across the actions wherever the CPU has AVX2, whatever the
- * model; one run after another, compiled for the base instruction set, elsewhere. */
-static brink__lanes_kind selected(const char *path, const char *set) {
-  fixture f;
-  const char *sets[] = {set};
-  if (!fixture_open(&f, path, sets, set ? 1 : 0)) return BRINK__LANES_PORTABLE;
-  brink__lanes_kind kind = brink__lanes_select(f.model);
-  fixture_close(&f);
-  return kind;
-}
-
+/* The automatic choice: the ladder across the actions wherever the CPU has AVX2, one run after
+ * another compiled for the base instruction set elsewhere; BRINK_LANES overrides it. */
 static void test_select(void) {
-  setenv("BRINK_LANES", "wide", 1);
-  brink__lanes_kind wide = brink__lanes_select(NULL); /* BRINK__LANES_OFF without AVX2 */
-  setenv("BRINK_LANES", "avx2", 1);
-  brink__lanes_kind lanes = brink__lanes_select(NULL);
   unsetenv("BRINK_LANES");
-  CHECK(wide == BRINK__LANES_WIDE || wide == BRINK__LANES_OFF);
-  CHECK_INT(lanes == BRINK__LANES_AVX2, wide == BRINK__LANES_WIDE);
-  CHECK_INT(selected("scenarios/korea/2022.yaml", NULL), wide);
-  CHECK_INT(selected("scenarios/korea/2022.yaml", "actors.DPRK.activity=1"), wide);
-  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), wide);
-  CHECK_INT(selected("tests/data/model/hazard.yaml", NULL), wide);
-  setenv("BRINK_LANES", "off", 1);
-  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), BRINK__LANES_OFF);
-  setenv("BRINK_LANES", "portable", 1);
-  CHECK_INT(selected("scenarios/taiwan/2022.yaml", NULL), BRINK__LANES_PORTABLE);
-  unsetenv("BRINK_LANES");
+  const brink__lanes_kind chosen = brink__lanes_select();
+  const int avx2 = cpu_runs("avx2", BRINK__LANES_AVX2);
+  CHECK_INT(chosen, avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF);
+  CHECK_INT(cpu_runs("wide", BRINK__LANES_WIDE), avx2);
+  CHECK(cpu_runs("off", BRINK__LANES_OFF));
+  CHECK(cpu_runs("portable", BRINK__LANES_PORTABLE));
 }
 
 int main(void) {
