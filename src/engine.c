@@ -217,6 +217,7 @@ typedef struct worker {
   double *tension[BRINK__LANES];
   brink__lanes *lanes; /* NULL: one run after another */
   int wide;            /* one run after another: brink__model_run_patched_wide */
+  int wide512;         /* ...with the AVX-512 kernel (BRINK__LANES_WIDE512) */
   double *params;      /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
 } worker;
 
@@ -249,7 +250,7 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
 #ifdef BRINK__LANES_HAVE_AVX2
       if (w->wide)
         brink__model_run_patched_wide(state, o->policies[p], o->seed, first + r, params, res,
-                                      tension);
+                                      tension, w->wide512);
       else
 #endif
         brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
@@ -476,7 +477,8 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
       w.tension[l] = (double *)(void *)mem;
       mem += tension_stride;
     }
-    w.wide = lanes == BRINK__LANES_WIDE;
+    w.wide = lanes == BRINK__LANES_WIDE || lanes == BRINK__LANES_WIDE512;
+    w.wide512 = lanes == BRINK__LANES_WIDE512;
     if (in_lanes) {
       w.lanes = (brink__lanes *)(void *)mem;
       w.lanes->kind = lanes;

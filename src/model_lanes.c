@@ -15,16 +15,21 @@
 
 brink__lanes_kind brink__lanes_select(void) {
   const char *want = getenv("BRINK_LANES");
-  int avx2 = 0;
+  int avx2 = 0, avx512 = 0;
 #ifdef BRINK__LANES_HAVE_AVX2
   avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
          __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+#endif
+#ifdef BRINK__LANES_HAVE_AVX512
+  avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
 #endif
   if (want && strcmp(want, "off") == 0) return BRINK__LANES_OFF;
   if (want && strcmp(want, "portable") == 0) return BRINK__LANES_PORTABLE;
   if (want && strcmp(want, "avx2") == 0) return avx2 ? BRINK__LANES_AVX2 : BRINK__LANES_OFF;
   if (want && strcmp(want, "wide") == 0) return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
-  return avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
+  if (want && strcmp(want, "wide512") == 0) return avx512 ? BRINK__LANES_WIDE512 : BRINK__LANES_OFF;
+  return avx512 ? BRINK__LANES_WIDE512 : avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF;
 }
 
 void brink__lanes_fill(brink__lanes *L, uint32_t l) {
@@ -192,6 +197,133 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
   *total = sum;
   return best_a;
 }
+
+#ifdef BRINK__LANES_HAVE_AVX512
+
+#define AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,bmi,bmi2,popcnt")))
+
+/* exp_neg4 in eight lanes, the same operations in the same order (the exponent converted to
+ * 64 bits directly: an integer in [-1009, 1] either way); the lanes of `in` outside [-700, 0]
+ * go to the scalar function. */
+AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, __mmask8 in) {
+  const __m512d t = _mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634));
+  const __m512d r = _mm512_sub_pd(t, _mm512_set1_pd(0.5));
+  const __m512d i = _mm512_add_pd(
+      _mm512_roundscale_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), _mm512_set1_pd(1.0));
+  const __m512d f = _mm512_mul_pd(_mm512_sub_pd(t, i), _mm512_set1_pd(0.6931471805599453));
+  __m512d p = _mm512_mul_pd(f, _mm512_set1_pd(1.0 / 40320));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 5040), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 720), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 120), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 24), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 6), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(0.5), p));
+  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0), p));
+  p = _mm512_add_pd(_mm512_set1_pd(1.0), p);
+  const __m512i e = _mm512_add_epi64(_mm512_cvtpd_epi64(i), _mm512_set1_epi64(1023));
+  __m512d y = _mm512_mul_pd(p, _mm512_castsi512_pd(_mm512_slli_epi64(e, 52)));
+  const __mmask8 lo = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-700.0), _CMP_LT_OQ);
+  y = _mm512_maskz_mov_pd((__mmask8)~lo, y);
+  const __mmask8 ranged = lo | _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_LE_OQ);
+  unsigned odd = (unsigned)(in & (__mmask8)~ranged);
+  if (__builtin_expect(odd != 0, 0)) {
+    double xs[8], ys[8];
+    _mm512_storeu_pd(xs, x);
+    _mm512_storeu_pd(ys, y);
+    for (; odd; odd &= odd - 1) {
+      int l = __builtin_ctz(odd);
+      ys[l] = brink__exp_neg(xs[l]);
+    }
+    y = _mm512_loadu_pd(ys);
+  }
+  return y;
+}
+
+/* brink__ladder_wide_avx2 eight actions at a time (the action a in lane a % 8 of group a / 8):
+ * masked additions where the AVX2 kernel blends, which take the same operations on the same
+ * lanes; the best action the first of the highest utility; the total summed in action order,
+ * the unavailable actions adding +0 (the upper four lanes of a group skipped when none of them is
+ * available: adding +0 changes no bit of the sum). */
+AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info,
+                                     const run_state *s, uint32_t i, double military,
+                                     double conciliate, double talks, uint32_t ok, double lambda,
+                                     double *utility, double *total) {
+  if (!ok) return -1;
+  const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
+  const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
+  const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
+  const uint32_t driven = L->driven[i];
+  const uint32_t committed = info->breached & s->commitments;
+  uint32_t breachers = 0;
+  for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
+  const __m512d ten = _mm512_set1_pd(10.0);
+  const __m512d mv = _mm512_set1_pd(military), cv = _mm512_set1_pd(conciliate),
+                tv = _mm512_set1_pd(talks);
+  __m512d best = _mm512_set1_pd(-HUGE_VAL);
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + 7u) / 8u;
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * 8u;
+    const __mmask8 okg = (__mmask8)(ok >> a0);
+    if (!okg) continue;
+    __m512d u = _mm512_sub_pd(_mm512_set1_pd(-0.0), _mm512_loadu_pd(&L->cost[i][a0]));
+    const __mmask8 milg = (__mmask8)(mil >> a0);
+    if (milg) {
+      const __m512d gain =
+          _mm512_div_pd(_mm512_mul_pd(mv, _mm512_loadu_pd(&L->intensity[i][a0])), ten);
+      u = _mm512_mask_add_pd(u, milg, u, gain);
+      const __mmask8 drg = (__mmask8)(driven >> a0);
+      if (drg) u = _mm512_mask_add_pd(u, drg, u, _mm512_loadu_pd(&L->drive[i][a0]));
+    }
+    u = _mm512_mask_add_pd(u, (__mmask8)(res >> a0), u, cv);
+    u = _mm512_mask_add_pd(u, (__mmask8)(dip >> a0), u, tv);
+    for (uint32_t b = (breachers >> a0 & 255u) ? committed : 0u; b; b &= b - 1) {
+      const uint32_t c = (uint32_t)__builtin_ctz(b);
+      u = _mm512_mask_sub_pd(u, (__mmask8)(info->breaching[c] >> a0), u,
+                             _mm512_set1_pd(s->num.commitment[c][BRINK_COMMITMENT_BREACH_COST]));
+    }
+    _mm512_storeu_pd(&utility[a0], u);
+    best = _mm512_mask_max_pd(best, okg, best, u);
+  }
+  const __m512d high = _mm512_set1_pd(_mm512_reduce_max_pd(best));
+  int best_a = -1;
+  for (uint32_t g = 0; g < groups && best_a < 0; g++) {
+    const uint32_t a0 = g * 8u;
+    const __mmask8 okg = (__mmask8)(ok >> a0);
+    const uint32_t eq =
+        (uint32_t)_mm512_mask_cmp_pd_mask(okg, _mm512_loadu_pd(&utility[a0]), high, _CMP_EQ_OQ);
+    if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
+  }
+  if (best_a < 0 || lambda >= 1e6) return best_a;
+  const __m512d lv = _mm512_set1_pd(lambda), bv = _mm512_set1_pd(utility[best_a]);
+  double sum = 0.0;
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * 8u;
+    const __mmask8 okg = (__mmask8)(ok >> a0);
+    if (!okg) continue;
+    const __m512d w = _mm512_maskz_mov_pd(
+        okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), bv)), okg));
+    _mm512_storeu_pd(&utility[a0], w);
+    const __m256d w0 = _mm512_castpd512_pd256(w);
+    __m128d lo = _mm256_castpd256_pd128(w0), hi = _mm256_extractf128_pd(w0, 1);
+    sum += _mm_cvtsd_f64(lo);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
+    sum += _mm_cvtsd_f64(hi);
+    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
+    if (okg >> 4) {
+      const __m256d w1 = _mm512_extractf64x4_pd(w, 1);
+      lo = _mm256_castpd256_pd128(w1);
+      hi = _mm256_extractf128_pd(w1, 1);
+      sum += _mm_cvtsd_f64(lo);
+      sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
+      sum += _mm_cvtsd_f64(hi);
+      sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
+    }
+  }
+  *total = sum;
+  return best_a;
+}
+
+#endif
 
 /* The lanes' masks (all bits set where lane l has bit b of its word v[l]). */
 AVX2 static inline __m256d lanes_with(__m256i v, uint32_t b) {

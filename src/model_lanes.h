@@ -18,6 +18,11 @@
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(BRINK_LANES_NO_AVX2)
 #define BRINK__LANES_HAVE_AVX2 1
 #endif
+/* The AVX-512 kernel likewise (-DBRINK_LANES_NO_AVX512 leaves it out), used when the CPU has
+ * AVX-512 F, DQ and VL. */
+#if defined(BRINK__LANES_HAVE_AVX2) && !defined(BRINK_LANES_NO_AVX512)
+#define BRINK__LANES_HAVE_AVX512 1
+#endif
 
 #ifdef BRINK__LANES_HAVE_AVX2
 /* The instruction sets of the AVX2 lanes (brink__lanes_select checks the CPU for each): the
@@ -32,8 +37,10 @@ typedef enum brink__lanes_kind {
   BRINK__LANES_OFF,      /* one run after another (brink__model_run_patched) */
   BRINK__LANES_PORTABLE, /* lanes, the ladder choice lane after lane with the scalar code */
   BRINK__LANES_AVX2,     /* lanes, the ladder choice in AVX2 registers */
-  BRINK__LANES_WIDE      /* one run after another compiled for AVX2, the ladder choice across
+  BRINK__LANES_WIDE,     /* one run after another compiled for AVX2, the ladder choice across
                           * the actions in AVX2 registers (brink__model_run_patched_wide) */
+  BRINK__LANES_WIDE512   /* the same, the ladder choice across the actions eight at a time in
+                          * AVX-512 registers (brink__ladder_wide_avx512) */
 } brink__lanes_kind;
 
 /* A run's ladder numbers of its behavioural actors' utilities (ladder_utilities in model_run.c),
@@ -44,6 +51,7 @@ typedef enum brink__lanes_kind {
 typedef struct brink__ladder {
   double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
   uint32_t driven[NA];
+  int avx512; /* the kernel: brink__ladder_wide_avx512, else brink__ladder_wide_avx2 */
 } brink__ladder;
 
 typedef struct brink__lanes {
@@ -66,15 +74,17 @@ typedef struct brink__lanes {
   int best[BRINK__LANES];
 } brink__lanes;
 
-/* The kind the engine uses: BRINK__LANES_WIDE when the CPU has AVX2, else
- * BRINK__LANES_OFF. The lanes (BRINK__LANES_AVX2) vectorise the same ladder choice across four
- * runs and pay for their lock step; across the actions of one run it measured as fast or faster
- * on both Korea 2022 files measured, the shipped one (the DPRK's activity drawn, where the lanes
- * lost to one run after another) and the baseline's (activity 1, where the lanes were chosen)
- * (docs/performance.md, "The ladder across the actions").
+/* The kind the engine uses: BRINK__LANES_WIDE512 when the CPU has AVX-512 (F, DQ, VL),
+ * BRINK__LANES_WIDE when it has AVX2, else BRINK__LANES_OFF. The lanes (BRINK__LANES_AVX2)
+ * vectorise the same ladder choice across four runs and pay for their lock step; across the
+ * actions of one run it measured as fast or faster on both Korea 2022 files measured, the shipped
+ * one (the DPRK's activity drawn, where the lanes lost to one run after another) and the
+ * baseline's (activity 1, where the lanes were chosen), and eight actions at a time faster
+ * still than four (docs/performance.md, "The ladder across the actions" and "Eight actions at a
+ * time").
  * The environment variable BRINK_LANES overrides the choice ("off", "portable", "avx2",
- * "wide"; "avx2" and "wide" on a CPU without AVX2 give BRINK__LANES_OFF), for tests and
- * benchmarks. */
+ * "wide", "wide512"; a kind whose instructions the CPU lacks gives BRINK__LANES_OFF), for
+ * tests and benchmarks. */
 brink__lanes_kind brink__lanes_select(void);
 
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
@@ -96,6 +106,13 @@ int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, cons
                             uint32_t i, double military, double conciliate, double talks,
                             uint32_t ok, double lambda, double *utility, double *total);
 #endif
+#ifdef BRINK__LANES_HAVE_AVX512
+/* brink__ladder_wide_avx2 eight actions at a time in AVX-512 registers (masks instead of
+ * blends): the same results. AVX-512 CPUs only. */
+int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info, const run_state *s,
+                              uint32_t i, double military, double conciliate, double talks,
+                              uint32_t ok, double lambda, double *utility, double *total);
+#endif
 
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
  * does before its first step. */
@@ -103,20 +120,22 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
                                 const double *params);
 #ifdef BRINK__LANES_HAVE_AVX2
 /* brink__model_run_patched compiled for AVX2 (BRINK__LANES_AVX2_TARGET), its ladder choices
- * across the actions (brink__ladder_wide_avx2): the same results. */
+ * across the actions (brink__ladder_wide_avx2, or with avx512 brink__ladder_wide_avx512): the
+ * same results. */
 void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
-                                   const double *params, brink_run_result *out,
-                                   double *tension_out);
+                                   const double *params, brink_run_result *out, double *tension_out,
+                                   int avx512);
 #endif
 /* The ladder choice of behavioural actor i on the state s as it stands, for tests: its available
  * actions *ok, their utilities or, below full rationality, their logit weights in utility[] with
  * their sum *total; returns the best action, -2 when some utility might not be finite. By the
- * scalar functions, and on AVX2 CPUs by brink__ladder_wide_avx2. */
+ * scalar functions, and on AVX2 CPUs by brink__ladder_wide_avx2 (brink__ladder_wide_avx512 with
+ * avx512, on AVX-512 CPUs). */
 int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
                          double *total);
 #ifdef BRINK__LANES_HAVE_AVX2
-int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok, double *utility,
-                       double *total);
+int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok, double *utility, double *total,
+                       int avx512);
 #endif
 /* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
  * runs the rest of each lane's step (the engine's version, without observer). */

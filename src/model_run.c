@@ -444,14 +444,20 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
 /* Utilities of actor i's available actions ok and, below full rationality, their logit weights
  * in their place with *total their sum; returns the best action, or -1. With wide (not NULL, and
  * only in the functions compiled for AVX2: BRINK__LANES_AVX2_TARGET) across the actions in AVX2
- * registers from the run's ladder numbers in wide (brink__ladder_wide_avx2: the same results,
- * for utilities_finite actors only), else by the scalar functions. */
+ * registers from the run's ladder numbers in wide (brink__ladder_wide_avx2, or eight at a time
+ * brink__ladder_wide_avx512 where wide->avx512: the same results, for utilities_finite actors
+ * only), else by the scalar functions. */
 STEP_INLINE int ladder_weights(const brink_model *m, const run_state *s, uint32_t i,
                                const kind_values *k, uint32_t ok, const brink__ladder *wide,
                                double *utility, double *total) {
   const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
   *total = 0.0;
 #ifdef BRINK__LANES_HAVE_AVX2
+#ifdef BRINK__LANES_HAVE_AVX512
+  if (wide && wide->avx512)
+    return brink__ladder_wide_avx512(wide, &m->actors[i], s, i, k->military, k->conciliate,
+                                     k->talks, ok, lambda, utility, total);
+#endif
   if (wide)
     return brink__ladder_wide_avx2(wide, &m->actors[i], s, i, k->military, k->conciliate, k->talks,
                                    ok, lambda, utility, total);
@@ -1321,9 +1327,10 @@ static void ladder_fill(const run_state *s, brink__ladder *L) {
 }
 
 BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
-                                                double *utility, double *total) {
+                                                double *utility, double *total, int avx512) {
   brink__ladder L;
   ladder_fill(s, &L);
+  L.avx512 = avx512;
   return ladder_from_state(s, i, &L, ok, utility, total);
 }
 #endif
@@ -1364,12 +1371,15 @@ void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
-BRINK__LANES_AVX2_TARGET void
-brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
-                              const double *params, brink_run_result *out, double *tension_out) {
+BRINK__LANES_AVX2_TARGET void brink__model_run_patched_wide(run_state *s, uint32_t policy,
+                                                            uint64_t seed, uint64_t run,
+                                                            const double *params,
+                                                            brink_run_result *out,
+                                                            double *tension_out, int avx512) {
   init_run(s->model, s, policy, seed, run, params, 1);
   brink__ladder L; /* the engine's runs keep their numbers from start to end */
   ladder_fill(s, &L);
+  L.avx512 = avx512;
   for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, &L); t++) {
   }
   *out = s->result;

@@ -2,8 +2,8 @@
 /* Runs in lanes and the ladder across the actions (src/model_lanes.h) against one run after
  * another: for every shipped scenario and every policy, the engine's summary (JSON) and every
  * run's result are the same bytes with BRINK_LANES=off (the scalar path), portable, avx2 and wide
- * (these two when the CPU has AVX2), on 1 and 2 threads; and the AVX2 kernels' numbers against
- * the scalar functions', bit for bit. */
+ * (these two when the CPU has AVX2) and wide512 (when it has AVX-512), on 1 and 2 threads; and
+ * the AVX2 and AVX-512 kernels' numbers against the scalar functions', bit for bit. */
 #define _POSIX_C_SOURCE 200809L
 #include <glob.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@
 static uint64_t runs(void) { return getenv("BRINK_SANITIZED") ? 90 : 400; }
 
 /* Whether this CPU runs the kind that BRINK_LANES=name asks for (avx2 and wide fall back to one
- * run after another without AVX2: then a comparison would prove nothing, and is skipped). */
+ * run after another without AVX2, wide512 without AVX-512: then a comparison would prove
+ * nothing, and is skipped). */
 static int cpu_runs(const char *name, brink__lanes_kind kind) {
   setenv("BRINK_LANES", name, 1);
   int runs_it = brink__lanes_select() == kind;
@@ -85,10 +86,10 @@ static int same(const brink_buf *a, const brink_buf *b) {
   return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
-static void check_scenario(const char *path, int avx2) {
+static void check_scenario(const char *path, int avx2, int avx512) {
   fixture f;
   if (!fixture_open(&f, path, NULL, 0)) return;
-  static const char *const kinds[] = {"off", "portable", "avx2", "wide"};
+  static const char *const kinds[] = {"off", "portable", "avx2", "wide", "wide512"};
   brink_buf ref_json, ref_lines, json, lines;
   brink_buf_init(&ref_json, f.ctx, 0);
   brink_buf_init(&ref_lines, f.ctx, 0);
@@ -97,8 +98,8 @@ static void check_scenario(const char *path, int avx2) {
   if (!run_engine(&f, "off", 1, &ref_json, &ref_lines)) goto done;
   CHECK(ref_json.len > 1000);
   CHECK(ref_lines.len > 1000);
-  for (size_t k = 0; k < 4; k++) {
-    if (k >= 2 && !avx2) continue;
+  for (size_t k = 0; k < 5; k++) {
+    if ((k >= 2 && !avx2) || (k == 4 && !avx512)) continue;
     for (int threads = 1; threads <= 2; threads++) {
       if (k == 0 && threads == 1) continue; /* the reference */
       brink_buf_reset(&json);
@@ -123,7 +124,11 @@ done:
 
 static void test_shipped_scenarios(void) {
   int avx2 = cpu_runs("avx2", BRINK__LANES_AVX2);
-  if (!avx2) printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
+  int avx512 = cpu_runs("wide512", BRINK__LANES_WIDE512);
+  if (!avx2)
+    printf("no AVX2 on this CPU: lanes compared with the portable kernel only\n");
+  else if (!avx512)
+    printf("no AVX-512 on this CPU: wide512 not compared\n");
   static const char *const patterns[] = {"scenarios/*.yaml", "scenarios/*/*.yaml"};
   size_t n = 0;
   for (size_t p = 0; p < 2; p++) {
@@ -132,7 +137,7 @@ static void test_shipped_scenarios(void) {
     if (glob(patterns[p], 0, NULL, &g) == 0)
       for (size_t i = 0; i < g.gl_pathc; i++) {
         if (strstr(g.gl_pathv[i], "_history.yaml")) continue; /* a history, not a scenario */
-        check_scenario(g.gl_pathv[i], avx2);
+        check_scenario(g.gl_pathv[i], avx2, avx512);
         n++;
       }
     globfree(&g);
@@ -222,12 +227,13 @@ static void test_kernel(void) {
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
-/* The ladder across the actions (brink__ladder_wide_avx2) against the scalar functions, number
- * by number, on the states of runs of a scenario stepped one after another (every policy in
- * turn; at each step of each run, every behavioural actor): the same available actions, best
- * action, weights (utilities when fully rational) and total, bit for bit. With `set`, a value
- * the scenario changes (rationality above 1e6: the fully rational branch). */
-static size_t wide_case(const char *path, const char *set) {
+/* The ladder across the actions (brink__ladder_wide_avx2, or with avx512
+ * brink__ladder_wide_avx512) against the scalar functions, number by number, on the states of runs
+ * of a scenario stepped one after another (every policy in turn; at each step of each run, every
+ * behavioural actor): the same available actions, best action, weights (utilities when fully
+ * rational) and total, bit for bit. With `set`, a value the scenario changes (rationality above
+ * 1e6: the fully rational branch). */
+static size_t wide_case(const char *path, const char *set, int avx512) {
   fixture f;
   const char *sets[] = {set};
   if (!fixture_open(&f, path, sets, set ? 1 : 0)) return 0;
@@ -245,7 +251,7 @@ static size_t wide_case(const char *path, const char *set) {
         double us[NACT], uw[NACT], ts = -1.0, tw = -2.0;
         uint32_t oks = 0, okw = 1;
         int bs = brink__ladder_scalar(&st->s, i, &oks, us, &ts);
-        int bw = brink__ladder_wide(&st->s, i, &okw, uw, &tw);
+        int bw = brink__ladder_wide(&st->s, i, &okw, uw, &tw, avx512);
         CHECK_INT(bs, bw);
         CHECK_INT(oks, okw);
         if (bs < 0) continue;
@@ -271,26 +277,33 @@ static void test_wide(void) {
     return;
   }
 #ifdef BRINK__LANES_HAVE_AVX2
-  size_t korea = wide_case("scenarios/korea/2022.yaml", NULL);
-  size_t taiwan = wide_case("scenarios/taiwan/2022.yaml", NULL);
-  size_t rational = wide_case("scenarios/korea/2022.yaml", "actors.DPRK.rationality=1e7");
-  printf("wide: %zu, %zu and %zu weights or utilities compared (Korea 2022, Taiwan 2022, Korea "
-         "fully rational)\n",
-         korea, taiwan, rational);
-  CHECK(korea > 1000);
-  CHECK(taiwan > 1000);
-  CHECK(rational > 1000);
+  const int avx512 = cpu_runs("wide512", BRINK__LANES_WIDE512);
+  if (!avx512) printf("no AVX-512 on this CPU: the eight-action kernel not compared\n");
+  for (int kernel = 0; kernel <= avx512; kernel++) {
+    size_t korea = wide_case("scenarios/korea/2022.yaml", NULL, kernel);
+    size_t taiwan = wide_case("scenarios/taiwan/2022.yaml", NULL, kernel);
+    size_t rational = wide_case("scenarios/korea/2022.yaml", "actors.DPRK.rationality=1e7", kernel);
+    printf("wide (%s): %zu, %zu and %zu weights or utilities compared (Korea 2022, Taiwan 2022, "
+           "Korea fully rational)\n",
+           kernel ? "AVX-512" : "AVX2", korea, taiwan, rational);
+    CHECK(korea > 1000);
+    CHECK(taiwan > 1000);
+    CHECK(rational > 1000);
+  }
 #endif
 }
 
-/* The automatic choice: the ladder across the actions wherever the CPU has AVX2, one run after
- * another compiled for the base instruction set elsewhere; BRINK_LANES overrides it. */
+/* The automatic choice: the ladder across the actions eight at a time wherever the CPU has
+ * AVX-512, four at a time where it has AVX2, one run after another compiled for the base
+ * instruction set elsewhere; BRINK_LANES overrides it. */
 static void test_select(void) {
   unsetenv("BRINK_LANES");
   const brink__lanes_kind chosen = brink__lanes_select();
   const int avx2 = cpu_runs("avx2", BRINK__LANES_AVX2);
-  CHECK_INT(chosen, avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF);
+  const int avx512 = cpu_runs("wide512", BRINK__LANES_WIDE512);
+  CHECK_INT(chosen, avx512 ? BRINK__LANES_WIDE512 : avx2 ? BRINK__LANES_WIDE : BRINK__LANES_OFF);
   CHECK_INT(cpu_runs("wide", BRINK__LANES_WIDE), avx2);
+  CHECK(avx2 || !avx512);
   CHECK(cpu_runs("off", BRINK__LANES_OFF));
   CHECK(cpu_runs("portable", BRINK__LANES_PORTABLE));
 }
