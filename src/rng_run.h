@@ -6,8 +6,9 @@
  * are four _mm_mul_epu32 for four blocks instead of eight scalar multiplications, two groups of
  * four interleaved, and the buffer is refilled once per 32 numbers instead of once per 4. Without
  * SSE2, Random123's philox4x32 computes the four blocks one after another; where the CPU has
- * AVX2, the eight blocks go through the rounds in one 256-bit register. tests/test_dist.c checks
- * them against each other. */
+ * AVX2, the eight blocks go through the rounds in one 256-bit register, and where it has AVX-512,
+ * in 64-bit lanes of one 512-bit register (the products whole, no shuffles). tests/test_dist.c
+ * checks them against each other. */
 #ifndef BRINK_RNG_RUN_H
 #define BRINK_RNG_RUN_H
 
@@ -33,7 +34,7 @@ typedef struct brink__rng_run {
   uint32_t used;                           /* numbers of buf already handed out */
   uint32_t ctr;                            /* next block to compute (word 0 of Philox's counter) */
   uint32_t stream, run_lo, run_hi, key_lo, key_hi; /* words 1-3 of the counter, the key */
-  uint32_t wide; /* refill with AVX2 (the same numbers): the CPU has it */
+  uint32_t wide; /* refill with AVX2 (1) or AVX-512 (2), the same numbers: the CPU has it */
 } brink__rng_run;
 
 /* Starts the stream (seed, run, stream) at its first number, as brink_rng_init. */
@@ -47,7 +48,9 @@ static inline void brink__rng_run_init(brink__rng_run *g, uint64_t seed, uint64_
   g->run_hi = (uint32_t)(run >> 32);
   g->used = 4 * BRINK__RNG_RUN_BLOCKS;
 #ifdef BRINK__RNG_RUN_HAVE_AVX2
-  g->wide = __builtin_cpu_supports("avx2") != 0;
+  g->wide = !__builtin_cpu_supports("avx2")                                           ? 0u
+            : __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2u
+                                                                                      : 1u;
 #else
   g->wide = 0;
 #endif
@@ -134,11 +137,55 @@ brink__rng_run_fill_avx2(brink__rng_run *g) {
 }
 #endif
 
+#ifdef BRINK__RNG_RUN_HAVE_AVX2
+/* brink__rng_run_fill's eight blocks in the 64-bit lanes of one AVX-512 register per counter
+ * word, a word in the low 32 bits of its lane: _mm512_mul_epu32 reads only those, so a round's
+ * products are whole 64-bit lanes (the low half the new word, the high half shifted down and
+ * xored in), and what the upper bits of a lane hold never reaches a number. The key words too
+ * are summed in 64-bit lanes: their low 32 bits are the 32-bit sums. */
+__attribute__((noinline, unused, target("avx512f,avx512dq,avx2"))) static void
+brink__rng_run_fill_avx512(brink__rng_run *g) {
+  const __m512i m0 = _mm512_set1_epi64(PHILOX_M4x32_0), m1 = _mm512_set1_epi64(PHILOX_M4x32_1);
+  const __m512i w0 = _mm512_set1_epi64(PHILOX_W32_0), w1 = _mm512_set1_epi64(PHILOX_W32_1);
+  __m512i x0 =
+      _mm512_add_epi64(_mm512_set1_epi64(g->ctr), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+  __m512i x1 = _mm512_set1_epi64(g->stream), x2 = _mm512_set1_epi64(g->run_lo);
+  __m512i x3 = _mm512_set1_epi64(g->run_hi);
+  __m512i k0 = _mm512_set1_epi64(g->key_lo), k1 = _mm512_set1_epi64(g->key_hi);
+  for (int r = 0; r < 10; r++) {
+    if (r) { /* the key schedule: bumped before every round but the first */
+      k0 = _mm512_add_epi64(k0, w0);
+      k1 = _mm512_add_epi64(k1, w1);
+    }
+    const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
+    x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, k0, 0x96); /* a ^ b ^ c */
+    x1 = p1;
+    x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, k1, 0x96);
+    x3 = p0;
+  }
+  /* Each block's four words in order: words 0, 1 (and 2, 3) paired in each 64-bit lane, then the
+   * pairs of blocks 2k and 2k + 1 side by side in each 128-bit lane, then the blocks in order. */
+  const __m512i x01 = _mm512_mask_blend_epi32(0xaaaa, x0, _mm512_slli_epi64(x1, 32));
+  const __m512i x23 = _mm512_mask_blend_epi32(0xaaaa, x2, _mm512_slli_epi64(x3, 32));
+  const __m512i even = _mm512_unpacklo_epi64(x01, x23), odd = _mm512_unpackhi_epi64(x01, x23);
+  _mm512_storeu_si512(&g->buf[0], _mm512_permutex2var_epi64(
+                                      even, _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11), odd));
+  _mm512_storeu_si512(&g->buf[16], _mm512_permutex2var_epi64(
+                                       even, _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15), odd));
+  g->ctr += BRINK__RNG_RUN_BLOCKS;
+  g->used = 0;
+}
+#endif
+
 /* Computes blocks ctr .. ctr + 7 into buf (once per 32 numbers: not inlined into every draw).
  * With SSE2, two groups of four blocks whose rounds interleave (independent chains); with AVX2
  * (g->wide), the eight blocks in one register (brink__rng_run_fill_avx2). */
 __attribute__((noinline, unused)) static void brink__rng_run_fill(brink__rng_run *g) {
 #ifdef BRINK__RNG_RUN_HAVE_AVX2
+  if (g->wide == 2) {
+    brink__rng_run_fill_avx512(g);
+    return;
+  }
   if (g->wide) {
     brink__rng_run_fill_avx2(g);
     return;

@@ -168,7 +168,7 @@ static void test_beta_table(void) {
   brink_ctx_free(ctx);
 }
 
-/* The run's generator (rng_run.h, four blocks at a time) gives brink_rng's numbers in the same
+/* The run's generator (rng_run.h, eight blocks at a time) gives brink_rng's numbers in the same
  * order: several keys, streams and runs (high words too), across many refills. */
 static void test_rng_run(void) {
   const uint64_t seeds[] = {0, 1, 7, 0xfedcba9876543210ull};
@@ -177,7 +177,7 @@ static void test_rng_run(void) {
   for (size_t a = 0; a < sizeof seeds / sizeof *seeds; a++)
     for (size_t b = 0; b < sizeof runs / sizeof *runs; b++)
       for (size_t c = 0; c < sizeof streams / sizeof *streams; c++) {
-        /* Both refills where the CPU has AVX2 (g.wide), the SSE2 one alone elsewhere. */
+        /* Every refill the CPU runs: SSE2 (g.wide 0), AVX2 (1), AVX-512 (2). */
         brink__rng_run probe;
         brink__rng_run_init(&probe, 0, 0, 0);
         for (uint32_t wide = 0; wide <= probe.wide; wide++) {
