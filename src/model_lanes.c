@@ -241,9 +241,14 @@ AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, 
 
 /* brink__ladder_wide_avx2 eight actions at a time (the action a in lane a % 8 of group a / 8):
  * masked additions where the AVX2 kernel blends, which take the same operations on the same
- * lanes; the best action the first of the highest utility; the total summed in action order,
- * the unavailable actions adding +0 (the upper four lanes of a group skipped when none of them is
- * available: adding +0 changes no bit of the sum). */
+ * lanes; the best action the first of the highest utility. Two things shorten the chain of
+ * dependent operations, with the same results:
+ * - the weights subtract the highest utility as the maximum found (`high`) without waiting for
+ *   the search of the first action that has it: the two are equal but perhaps for the sign of a
+ *   zero, and u - (+0) and u - (-0) differ only when u is a zero, whose weight is then
+ *   exp(+-0) = 1 either way;
+ * - the total adds the available actions' weights alone, in action order as the scalar code
+ *   does, not the four or eight lanes of a group with their +0s. */
 AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info,
                                      const run_state *s, uint32_t i, double military,
                                      double conciliate, double talks, uint32_t ok, double lambda,
@@ -294,7 +299,7 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
     if (eq) best_a = (int)(a0 + (uint32_t)__builtin_ctz(eq));
   }
   if (best_a < 0 || lambda >= 1e6) return best_a;
-  const __m512d lv = _mm512_set1_pd(lambda), bv = _mm512_set1_pd(utility[best_a]);
+  const __m512d lv = _mm512_set1_pd(lambda), bv = high;
   double sum = 0.0;
   for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * 8u;
@@ -303,21 +308,7 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
     const __m512d w = _mm512_maskz_mov_pd(
         okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), bv)), okg));
     _mm512_storeu_pd(&utility[a0], w);
-    const __m256d w0 = _mm512_castpd512_pd256(w);
-    __m128d lo = _mm256_castpd256_pd128(w0), hi = _mm256_extractf128_pd(w0, 1);
-    sum += _mm_cvtsd_f64(lo);
-    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
-    sum += _mm_cvtsd_f64(hi);
-    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
-    if (okg >> 4) {
-      const __m256d w1 = _mm512_extractf64x4_pd(w, 1);
-      lo = _mm256_castpd256_pd128(w1);
-      hi = _mm256_extractf128_pd(w1, 1);
-      sum += _mm_cvtsd_f64(lo);
-      sum += _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo));
-      sum += _mm_cvtsd_f64(hi);
-      sum += _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi));
-    }
+    for (uint32_t b = okg; b; b &= b - 1) sum += utility[a0 + (uint32_t)__builtin_ctz(b)];
   }
   *total = sum;
   return best_a;
