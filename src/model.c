@@ -9,7 +9,7 @@
 #include "brink/cameo.h"
 #include "dist.h"
 #include "internal.h"
-#include "model_internal.h"
+#include "model_lanes.h"
 #include "scenario_internal.h"
 
 typedef struct builder {
@@ -388,6 +388,8 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   (*out)->ctx = ctx;
   (*out)->model = (*out)->s.model = m;
   (*out)->s.ended = 1;
+  const brink__lanes_kind kind = brink__lanes_select();
+  (*out)->ladder = kind == BRINK__LANES_WIDE512 ? 2 : kind == BRINK__LANES_WIDE ? 1 : 0;
   return BRINK_OK;
 }
 

@@ -230,12 +230,30 @@ typedef struct run_state {
  * line with another thread's state cost the engine nearly half its 2-thread speed. */
 #define BRINK__LINE 128
 
+/* A run's ladder numbers of its behavioural actors' utilities (ladder_utilities in model_run.c),
+ * contiguous per actor for the ladder choice across the actions (brink__ladder_wide_avx2): the
+ * cost, intensity and campaign drive of each action, 0 past the ladder; and the military actions
+ * whose campaign_start is above 0 (their drive counts). Kept beside a run, not in its state
+ * (which the particle filter copies); filled from the run's numbers (ladder_fill in
+ * model_run.c), and again whenever they change. */
+typedef struct brink__ladder {
+  double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
+  uint32_t driven[NA];
+  int avx512; /* the kernel: brink__ladder_wide_avx512, else brink__ladder_wide_avx2 */
+} brink__ladder;
+
 /* Padded at both ends, so that states allocated one after another (one per thread in replay
  * and forecast, per particle in the filter) never share a cache line. */
 struct brink_model_state {
   unsigned char head[BRINK__LINE];
   brink_ctx *ctx;           /* the context that made it (brink_model_state_free) */
   const brink_model *model; /* the model it was made for: every run starts there */
+  /* The ladder kernel of brink_model_state_choice_probs: 0 the scalar functions, 1 AVX2, 2
+   * AVX-512 (model_lanes.h; where brink__lanes_select gives the wide kinds, when made); and,
+   * with a kernel, the run's ladder numbers for it (kept with the run's numbers: init, copy,
+   * rebind and new parameters fill it again). */
+  int ladder;
+  brink__ladder wide;
   run_state s;
   unsigned char tail[BRINK__LINE];
 };

@@ -43,17 +43,6 @@ typedef enum brink__lanes_kind {
                           * AVX-512 registers (brink__ladder_wide_avx512) */
 } brink__lanes_kind;
 
-/* A run's ladder numbers of its behavioural actors' utilities (ladder_utilities in model_run.c),
- * contiguous per actor for the ladder choice across the actions (brink__ladder_wide_avx2): the
- * cost, intensity and campaign drive of each action, 0 past the ladder; and the military actions
- * whose campaign_start is above 0 (their drive counts). Kept beside a run, not in its state
- * (which the particle filter copies). */
-typedef struct brink__ladder {
-  double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
-  uint32_t driven[NA];
-  int avx512; /* the kernel: brink__ladder_wide_avx512, else brink__ladder_wide_avx2 */
-} brink__ladder;
-
 typedef struct brink__lanes {
   run_state *lane[BRINK__LANES];
   brink__lanes_kind kind;

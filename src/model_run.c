@@ -498,37 +498,6 @@ static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
   return choose_behavioural_with(m, s, i, NULL);
 }
 
-brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
-                                            double *probs) {
-  const run_state *s = &state->s;
-  const brink_model *m = s->model;
-  if (i >= m->n_actors || !(m->behavioural & (1u << i))) return BRINK_EINVAL;
-  double utility[NACT];
-  uint32_t ok;
-  uint32_t n_actions = m->actors[i].n_actions;
-  for (uint32_t a = 0; a < n_actions; a++) probs[a] = 0.0;
-  outlook v = look(m, s, i);
-  int best_a = utilities(m, s, i, &v, utility, &ok);
-  if (best_a < 0) return BRINK_OK;
-  if (s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6) {
-    probs[best_a] = 1.0; /* the sampler takes the first best action */
-  } else {
-    double total = logit_weights(s, i, utility, ok, best_a);
-    for (uint32_t rest = ok; rest; rest &= rest - 1) {
-      uint32_t a = (uint32_t)__builtin_ctz(rest);
-      probs[a] = utility[a] / total;
-    }
-  }
-  /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
-  double activity = activity_of(s, i);
-  int hold = hold_if_available(m, i, ok);
-  if (activity < 1.0 && hold >= 0) {
-    for (uint32_t a = 0; a < n_actions; a++) probs[a] *= activity;
-    probs[hold] += 1.0 - activity;
-  }
-  return BRINK_OK;
-}
-
 /* ---- Beliefs, votes, pressure ---------------------------------------------------------------- */
 
 /* Bayesian update of observer o's belief that actor j is greedy after j's action (Kydd 2005;
@@ -1311,20 +1280,40 @@ int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *u
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
-/* The run's ladder numbers of its behavioural actors, contiguous per actor (brink__ladder). */
-static void ladder_fill(const run_state *s, brink__ladder *L) {
+/* The run's ladder numbers of behavioural actor i, contiguous (brink__ladder): its actions,
+ * then 0 up to a multiple of eight actions (the kernels read whole groups of four or eight). */
+static void ladder_fill_actor(const run_state *s, uint32_t i, brink__ladder *L) {
   const brink_model *m = s->model;
-  for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
-    uint32_t i = (uint32_t)__builtin_ctz(bm);
-    const uint32_t n = m->actors[i].n_actions;
-    L->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
-    for (uint32_t a = 0; a < NACT; a++) {
-      L->cost[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
-      L->intensity[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
-      L->drive[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
-    }
+  const uint32_t n = m->actors[i].n_actions, end = (n + 7u) / 8u * 8u;
+  L->driven[i] = s->campaign_gated[i] & m->actors[i].military_actions;
+  for (uint32_t a = 0; a < end && a < NACT; a++) {
+    L->cost[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_COST] : 0.0;
+    L->intensity[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_INTENSITY] : 0.0;
+    L->drive[i][a] = a < n ? s->num.action[i][a][BRINK_ACTION_CAMPAIGN_DRIVE] : 0.0;
   }
 }
+
+/* The run's ladder numbers of its behavioural actors. */
+static void ladder_fill(const run_state *s, brink__ladder *L) {
+  for (uint32_t bm = s->model->behavioural; bm; bm &= bm - 1)
+    ladder_fill_actor(s, (uint32_t)__builtin_ctz(bm), L);
+}
+#endif
+
+/* The state's ladder numbers for brink_model_state_choice_probs, after its run's numbers
+ * changed. */
+static void state_numbers_changed(brink_model_state *state) {
+#ifdef BRINK__LANES_HAVE_AVX2
+  if (state->ladder) {
+    ladder_fill(&state->s, &state->wide);
+    state->wide.avx512 = state->ladder == 2;
+  }
+#else
+  (void)state;
+#endif
+}
+
+#ifdef BRINK__LANES_HAVE_AVX2
 
 BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok,
                                                 double *utility, double *total, int avx512) {
@@ -1334,6 +1323,47 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, 
   return ladder_from_state(s, i, &L, ok, utility, total);
 }
 #endif
+
+brink_status brink_model_state_choice_probs(const brink_model_state *state, uint32_t i,
+                                            double *probs) {
+  const run_state *s = &state->s;
+  const brink_model *m = s->model;
+  if (i >= m->n_actors || !(m->behavioural & (1u << i))) return BRINK_EINVAL;
+  double utility[NACT], total = 0.0;
+  uint32_t ok;
+  uint32_t n_actions = m->actors[i].n_actions;
+  for (uint32_t a = 0; a < n_actions; a++) probs[a] = 0.0;
+  const int rational = s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6;
+  int best_a = -2;
+#ifdef BRINK__LANES_HAVE_AVX2
+  /* Where the engine would choose across the actions (state->ladder), the same kernel on the
+   * run's ladder numbers (state->wide): the same weights and total (ladder_weights), for actors
+   * whose utilities are all finite (else -2, and the scalar functions below). */
+  if (state->ladder) best_a = ladder_from_state(s, i, &state->wide, &ok, utility, &total);
+#endif
+  if (best_a == -2) {
+    outlook v = look(m, s, i);
+    best_a = utilities(m, s, i, &v, utility, &ok);
+    if (best_a >= 0 && !rational) total = logit_weights(s, i, utility, ok, best_a);
+  }
+  if (best_a < 0) return BRINK_OK;
+  if (rational) {
+    probs[best_a] = 1.0; /* the sampler takes the first best action */
+  } else {
+    for (uint32_t rest = ok; rest; rest &= rest - 1) {
+      uint32_t a = (uint32_t)__builtin_ctz(rest);
+      probs[a] = utility[a] / total;
+    }
+  }
+  /* A step without weighing is a hold: P(a) = activity P_QR(a) + (1 - activity) [a = hold]. */
+  double activity = activity_of(s, i);
+  int hold = hold_if_available(m, i, ok);
+  if (activity < 1.0 && hold >= 0) {
+    for (uint32_t a = 0; a < n_actions; a++) probs[a] *= activity;
+    probs[hold] += 1.0 - activity;
+  }
+  return BRINK_OK;
+}
 
 void brink__model_decide_lanes(brink__lanes *L, uint32_t active) {
 #ifdef BRINK__LANES_HAVE_AVX2
@@ -1390,11 +1420,24 @@ void brink_model_state_init(brink_model_state *state, uint32_t policy, uint64_t 
                             const double *params) {
   /* From the model the state was made for, not the one a rebind of the last run left. */
   brink__model_init(state->model, &state->s, policy, seed, run, params);
+  state_numbers_changed(state);
 }
 
 void brink_model_state_copy(brink_model_state *dst, const brink_model_state *src) {
-  /* The run only: dst keeps the context that made it (its brink_model_state_free). */
-  memcpy(&dst->s, &src->s, sizeof dst->s);
+  /* The run only: dst keeps the context that made it (its brink_model_state_free). Of the
+   * numbers' action table (more than half the state: BRINK_MAX_ACTORS x BRINK_MAX_ACTIONS rows),
+   * only the rows of the model's actors and actions: every read of a row takes an action of an
+   * actor's ladder, so the others are never read. The particle filter copies a state per particle
+   * whenever it resamples. */
+  const brink_model *m = src->s.model;
+  const size_t at = offsetof(run_state, num.action), table = sizeof src->s.num.action;
+  memcpy(&dst->s, &src->s, at);
+  memcpy((unsigned char *)&dst->s + at + table, (const unsigned char *)&src->s + at + table,
+         sizeof dst->s - at - table);
+  for (uint32_t i = 0; i < m->n_actors; i++)
+    memcpy(dst->s.num.action[i], src->s.num.action[i],
+           m->actors[i].n_actions * sizeof src->s.num.action[i][0]);
+  state_numbers_changed(dst);
 }
 
 void brink_model_state_force(brink_model_state *state, uint32_t actor, int action) {
@@ -1475,6 +1518,7 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
   }
   set_gates(s);
   s->ended = s->result.war_step != BRINK_NEVER || s->step >= m->horizon;
+  state_numbers_changed(state);
   return BRINK_OK;
 }
 
@@ -1487,4 +1531,5 @@ void brink_model_state_set_params(brink_model_state *state, const double *params
   double *slots = (double *)(void *)&s->num;
   for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
   set_gates(s);
+  state_numbers_changed(state);
 }

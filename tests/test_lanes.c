@@ -2,8 +2,9 @@
 /* Runs in lanes and the ladder across the actions (src/model_lanes.h) against one run after
  * another: for every shipped scenario and every policy, the engine's summary (JSON) and every
  * run's result are the same bytes with BRINK_LANES=off (the scalar path), portable, avx2 and wide
- * (these two when the CPU has AVX2) and wide512 (when it has AVX-512), on 1 and 2 threads; and
- * the AVX2 and AVX-512 kernels' numbers against the scalar functions', bit for bit. */
+ * (these two when the CPU has AVX2) and wide512 (when it has AVX-512), on 1 and 2 threads; the
+ * AVX2 and AVX-512 kernels' numbers against the scalar functions', bit for bit; and the state
+ * API's choice probabilities from the kernel against those from the scalar functions. */
 #define _POSIX_C_SOURCE 200809L
 #include <glob.h>
 #include <stdlib.h>
@@ -293,6 +294,68 @@ static void test_wide(void) {
 #endif
 }
 
+/* The choice probabilities of the state API (brink_model_state_choice_probs, which the particle
+ * filter weighs particles with) from the ladder kernel of the default kind against the scalar
+ * functions (a state made under BRINK_LANES=off), bit for bit, at every step of runs of a
+ * scenario, for every behavioural actor. */
+static size_t probs_case(const char *path, const char *set) {
+  fixture f;
+  const char *sets[] = {set};
+  if (!fixture_open(&f, path, sets, set ? 1 : 0)) return 0;
+  brink_model_state *wide = NULL, *scalar = NULL;
+  size_t compared = 0;
+  uint32_t np = (uint32_t)brink_scenario_policy_count(f.sc);
+  unsetenv("BRINK_LANES");
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &wide), BRINK_OK);
+  setenv("BRINK_LANES", "off", 1);
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &scalar), BRINK_OK);
+  unsetenv("BRINK_LANES");
+  if (!wide || !scalar) goto done;
+  const brink_model *m = f.model;
+  for (uint64_t run = 0; run < 30; run++) {
+    brink_model_state_init(wide, (uint32_t)(run % np), 17, run, NULL);
+    brink_model_state_init(scalar, (uint32_t)(run % np), 17, run, NULL);
+    int ended = 0;
+    while (!ended) {
+      for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(bm);
+        double pw[BRINK_MAX_ACTIONS], ps[BRINK_MAX_ACTIONS];
+        memset(pw, 0, sizeof pw);
+        memset(ps, 0, sizeof ps);
+        CHECK_INT(brink_model_state_choice_probs(wide, i, pw), BRINK_OK);
+        CHECK_INT(brink_model_state_choice_probs(scalar, i, ps), BRINK_OK);
+        CHECK(memcmp(pw, ps, sizeof pw) == 0);
+        compared += m->actors[i].n_actions;
+      }
+      ended = brink_model_state_step(wide, NULL, NULL);
+      CHECK_INT(brink_model_state_step(scalar, NULL, NULL), ended);
+    }
+  }
+done:
+  brink_model_state_free(wide);
+  brink_model_state_free(scalar);
+  fixture_close(&f);
+  return compared;
+}
+
+static void test_choice_probs(void) {
+  unsetenv("BRINK_LANES");
+  const brink__lanes_kind kind = brink__lanes_select();
+  if (kind != BRINK__LANES_WIDE && kind != BRINK__LANES_WIDE512) {
+    printf("no AVX2 on this CPU: the state API's choice probabilities use the scalar functions\n");
+    return;
+  }
+  size_t korea = probs_case("scenarios/korea/2022.yaml", NULL);
+  size_t taiwan = probs_case("scenarios/taiwan/2022.yaml", NULL);
+  size_t rational = probs_case("scenarios/korea/2022.yaml", "actors.DPRK.rationality=1e7");
+  printf("choice probabilities (%s): %zu, %zu and %zu compared (Korea 2022, Taiwan 2022, Korea "
+         "fully rational)\n",
+         kind == BRINK__LANES_WIDE512 ? "AVX-512" : "AVX2", korea, taiwan, rational);
+  CHECK(korea > 1000);
+  CHECK(taiwan > 1000);
+  CHECK(rational > 1000);
+}
+
 /* The automatic choice: the ladder across the actions eight at a time wherever the CPU has
  * AVX-512, four at a time where it has AVX2, one run after another compiled for the base
  * instruction set elsewhere; BRINK_LANES overrides it. */
@@ -312,6 +375,7 @@ int main(void) {
   RUN(test_select);
   RUN(test_kernel);
   RUN(test_wide);
+  RUN(test_choice_probs);
   RUN(test_shipped_scenarios);
   return harness_finish("test_lanes");
 }

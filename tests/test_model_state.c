@@ -57,6 +57,48 @@ static void test_copy_continues_alike(void) {
   fixture_close(&f);
 }
 
+/* A copy over a state that ran another run (other parameters, so other numbers in the
+ * numbers' action table, of which brink_model_state_copy copies only the model's rows; and the
+ * ladder numbers of the choice probabilities, filled again) continues exactly as the original:
+ * the same choice probabilities at every step, bit for bit, and the same result. */
+static void test_copy_over_another_run(void) {
+  fixture f;
+  if (!fixture_open(&f, "scenarios/korea/2022.yaml", NULL, 0)) return;
+  brink_model_state *a = NULL, *b = NULL;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &a), BRINK_OK);
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &b), BRINK_OK);
+  int dprk = brink_scenario_find_actor(f.sc, "DPRK");
+  CHECK(dprk >= 0);
+  size_t compared = 0;
+  if (a && b && dprk >= 0) {
+    brink_model_state_init(a, 1, 3, 11, NULL);
+    brink_model_state_init(b, 0, 3, 12, NULL);
+    for (int t = 0; t < 20; t++) {
+      brink_model_state_step(a, NULL, NULL);
+      brink_model_state_step(b, NULL, NULL);
+    }
+    brink_model_state_copy(b, a);
+    int ended = 0;
+    while (!ended) {
+      double pa[BRINK_MAX_ACTIONS], pb[BRINK_MAX_ACTIONS];
+      memset(pa, 0, sizeof pa);
+      memset(pb, 0, sizeof pb);
+      CHECK_INT(brink_model_state_choice_probs(a, (uint32_t)dprk, pa), BRINK_OK);
+      CHECK_INT(brink_model_state_choice_probs(b, (uint32_t)dprk, pb), BRINK_OK);
+      CHECK(memcmp(pa, pb, sizeof pa) == 0);
+      compared++;
+      ended = brink_model_state_step(a, NULL, NULL);
+      CHECK_INT(brink_model_state_step(b, NULL, NULL), ended);
+    }
+    CHECK(memcmp(brink_model_state_result(a), brink_model_state_result(b),
+                 sizeof(brink_run_result)) == 0);
+  }
+  CHECK(compared > 10);
+  brink_model_state_free(a);
+  brink_model_state_free(b);
+  fixture_close(&f);
+}
+
 static void test_forced_acts(void) {
   fixture f;
   if (!fixture_open(&f, CRISIS, NULL, 0)) return;
@@ -305,6 +347,7 @@ int main(void) {
   RUN(test_rebind);
   RUN(test_steps_equal_run);
   RUN(test_copy_continues_alike);
+  RUN(test_copy_over_another_run);
   RUN(test_forced_acts);
   RUN(test_choice_probs);
   RUN(test_campaign_activity);
