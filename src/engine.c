@@ -223,11 +223,13 @@ typedef struct worker {
 
 static void bin_tension(const brink_summary *s, const double *tension, uint32_t steps,
                         uint16_t *bins) {
+  /* The bin floor(y) of y = (tension - origin) / width + 0.5, clamped to [0, bins - 1]: below 0
+   * (or NaN) the first, from bins - 1 the last, and in between the truncation, which is the
+   * floor of a non-negative number (no call to libm's floor in the base instruction set). */
+  const double last = (double)(s->tension_bins - 1);
   for (uint32_t t = 0; t < steps; t++) {
-    double b = floor((tension[t] - s->tension_origin) / s->tension_width + 0.5);
-    bins[t] = (uint16_t)(b < 0.0                              ? 0
-                         : b >= (double)(s->tension_bins - 1) ? s->tension_bins - 1
-                                                              : (size_t)b);
+    double y = (tension[t] - s->tension_origin) / s->tension_width + 0.5;
+    bins[t] = (uint16_t)(!(y >= 0.0) ? 0 : y >= last ? s->tension_bins - 1 : (size_t)y);
   }
 }
 
