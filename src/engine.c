@@ -215,10 +215,12 @@ typedef struct queue {
 typedef struct worker {
   run_state *state[BRINK__LANES];
   double *tension[BRINK__LANES];
-  brink__lanes *lanes; /* NULL: one run after another */
-  int wide;            /* one run after another: brink__model_run_patched_wide */
-  int wide512;         /* ...with the AVX-512 kernel (BRINK__LANES_WIDE512) */
-  double *params;      /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
+  brink__lanes *lanes;   /* NULL: one run after another */
+  int wide;              /* one run after another: brink__model_run_patched_wide */
+  int wide512;           /* ...with the AVX-512 kernel (BRINK__LANES_WIDE512) */
+  run_state *start;      /* wide: the start the policies of a run share */
+  brink__ladder *ladder; /* wide: the run's ladder numbers */
+  double *params;        /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
 } worker;
 
 static void bin_tension(const brink_summary *s, const double *tension, uint32_t steps,
@@ -251,8 +253,8 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
       brink_run_result *res = &sl->results[k];
 #ifdef BRINK__LANES_HAVE_AVX2
       if (w->wide)
-        brink__model_run_patched_wide(state, o->policies[p], o->seed, first + r, params, res,
-                                      tension, w->wide512);
+        brink__model_run_patched_wide(state, w->start, w->ladder, p == 0, o->policies[p], o->seed,
+                                      first + r, params, res, tension, w->wide512);
       else
 #endif
         brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
@@ -445,13 +447,16 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   const brink__lanes_kind lanes = brink__lanes_select();
   const int in_lanes = lanes == BRINK__LANES_PORTABLE || lanes == BRINK__LANES_AVX2;
   const size_t n_lanes = in_lanes ? BRINK__LANES : 1;
+  const int wide = lanes == BRINK__LANES_WIDE || lanes == BRINK__LANES_WIDE512;
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
                tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE,
                lanes_stride = (sizeof(brink__lanes) + LINE - 1) / LINE * LINE,
                params_stride =
-                   (batch_runs * BRINK_MAX_PARAMS * sizeof(double) + LINE - 1) / LINE * LINE;
-  const size_t thread_stride =
-      n_lanes * (state_stride + tension_stride) + (in_lanes ? lanes_stride + params_stride : 0);
+                   (batch_runs * BRINK_MAX_PARAMS * sizeof(double) + LINE - 1) / LINE * LINE,
+               ladder_stride = (sizeof(brink__ladder) + LINE - 1) / LINE * LINE;
+  const size_t thread_stride = n_lanes * (state_stride + tension_stride) +
+                               (in_lanes ? lanes_stride + params_stride : 0) +
+                               (wide ? state_stride + ladder_stride : 0);
   thread_mem = brink_calloc(ctx, (size_t)threads * thread_stride + 2 * LINE, 1);
   if (!q.slots || !results || !bins || !thread_mem) {
     st = BRINK_ENOMEM;
@@ -479,8 +484,12 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
       w.tension[l] = (double *)(void *)mem;
       mem += tension_stride;
     }
-    w.wide = lanes == BRINK__LANES_WIDE || lanes == BRINK__LANES_WIDE512;
+    w.wide = wide;
     w.wide512 = lanes == BRINK__LANES_WIDE512;
+    if (wide) {
+      w.start = (run_state *)(void *)mem;
+      w.ladder = (brink__ladder *)(void *)(mem + state_stride);
+    }
     if (in_lanes) {
       w.lanes = (brink__lanes *)(void *)mem;
       w.lanes->kind = lanes;

@@ -109,9 +109,13 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
                                 const double *params);
 #ifdef BRINK__LANES_HAVE_AVX2
 /* brink__model_run_patched compiled for AVX2 (BRINK__LANES_AVX2_TARGET), its ladder choices
- * across the actions (brink__ladder_wide_avx2, or with avx512 brink__ladder_wide_avx512): the
- * same results. */
-void brink__model_run_patched_wide(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
+ * across the actions (brink__ladder_wide_avx2, or with avx512 brink__ladder_wide_avx512) on the
+ * run's ladder numbers in L: the same results. The policies of a run share its start: the first
+ * (first != 0) starts the run in s and keeps everything but the numbers in start and the ladder
+ * numbers in L; each later policy of the same run (the same seed, run and params, s patched
+ * alike) starts from there with its own policy. */
+void brink__model_run_patched_wide(run_state *s, run_state *start, brink__ladder *L, int first,
+                                   uint32_t policy, uint64_t seed, uint64_t run,
                                    const double *params, brink_run_result *out, double *tension_out,
                                    int avx512);
 #endif

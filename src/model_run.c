@@ -153,9 +153,21 @@ void brink__model_patch(const brink_model *m, run_state *s, const double *params
   for (size_t p = 0; p < m->n_patches; p++) slots[m->patches[p].slot] = params[m->patches[p].param];
 }
 
+/* The policy of a run (none past the scenario's policies) and its numbers, resolved from the
+ * run's parameters. */
+static void set_policy(const brink_model *m, run_state *s, uint32_t policy, const double *params) {
+  const brink_scenario *sc = m->scenario;
+  s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
+  s->compiled = s->policy ? &m->policies[policy] : NULL;
+  const brink_policy *pol = s->policy;
+  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
+    s->policy_num[k] = !pol                    ? 0.0
+                       : pol->num[k].param < 0 ? pol->num[k].constant
+                                               : params[pol->num[k].param];
+}
+
 static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64_t seed,
                      uint64_t run, const double *given, int patched) {
-  const brink_scenario *sc = m->scenario;
   double params[BRINK_MAX_PARAMS];
   int types[NA];
   if (given) memcpy(params, given, m->n_params * sizeof *params);
@@ -164,15 +176,9 @@ static void init_run(const brink_model *m, run_state *s, uint32_t policy, uint64
   s->model = m;
   s->seed = seed;
   s->run = run;
-  s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
-  s->compiled = s->policy ? &m->policies[policy] : NULL;
+  set_policy(m, s, policy, params);
   s->ended = 0;
   s->step = 0;
-  const brink_policy *pol = s->policy;
-  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
-    s->policy_num[k] = !pol                    ? 0.0
-                       : pol->num[k].param < 0 ? pol->num[k].constant
-                                               : params[pol->num[k].param];
 
   /* The engine patches a thread's numbers once per run (brink__model_patch) and runs every
    * policy on them: no copy of the whole table per run. */
@@ -1401,16 +1407,28 @@ void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint
 }
 
 #ifdef BRINK__LANES_HAVE_AVX2
-BRINK__LANES_AVX2_TARGET void brink__model_run_patched_wide(run_state *s, uint32_t policy,
-                                                            uint64_t seed, uint64_t run,
-                                                            const double *params,
-                                                            brink_run_result *out,
-                                                            double *tension_out, int avx512) {
-  init_run(s->model, s, policy, seed, run, params, 1);
-  brink__ladder L; /* the engine's runs keep their numbers from start to end */
-  ladder_fill(s, &L);
-  L.avx512 = avx512;
-  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, &L); t++) {
+/* Everything of a run's state but its numbers (which the engine patches once per run and keeps):
+ * the start that the policies of a run share. */
+static void copy_but_numbers(run_state *dst, const run_state *src) {
+  const size_t at = offsetof(run_state, num), after = at + sizeof src->num;
+  memcpy(dst, src, at);
+  memcpy((unsigned char *)dst + after, (const unsigned char *)src + after, sizeof *dst - after);
+}
+
+BRINK__LANES_AVX2_TARGET void
+brink__model_run_patched_wide(run_state *s, run_state *start, brink__ladder *L, int first,
+                              uint32_t policy, uint64_t seed, uint64_t run, const double *params,
+                              brink_run_result *out, double *tension_out, int avx512) {
+  if (first) {
+    init_run(s->model, s, policy, seed, run, params, 1);
+    copy_but_numbers(start, s);
+    ladder_fill(s, L); /* the run's numbers: the same for all its policies */
+    L->avx512 = avx512;
+  } else {
+    copy_but_numbers(s, start);
+    set_policy(s->model, s, policy, params);
+  }
+  for (uint32_t t = 0; !step(s, tension_out ? &tension_out[t] : NULL, NULL, 1, L); t++) {
   }
   *out = s->result;
 }
@@ -1492,19 +1510,12 @@ brink_status brink_model_state_rebind(brink_model_state *state, const brink_mode
         m->actors[i].driver != old->actors[i].driver)
       return BRINK_EINVAL;
   if (m->n_commitments != old->n_commitments) return BRINK_EINVAL;
-  const brink_scenario *sc = m->scenario;
   double params[BRINK_MAX_PARAMS];
   int types[NA];
   if (given) memcpy(params, given, m->n_params * sizeof *params);
   brink__model_draw(m, s->seed, s->run, params, given != NULL, types);
   s->model = m;
-  s->policy = policy < sc->n_policies ? &sc->policies[policy] : NULL;
-  s->compiled = s->policy ? &m->policies[policy] : NULL;
-  const brink_policy *pol = s->policy;
-  for (int k = 0; k < BRINK_POLICY_KEY_COUNT; k++)
-    s->policy_num[k] = !pol                    ? 0.0
-                       : pol->num[k].param < 0 ? pol->num[k].constant
-                                               : params[pol->num[k].param];
+  set_policy(m, s, policy, params);
   /* The new window's numbers and relations (its context); everything the run has built up
    * (types, beliefs, perceived threat, credibility, readiness, sanctions, commitments, track,
    * campaigns, the streams) carries over. */
