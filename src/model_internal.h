@@ -291,6 +291,13 @@ void brink__model_patch(const brink_model *m, run_state *s, const double *params
 void brink__model_run_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
                               const double *params, brink_run_result *out, double *tension_out);
 
+/* The degree-8 Taylor polynomial of e^f, 1 + f (1 + f (1/2 + ... + f / 8!)), evaluated by Horner's
+ * rule from its highest coefficient: p = f c[0], then p = f (c[k] + p) for k = 1 .. 7, then
+ * 1 + p. brink__exp_neg and its vector copies in model_lanes.c take these coefficients in this
+ * order, so that all compute the same operations. */
+static const double brink__exp_taylor[8] = {1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
+                                            1.0 / 24,    1.0 / 6,    0.5,       1.0};
+
 /* e^x for x <= 0, accurate to 2e-10 relative (range reduction to 2^i * 2^f, |f| <= 1/2,
  * degree-8 Taylor polynomial of 2^f): the logit choice calls it for every action of every
  * step, where libm's exp was an eighth of the run time. */
@@ -302,13 +309,9 @@ static inline double brink__exp_neg(double x) {
   if ((double)i > r) i--;
   i++;
   double f = (t - (double)i) * 0.6931471805599453; /* in [-ln2/2, ln2/2] */
-  double p =
-      1.0 +
-      f * (1.0 +
-           f * (0.5 + f * (1.0 / 6 +
-                           f * (1.0 / 24 +
-                                f * (1.0 / 120 +
-                                     f * (1.0 / 720 + f * (1.0 / 5040 + f * (1.0 / 40320))))))));
+  double p = f * brink__exp_taylor[0];
+  for (int k = 1; k < 8; k++) p = f * (brink__exp_taylor[k] + p);
+  p = 1.0 + p;
   union {
     uint64_t bits;
     double value;

@@ -65,14 +65,9 @@ AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __
   const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
                                   _mm256_set1_pd(1.0));
   const __m256d f = _mm256_mul_pd(_mm256_sub_pd(t, i), _mm256_set1_pd(0.6931471805599453));
-  __m256d p = _mm256_mul_pd(f, _mm256_set1_pd(1.0 / 40320));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 5040), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 720), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 120), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 24), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0 / 6), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(0.5), p));
-  p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(1.0), p));
+  __m256d p = _mm256_mul_pd(f, _mm256_set1_pd(brink__exp_taylor[0]));
+  for (int k = 1; k < 8; k++)
+    p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(brink__exp_taylor[k]), p));
   p = _mm256_add_pd(_mm256_set1_pd(1.0), p);
   /* In range the exponent i is in [-1009, 1]: the biased exponent i + 1023 in [14, 1024]. */
   const __m256i e =
@@ -212,14 +207,9 @@ AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, 
    * argument -Wconversion rejects in the sanitizer build. */
   const __m512d i = _mm512_add_pd(_mm512_floor_pd(r), _mm512_set1_pd(1.0));
   const __m512d f = _mm512_mul_pd(_mm512_sub_pd(t, i), _mm512_set1_pd(0.6931471805599453));
-  __m512d p = _mm512_mul_pd(f, _mm512_set1_pd(1.0 / 40320));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 5040), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 720), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 120), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 24), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0 / 6), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(0.5), p));
-  p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(1.0), p));
+  __m512d p = _mm512_mul_pd(f, _mm512_set1_pd(brink__exp_taylor[0]));
+  for (int k = 1; k < 8; k++)
+    p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(brink__exp_taylor[k]), p));
   p = _mm512_add_pd(_mm512_set1_pd(1.0), p);
   const __m512i e = _mm512_add_epi64(_mm512_cvtpd_epi64(i), _mm512_set1_epi64(1023));
   __m512d y = _mm512_mul_pd(p, _mm512_castsi512_pd(_mm512_slli_epi64(e, 52)));
