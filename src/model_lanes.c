@@ -104,6 +104,25 @@ AVX2 static inline __m256d lanes_of(uint32_t bits) {
   return _mm256_load_pd((const double *)(const void *)nibble_lanes[bits & 15u]);
 }
 
+/* What the kernels need of actor i's ladder as masks: its military, restraint and diplomatic
+ * actions, the military actions whose campaign drive counts, the commitments in force it can
+ * breach and the actions that breach one of them. */
+typedef struct ladder_masks {
+  uint32_t mil, res, dip, driven, committed, breachers;
+} ladder_masks;
+
+static inline ladder_masks masks_of(const brink__ladder *L, const actor_info *info,
+                                    const run_state *s, uint32_t i) {
+  ladder_masks k = {info->kind_actions[BRINK_ACTION_MILITARY],
+                    info->kind_actions[BRINK_ACTION_RESTRAINT],
+                    info->kind_actions[BRINK_ACTION_DIPLOMACY],
+                    L->driven[i],
+                    info->breached & s->commitments,
+                    0};
+  for (uint32_t b = k.committed; b; b &= b - 1) k.breachers |= info->breaching[__builtin_ctz(b)];
+  return k;
+}
+
 /* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time (the
  * action a in lane a % 4 of group a / 4): each action's utility by the same operations in the same
  * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
@@ -114,13 +133,9 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
                                  uint32_t i, double military, double conciliate, double talks,
                                  uint32_t ok, double lambda, double *utility, double *total) {
   if (!ok) return -1;
-  const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
-  const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
-  const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
-  const uint32_t driven = L->driven[i];
-  const uint32_t committed = info->breached & s->commitments;
-  uint32_t breachers = 0; /* the actions that breach some commitment in force */
-  for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
+  const ladder_masks k = masks_of(L, info, s, i);
+  const uint32_t mil = k.mil, res = k.res, dip = k.dip, driven = k.driven;
+  const uint32_t committed = k.committed, breachers = k.breachers;
   const __m256d sign = _mm256_set1_pd(-0.0), ten = _mm256_set1_pd(10.0);
   const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
                 tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
@@ -245,13 +260,9 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
                                      double conciliate, double talks, uint32_t ok, double lambda,
                                      double *utility, double *total) {
   if (!ok) return -1;
-  const uint32_t mil = info->kind_actions[BRINK_ACTION_MILITARY];
-  const uint32_t res = info->kind_actions[BRINK_ACTION_RESTRAINT];
-  const uint32_t dip = info->kind_actions[BRINK_ACTION_DIPLOMACY];
-  const uint32_t driven = L->driven[i];
-  const uint32_t committed = info->breached & s->commitments;
-  uint32_t breachers = 0;
-  for (uint32_t b = committed; b; b &= b - 1) breachers |= info->breaching[__builtin_ctz(b)];
+  const ladder_masks k = masks_of(L, info, s, i);
+  const uint32_t mil = k.mil, res = k.res, dip = k.dip, driven = k.driven;
+  const uint32_t committed = k.committed, breachers = k.breachers;
   const __m512d ten = _mm512_set1_pd(10.0);
   const __m512d mv = _mm512_set1_pd(military), cv = _mm512_set1_pd(conciliate),
                 tv = _mm512_set1_pd(talks);
