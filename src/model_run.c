@@ -448,11 +448,13 @@ static inline int activity_hold(const brink_model *m, run_state *s, uint32_t i, 
 }
 
 /* Utilities of actor i's available actions ok and, below full rationality, their logit weights
- * in their place with *total their sum; returns the best action, or -1. With wide (not NULL, and
- * only in the functions compiled for AVX2: BRINK__LANES_AVX2_TARGET) across the actions in AVX2
- * registers from the run's ladder numbers in wide (brink__ladder_wide_avx2, or eight at a time
+ * in their place with *total their sum; returns the best action, or -1. With wide (not NULL: the
+ * run's ladder numbers, given only where the CPU has AVX2, brink__lanes_select) across the
+ * actions in AVX2 registers (brink__ladder_wide_avx2, or eight at a time
  * brink__ladder_wide_avx512 where wide->avx512: the same results, for utilities_finite actors
- * only), else by the scalar functions. */
+ * only), else by the scalar functions. The kernels are functions of their own, compiled for their
+ * instruction sets, so callers compiled for the base set may pass wide too
+ * (brink_model_state_choice_probs). */
 STEP_INLINE int ladder_weights(const brink_model *m, const run_state *s, uint32_t i,
                                const kind_values *k, uint32_t ok, const brink__ladder *wide,
                                double *utility, double *total) {
