@@ -217,9 +217,8 @@ typedef struct worker {
   double *tension[BRINK__LANES];
   brink__lanes *lanes;   /* NULL: one run after another */
   int wide;              /* one run after another: brink__model_run_patched_wide */
-  int wide512;           /* ...with the AVX-512 kernel (BRINK__LANES_WIDE512) */
   run_state *start;      /* wide: the start the policies of a run share */
-  brink__ladder *ladder; /* wide: the run's ladder numbers */
+  brink__ladder *ladder; /* wide: the run's ladder numbers, and the kernel */
   double *params;        /* batch_runs x BRINK_MAX_PARAMS (lanes only) */
 } worker;
 
@@ -254,7 +253,7 @@ static void compute_batch(const brink_model *m, const brink_engine_options *o,
 #ifdef BRINK__LANES_HAVE_AVX2
       if (w->wide)
         brink__model_run_patched_wide(state, w->start, w->ladder, p == 0, o->policies[p], o->seed,
-                                      first + r, params, res, tension, w->wide512);
+                                      first + r, params, res, tension);
       else
 #endif
         brink__model_run_patched(state, o->policies[p], o->seed, first + r, params, res, tension);
@@ -447,7 +446,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
   const brink__lanes_kind lanes = brink__lanes_select();
   const int in_lanes = lanes == BRINK__LANES_PORTABLE || lanes == BRINK__LANES_AVX2;
   const size_t n_lanes = in_lanes ? BRINK__LANES : 1;
-  const int wide = lanes == BRINK__LANES_WIDE || lanes == BRINK__LANES_WIDE512;
+  const int wide = brink__lanes_wide(lanes);
   const size_t state_stride = (sizeof(run_state) + LINE - 1) / LINE * LINE,
                tension_stride = ((size_t)horizon * sizeof(double) + LINE - 1) / LINE * LINE,
                lanes_stride = (sizeof(brink__lanes) + LINE - 1) / LINE * LINE,
@@ -485,10 +484,10 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
       mem += tension_stride;
     }
     w.wide = wide;
-    w.wide512 = lanes == BRINK__LANES_WIDE512;
     if (wide) {
       w.start = (run_state *)(void *)mem;
       w.ladder = (brink__ladder *)(void *)(mem + state_stride);
+      w.ladder->avx512 = lanes == BRINK__LANES_WIDE512;
     }
     if (in_lanes) {
       w.lanes = (brink__lanes *)(void *)mem;

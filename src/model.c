@@ -389,7 +389,8 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   (*out)->model = (*out)->s.model = m;
   (*out)->s.ended = 1;
   const brink__lanes_kind kind = brink__lanes_select();
-  (*out)->ladder = kind == BRINK__LANES_WIDE512 ? 2 : kind == BRINK__LANES_WIDE ? 1 : 0;
+  (*out)->ladder = brink__lanes_wide(kind);
+  (*out)->wide.avx512 = kind == BRINK__LANES_WIDE512;
   return BRINK_OK;
 }
 

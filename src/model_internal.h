@@ -239,7 +239,9 @@ typedef struct run_state {
 typedef struct brink__ladder {
   double cost[NA][NACT], intensity[NA][NACT], drive[NA][NACT];
   uint32_t driven[NA];
-  int avx512; /* the kernel: brink__ladder_wide_avx512, else brink__ladder_wide_avx2 */
+  /* The kernel, set once by the ladder's owner (a worker of the engine, a model state):
+   * brink__ladder_wide_avx512, else brink__ladder_wide_avx2. */
+  int avx512;
 } brink__ladder;
 
 /* Padded at both ends, so that states allocated one after another (one per thread in replay
@@ -248,10 +250,10 @@ struct brink_model_state {
   unsigned char head[BRINK__LINE];
   brink_ctx *ctx;           /* the context that made it (brink_model_state_free) */
   const brink_model *model; /* the model it was made for: every run starts there */
-  /* The ladder kernel of brink_model_state_choice_probs: 0 the scalar functions, 1 AVX2, 2
-   * AVX-512 (model_lanes.h; where brink__lanes_select gives the wide kinds, when made); and,
-   * with a kernel, the run's ladder numbers for it (kept with the run's numbers: init, copy,
-   * rebind and new parameters fill it again). */
+  /* Whether brink_model_state_choice_probs uses the ladder kernel (where brink__lanes_select
+   * gives a wide kind when the state is made; else the scalar functions); and then the run's
+   * ladder numbers for it (kept with the run's numbers: init, copy, rebind and new parameters
+   * fill it again). */
   int ladder;
   brink__ladder wide;
   run_state s;

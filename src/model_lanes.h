@@ -76,6 +76,12 @@ typedef struct brink__lanes {
  * tests and benchmarks. */
 brink__lanes_kind brink__lanes_select(void);
 
+/* Whether kind is one of the ladder choices across the actions (BRINK__LANES_WIDE, or
+ * BRINK__LANES_WIDE512 with the AVX-512 kernel: brink__ladder.avx512). */
+static inline int brink__lanes_wide(brink__lanes_kind kind) {
+  return kind == BRINK__LANES_WIDE || kind == BRINK__LANES_WIDE512;
+}
+
 /* Copies lane l's ladder numbers (its run_state's, after brink__model_start_patched) into L. */
 void brink__lanes_fill(brink__lanes *L, uint32_t l);
 
@@ -109,15 +115,15 @@ void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, ui
                                 const double *params);
 #ifdef BRINK__LANES_HAVE_AVX2
 /* brink__model_run_patched compiled for AVX2 (BRINK__LANES_AVX2_TARGET), its ladder choices
- * across the actions (brink__ladder_wide_avx2, or with avx512 brink__ladder_wide_avx512) on the
- * run's ladder numbers in L: the same results. The policies of a run share its start: the first
+ * across the actions (brink__ladder_wide_avx2, or brink__ladder_wide_avx512 where L->avx512) on
+ * the run's ladder numbers in L: the same results. The policies of a run share its start: the first
  * (first != 0) starts the run in s and keeps everything but the numbers in start and the ladder
  * numbers in L; each later policy of the same run (the same seed, run and params, s patched
  * alike) starts from there with its own policy. */
 void brink__model_run_patched_wide(run_state *s, run_state *start, brink__ladder *L, int first,
                                    uint32_t policy, uint64_t seed, uint64_t run,
-                                   const double *params, brink_run_result *out, double *tension_out,
-                                   int avx512);
+                                   const double *params, brink_run_result *out,
+                                   double *tension_out);
 #endif
 /* The ladder choice of behavioural actor i on the state s as it stands, for tests: its available
  * actions *ok, their utilities or, below full rationality, their logit weights in utility[] with

@@ -1312,10 +1312,7 @@ static void ladder_fill(const run_state *s, brink__ladder *L) {
  * changed. */
 static void state_numbers_changed(brink_model_state *state) {
 #ifdef BRINK__LANES_HAVE_AVX2
-  if (state->ladder) {
-    ladder_fill(&state->s, &state->wide);
-    state->wide.avx512 = state->ladder == 2;
-  }
+  if (state->ladder) ladder_fill(&state->s, &state->wide);
 #else
   (void)state;
 #endif
@@ -1420,12 +1417,11 @@ static void copy_but_numbers(run_state *dst, const run_state *src) {
 BRINK__LANES_AVX2_TARGET void
 brink__model_run_patched_wide(run_state *s, run_state *start, brink__ladder *L, int first,
                               uint32_t policy, uint64_t seed, uint64_t run, const double *params,
-                              brink_run_result *out, double *tension_out, int avx512) {
+                              brink_run_result *out, double *tension_out) {
   if (first) {
     init_run(s->model, s, policy, seed, run, params, 1);
     copy_but_numbers(start, s);
     ladder_fill(s, L); /* the run's numbers: the same for all its policies */
-    L->avx512 = avx512;
   } else {
     copy_but_numbers(s, start);
     set_policy(s->model, s, policy, params);
