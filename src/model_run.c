@@ -895,8 +895,13 @@ STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int
   double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
   *incident = *clash = 0;
   if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
-    double p_incident = 1.0 - brink__exp_neg(-mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity);
-    if (brink__rng_run_uniform32(&s->rng) < p_incident) {
+    /* The draw comes first. The chance 1 - e^-x is below x, and brink__exp_neg is within
+     * 3e-10 of e^-x (relative, so absolute at most that for x >= 0): the computed chance is
+     * below x + 1e-9, so a draw at or above that makes no incident whatever the exponential,
+     * and most steps need none (the same outcome; test_exp_bounds in tests/test_model.c). */
+    const double x = mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity;
+    const double u = brink__rng_run_uniform32(&s->rng);
+    if (u < x + 1e-9 && u < 1.0 - brink__exp_neg(-x)) {
       *incident = 1;
       out->incidents++;
       say(obs, t, "military incident near %s forces", actor_name(m, acts->proximity_actor));
@@ -1133,7 +1138,9 @@ STEP_INLINE int step_decided(run_state *s, double *tension_out, const brink_run_
   s->tension_smooth = keep * s->tension_smooth + (1.0 - keep) * tension_value;
   if (tension_out) *tension_out = tension_value;
   record_view(m, s, tension_value, incident, clash, war, obs);
-  for (uint32_t i = 0; i < m->n_actors; i++) s->prev_action[i] = s->action[i];
+  /* The whole array, a copy of fixed size (the loop over n_actors became a call of memmove);
+   * the entries past n_actors are never read. */
+  memcpy(s->prev_action, s->action, sizeof s->prev_action);
   s->result.steps_run = s->step + 1;
   s->result.commitments_end = s->commitments;
   s->step++;
