@@ -322,6 +322,11 @@ static inline double brink__exp_neg(double x) {
   return p * scale.value;
 }
 
+/* What 1 - brink__exp_neg(-x) may exceed 1 - e^-x by, with room: below 1e-9 for every x >= 0
+ * (3e-10 relative is at most 3e-10 absolute), so that the computed chance is below
+ * x + BRINK__EXP_NEG_SLACK (phase_conflict's incident draw; test_exp_bounds). */
+#define BRINK__EXP_NEG_SLACK 1e-9
+
 static inline double min2(double a, double b) { return a < b ? a : b; }
 static inline double max2(double a, double b) { return a > b ? a : b; }
 

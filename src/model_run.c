@@ -895,13 +895,12 @@ STEP_INLINE int phase_conflict(run_state *s, step_acts *acts, int *incident, int
   double cut = 1.0 - mn[BRINK_MODEL_CHANNEL_REDUCTION] * open_channel;
   *incident = *clash = 0;
   if (acts->proximity > 0.0 && mn[BRINK_MODEL_INCIDENT_BASE] > 0.0) {
-    /* The draw comes first. The chance 1 - e^-x is below x, and brink__exp_neg is within
-     * 3e-10 of e^-x (relative, so absolute at most that for x >= 0): the computed chance is
-     * below x + 1e-9, so a draw at or above that makes no incident whatever the exponential,
-     * and most steps need none (the same outcome; test_exp_bounds in tests/test_model.c). */
+    /* The draw comes first. The chance 1 - e^-x is below x, and the computed chance below
+     * x + BRINK__EXP_NEG_SLACK: a draw at or above that makes no incident whatever the
+     * exponential, and most steps need none (the same outcome). */
     const double x = mn[BRINK_MODEL_INCIDENT_BASE] * acts->proximity;
     const double u = brink__rng_run_uniform32(&s->rng);
-    if (u < x + 1e-9 && u < 1.0 - brink__exp_neg(-x)) {
+    if (u < x + BRINK__EXP_NEG_SLACK && u < 1.0 - brink__exp_neg(-x)) {
       *incident = 1;
       out->incidents++;
       say(obs, t, "military incident near %s forces", actor_name(m, acts->proximity_actor));
