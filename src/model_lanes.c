@@ -245,21 +245,12 @@ AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, 
   return y;
 }
 
-/* brink__ladder_wide_avx2 eight actions at a time (the action a in lane a % 8 of group a / 8):
- * masked additions where the AVX2 kernel blends, which take the same operations on the same
- * lanes; the best action the first of the highest utility. Two things shorten the chain of
- * dependent operations, with the same results:
- * - the weights subtract the highest utility as the maximum found (`high`) without waiting for
- *   the search of the first action that has it: the two are equal but perhaps for the sign of a
- *   zero, and u - (+0) and u - (-0) differ only when u is a zero, whose weight is then
- *   exp(+-0) = 1 either way;
- * - the total adds the available actions' weights alone, in action order as the scalar code
- *   does, not the four or eight lanes of a group with their +0s. */
-AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info,
-                                     const run_state *s, uint32_t i, double military,
-                                     double conciliate, double talks, uint32_t ok, double lambda,
-                                     double *utility, double *total) {
-  if (!ok) return -1;
+/* The utilities of actor i's available actions ok (not 0) eight at a time into utility[] (the
+ * action a in lane a % 8 of group a / 8): masked additions where the AVX2 kernel blends, which
+ * take the same operations on the same lanes. Returns the highest utility in every lane. */
+AVX512 static inline __attribute__((always_inline)) __m512d
+utilities8(const brink__ladder *L, const actor_info *info, const run_state *s, uint32_t i,
+           double military, double conciliate, double talks, uint32_t ok, double *utility) {
   const ladder_masks k = masks_of(L, info, s, i);
   const uint32_t mil = k.mil, res = k.res, dip = k.dip, driven = k.driven;
   const uint32_t committed = k.committed, breachers = k.breachers;
@@ -291,7 +282,24 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
     _mm512_storeu_pd(&utility[a0], u);
     best = _mm512_mask_max_pd(best, okg, best, u);
   }
-  const __m512d high = _mm512_set1_pd(_mm512_reduce_max_pd(best));
+  return _mm512_set1_pd(_mm512_reduce_max_pd(best));
+}
+
+/* brink__ladder_wide_avx2 eight actions at a time in AVX-512 registers (utilities8), with the same
+ * results. Two things shorten the chain of dependent operations:
+ * - the weights subtract the highest utility as the maximum found (`high`) without waiting for
+ *   the search of the first action that has it: the two are equal but perhaps for the sign of a
+ *   zero, and u - (+0) and u - (-0) differ only when u is a zero, whose weight is then
+ *   exp(+-0) = 1 either way;
+ * - the total adds the available actions' weights alone, in action order as the scalar code
+ *   does, not the four or eight lanes of a group with their +0s. */
+AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info,
+                                     const run_state *s, uint32_t i, double military,
+                                     double conciliate, double talks, uint32_t ok, double lambda,
+                                     double *utility, double *total) {
+  if (!ok) return -1;
+  const __m512d high = utilities8(L, info, s, i, military, conciliate, talks, ok, utility);
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + 7u) / 8u;
   int best_a = -1;
   for (uint32_t g = 0; g < groups && best_a < 0; g++) {
     const uint32_t a0 = g * 8u;
@@ -314,6 +322,59 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
   }
   *total = sum;
   return best_a;
+}
+
+/* The running sums of the eight lanes of x (lane k: x0 + ... + xk), in three steps of a tree. */
+AVX512 static inline __attribute__((always_inline)) __m512d prefix8(__m512d x) {
+  const __m512i zero = _mm512_setzero_si512();
+  x = _mm512_add_pd(x, _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(x), zero, 7)));
+  x = _mm512_add_pd(x, _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(x), zero, 6)));
+  x = _mm512_add_pd(x, _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(x), zero, 4)));
+  return x;
+}
+
+AVX512 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info *info,
+                                       const run_state *s, uint32_t i, double military,
+                                       double conciliate, double talks, uint32_t ok, double lambda,
+                                       double draw) {
+  if (!ok) return -1;
+  double utility[NACT];
+  const __m512d high = utilities8(L, info, s, i, military, conciliate, talks, ok, utility);
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + 7u) / 8u;
+  const __m512d lv = _mm512_set1_pd(lambda);
+  const __m512i last = _mm512_set1_epi64(7);
+  __m512d run[NACT / 8], carry = _mm512_setzero_pd();
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * 8u;
+    const __mmask8 okg = (__mmask8)(ok >> a0);
+    if (!okg) {
+      run[g] = carry;
+      continue;
+    }
+    const __m512d w = _mm512_maskz_mov_pd(
+        okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), high)), okg));
+    run[g] = _mm512_add_pd(prefix8(w), carry);
+    carry = _mm512_permutexvar_pd(last, run[g]);
+  }
+  /* carry: the total in every lane. Outside (0, 2^1000] (NaN, infinite, huge weights) the bound
+   * below is not claimed: the caller decides by the exact chain. */
+  const double total = _mm512_cvtsd_f64(carry);
+  if (!(total > 0.0 && total <= 0x1p1000)) return -2;
+  const __m512d target = _mm512_mul_pd(_mm512_set1_pd(draw), carry);
+  const __m512d margin = _mm512_mul_pd(carry, _mm512_set1_pd(BRINK__CHOICE_MARGIN));
+  const __m512d below = _mm512_sub_pd(_mm512_setzero_pd(), margin);
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * 8u;
+    const __mmask8 okg = (__mmask8)(ok >> a0);
+    const __m512d left = _mm512_sub_pd(target, run[g]);
+    const uint32_t open =
+        (uint32_t)okg & ~(uint32_t)_mm512_mask_cmp_pd_mask(okg, left, margin, _CMP_GT_OQ);
+    if (!open) continue;
+    const uint32_t k = (uint32_t)__builtin_ctz(open);
+    const uint32_t spent = (uint32_t)_mm512_mask_cmp_pd_mask(okg, left, below, _CMP_LT_OQ);
+    return spent >> k & 1u ? (int)(a0 + k) : -2;
+  }
+  return 31 - __builtin_clz(ok);
 }
 
 #endif

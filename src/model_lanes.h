@@ -109,6 +109,25 @@ int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info, co
                               uint32_t ok, double lambda, double *utility, double *total);
 #endif
 
+#ifdef BRINK__LANES_HAVE_AVX512
+/* The ladder choice of a behavioural actor below full rationality (lambda < 1e6) in one run,
+ * given the uniform `draw` that sample_choice (model_run.c) would take: the action that the
+ * scalar path (ladder_utilities, logit_weights, then sample_choice's subtraction chain from
+ * draw x total) chooses, found without that path's two chains of dependent additions. The weights
+ * are brink__ladder_wide_avx512's; their running sums come from a tree (prefix8), and the
+ * chain's value after each action, draw x total - (w_0 + ... + w_k), from those sums. The two
+ * computations differ by rounding alone: at most (3n + 20) x 2^-53 x total for n <= 32 actions,
+ * below 1.3e-14 x total, where the margin is 2^-36 x total (about 1.5e-11, over a thousand times
+ * that). An action is returned only when its value and every earlier one are clear of zero by the
+ * margin, so it is the one the chain picks; otherwise (a value within the margin of zero: about
+ * once in 10^9 choices; a total that is not finite and positive) -2, and the caller takes the
+ * exact chain. -1 when ok is 0. utilities_finite actors only; AVX-512 CPUs only. */
+#define BRINK__CHOICE_MARGIN 0x1p-36
+int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info *info, const run_state *s,
+                                uint32_t i, double military, double conciliate, double talks,
+                                uint32_t ok, double lambda, double draw);
+#endif
+
 /* Starts a run in s on its patched numbers (brink__model_patch), as brink__model_run_patched
  * does before its first step. */
 void brink__model_start_patched(run_state *s, uint32_t policy, uint64_t seed, uint64_t run,
@@ -135,6 +154,11 @@ int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *u
 #ifdef BRINK__LANES_HAVE_AVX2
 int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok, double *utility, double *total,
                        int avx512);
+#endif
+#ifdef BRINK__LANES_HAVE_AVX512
+/* brink__ladder_choose_avx512 on the state s as it stands, for tests: -3 when it does not apply
+ * (not every utility finite, or fully rational). AVX-512 CPUs only. */
+int brink__ladder_choose(const run_state *s, uint32_t i, double draw);
 #endif
 /* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
  * runs the rest of each lane's step (the engine's version, without observer). */

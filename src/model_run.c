@@ -415,9 +415,9 @@ static inline double activity_of(const run_state *s, uint32_t i) {
 /* Samples the action from the logit weights w[a * stride] of the available actions ok (total:
  * their sum): one array per run (stride 1), or one column of the lanes' weights
  * (brink__lanes.weight, stride BRINK__LANES). */
-static inline int sample_choice(run_state *s, const double *w, size_t stride, uint32_t ok,
-                                int best_a, double total) {
-  double u = brink__rng_run_uniform32(&s->rng) * total;
+static inline int sample_drawn(double draw, const double *w, size_t stride, uint32_t ok, int best_a,
+                               double total) {
+  double u = draw * total;
   int last = best_a;
   for (; ok; ok &= ok - 1) {
     uint32_t a = (uint32_t)__builtin_ctz(ok);
@@ -426,6 +426,11 @@ static inline int sample_choice(run_state *s, const double *w, size_t stride, ui
     if (u < 0.0) return (int)a;
   }
   return last;
+}
+
+static inline int sample_choice(run_state *s, const double *w, size_t stride, uint32_t ok,
+                                int best_a, double total) {
+  return sample_drawn(brink__rng_run_uniform32(&s->rng), w, stride, ok, best_a, total);
 }
 
 /* Whether every utility of actor i's available actions ok is finite: the run's ladder numbers
@@ -495,6 +500,19 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
   if (hold >= 0) return hold;
   const int rational = s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6;
   double total = 0.0;
+#ifdef BRINK__LANES_HAVE_AVX512
+  /* The same choice from the same draw without the exact chain, where the kernel can tell
+   * (brink__ladder_choose_avx512); else by the exact weights and chain, from that draw. */
+  if (finite && !rational && wide && wide->avx512) {
+    const double draw = brink__rng_run_uniform32(&s->rng);
+    const int a =
+        brink__ladder_choose_avx512(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
+                                    ok, s->num.actor[i][BRINK_ACTOR_RATIONALITY], draw);
+    if (a >= 0) return a;
+    best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
+    return sample_drawn(draw, utility, 1, ok, best_a, total);
+  }
+#endif
   if (finite)
     best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
   else if (!rational)
@@ -1332,6 +1350,22 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, 
   ladder_fill(s, &L);
   L.avx512 = avx512;
   return ladder_from_state(s, i, &L, ok, utility, total);
+}
+#endif
+
+#ifdef BRINK__LANES_HAVE_AVX512
+BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i, double draw) {
+  const brink_model *m = s->model;
+  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+  outlook v = look(m, s, i);
+  kind_values k = values_of(m, s, i, &v);
+  uint32_t ok = available_mask(m, s, i);
+  if (!utilities_finite(s, i, &k, ok) || lambda >= 1e6) return -3;
+  brink__ladder L;
+  ladder_fill(s, &L);
+  L.avx512 = 1;
+  return brink__ladder_choose_avx512(&L, &m->actors[i], s, i, k.military, k.conciliate, k.talks, ok,
+                                     lambda, draw);
 }
 #endif
 

@@ -294,6 +294,104 @@ static void test_wide(void) {
 #endif
 }
 
+#ifdef BRINK__LANES_HAVE_AVX512
+/* The choice the scalar path makes from the draw (sample_choice in model_run.c): the first
+ * available action at which draw x total, less the weights in action order, falls below 0. */
+static int chain_choice(double draw, const double *w, uint32_t ok, double total) {
+  double u = draw * total;
+  int last = -1;
+  for (; ok; ok &= ok - 1) {
+    uint32_t a = (uint32_t)__builtin_ctz(ok);
+    last = (int)a;
+    u -= w[a];
+    if (u < 0.0) return (int)a;
+  }
+  return last;
+}
+
+typedef struct choose_counts {
+  size_t random, random_open, edge, edge_open;
+} choose_counts;
+
+/* One draw: the kernel's choice (brink__ladder_choose) is the chain's whenever it gives one. */
+static void choose_draw(const run_state *s, uint32_t i, double draw, const double *w, uint32_t ok,
+                        double total, size_t *decided, size_t *open) {
+  int fast = brink__ladder_choose(s, i, draw);
+  if (fast == -2) {
+    (*open)++;
+    return;
+  }
+  CHECK_INT(fast, chain_choice(draw, w, ok, total));
+  (*decided)++;
+}
+
+/* The ladder choice without the exact chain (brink__ladder_choose_avx512) against the chain, on
+ * the states of runs of a scenario: at each step, for each behavioural actor below full
+ * rationality with finite utilities, 32 draws from the generator's grid of 2^-32 and, for each
+ * available action, draws on the edge between it and the next: the chain's running sum over the
+ * total, the doubles next to it, and points 1e-12 and 1e-9 away. */
+static void choose_case(const char *path, choose_counts *n) {
+  fixture f;
+  if (!fixture_open(&f, path, NULL, 0)) return;
+  brink_model_state *st = NULL;
+  uint32_t np = (uint32_t)brink_scenario_policy_count(f.sc);
+  uint64_t lcg = 0x9e3779b97f4a7c15ull;
+  CHECK_INT(brink_model_state_new(f.ctx, f.model, &st), BRINK_OK);
+  if (!st) goto done;
+  const brink_model *m = f.model;
+  for (uint64_t run = 0; run < 24; run++) {
+    brink_model_state_init(st, (uint32_t)(run % np), 19, run, NULL);
+    do {
+      for (uint32_t bm = m->behavioural; bm; bm &= bm - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(bm), ok = 0;
+        double w[NACT], total = 0.0;
+        if (brink__ladder_scalar(&st->s, i, &ok, w, &total) < 0 ||
+            st->s.num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6)
+          continue;
+        for (int k = 0; k < 32; k++) {
+          lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+          double draw = (double)(lcg >> 32) * 0x1p-32;
+          choose_draw(&st->s, i, draw, w, ok, total, &n->random, &n->random_open);
+        }
+        double sum = 0.0;
+        for (uint32_t b = ok; b; b &= b - 1) {
+          sum += w[__builtin_ctz(b)];
+          const double edge = sum / total;
+          const double draws[] = {edge,         nextafter(edge, 0.0), nextafter(edge, 1.0),
+                                  edge - 1e-12, edge + 1e-12,         edge - 1e-9,
+                                  edge + 1e-9};
+          for (size_t d = 0; d < sizeof draws / sizeof draws[0]; d++)
+            if (draws[d] >= 0.0 && draws[d] < 1.0)
+              choose_draw(&st->s, i, draws[d], w, ok, total, &n->edge, &n->edge_open);
+        }
+      }
+    } while (!brink_model_state_step(st, NULL, NULL));
+  }
+done:
+  brink_model_state_free(st);
+  fixture_close(&f);
+}
+#endif
+
+static void test_choose(void) {
+  if (!cpu_runs("wide512", BRINK__LANES_WIDE512)) {
+    printf("no AVX-512 on this CPU: the choice without the chain not compared\n");
+    return;
+  }
+#ifdef BRINK__LANES_HAVE_AVX512
+  choose_counts n = {0, 0, 0, 0};
+  choose_case("scenarios/korea/2022.yaml", &n);
+  choose_case("scenarios/taiwan/2022.yaml", &n);
+  printf("choice without the chain: %zu random draws decided (%zu left to the chain), %zu draws "
+         "at edges decided (%zu left to the chain)\n",
+         n.random, n.random_open, n.edge, n.edge_open);
+  CHECK(n.random > 10000);
+  CHECK(n.random_open * 10000 <= n.random); /* about one in 10^9 expected */
+  CHECK(n.edge > 1000);                     /* 1e-9 away: decided */
+  CHECK(n.edge_open > 1000);                /* on the edge: left to the chain */
+#endif
+}
+
 /* The choice probabilities of the state API (brink_model_state_choice_probs, which the particle
  * filter weighs particles with) from the ladder kernel of the default kind against the scalar
  * functions (a state made under BRINK_LANES=off), bit for bit, at every step of runs of a
@@ -375,6 +473,7 @@ int main(void) {
   RUN(test_select);
   RUN(test_kernel);
   RUN(test_wide);
+  RUN(test_choose);
   RUN(test_choice_probs);
   RUN(test_shipped_scenarios);
   return harness_finish("test_lanes");
