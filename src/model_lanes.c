@@ -123,16 +123,13 @@ static inline ladder_masks masks_of(const brink__ladder *L, const actor_info *in
   return k;
 }
 
-/* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time (the
- * action a in lane a % 4 of group a / 4): each action's utility by the same operations in the same
- * order (cost, the kind's value, breach costs by ascending commitment), the best action the first
- * of the highest utility as the scalar loop finds it, and each weight from the same exponential;
- * the total is summed in action order, as the scalar code sums it (the unavailable actions
- * adding +0, below). */
-AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
-                                 uint32_t i, double military, double conciliate, double talks,
-                                 uint32_t ok, double lambda, double *utility, double *total) {
-  if (!ok) return -1;
+/* The utilities of actor i's available actions ok (not 0) four at a time into utility[] (the
+ * action a in lane a % 4 of group a / 4), each by the same operations in the same order as
+ * ladder_utilities of model_run.c (cost, the kind's value, breach costs by ascending commitment).
+ * Returns the highest utility in every lane. */
+AVX2 static inline __attribute__((always_inline)) __m256d
+utilities4(const brink__ladder *L, const actor_info *info, const run_state *s, uint32_t i,
+           double military, double conciliate, double talks, uint32_t ok, double *utility) {
   const ladder_masks k = masks_of(L, info, s, i);
   const uint32_t mil = k.mil, res = k.res, dip = k.dip, driven = k.driven;
   const uint32_t committed = k.committed, breachers = k.breachers;
@@ -140,7 +137,7 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
   const __m256d mv = _mm256_set1_pd(military), cv = _mm256_set1_pd(conciliate),
                 tv = _mm256_set1_pd(talks), none = _mm256_set1_pd(-HUGE_VAL);
   __m256d best = none;
-  /* The groups up to the last available action (ok is not 0: utilities_finite). */
+  /* The groups up to the last available action. */
   const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + BRINK__LANES - 1) / BRINK__LANES;
   for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * BRINK__LANES;
@@ -169,11 +166,23 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
     _mm256_storeu_pd(&utility[a0], u);
     best = _mm256_max_pd(best, _mm256_blendv_pd(none, u, lanes_of(okg)));
   }
-  /* The highest utility, then the first available action that has it: what the scalar loop's
-   * strict comparison keeps (utilities are finite here: utilities_finite in model_run.c). */
   __m128d top = _mm_max_pd(_mm256_castpd256_pd128(best), _mm256_extractf128_pd(best, 1));
   top = _mm_max_sd(top, _mm_unpackhi_pd(top, top));
-  const __m256d high = _mm256_broadcastsd_pd(top);
+  return _mm256_broadcastsd_pd(top);
+}
+
+/* ladder_utilities and logit_weights of model_run.c for one run, four actions at a time
+ * (utilities4): the best action the first of the highest utility as the scalar loop finds it,
+ * and each weight from the same exponential; the total is summed in action order, as the scalar
+ * code sums it (the unavailable actions adding +0, below). */
+AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                                 uint32_t i, double military, double conciliate, double talks,
+                                 uint32_t ok, double lambda, double *utility, double *total) {
+  if (!ok) return -1;
+  /* The highest utility, then the first available action that has it: what the scalar loop's
+   * strict comparison keeps (utilities are finite here: utilities_finite in model_run.c). */
+  const __m256d high = utilities4(L, info, s, i, military, conciliate, talks, ok, utility);
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + BRINK__LANES - 1) / BRINK__LANES;
   int best_a = -1;
   for (uint32_t g = 0; g < groups && best_a < 0; g++) {
     const uint32_t a0 = g * BRINK__LANES;
@@ -206,6 +215,63 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
   }
   *total = sum;
   return best_a;
+}
+
+/* Whether the bound of the choice without the chain (model_lanes.h) is claimed for this total:
+ * finite, positive and far from overflow; NaN is not. */
+static inline int choice_total_bounded(double total) { return total > 0.0 && total <= 0x1p1000; }
+
+/* The running sums of the four lanes of x (lane k: x0 + ... + xk), in two steps of a tree. */
+AVX2 static inline __attribute__((always_inline)) __m256d prefix4(__m256d x) {
+  const __m256d zero = _mm256_setzero_pd();
+  x = _mm256_add_pd(x, _mm256_blend_pd(_mm256_permute4x64_pd(x, 0x90), zero, 1)); /* 0 x0 x1 x2 */
+  return _mm256_add_pd(x, _mm256_permute2f128_pd(x, x, 0x08));                    /* 0 0 x0 x1 */
+}
+
+AVX2 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *info,
+                                   const run_state *s, uint32_t i, double military,
+                                   double conciliate, double talks, uint32_t ok, double lambda,
+                                   double draw) {
+  if (!ok) return -1;
+  double utility[NACT];
+  /* The weights subtract the maximum (`high`) where brink__ladder_wide_avx2 subtracts the best
+   * action's utility: equal but perhaps for the sign of a zero, whose weight is 1 either way
+   * (brink__ladder_wide_avx512): the same weights. */
+  const __m256d high = utilities4(L, info, s, i, military, conciliate, talks, ok, utility);
+  const uint32_t groups = (32u - (uint32_t)__builtin_clz(ok) + BRINK__LANES - 1) / BRINK__LANES;
+  const __m256d lv = _mm256_set1_pd(lambda);
+  __m256d run[NACT / BRINK__LANES], carry = _mm256_setzero_pd();
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    if (!okg) {
+      run[g] = carry;
+      continue;
+    }
+    const __m256d in = lanes_of(okg);
+    const __m256d w = _mm256_and_pd(
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), high)), in), in);
+    run[g] = _mm256_add_pd(prefix4(w), carry);
+    carry = _mm256_permute4x64_pd(run[g], 0xff);
+  }
+  /* carry: the total in every lane (brink__ladder_choose_avx512 from here). */
+  const double total = _mm256_cvtsd_f64(carry);
+  if (!choice_total_bounded(total)) return -2;
+  const __m256d target = _mm256_mul_pd(_mm256_set1_pd(draw), carry);
+  const __m256d margin = _mm256_mul_pd(carry, _mm256_set1_pd(BRINK__CHOICE_MARGIN));
+  const __m256d below = _mm256_sub_pd(_mm256_setzero_pd(), margin);
+  for (uint32_t g = 0; g < groups; g++) {
+    const uint32_t a0 = g * BRINK__LANES;
+    const uint32_t okg = ok >> a0 & 15u;
+    const __m256d left = _mm256_sub_pd(target, run[g]);
+    const uint32_t open =
+        okg & ~(uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, margin, _CMP_GT_OQ));
+    if (!open) continue;
+    const uint32_t k = (uint32_t)__builtin_ctz(open);
+    const uint32_t spent = (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, below, _CMP_LT_OQ));
+    return spent >> k & 1u ? (int)(a0 + k) : -2;
+  }
+  return 31 - __builtin_clz(ok);
 }
 
 #ifdef BRINK__LANES_HAVE_AVX512
@@ -356,10 +422,13 @@ AVX512 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info 
     run[g] = _mm512_add_pd(prefix8(w), carry);
     carry = _mm512_permutexvar_pd(last, run[g]);
   }
-  /* carry: the total in every lane. Outside (0, 2^1000] (NaN, infinite, huge weights) the bound
-   * below is not claimed: the caller decides by the exact chain. */
+  /* carry: the total in every lane. For a total outside (0, 2^1000] (NaN, infinite, huge
+   * weights) the bound is not claimed: the caller decides by the exact chain. A value that is
+   * clear of zero by the margin has the sign of the chain's; the first action whose value is not
+   * clearly positive is the chain's choice when its value is clearly negative, else the chain
+   * decides. */
   const double total = _mm512_cvtsd_f64(carry);
-  if (!(total > 0.0 && total <= 0x1p1000)) return -2;
+  if (!choice_total_bounded(total)) return -2;
   const __m512d target = _mm512_mul_pd(_mm512_set1_pd(draw), carry);
   const __m512d margin = _mm512_mul_pd(carry, _mm512_set1_pd(BRINK__CHOICE_MARGIN));
   const __m512d below = _mm512_sub_pd(_mm512_setzero_pd(), margin);

@@ -109,20 +109,30 @@ int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info, co
                               uint32_t ok, double lambda, double *utility, double *total);
 #endif
 
-#ifdef BRINK__LANES_HAVE_AVX512
+#ifdef BRINK__LANES_HAVE_AVX2
 /* The ladder choice of a behavioural actor below full rationality (lambda < 1e6) in one run,
  * given the uniform `draw` that sample_choice (model_run.c) would take: the action that the
  * scalar path (ladder_utilities, logit_weights, then sample_choice's subtraction chain from
- * draw x total) chooses, found without that path's two chains of dependent additions. The weights
- * are brink__ladder_wide_avx512's; their running sums come from a tree (prefix8), and the
- * chain's value after each action, draw x total - (w_0 + ... + w_k), from those sums. The two
- * computations differ by rounding alone: at most (3n + 20) x 2^-53 x total for n <= 32 actions,
- * below 1.3e-14 x total, where the margin is 2^-36 x total (about 1.5e-11, over a thousand times
- * that). An action is returned only when its value and every earlier one are clear of zero by the
- * margin, so it is the one the chain picks; otherwise (a value within the margin of zero: about
- * once in 10^9 choices; a total that is not finite and positive) -2, and the caller takes the
- * exact chain. -1 when ok is 0. utilities_finite actors only; AVX-512 CPUs only. */
+ * draw x total) chooses, found without that path's two chains of dependent additions
+ * (docs/performance.md, "The choice without the chain"). The weights are those of
+ * brink__ladder_wide_avx2 (brink__ladder_wide_avx512), the same bits; their running sums come
+ * from a tree, and the chain's value after each available action, draw x total - (w_0 + ... +
+ * w_k), from those sums. The two computations of that value differ by rounding alone: to first
+ * order at most (2n + 22) x 2^-53 x total for n <= 32 actions (2n from the chain's total and
+ * subtractions, 22 from a tree of depth at most 10, the total's and the product's), below 1e-14 x
+ * total; the margin, BRINK__CHOICE_MARGIN x total, is over a thousand times that. An action is
+ * returned only when its value and every earlier one are clear of zero by the margin, so it is
+ * the one the chain picks; otherwise -2 (a value within the margin of zero: about once in 10^9
+ * choices; or a total that is not finite and positive), and the caller takes the exact chain
+ * from the same draw. -1 when ok is 0. utilities_finite actors only; AVX2 CPUs only. */
 #define BRINK__CHOICE_MARGIN 0x1p-36
+int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
+                              uint32_t i, double military, double conciliate, double talks,
+                              uint32_t ok, double lambda, double draw);
+#endif
+#ifdef BRINK__LANES_HAVE_AVX512
+/* brink__ladder_choose_avx2 eight actions at a time in AVX-512 registers: the same results (the
+ * tree is of depth at most 7). AVX-512 CPUs only. */
 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info *info, const run_state *s,
                                 uint32_t i, double military, double conciliate, double talks,
                                 uint32_t ok, double lambda, double draw);
@@ -155,10 +165,10 @@ int brink__ladder_scalar(const run_state *s, uint32_t i, uint32_t *ok, double *u
 int brink__ladder_wide(const run_state *s, uint32_t i, uint32_t *ok, double *utility, double *total,
                        int avx512);
 #endif
-#ifdef BRINK__LANES_HAVE_AVX512
-/* brink__ladder_choose_avx512 on the state s as it stands, for tests: -3 when it does not apply
- * (not every utility finite, or fully rational). AVX-512 CPUs only. */
-int brink__ladder_choose(const run_state *s, uint32_t i, double draw);
+#ifdef BRINK__LANES_HAVE_AVX2
+/* brink__ladder_choose_avx2 (with avx512, brink__ladder_choose_avx512) on the state s as it
+ * stands, for tests: -3 when it does not apply (not every utility finite, or fully rational). */
+int brink__ladder_choose(const run_state *s, uint32_t i, double draw, int avx512);
 #endif
 /* Phase 3 of a step (the decisions) in every lane of `active`; then brink__model_step_decided
  * runs the rest of each lane's step (the engine's version, without observer). */

@@ -482,6 +482,24 @@ STEP_INLINE int ladder_weights(const brink_model *m, const run_state *s, uint32_
   return best_a;
 }
 
+#ifdef BRINK__LANES_HAVE_AVX2
+/* The ladder choice below full rationality from the draw by the kernel of wide (not NULL), without
+ * the exact chain (brink__ladder_choose_avx2, model_lanes.h): the action, or -2 when the chain
+ * must decide. utilities_finite actors only. */
+static inline int ladder_choose(const brink_model *m, const run_state *s, uint32_t i,
+                                const kind_values *k, uint32_t ok, const brink__ladder *wide,
+                                double draw) {
+  const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
+#ifdef BRINK__LANES_HAVE_AVX512
+  if (wide->avx512)
+    return brink__ladder_choose_avx512(wide, &m->actors[i], s, i, k->military, k->conciliate,
+                                       k->talks, ok, lambda, draw);
+#endif
+  return brink__ladder_choose_avx2(wide, &m->actors[i], s, i, k->military, k->conciliate, k->talks,
+                                   ok, lambda, draw);
+}
+#endif
+
 /* wide: as ladder_weights. */
 STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint32_t i,
                                         const brink__ladder *wide) {
@@ -500,14 +518,12 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
   if (hold >= 0) return hold;
   const int rational = s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6;
   double total = 0.0;
-#ifdef BRINK__LANES_HAVE_AVX512
+#ifdef BRINK__LANES_HAVE_AVX2
   /* The same choice from the same draw without the exact chain, where the kernel can tell
-   * (brink__ladder_choose_avx512); else by the exact weights and chain, from that draw. */
-  if (finite && !rational && wide && wide->avx512) {
+   * (brink__ladder_choose_avx2); else by the exact weights and chain, from that draw. */
+  if (finite && !rational && wide) {
     const double draw = brink__rng_run_uniform32(&s->rng);
-    const int a =
-        brink__ladder_choose_avx512(wide, &m->actors[i], s, i, k.military, k.conciliate, k.talks,
-                                    ok, s->num.actor[i][BRINK_ACTOR_RATIONALITY], draw);
+    const int a = ladder_choose(m, s, i, &k, ok, wide, draw);
     if (a >= 0) return a;
     best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
     return sample_drawn(draw, utility, 1, ok, best_a, total);
@@ -1353,8 +1369,9 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, 
 }
 #endif
 
-#ifdef BRINK__LANES_HAVE_AVX512
-BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i, double draw) {
+#ifdef BRINK__LANES_HAVE_AVX2
+BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i, double draw,
+                                                  int avx512) {
   const brink_model *m = s->model;
   const double lambda = s->num.actor[i][BRINK_ACTOR_RATIONALITY];
   outlook v = look(m, s, i);
@@ -1363,9 +1380,8 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i
   if (!utilities_finite(s, i, &k, ok) || lambda >= 1e6) return -3;
   brink__ladder L;
   ladder_fill(s, &L);
-  L.avx512 = 1;
-  return brink__ladder_choose_avx512(&L, &m->actors[i], s, i, k.military, k.conciliate, k.talks, ok,
-                                     lambda, draw);
+  L.avx512 = avx512;
+  return ladder_choose(m, s, i, &k, ok, &L, draw);
 }
 #endif
 

@@ -294,7 +294,7 @@ static void test_wide(void) {
 #endif
 }
 
-#ifdef BRINK__LANES_HAVE_AVX512
+#ifdef BRINK__LANES_HAVE_AVX2
 /* The choice the scalar path makes from the draw (sample_choice in model_run.c): the first
  * available action at which draw x total, less the weights in action order, falls below 0. */
 static int chain_choice(double draw, const double *w, uint32_t ok, double total) {
@@ -314,9 +314,9 @@ typedef struct choose_counts {
 } choose_counts;
 
 /* One draw: the kernel's choice (brink__ladder_choose) is the chain's whenever it gives one. */
-static void choose_draw(const run_state *s, uint32_t i, double draw, const double *w, uint32_t ok,
-                        double total, size_t *decided, size_t *open) {
-  int fast = brink__ladder_choose(s, i, draw);
+static void choose_draw(const run_state *s, uint32_t i, double draw, int avx512, const double *w,
+                        uint32_t ok, double total, size_t *decided, size_t *open) {
+  int fast = brink__ladder_choose(s, i, draw, avx512);
   if (fast == -2) {
     (*open)++;
     return;
@@ -325,12 +325,13 @@ static void choose_draw(const run_state *s, uint32_t i, double draw, const doubl
   (*decided)++;
 }
 
-/* The ladder choice without the exact chain (brink__ladder_choose_avx512) against the chain, on
+/* The ladder choice without the exact chain (brink__ladder_choose_avx2, or with avx512
+ * brink__ladder_choose_avx512) against the chain, on
  * the states of runs of a scenario: at each step, for each behavioural actor below full
  * rationality with finite utilities, 32 draws from the generator's grid of 2^-32 and, for each
  * available action, draws on the edge between it and the next: the chain's running sum over the
  * total, the doubles next to it, and points 1e-12 and 1e-9 away. */
-static void choose_case(const char *path, choose_counts *n) {
+static void choose_case(const char *path, int avx512, choose_counts *n) {
   fixture f;
   if (!fixture_open(&f, path, NULL, 0)) return;
   brink_model_state *st = NULL;
@@ -351,7 +352,7 @@ static void choose_case(const char *path, choose_counts *n) {
         for (int k = 0; k < 32; k++) {
           lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
           double draw = (double)(lcg >> 32) * 0x1p-32;
-          choose_draw(&st->s, i, draw, w, ok, total, &n->random, &n->random_open);
+          choose_draw(&st->s, i, draw, avx512, w, ok, total, &n->random, &n->random_open);
         }
         double sum = 0.0;
         for (uint32_t b = ok; b; b &= b - 1) {
@@ -362,7 +363,7 @@ static void choose_case(const char *path, choose_counts *n) {
                                   edge + 1e-9};
           for (size_t d = 0; d < sizeof draws / sizeof draws[0]; d++)
             if (draws[d] >= 0.0 && draws[d] < 1.0)
-              choose_draw(&st->s, i, draws[d], w, ok, total, &n->edge, &n->edge_open);
+              choose_draw(&st->s, i, draws[d], avx512, w, ok, total, &n->edge, &n->edge_open);
         }
       }
     } while (!brink_model_state_step(st, NULL, NULL));
@@ -374,21 +375,24 @@ done:
 #endif
 
 static void test_choose(void) {
-  if (!cpu_runs("wide512", BRINK__LANES_WIDE512)) {
-    printf("no AVX-512 on this CPU: the choice without the chain not compared\n");
+  if (!cpu_runs("wide", BRINK__LANES_WIDE)) {
+    printf("no AVX2 on this CPU: the choice without the chain not compared\n");
     return;
   }
-#ifdef BRINK__LANES_HAVE_AVX512
-  choose_counts n = {0, 0, 0, 0};
-  choose_case("scenarios/korea/2022.yaml", &n);
-  choose_case("scenarios/taiwan/2022.yaml", &n);
-  printf("choice without the chain: %zu random draws decided (%zu left to the chain), %zu draws "
-         "at edges decided (%zu left to the chain)\n",
-         n.random, n.random_open, n.edge, n.edge_open);
-  CHECK(n.random > 10000);
-  CHECK(n.random_open * 10000 <= n.random); /* about one in 10^9 expected */
-  CHECK(n.edge > 1000);                     /* 1e-9 away: decided */
-  CHECK(n.edge_open > 1000);                /* on the edge: left to the chain */
+#ifdef BRINK__LANES_HAVE_AVX2
+  const int avx512 = cpu_runs("wide512", BRINK__LANES_WIDE512);
+  for (int kernel = 0; kernel <= avx512; kernel++) {
+    choose_counts n = {0, 0, 0, 0};
+    choose_case("scenarios/korea/2022.yaml", kernel, &n);
+    choose_case("scenarios/taiwan/2022.yaml", kernel, &n);
+    printf("choice without the chain (%s): %zu random draws decided (%zu left to the chain), %zu "
+           "draws at edges decided (%zu left to the chain)\n",
+           kernel ? "AVX-512" : "AVX2", n.random, n.random_open, n.edge, n.edge_open);
+    CHECK(n.random > 10000);
+    CHECK(n.random_open * 10000 <= n.random); /* about one in 10^9 expected */
+    CHECK(n.edge > 1000);                     /* 1e-9 away: decided */
+    CHECK(n.edge_open > 1000);                /* on the edge: left to the chain */
+  }
 #endif
 }
 
