@@ -58,17 +58,32 @@ void brink__lanes_fill(brink__lanes *L, uint32_t l) {
  * corrects, exact either way for the integers involved. Lanes in `in` with x in [-700, 0] are
  * computed here, those below -700 give 0 as in the scalar version; any other (x > 0, NaN: never
  * in a finite ladder, but a scenario may set rationality to anything) goes to the scalar
- * function itself. */
-AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __m256d in) {
+ * function itself. With estrin, the polynomial by Estrin's scheme (f^2, f^4 and four pairs of
+ * coefficients side by side: a chain of 7 operations instead of Horner's 16), other bits within
+ * 1e-14 relative, for the choice without the chain alone (model_lanes.h). */
+AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __m256d in,
+                                                                   const int estrin) {
   const __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634));
   const __m256d r = _mm256_sub_pd(t, _mm256_set1_pd(0.5));
   const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
                                   _mm256_set1_pd(1.0));
   const __m256d f = _mm256_mul_pd(_mm256_sub_pd(t, i), _mm256_set1_pd(0.6931471805599453));
-  __m256d p = _mm256_mul_pd(f, _mm256_set1_pd(brink__exp_taylor[0]));
-  for (int k = 1; k < 8; k++)
-    p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(brink__exp_taylor[k]), p));
-  p = _mm256_add_pd(_mm256_set1_pd(1.0), p);
+  const double *c = brink__exp_taylor;
+  __m256d p;
+  if (estrin) {
+    const __m256d f2 = _mm256_mul_pd(f, f), f4 = _mm256_mul_pd(f2, f2);
+    const __m256d p01 = _mm256_add_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(f, _mm256_set1_pd(c[7])));
+    const __m256d p23 = _mm256_add_pd(_mm256_set1_pd(c[6]), _mm256_mul_pd(f, _mm256_set1_pd(c[5])));
+    const __m256d p45 = _mm256_add_pd(_mm256_set1_pd(c[4]), _mm256_mul_pd(f, _mm256_set1_pd(c[3])));
+    const __m256d p67 = _mm256_add_pd(_mm256_set1_pd(c[2]), _mm256_mul_pd(f, _mm256_set1_pd(c[1])));
+    const __m256d hi = _mm256_add_pd(_mm256_add_pd(p45, _mm256_mul_pd(f2, p67)),
+                                     _mm256_mul_pd(f4, _mm256_set1_pd(c[0])));
+    p = _mm256_add_pd(_mm256_add_pd(p01, _mm256_mul_pd(f2, p23)), _mm256_mul_pd(f4, hi));
+  } else {
+    p = _mm256_mul_pd(f, _mm256_set1_pd(c[0]));
+    for (int k = 1; k < 8; k++) p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(c[k]), p));
+    p = _mm256_add_pd(_mm256_set1_pd(1.0), p);
+  }
   /* In range the exponent i is in [-1009, 1]: the biased exponent i + 1023 in [14, 1024]. */
   const __m256i e =
       _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(i)), _mm256_set1_epi64x(1023));
@@ -205,7 +220,7 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
     if (!okg) continue;
     const __m256d in = lanes_of(okg);
     const __m256d w = _mm256_and_pd(
-        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in), in);
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), bv)), in, 0), in);
     _mm256_storeu_pd(&utility[a0], w);
     const __m128d lo = _mm256_castpd256_pd128(w), hi = _mm256_extractf128_pd(w, 1);
     sum += _mm_cvtsd_f64(lo);
@@ -250,7 +265,7 @@ AVX2 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *inf
     }
     const __m256d in = lanes_of(okg);
     const __m256d w = _mm256_and_pd(
-        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), high)), in), in);
+        exp_neg4(_mm256_mul_pd(lv, _mm256_sub_pd(_mm256_loadu_pd(&utility[a0]), high)), in, 1), in);
     run[g] = _mm256_add_pd(prefix4(w), carry);
     carry = _mm256_permute4x64_pd(run[g], 0xff);
   }
@@ -280,18 +295,31 @@ AVX2 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *inf
 
 /* exp_neg4 in eight lanes, the same operations in the same order (the exponent converted to
  * 64 bits directly: an integer in [-1009, 1] either way); the lanes of `in` outside [-700, 0]
- * go to the scalar function. */
-AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, __mmask8 in) {
+ * go to the scalar function. With estrin, exp_neg4's polynomial by Estrin's scheme likewise. */
+AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, __mmask8 in,
+                                                                     const int estrin) {
   const __m512d t = _mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634));
   const __m512d r = _mm512_sub_pd(t, _mm512_set1_pd(0.5));
   /* _mm512_floor_pd, not _mm512_roundscale_pd: a macro without optimisation, whose mask
    * argument -Wconversion rejects in the sanitizer build. */
   const __m512d i = _mm512_add_pd(_mm512_floor_pd(r), _mm512_set1_pd(1.0));
   const __m512d f = _mm512_mul_pd(_mm512_sub_pd(t, i), _mm512_set1_pd(0.6931471805599453));
-  __m512d p = _mm512_mul_pd(f, _mm512_set1_pd(brink__exp_taylor[0]));
-  for (int k = 1; k < 8; k++)
-    p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(brink__exp_taylor[k]), p));
-  p = _mm512_add_pd(_mm512_set1_pd(1.0), p);
+  const double *c = brink__exp_taylor;
+  __m512d p;
+  if (estrin) {
+    const __m512d f2 = _mm512_mul_pd(f, f), f4 = _mm512_mul_pd(f2, f2);
+    const __m512d p01 = _mm512_add_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(f, _mm512_set1_pd(c[7])));
+    const __m512d p23 = _mm512_add_pd(_mm512_set1_pd(c[6]), _mm512_mul_pd(f, _mm512_set1_pd(c[5])));
+    const __m512d p45 = _mm512_add_pd(_mm512_set1_pd(c[4]), _mm512_mul_pd(f, _mm512_set1_pd(c[3])));
+    const __m512d p67 = _mm512_add_pd(_mm512_set1_pd(c[2]), _mm512_mul_pd(f, _mm512_set1_pd(c[1])));
+    const __m512d hi = _mm512_add_pd(_mm512_add_pd(p45, _mm512_mul_pd(f2, p67)),
+                                     _mm512_mul_pd(f4, _mm512_set1_pd(c[0])));
+    p = _mm512_add_pd(_mm512_add_pd(p01, _mm512_mul_pd(f2, p23)), _mm512_mul_pd(f4, hi));
+  } else {
+    p = _mm512_mul_pd(f, _mm512_set1_pd(c[0]));
+    for (int k = 1; k < 8; k++) p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(c[k]), p));
+    p = _mm512_add_pd(_mm512_set1_pd(1.0), p);
+  }
   const __m512i e = _mm512_add_epi64(_mm512_cvtpd_epi64(i), _mm512_set1_epi64(1023));
   __m512d y = _mm512_mul_pd(p, _mm512_castsi512_pd(_mm512_slli_epi64(e, 52)));
   const __mmask8 lo = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-700.0), _CMP_LT_OQ);
@@ -382,7 +410,7 @@ AVX512 int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *i
     const __mmask8 okg = (__mmask8)(ok >> a0);
     if (!okg) continue;
     const __m512d w = _mm512_maskz_mov_pd(
-        okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), bv)), okg));
+        okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), bv)), okg, 0));
     _mm512_storeu_pd(&utility[a0], w);
     for (uint32_t b = okg; b; b &= b - 1) sum += utility[a0 + (uint32_t)__builtin_ctz(b)];
   }
@@ -418,7 +446,8 @@ AVX512 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info 
       continue;
     }
     const __m512d w = _mm512_maskz_mov_pd(
-        okg, exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), high)), okg));
+        okg,
+        exp_neg8(_mm512_mul_pd(lv, _mm512_sub_pd(_mm512_loadu_pd(&utility[a0]), high)), okg, 1));
     run[g] = _mm512_add_pd(prefix8(w), carry);
     carry = _mm512_permutexvar_pd(last, run[g]);
   }
@@ -516,7 +545,7 @@ AVX2 void brink__lanes_ladder_avx2(brink__lanes *L, const actor_info *info, uint
     uint32_t a = (uint32_t)__builtin_ctz(g);
     __m256d in = _mm256_and_pd(lanes_with(ok, a), weighing);
     __m256d w =
-        exp_neg4(_mm256_mul_pd(lambda, _mm256_sub_pd(_mm256_loadu_pd(L->weight[a]), best)), in);
+        exp_neg4(_mm256_mul_pd(lambda, _mm256_sub_pd(_mm256_loadu_pd(L->weight[a]), best)), in, 0);
     _mm256_storeu_pd(L->weight[a], _mm256_blendv_pd(_mm256_loadu_pd(L->weight[a]), w, in));
     total = _mm256_blendv_pd(total, _mm256_add_pd(total, w), in);
   }
