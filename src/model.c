@@ -391,6 +391,7 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   const brink__lanes_kind kind = brink__lanes_select();
   (*out)->ladder = brink__lanes_wide(kind);
   (*out)->wide.avx512 = kind == BRINK__LANES_WIDE512;
+  (*out)->wide.margin = BRINK__CHOICE_MARGIN;
   return BRINK_OK;
 }
 

@@ -242,6 +242,10 @@ typedef struct brink__ladder {
   /* The kernel, set once by the ladder's owner (a worker of the engine, a model state):
    * brink__ladder_wide_avx512, else brink__ladder_wide_avx2. */
   int avx512;
+  /* The margin of the choice without the chain as a share of the total
+   * (brink__ladder_choose_avx2): BRINK__CHOICE_MARGIN, set with avx512; tests set 2, which
+   * leaves every choice to the exact chain. */
+  double margin;
 } brink__ladder;
 
 /* Padded at both ends, so that states allocated one after another (one per thread in replay

@@ -273,7 +273,7 @@ AVX2 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *inf
   const double total = _mm256_cvtsd_f64(carry);
   if (!choice_total_bounded(total)) return -2;
   const __m256d target = _mm256_mul_pd(_mm256_set1_pd(draw), carry);
-  const __m256d margin = _mm256_mul_pd(carry, _mm256_set1_pd(BRINK__CHOICE_MARGIN));
+  const __m256d margin = _mm256_mul_pd(carry, _mm256_set1_pd(L->margin));
   const __m256d below = _mm256_sub_pd(_mm256_setzero_pd(), margin);
   for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * BRINK__LANES;
@@ -459,7 +459,7 @@ AVX512 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info 
   const double total = _mm512_cvtsd_f64(carry);
   if (!choice_total_bounded(total)) return -2;
   const __m512d target = _mm512_mul_pd(_mm512_set1_pd(draw), carry);
-  const __m512d margin = _mm512_mul_pd(carry, _mm512_set1_pd(BRINK__CHOICE_MARGIN));
+  const __m512d margin = _mm512_mul_pd(carry, _mm512_set1_pd(L->margin));
   const __m512d below = _mm512_sub_pd(_mm512_setzero_pd(), margin);
   for (uint32_t g = 0; g < groups; g++) {
     const uint32_t a0 = g * 8u;

@@ -109,23 +109,33 @@ int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info, co
                               uint32_t ok, double lambda, double *utility, double *total);
 #endif
 
+/* The choice without the chain (brink__ladder_choose_avx2): its margin as a share of the total
+ * (brink__ladder.margin). */
+#define BRINK__CHOICE_MARGIN 0x1p-36
+
 #ifdef BRINK__LANES_HAVE_AVX2
 /* The ladder choice of a behavioural actor below full rationality (lambda < 1e6) in one run,
  * given the uniform `draw` that sample_choice (model_run.c) would take: the action that the
  * scalar path (ladder_utilities, logit_weights, then sample_choice's subtraction chain from
  * draw x total) chooses, found without that path's two chains of dependent additions
- * (docs/performance.md, "The choice without the chain"). The weights are those of
- * brink__ladder_wide_avx2 (brink__ladder_wide_avx512), the same bits; their running sums come
- * from a tree, and the chain's value after each available action, draw x total - (w_0 + ... +
- * w_k), from those sums. The two computations of that value differ by rounding alone: to first
- * order at most (2n + 22) x 2^-53 x total for n <= 32 actions (2n from the chain's total and
- * subtractions, 22 from a tree of depth at most 10, the total's and the product's), below 1e-14 x
- * total; the margin, BRINK__CHOICE_MARGIN x total, is over a thousand times that. An action is
- * returned only when its value and every earlier one are clear of zero by the margin, so it is
- * the one the chain picks; otherwise -2 (a value within the margin of zero: about once in 10^9
- * choices; or a total that is not finite and positive), and the caller takes the exact chain
- * from the same draw. -1 when ok is 0. utilities_finite actors only; AVX2 CPUs only. */
-#define BRINK__CHOICE_MARGIN 0x1p-36
+ * (docs/performance.md, "The choice without the chain"). The weights come from the exponential of
+ * brink__ladder_wide_avx2 with its polynomial by Estrin's scheme; their running sums from a tree;
+ * and the chain's value after each available action, draw x total - (w_0 + ... + w_k), from
+ * those sums. The two computations of that value differ by rounding alone, to first order by at
+ * most:
+ * - (2n + 22) x 2^-53 x total for n <= 32 actions: 2n from the chain's total and subtractions,
+ *   22 from a tree of depth at most 10, the total's and the product's;
+ * - 1.2e-14 x total from the weights: Estrin's and Horner's polynomials are within 11 and 16
+ *   roundings of the exact one, times e^|f| / e^-|f| (2 for |f| <= ln2 / 2: the coefficients are
+ *   positive), so within 6e-15 of each other relative;
+ *   the argument and the power of two are the same; the best action's weight is 1 either way, so
+ *   total >= 1 and subnormal weights are negligible;
+ * below 2.2e-14 x total in all. The margin, L->margin x total (BRINK__CHOICE_MARGIN: about
+ * 1.5e-11), is over 600 times that. An action is returned only when its value and every earlier
+ * one are clear of zero by the margin, so it is the one the chain picks; otherwise -2 (a value
+ * within the margin of zero: about once in 10^9 choices; or a total that is not finite and
+ * positive), and the caller takes the exact chain from the same draw. -1 when ok is 0.
+ * utilities_finite actors only; AVX2 CPUs only. */
 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *info, const run_state *s,
                               uint32_t i, double military, double conciliate, double talks,
                               uint32_t ok, double lambda, double draw);

@@ -1365,6 +1365,7 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, 
   brink__ladder L;
   ladder_fill(s, &L);
   L.avx512 = avx512;
+  L.margin = BRINK__CHOICE_MARGIN;
   return ladder_from_state(s, i, &L, ok, utility, total);
 }
 #endif
@@ -1381,6 +1382,7 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i
   brink__ladder L;
   ladder_fill(s, &L);
   L.avx512 = avx512;
+  L.margin = BRINK__CHOICE_MARGIN;
   return ladder_choose(m, s, i, &k, ok, &L, draw);
 }
 #endif

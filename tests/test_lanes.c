@@ -396,6 +396,81 @@ static void test_choose(void) {
 #endif
 }
 
+#ifdef BRINK__LANES_HAVE_AVX2
+/* Runs of a scenario by the engine's run across the actions (brink__model_run_patched_wide)
+ * with the ladder's margin 2, which leaves every choice to the exact chain from the kernel's draw,
+ * and with the shipped margin, against one run after another (brink__model_run_patched): every
+ * field of every result and the tension series, for every policy. */
+static size_t chain_case(const char *path, int avx512) {
+  fixture f;
+  if (!fixture_open(&f, path, NULL, 0)) return 0;
+  const brink_model *m = f.model;
+  const uint32_t np = (uint32_t)brink_scenario_policy_count(f.sc), horizon = brink_model_horizon(m);
+  run_state *s = calloc(1, sizeof *s), *start = calloc(1, sizeof *start);
+  run_state *ref = calloc(1, sizeof *ref);
+  brink__ladder *L = calloc(1, sizeof *L);
+  double *tension = calloc(horizon, sizeof *tension), *tref = calloc(horizon, sizeof *tref);
+  brink_buf a, b;
+  brink_buf_init(&a, f.ctx, 0);
+  brink_buf_init(&b, f.ctx, 0);
+  size_t compared = 0;
+  if (!s || !start || !ref || !L || !tension || !tref) goto done;
+  L->avx512 = avx512;
+  for (int pass = 0; pass < 2; pass++) {
+    L->margin = pass ? BRINK__CHOICE_MARGIN : 2.0;
+    for (uint64_t run = 0; run < 30; run++) {
+      double params[BRINK_MAX_PARAMS];
+      brink_model_sample_params(m, 23, run, params);
+      brink__model_patch(m, s, params);
+      brink__model_patch(m, ref, params);
+      for (uint32_t p = 0; p < np; p++) {
+        brink_run_result rw, rs;
+        brink__model_run_patched_wide(s, start, L, p == 0, p, 23, run, params, &rw, tension);
+        brink__model_run_patched(ref, p, 23, run, params, &rs, tref);
+        brink_buf_reset(&a);
+        brink_buf_reset(&b);
+        on_run(&a, run, p, &rw, params);
+        on_run(&b, run, p, &rs, params);
+        CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+        CHECK(rw.steps_run == rs.steps_run &&
+              memcmp(tension, tref, rw.steps_run * sizeof *tension) == 0);
+        compared++;
+      }
+    }
+  }
+done:
+  brink_buf_release(&a);
+  brink_buf_release(&b);
+  free(tension);
+  free(tref);
+  free(L);
+  free(ref);
+  free(start);
+  free(s);
+  fixture_close(&f);
+  return compared;
+}
+#endif
+
+static void test_chain(void) {
+  if (!cpu_runs("wide", BRINK__LANES_WIDE)) {
+    printf("no AVX2 on this CPU: the runs across the actions not compared\n");
+    return;
+  }
+#ifdef BRINK__LANES_HAVE_AVX2
+  const int avx512 = cpu_runs("wide512", BRINK__LANES_WIDE512);
+  for (int kernel = 0; kernel <= avx512; kernel++) {
+    size_t korea = chain_case("scenarios/korea/2022.yaml", kernel);
+    size_t taiwan = chain_case("scenarios/taiwan/2022.yaml", kernel);
+    printf("runs with every choice left to the chain, and with the margin (%s): %zu and %zu "
+           "compared (Korea 2022, Taiwan 2022)\n",
+           kernel ? "AVX-512" : "AVX2", korea, taiwan);
+    CHECK(korea >= 60);
+    CHECK(taiwan >= 60);
+  }
+#endif
+}
+
 /* The choice probabilities of the state API (brink_model_state_choice_probs, which the particle
  * filter weighs particles with) from the ladder kernel of the default kind against the scalar
  * functions (a state made under BRINK_LANES=off), bit for bit, at every step of runs of a
@@ -478,6 +553,7 @@ int main(void) {
   RUN(test_kernel);
   RUN(test_wide);
   RUN(test_choose);
+  RUN(test_chain);
   RUN(test_choice_probs);
   RUN(test_shipped_scenarios);
   return harness_finish("test_lanes");
