@@ -86,6 +86,7 @@ per_round() { paste -d ' ' <(tr ' ' '\n' <<<"$1" | grep .) <(tr ' ' '\n' <<<"$2"
   awk '{ printf " %.4f", $1 / $2 }'; }
 echo "median of per-round ratios, 1 thread: this revision / baseline $(median <<<"$(per_round "${r[new,0,1]}" "${r[base,0,1]:-}")" 2>/dev/null)," \
   "default / BRINK_LANES=off $(median <<<"$(per_round "${r[new,0,1]}" "${r[scalar,0,1]}")")"
+[ -n "$base" ] && echo "per-round ratios, 1 thread, this revision / baseline:$(per_round "${r[new,0,1]}" "${r[base,0,1]}")"
 echo "1 -> 2 threads, this revision:                $(ratio "${m[new,0,2]}" "${m[new,0,1]}")  (goal >= 1.85x)"
 echo "1 -> 2 threads, baseline:                     $(ratio "${m[base,0,2]:-}" "${m[base,0,1]:-}")"
 echo "1 -> 2 threads, one core busy, this revision: $(ratio "${m[new,1,2]}" "${m[new,1,1]}")  (goal >= 1x)"
