@@ -3,7 +3,9 @@
  * another: for every shipped scenario and every policy, the engine's summary (JSON) and every
  * run's result are the same bytes with BRINK_LANES=off (the scalar path), portable, avx2 and wide
  * (these two when the CPU has AVX2) and wide512 (when it has AVX-512), on 1 and 2 threads; the
- * AVX2 and AVX-512 kernels' numbers against the scalar functions', bit for bit; and the state
+ * AVX2 and AVX-512 kernels' numbers against the scalar functions', bit for bit; their choices
+ * without the exact chain against the chain's, on random draws and on the edges between actions,
+ * and runs with every choice left to the chain against one run after another; and the state
  * API's choice probabilities from the kernel against those from the scalar functions. */
 #define _POSIX_C_SOURCE 200809L
 #include <glob.h>
