@@ -53,14 +53,33 @@ void brink__lanes_fill(brink__lanes *L, uint32_t l) {
 
 #define AVX2 __attribute__((target("avx2")))
 
+/* p = the degree-8 polynomial of brink__exp_neg at the vector f (__m256d or __m512d, by GCC's
+ * vector operators: lane by lane, each operation rounded as written, no contraction). By Horner's
+ * rule with the scalar function's operations in its order; with estrin (a constant), by Estrin's
+ * scheme: f^2, f^4 and four pairs of coefficients side by side, a chain of 7 operations instead of
+ * 16, other bits within 6e-15 relative (model_lanes.h). */
+#define EXP_POLY(p, f, estrin)                                                                     \
+  do {                                                                                             \
+    const double *c_ = brink__exp_taylor;                                                          \
+    if (estrin) {                                                                                  \
+      const __typeof__(f) f2_ = (f) * (f), f4_ = f2_ * f2_;                                        \
+      const __typeof__(f) lo_ = (1.0 + (f)*c_[7]) + f2_ * (c_[6] + (f)*c_[5]);                     \
+      const __typeof__(f) hi_ = ((c_[4] + (f)*c_[3]) + f2_ * (c_[2] + (f)*c_[1])) + f4_ * c_[0];   \
+      (p) = lo_ + f4_ * hi_;                                                                       \
+    } else {                                                                                       \
+      (p) = (f)*c_[0];                                                                             \
+      for (int k_ = 1; k_ < 8; k_++) (p) = (f) * (c_[k_] + (p));                                   \
+      (p) = 1.0 + (p);                                                                             \
+    }                                                                                              \
+  } while (0)
+
 /* brink__exp_neg (model_internal.h) in four lanes, the same operations in the same order:
  * floor(t - 1/2) + 1 by rounding towards -infinity where the scalar version truncates and
  * corrects, exact either way for the integers involved. Lanes in `in` with x in [-700, 0] are
  * computed here, those below -700 give 0 as in the scalar version; any other (x > 0, NaN: never
  * in a finite ladder, but a scenario may set rationality to anything) goes to the scalar
- * function itself. With estrin, the polynomial by Estrin's scheme (f^2, f^4 and four pairs of
- * coefficients side by side: a chain of 7 operations instead of Horner's 16), other bits within
- * 1e-14 relative, for the choice without the chain alone (model_lanes.h). */
+ * function itself. With estrin, the polynomial by Estrin's scheme (EXP_POLY), for the choice
+ * without the chain alone. */
 AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __m256d in,
                                                                    const int estrin) {
   const __m256d t = _mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634));
@@ -68,22 +87,8 @@ AVX2 static inline __attribute__((always_inline)) __m256d exp_neg4(__m256d x, __
   const __m256d i = _mm256_add_pd(_mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
                                   _mm256_set1_pd(1.0));
   const __m256d f = _mm256_mul_pd(_mm256_sub_pd(t, i), _mm256_set1_pd(0.6931471805599453));
-  const double *c = brink__exp_taylor;
   __m256d p;
-  if (estrin) {
-    const __m256d f2 = _mm256_mul_pd(f, f), f4 = _mm256_mul_pd(f2, f2);
-    const __m256d p01 = _mm256_add_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(f, _mm256_set1_pd(c[7])));
-    const __m256d p23 = _mm256_add_pd(_mm256_set1_pd(c[6]), _mm256_mul_pd(f, _mm256_set1_pd(c[5])));
-    const __m256d p45 = _mm256_add_pd(_mm256_set1_pd(c[4]), _mm256_mul_pd(f, _mm256_set1_pd(c[3])));
-    const __m256d p67 = _mm256_add_pd(_mm256_set1_pd(c[2]), _mm256_mul_pd(f, _mm256_set1_pd(c[1])));
-    const __m256d hi = _mm256_add_pd(_mm256_add_pd(p45, _mm256_mul_pd(f2, p67)),
-                                     _mm256_mul_pd(f4, _mm256_set1_pd(c[0])));
-    p = _mm256_add_pd(_mm256_add_pd(p01, _mm256_mul_pd(f2, p23)), _mm256_mul_pd(f4, hi));
-  } else {
-    p = _mm256_mul_pd(f, _mm256_set1_pd(c[0]));
-    for (int k = 1; k < 8; k++) p = _mm256_mul_pd(f, _mm256_add_pd(_mm256_set1_pd(c[k]), p));
-    p = _mm256_add_pd(_mm256_set1_pd(1.0), p);
-  }
+  EXP_POLY(p, f, estrin);
   /* In range the exponent i is in [-1009, 1]: the biased exponent i + 1023 in [14, 1024]. */
   const __m256i e =
       _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(i)), _mm256_set1_epi64x(1023));
@@ -304,22 +309,8 @@ AVX512 static inline __attribute__((always_inline)) __m512d exp_neg8(__m512d x, 
    * argument -Wconversion rejects in the sanitizer build. */
   const __m512d i = _mm512_add_pd(_mm512_floor_pd(r), _mm512_set1_pd(1.0));
   const __m512d f = _mm512_mul_pd(_mm512_sub_pd(t, i), _mm512_set1_pd(0.6931471805599453));
-  const double *c = brink__exp_taylor;
   __m512d p;
-  if (estrin) {
-    const __m512d f2 = _mm512_mul_pd(f, f), f4 = _mm512_mul_pd(f2, f2);
-    const __m512d p01 = _mm512_add_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(f, _mm512_set1_pd(c[7])));
-    const __m512d p23 = _mm512_add_pd(_mm512_set1_pd(c[6]), _mm512_mul_pd(f, _mm512_set1_pd(c[5])));
-    const __m512d p45 = _mm512_add_pd(_mm512_set1_pd(c[4]), _mm512_mul_pd(f, _mm512_set1_pd(c[3])));
-    const __m512d p67 = _mm512_add_pd(_mm512_set1_pd(c[2]), _mm512_mul_pd(f, _mm512_set1_pd(c[1])));
-    const __m512d hi = _mm512_add_pd(_mm512_add_pd(p45, _mm512_mul_pd(f2, p67)),
-                                     _mm512_mul_pd(f4, _mm512_set1_pd(c[0])));
-    p = _mm512_add_pd(_mm512_add_pd(p01, _mm512_mul_pd(f2, p23)), _mm512_mul_pd(f4, hi));
-  } else {
-    p = _mm512_mul_pd(f, _mm512_set1_pd(c[0]));
-    for (int k = 1; k < 8; k++) p = _mm512_mul_pd(f, _mm512_add_pd(_mm512_set1_pd(c[k]), p));
-    p = _mm512_add_pd(_mm512_set1_pd(1.0), p);
-  }
+  EXP_POLY(p, f, estrin);
   const __m512i e = _mm512_add_epi64(_mm512_cvtpd_epi64(i), _mm512_set1_epi64(1023));
   __m512d y = _mm512_mul_pd(p, _mm512_castsi512_pd(_mm512_slli_epi64(e, 52)));
   const __mmask8 lo = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-700.0), _CMP_LT_OQ);
