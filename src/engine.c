@@ -487,8 +487,7 @@ brink_status brink_engine_run(brink_ctx *ctx, const brink_model *m, const brink_
     if (wide) {
       w.start = (run_state *)(void *)mem;
       w.ladder = (brink__ladder *)(void *)(mem + state_stride);
-      w.ladder->avx512 = lanes == BRINK__LANES_WIDE512;
-      w.ladder->margin = BRINK__CHOICE_MARGIN;
+      brink__ladder_kernel(w.ladder, lanes == BRINK__LANES_WIDE512);
     }
     if (in_lanes) {
       w.lanes = (brink__lanes *)(void *)mem;

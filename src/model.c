@@ -390,8 +390,7 @@ brink_status brink_model_state_new(brink_ctx *ctx, const brink_model *m, brink_m
   (*out)->s.ended = 1;
   const brink__lanes_kind kind = brink__lanes_select();
   (*out)->ladder = brink__lanes_wide(kind);
-  (*out)->wide.avx512 = kind == BRINK__LANES_WIDE512;
-  (*out)->wide.margin = BRINK__CHOICE_MARGIN;
+  brink__ladder_kernel(&(*out)->wide, kind == BRINK__LANES_WIDE512);
   return BRINK_OK;
 }
 

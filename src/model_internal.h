@@ -243,7 +243,8 @@ typedef struct brink__ladder {
    * brink__ladder_wide_avx512, else brink__ladder_wide_avx2. */
   int avx512;
   /* The margin of the choice without the chain as a share of the total
-   * (brink__ladder_choose_avx2): BRINK__CHOICE_MARGIN, set with avx512; tests set 2, which
+   * (brink__ladder_choose_avx2): BRINK__CHOICE_MARGIN, set with avx512 (brink__ladder_kernel in
+   * model_lanes.h); tests set 2, which
    * leaves every choice to the exact chain. A float (both are exact in one), in what was the
    * struct's tail padding: a double moved the run state after it in brink_model_state off its
    * 64-byte alignment, and the particle filter measured 3% slower on 1 thread. */

@@ -241,6 +241,19 @@ AVX2 int brink__ladder_wide_avx2(const brink__ladder *L, const actor_info *info,
  * finite, positive and far from overflow; NaN is not. */
 static inline int choice_total_bounded(double total) { return total > 0.0 && total <= 0x1p1000; }
 
+/* The rule of the choice without the chain, from the available actions ok whose value (draw x
+ * total less the running sum up to them) is above the margin (`above`) and below minus the margin
+ * (`below`): such a value has the sign of the chain's. The first available action whose value is
+ * not clearly positive is the chain's choice when its value is clearly negative, else the chain
+ * decides (-2); when every value is clearly positive the chain runs out at the last available
+ * action. */
+static inline int choice_from_margins(uint32_t ok, uint32_t above, uint32_t below) {
+  const uint32_t open = ok & ~above;
+  if (!open) return 31 - __builtin_clz(ok);
+  const uint32_t k = (uint32_t)__builtin_ctz(open);
+  return below >> k & 1u ? (int)k : -2;
+}
+
 /* The running sums of the four lanes of x (lane k: x0 + ... + xk), in two steps of a tree. */
 AVX2 static inline __attribute__((always_inline)) __m256d prefix4(__m256d x) {
   const __m256d zero = _mm256_setzero_pd();
@@ -279,19 +292,14 @@ AVX2 int brink__ladder_choose_avx2(const brink__ladder *L, const actor_info *inf
   if (!choice_total_bounded(total)) return -2;
   const __m256d target = _mm256_mul_pd(_mm256_set1_pd(draw), carry);
   const __m256d margin = _mm256_mul_pd(carry, _mm256_set1_pd(L->margin));
-  const __m256d below = _mm256_sub_pd(_mm256_setzero_pd(), margin);
+  const __m256d under = _mm256_sub_pd(_mm256_setzero_pd(), margin);
+  uint32_t above = 0, below = 0;
   for (uint32_t g = 0; g < groups; g++) {
-    const uint32_t a0 = g * BRINK__LANES;
-    const uint32_t okg = ok >> a0 & 15u;
     const __m256d left = _mm256_sub_pd(target, run[g]);
-    const uint32_t open =
-        okg & ~(uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, margin, _CMP_GT_OQ));
-    if (!open) continue;
-    const uint32_t k = (uint32_t)__builtin_ctz(open);
-    const uint32_t spent = (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, below, _CMP_LT_OQ));
-    return spent >> k & 1u ? (int)(a0 + k) : -2;
+    above |= (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, margin, _CMP_GT_OQ)) << g * 4u;
+    below |= (uint32_t)_mm256_movemask_pd(_mm256_cmp_pd(left, under, _CMP_LT_OQ)) << g * 4u;
   }
-  return 31 - __builtin_clz(ok);
+  return choice_from_margins(ok, above, below);
 }
 
 #ifdef BRINK__LANES_HAVE_AVX512
@@ -443,27 +451,19 @@ AVX512 int brink__ladder_choose_avx512(const brink__ladder *L, const actor_info 
     carry = _mm512_permutexvar_pd(last, run[g]);
   }
   /* carry: the total in every lane. For a total outside (0, 2^1000] (NaN, infinite, huge
-   * weights) the bound is not claimed: the caller decides by the exact chain. A value that is
-   * clear of zero by the margin has the sign of the chain's; the first action whose value is not
-   * clearly positive is the chain's choice when its value is clearly negative, else the chain
-   * decides. */
+   * weights) the bound is not claimed: the caller decides by the exact chain. */
   const double total = _mm512_cvtsd_f64(carry);
   if (!choice_total_bounded(total)) return -2;
   const __m512d target = _mm512_mul_pd(_mm512_set1_pd(draw), carry);
   const __m512d margin = _mm512_mul_pd(carry, _mm512_set1_pd(L->margin));
-  const __m512d below = _mm512_sub_pd(_mm512_setzero_pd(), margin);
+  const __m512d under = _mm512_sub_pd(_mm512_setzero_pd(), margin);
+  uint32_t above = 0, below = 0;
   for (uint32_t g = 0; g < groups; g++) {
-    const uint32_t a0 = g * 8u;
-    const __mmask8 okg = (__mmask8)(ok >> a0);
     const __m512d left = _mm512_sub_pd(target, run[g]);
-    const uint32_t open =
-        (uint32_t)okg & ~(uint32_t)_mm512_mask_cmp_pd_mask(okg, left, margin, _CMP_GT_OQ);
-    if (!open) continue;
-    const uint32_t k = (uint32_t)__builtin_ctz(open);
-    const uint32_t spent = (uint32_t)_mm512_mask_cmp_pd_mask(okg, left, below, _CMP_LT_OQ);
-    return spent >> k & 1u ? (int)(a0 + k) : -2;
+    above |= (uint32_t)_mm512_cmp_pd_mask(left, margin, _CMP_GT_OQ) << g * 8u;
+    below |= (uint32_t)_mm512_cmp_pd_mask(left, under, _CMP_LT_OQ) << g * 8u;
   }
-  return 31 - __builtin_clz(ok);
+  return choice_from_margins(ok, above, below);
 }
 
 #endif

@@ -113,6 +113,13 @@ int brink__ladder_wide_avx512(const brink__ladder *L, const actor_info *info, co
  * (brink__ladder.margin). */
 #define BRINK__CHOICE_MARGIN 0x1p-36
 
+/* Sets the kernels of L (brink__ladder_wide_avx512 and brink__ladder_choose_avx512 with avx512,
+ * else the AVX2 ones) and the choice's margin, as every owner of a ladder does once. */
+static inline void brink__ladder_kernel(brink__ladder *L, int avx512) {
+  L->avx512 = avx512;
+  L->margin = BRINK__CHOICE_MARGIN;
+}
+
 #ifdef BRINK__LANES_HAVE_AVX2
 /* The ladder choice of a behavioural actor below full rationality (lambda < 1e6) in one run,
  * given the uniform `draw` that sample_choice (model_run.c) would take: the action that the

@@ -518,22 +518,22 @@ STEP_INLINE int choose_behavioural_with(const brink_model *m, run_state *s, uint
   if (hold >= 0) return hold;
   const int rational = s->num.actor[i][BRINK_ACTOR_RATIONALITY] >= 1e6;
   double total = 0.0;
+  /* The sampler's draw, taken before the weights (which draw nothing): the same place in the
+   * stream. */
+  const double draw = rational ? 0.0 : brink__rng_run_uniform32(&s->rng);
 #ifdef BRINK__LANES_HAVE_AVX2
   /* The same choice from the same draw without the exact chain, where the kernel can tell
-   * (brink__ladder_choose_avx2); else by the exact weights and chain, from that draw. */
+   * (brink__ladder_choose_avx2); else the exact weights and chain below. */
   if (finite && !rational && wide) {
-    const double draw = brink__rng_run_uniform32(&s->rng);
     const int a = ladder_choose(m, s, i, &k, ok, wide, draw);
     if (a >= 0) return a;
-    best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
-    return sample_drawn(draw, utility, 1, ok, best_a, total);
   }
 #endif
   if (finite)
     best_a = ladder_weights(m, s, i, &k, ok, wide, utility, &total);
   else if (!rational)
     total = logit_weights(s, i, utility, ok, best_a);
-  return rational ? best_a : sample_choice(s, utility, 1, ok, best_a, total);
+  return rational ? best_a : sample_drawn(draw, utility, 1, ok, best_a, total);
 }
 
 static int choose_behavioural(const brink_model *m, run_state *s, uint32_t i) {
@@ -1364,8 +1364,7 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_wide(const run_state *s, uint32_t i, 
                                                 double *utility, double *total, int avx512) {
   brink__ladder L;
   ladder_fill(s, &L);
-  L.avx512 = avx512;
-  L.margin = BRINK__CHOICE_MARGIN;
+  brink__ladder_kernel(&L, avx512);
   return ladder_from_state(s, i, &L, ok, utility, total);
 }
 #endif
@@ -1381,8 +1380,7 @@ BRINK__LANES_AVX2_TARGET int brink__ladder_choose(const run_state *s, uint32_t i
   if (!utilities_finite(s, i, &k, ok) || lambda >= 1e6) return -3;
   brink__ladder L;
   ladder_fill(s, &L);
-  L.avx512 = avx512;
-  L.margin = BRINK__CHOICE_MARGIN;
+  brink__ladder_kernel(&L, avx512);
   return ladder_choose(m, s, i, &k, ok, &L, draw);
 }
 #endif

@@ -417,7 +417,7 @@ static size_t chain_case(const char *path, int avx512) {
   brink_buf_init(&b, f.ctx, 0);
   size_t compared = 0;
   if (!s || !start || !ref || !L || !tension || !tref) goto done;
-  L->avx512 = avx512;
+  brink__ladder_kernel(L, avx512);
   for (int pass = 0; pass < 2; pass++) {
     L->margin = pass ? BRINK__CHOICE_MARGIN : 2.0;
     for (uint64_t run = 0; run < 30; run++) {
